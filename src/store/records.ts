@@ -1,0 +1,78 @@
+// The row contract between ingest, SQLite persistence and the in-memory store.
+// Times are epoch milliseconds everywhere inside meshlens (CoreScope mixes RFC3339 text and
+// epoch seconds, spec ingest-store-api §1.8); conversion to CoreScope's column formats
+// happens only at the SQLite boundary.
+
+/** One unique transmission (one row of `transmissions`), keyed by its content hash. */
+export interface TransmissionRecord {
+  id: number;
+  /** Frame bytes as uppercase hex, from the first sighting. */
+  rawHex: string;
+  /** Content hash: 16 lowercase hex digits (spec packet-format §8). */
+  hash: string;
+  /** Earliest server receive time of any observation (ms). */
+  firstSeenMs: number;
+  /** Latest server receive time of any observation (ms). */
+  lastSeenMs: number;
+  routeType: number;
+  payloadType: number;
+  payloadVersion: number;
+  /** CoreScope's `decoded_json` text (the decoded payload object). */
+  decodedJson: string;
+  /** ADVERT originator public key (64 lowercase hex), else null. */
+  fromPubkey: string | null;
+  /** GRP_TXT/GRP_DATA: channel name when decrypted, `enc_XX` otherwise; else null. */
+  channelHash: string | null;
+  /** Transport scope: null unscoped, '' unknown, '#name' matched. */
+  scopeName: string | null;
+}
+
+/** One sighting of a transmission by one observer over one path (a row of `observations`). */
+export interface ObservationRecord {
+  id: number;
+  transmissionId: number;
+  /** Observer id: the observer radio's public key as uppercase hex (from the MQTT topic). */
+  observerId: string;
+  direction: string | null;
+  snr: number | null;
+  rssi: number | null;
+  score: number | null;
+  /** Path hops as uppercase hex strings (1-3 bytes each); for TRACE the payload route. */
+  path: string[];
+  /** Server receive time (ms). */
+  rxMs: number;
+  /** The uploader's own timestamp for this sighting (ms), when it sent a parseable one. */
+  uploaderMs: number | null;
+}
+
+/** A mesh node as known from its adverts (a row of `nodes`). */
+export interface NodeRecord {
+  publicKey: string;
+  name: string | null;
+  role: string | null;
+  lat: number | null;
+  lon: number | null;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  advertCount: number;
+  batteryMv: number | null;
+  temperatureC: number | null;
+}
+
+/** An observer (uploader radio), from its packets and status messages (a row of `observers`). */
+export interface ObserverRecord {
+  id: string;
+  name: string | null;
+  iata: string | null;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  packetCount: number;
+  model: string | null;
+  firmware: string | null;
+  clientVersion: string | null;
+  radio: string | null;
+  batteryMv: number | null;
+  uptimeSecs: number | null;
+  noiseFloor: number | null;
+  lastPacketAtMs: number | null;
+}
