@@ -1,0 +1,80 @@
+// The read-only data every analytic computes over. Analytics are pure functions of
+// (AnalyticsInput, query); the shared-memory store implements this interface inside worker
+// threads (zero copy), and `records-input.ts` implements it over plain records for tests.
+//
+// Row accessors take a row index in [0, count). Missing numbers are NaN, missing strings null.
+// Times are epoch milliseconds. Hop prefixes are uppercase hex strings (spec packet-format §4).
+
+export interface AnalyticsInput {
+  /** "Now" for relative windows and recency; injected so tests are deterministic. */
+  readonly nowMs: number;
+  readonly tx: TxColumns;
+  readonly obs: ObsColumns;
+  readonly nodes: NodeTable;
+  readonly observers: ObserverTable;
+}
+
+export interface TxColumns {
+  readonly count: number;
+  id(row: number): number;
+  hash(row: number): string;
+  firstSeenMs(row: number): number;
+  routeType(row: number): number;
+  payloadType(row: number): number;
+  /** Frame length in bytes. */
+  rawLength(row: number): number;
+  /** Hash size (1-3) from the frame's path-length byte; for TRACE the header value too. */
+  pathHashSize(row: number): number;
+  /** Hop count from the frame's path-length byte. */
+  pathHashCount(row: number): number;
+  /** ADVERT: index into `nodes` of the advertising node, else -1. */
+  advertNode(row: number): number;
+  /** ADVERT: the sender's clock (epoch seconds, u32 from the packet), else NaN. */
+  advertTimestampSec(row: number): number;
+  /** GRP_TXT/GRP_DATA: the channel-hash byte, else -1. */
+  channelHashByte(row: number): number;
+  /** Decrypted channel name, else null. */
+  channelName(row: number): string | null;
+  /** CoreScope's decoded_json text, for the rare fields no column carries. */
+  decodedJson(row: number): string;
+}
+
+export interface ObsColumns {
+  readonly count: number;
+  /** Row of the observed transmission in `tx`. */
+  txRow(row: number): number;
+  /** Index into `observers`. */
+  observer(row: number): number;
+  /** Server receive time. */
+  rxMs(row: number): number;
+  /** The uploader's own timestamp, NaN when it sent none. */
+  uploaderMs(row: number): number;
+  snr(row: number): number;
+  rssi(row: number): number;
+  /** Bytes per hop (1-3) of this observation's path (TRACE: the payload route's width). */
+  hopSize(row: number): number;
+  hopCount(row: number): number;
+  /** Hop k (0 = origin side) as uppercase hex. */
+  hop(row: number, k: number): string;
+}
+
+export interface NodeTable {
+  readonly count: number;
+  /** 64 lowercase hex digits. */
+  publicKey(i: number): string;
+  name(i: number): string | null;
+  role(i: number): string | null;
+  lat(i: number): number;
+  lon(i: number): number;
+  advertCount(i: number): number;
+  firstSeenMs(i: number): number;
+  lastSeenMs(i: number): number;
+}
+
+export interface ObserverTable {
+  readonly count: number;
+  /** Uppercase hex public key (or a free-form id for legacy observers). */
+  id(i: number): string;
+  name(i: number): string | null;
+  iata(i: number): string | null;
+}
