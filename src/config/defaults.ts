@@ -1,0 +1,79 @@
+// The one defaults object (style-examples §9). Keys are CoreScope's where CoreScope has them
+// (spec ingest-store-api §6), so an existing CoreScope config.json loads unchanged; keys of our
+// own carry their unit in the name. The JSON schema in schema.ts takes its defaults from here.
+import type { MeshlensConfig } from './types.js';
+
+export const defaultConfig = {
+  // HTTP
+  port: 3000,
+  /** Ours: the HTTP listen address (CoreScope listens on all interfaces). */
+  host: '0.0.0.0',
+  /** Empty: write routes answer 403 (spec §4.1). */
+  apiKey: '',
+  dbPath: 'data/meshcore.db',
+  corsAllowedOrigins: [],
+  /** gzip on by default (CoreScope: off, since Caddy compresses); see docs/compatibility.md. */
+  compression: { gzip: true, websocket: false, level: 6, minSizeBytes: 1024, contentTypes: [] },
+
+  // Ingest (spec §1.5, §1.9)
+  mqttSources: [],
+  /** Ours: the embedded aedes broker; loopback only unless configured otherwise. */
+  broker: { enabled: true, host: '127.0.0.1', port: 1883 },
+  /**
+   * Ours: MQTT messages larger than this are rejected before parsing. A MeshCore frame is at
+   * most 255 bytes (510 hex characters) and a status message under 2 KiB, so 16 KiB leaves room
+   * for verbose uploaders.
+   */
+  maxMessageBytes: 16384,
+  ingestBufferSize: 50000,
+  observerIATAWhitelist: [],
+  observerBlacklist: [],
+  channelKeys: {},
+  hashChannels: [],
+  channelKeysPath: '',
+  hashRegions: [],
+  validateSignatures: true,
+  foreignAdverts: { mode: 'flag' },
+
+  // Store
+  retention: { nodeDays: 7, observerDays: 14, packetDays: 0, metricsDays: 30, clientRxDays: 0 },
+  metrics: { sampleIntervalSec: 300 },
+  neighborEdgesMaxAgeDays: 5,
+
+  // API
+  nodeBlacklist: [],
+  hiddenNamePrefixes: ['🚫'],
+  listLimits: {
+    packetsMax: 10000,
+    nodesMax: 2000,
+    analyticsMax: 200,
+    channelMessagesMax: 500,
+    bulkHealthMax: 200,
+  },
+  healthThresholds: {
+    infraDegradedHours: 24,
+    infraSilentHours: 72,
+    nodeDegradedHours: 1,
+    nodeSilentHours: 24,
+    relayActiveHours: 24,
+    observerOnlineMinutes: 60,
+    observerStaleMinutes: 1440,
+  },
+  batteryThresholds: { lowMv: 3300, criticalMv: 3000 },
+  /** Seconds, CoreScope's names; passed to the client through /api/config/cache. */
+  cacheTTL: {},
+  regions: {},
+  areas: {},
+  /** Ours: per-route timing window and slow-request log (spec §4.1: 100 ms, last 50 kept). */
+  perf: { windowSamples: 1000, slowRequestMs: 100, slowLogEntries: 50 },
+
+  // Analytics (spec analytics §3.6)
+  analytics: {
+    defaultIntervalSeconds: 300,
+    recomputeIntervalSeconds: {},
+    loraPreset: { freq: 869.6e6, bw: 62.5, sf: 8, cr: 5 },
+  },
+
+  logLevel: 'info',
+  ui: {},
+} satisfies MeshlensConfig;

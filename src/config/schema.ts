@@ -1,0 +1,129 @@
+// JSON schema of config.json (spec ingest-store-api §6), defaults taken from defaults.ts.
+// Objects whose shape we define are closed (`additionalProperties: false`) so that a typo
+// such as `retention.nodeDay` is an error naming the key; `_comment…` keys are allowed in
+// every object as documentation. Unknown top-level keys are not schema errors: load.ts warns
+// about them (CoreScope ignores unknown keys, and its configs must load unchanged).
+import { defaultConfig as d } from './defaults.js';
+import { ignoredCoreScopeKeys, recomputedAnalytics, uiPassThroughKeys } from './types.js';
+
+type Schema = Record<string, unknown>;
+
+const comments = { '^_comment': {} };
+const int = (minimum: number, maximum?: number, dflt?: number): Schema => ({
+  type: 'integer',
+  minimum,
+  ...(maximum === undefined ? {} : { maximum }),
+  ...(dflt === undefined ? {} : { default: dflt }),
+});
+const num = (minimum?: number, dflt?: number): Schema => ({
+  type: 'number',
+  ...(minimum === undefined ? {} : { minimum }),
+  ...(dflt === undefined ? {} : { default: dflt }),
+});
+const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+const bool = (dflt?: boolean): Schema => ({
+  type: 'boolean',
+  ...(dflt === undefined ? {} : { default: dflt }),
+});
+const strings = (item: Schema = str()): Schema => ({ type: 'array', items: item });
+const hex = (extra: Schema = {}): Schema => str({ pattern: '^[0-9A-Fa-f]+$', ...extra });
+
+/** A closed object: every property listed, `_comment…` keys allowed. */
+function object(properties: Record<string, Schema>, required: string[] = []): Schema {
+  return { type: 'object', properties, patternProperties: comments, additionalProperties: false, required };
+}
+/** A map with free keys and uniform values. */
+const mapOf = (value: Schema): Schema => ({ type: 'object', additionalProperties: value });
+
+const port = int(0, 65535);
+const brokerUrl = str({ pattern: '^(mqtt|mqtts|ws|wss|tcp|ssl)://.+' });
+
+const mqttSource = object(
+  {
+    name: str({ minLength: 1 }),
+    broker: brokerUrl,
+    username: str(),
+    password: str(),
+    rejectUnauthorized: bool(),
+    topics: { ...strings(str({ minLength: 1 })), minItems: 1 },
+    iataFilter: strings(),
+    region: str(),
+    connectTimeoutSec: num(0),
+  },
+  ['name', 'broker'],
+);
+
+export const configSchema: Schema = {
+  type: 'object',
+  properties: {
+    port: int(0, 65535, d.port),
+    host: str({ minLength: 1, default: d.host }),
+    apiKey: str({ default: d.apiKey }),
+    dbPath: str({ minLength: 1, default: d.dbPath }),
+    corsAllowedOrigins: strings(str({ minLength: 1 })),
+    compression: object({
+      gzip: bool(d.compression.gzip),
+      websocket: bool(d.compression.websocket),
+      level: int(0, 9, d.compression.level),
+      minSizeBytes: int(0, undefined, d.compression.minSizeBytes),
+      contentTypes: strings(),
+    }),
+
+    mqtt: object({ broker: brokerUrl, topic: str({ minLength: 1 }) }, ['broker']),
+    mqttSources: strings(mqttSource),
+    broker: object({
+      enabled: bool(d.broker.enabled),
+      host: str({ minLength: 1 }),
+      port,
+      username: str({ minLength: 1 }),
+      password: str(),
+    }),
+    maxMessageBytes: int(64, 16 * 1024 * 1024, d.maxMessageBytes),
+    ingestBufferSize: int(1, undefined, d.ingestBufferSize),
+    observerIATAWhitelist: strings(str({ minLength: 1 })),
+    observerBlacklist: strings(hex({ minLength: 2, maxLength: 64 })),
+    // A channel key is 16 bytes (spec packet-format §6).
+    channelKeys: mapOf(hex({ minLength: 32, maxLength: 32 })),
+    hashChannels: strings(str({ minLength: 1 })),
+    channelKeysPath: str(),
+    hashRegions: strings(str({ minLength: 1 })),
+    validateSignatures: bool(d.validateSignatures),
+    foreignAdverts: object({ mode: { enum: ['flag', 'drop'] } }),
+    geo_filter: { type: 'object' },
+
+    retention: object({
+      nodeDays: num(0),
+      // -1 = never (spec §1.10).
+      observerDays: num(-1),
+      packetDays: num(0),
+      metricsDays: num(0),
+      clientRxDays: num(0),
+    }),
+    metrics: object({ sampleIntervalSec: int(1) }),
+    neighborEdgesMaxAgeDays: num(0),
+
+    nodeBlacklist: strings(hex({ minLength: 2, maxLength: 64 })),
+    hiddenNamePrefixes: strings(str({ minLength: 1 })),
+    listLimits: object(Object.fromEntries(Object.keys(d.listLimits).map((k) => [k, int(1)]))),
+    healthThresholds: object(Object.fromEntries(Object.keys(d.healthThresholds).map((k) => [k, num(0)]))),
+    batteryThresholds: object({ lowMv: int(0), criticalMv: int(0) }),
+    cacheTTL: { type: 'object', patternProperties: comments, additionalProperties: num(0) },
+    regions: mapOf(str()),
+    areas: mapOf({ type: 'object' }),
+    defaultRegion: str(),
+    perf: object({ windowSamples: int(10, 100000), slowRequestMs: num(0), slowLogEntries: int(0, 10000) }),
+
+    analytics: object({
+      defaultIntervalSeconds: num(1),
+      recomputeIntervalSeconds: object(Object.fromEntries(recomputedAnalytics.map((k) => [k, num(1)]))),
+      loraPreset: object({ freq: num(0), bw: num(0), sf: int(5, 12), cr: int(5, 8) }),
+    }),
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+
+    ...Object.fromEntries(uiPassThroughKeys.map((k) => [k, {}])),
+    ...Object.fromEntries(ignoredCoreScopeKeys.map((k) => [k, {}])),
+  },
+  patternProperties: comments,
+  // Unknown top-level keys are reported by load.ts with a hint, not by the schema.
+  additionalProperties: true,
+};

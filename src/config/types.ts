@@ -1,0 +1,182 @@
+// The shape of a loaded meshlens configuration (spec ingest-store-api §6). Every key that has
+// a default is required here; optional keys are the ones CoreScope also treats as absent.
+
+/** One entry of `mqttSources[]` (spec §1.5). */
+export interface MqttSourceConfig {
+  name: string;
+  /** `mqtt://`, `mqtts://`, `ws://` or `wss://` URL. */
+  broker: string;
+  username?: string;
+  password?: string;
+  /** false skips TLS certificate verification. */
+  rejectUnauthorized?: boolean;
+  /** Default `['meshcore/#']`. */
+  topics?: string[];
+  /** Exact, case-sensitive IATA allow-list applied to packet messages only. */
+  iataFilter?: string[];
+  /** Fallback IATA when the topic carries none. */
+  region?: string;
+  /** Startup wait for the first connection, seconds (default 30). */
+  connectTimeoutSec?: number;
+}
+
+export interface BrokerConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+}
+
+export interface CompressionConfig {
+  gzip: boolean;
+  websocket: boolean;
+  level: number;
+  minSizeBytes: number;
+  contentTypes: string[];
+}
+
+export interface RetentionConfig {
+  nodeDays: number;
+  observerDays: number;
+  packetDays: number;
+  metricsDays: number;
+  clientRxDays: number;
+}
+
+export interface ListLimitsConfig {
+  packetsMax: number;
+  nodesMax: number;
+  analyticsMax: number;
+  channelMessagesMax: number;
+  bulkHealthMax: number;
+}
+
+export interface HealthThresholdsConfig {
+  infraDegradedHours: number;
+  infraSilentHours: number;
+  nodeDegradedHours: number;
+  nodeSilentHours: number;
+  relayActiveHours: number;
+  observerOnlineMinutes: number;
+  observerStaleMinutes: number;
+}
+
+export interface PerfConfig {
+  /** Samples kept per route for the percentiles. */
+  windowSamples: number;
+  /** Requests slower than this go into the slow log (ms). */
+  slowRequestMs: number;
+  slowLogEntries: number;
+}
+
+export interface AnalyticsConfig {
+  defaultIntervalSeconds: number;
+  /** Per-analytic overrides: topology, rf, distance, channels, hashCollisions, ... */
+  recomputeIntervalSeconds: Partial<Record<RecomputedAnalytic, number>>;
+  loraPreset: { freq: number; bw: number; sf: number; cr: number };
+}
+
+export const recomputedAnalytics = [
+  'topology',
+  'rf',
+  'distance',
+  'channels',
+  'hashCollisions',
+  'hashSizes',
+  'roles',
+  'observersClockSkew',
+  'nodesClockSkew',
+] as const;
+export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
+
+export interface MeshlensConfig {
+  port: number;
+  host: string;
+  apiKey: string;
+  dbPath: string;
+  corsAllowedOrigins: string[];
+  compression: CompressionConfig;
+
+  /** Legacy single broker; becomes the source named `default` (spec §1.5). */
+  mqtt?: { broker: string; topic?: string };
+  mqttSources: MqttSourceConfig[];
+  broker: BrokerConfig;
+  maxMessageBytes: number;
+  ingestBufferSize: number;
+  observerIATAWhitelist: string[];
+  observerBlacklist: string[];
+  channelKeys: Record<string, string>;
+  hashChannels: string[];
+  channelKeysPath: string;
+  hashRegions: string[];
+  validateSignatures: boolean;
+  foreignAdverts: { mode: 'flag' | 'drop' };
+  geo_filter?: Record<string, unknown>;
+
+  retention: RetentionConfig;
+  metrics: { sampleIntervalSec: number };
+  neighborEdgesMaxAgeDays: number;
+
+  nodeBlacklist: string[];
+  hiddenNamePrefixes: string[];
+  listLimits: ListLimitsConfig;
+  healthThresholds: HealthThresholdsConfig;
+  batteryThresholds: { lowMv: number; criticalMv: number };
+  cacheTTL: Record<string, number>;
+  regions: Record<string, string>;
+  areas: Record<string, Record<string, unknown>>;
+  defaultRegion?: string;
+  perf: PerfConfig;
+
+  analytics: AnalyticsConfig;
+  logLevel: string;
+
+  /** UI pass-through keys (`uiPassThroughKeys`): accepted in any shape, served to the client. */
+  ui: Record<string, unknown>;
+}
+
+/** CoreScope's UI keys (spec §6 "S → client"): meshlens checks only that they are JSON. */
+export const uiPassThroughKeys = [
+  'branding',
+  'theme',
+  'themeDark',
+  'nodeColors',
+  'typeColors',
+  'home',
+  'markerStroke',
+  'map',
+  'tiles',
+  'mapDarkTileProvider',
+  'mapDefaults',
+  'liveMap',
+  'timestamps',
+  'customizer',
+  'roles',
+  'snrThresholds',
+  'distThresholds',
+  'maxHopDist',
+  'limits',
+  'perfSlowMs',
+  'wsReconnectMs',
+  'cacheInvalidateMs',
+  'externalUrls',
+  'debugAffinity',
+] as const;
+
+/**
+ * CoreScope keys that meshlens reads nothing from (yet): accepted with a warning so that a
+ * CoreScope config.json loads unchanged.
+ */
+export const ignoredCoreScopeKeys = [
+  'db',
+  'packetStore',
+  'runtime',
+  'neighborGraph',
+  'observersCache',
+  'resolvedPath',
+  'knownChannelsUrl',
+  'knownChannelsRefreshMs',
+  'clientRxCoverage',
+  'https',
+] as const;
