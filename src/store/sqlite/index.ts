@@ -1,0 +1,34 @@
+// SQLite persistence: open, migrate, write in batches, read back in chunks, prune, back up.
+export { openDatabase, type Db, type OpenOptions } from './open.js';
+export { migrate, type MigrationReport } from './migrate.js';
+export { SqliteWriter, type WriterOptions, type WriterStats } from './writer.js';
+export type {
+  DroppedPacket,
+  NodeUpsert,
+  ObserverMetricsSample,
+  ObserverPacketUpsert,
+  ObserverStatusUpsert,
+  SignalFill,
+  WriteOp,
+} from './operations.js';
+export {
+  readMaxIds,
+  readCounts,
+  transmissionChunks,
+  observationChunks,
+  nodeChunks,
+  observerChunks,
+  newReadStats,
+  type ReadStats,
+  type MaxIds,
+  type RowCounts,
+  type ChunkOptions,
+} from './readers.js';
+export {
+  applyRetention,
+  type RetentionConfig,
+  type RetentionResult,
+  type RetentionOptions,
+} from './retention.js';
+export { backupTo } from './backup.js';
+export { parseTimeMs, toRfc3339, toEpochSeconds } from './time.js';

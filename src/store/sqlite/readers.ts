@@ -1,0 +1,305 @@
+// Reading the database back into meshlens records for the startup load (spec ingest-store-api
+// §3.3): keyset-paginated chunks in id order, so the loader can yield to the event loop between
+// chunks. CoreScope's formats are converted here; values that cannot be converted are replaced
+// by a documented fallback and counted, never passed on as garbage.
+import type { Db } from './open.js';
+import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../records.js';
+import { parseTimeMs } from './time.js';
+
+/** Conversion problems met while reading (for the loader's log and /api/health). */
+export interface ReadStats {
+  /** path_json that is not a JSON array of strings: read as an empty path. */
+  badPathJson: number;
+  /** Time columns that could not be parsed: replaced by the row's nearest other time, or 0. */
+  badTimes: number;
+  /** observer_idx not matching any observers.rowid: observerId ''. */
+  unknownObserver: number;
+}
+
+export function newReadStats(): ReadStats {
+  return { badPathJson: 0, badTimes: 0, unknownObserver: 0 };
+}
+
+export interface MaxIds {
+  /** Highest transmission id ever assigned (rows or AUTOINCREMENT sequence), 0 when none. */
+  transmissionId: number;
+  observationId: number;
+}
+
+/**
+ * The ids ingest continues from. AUTOINCREMENT's sequence is included so an id freed by
+ * retention is never handed out again (an API client may still hold it).
+ */
+export function readMaxIds(db: Db): MaxIds {
+  const max = (table: string): number => {
+    const row = db.prepare(`SELECT MAX(id) AS m FROM ${table}`).get() as { m: number | null };
+    const seq = db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as
+      { seq: number } | undefined;
+    return Math.max(row.m ?? 0, seq?.seq ?? 0);
+  };
+  return { transmissionId: max('transmissions'), observationId: max('observations') };
+}
+
+export interface RowCounts {
+  transmissions: number;
+  observations: number;
+  nodes: number;
+  observers: number;
+}
+
+/** Row counts, for the loader's progress total. */
+export function readCounts(db: Db): RowCounts {
+  const n = (t: string): number => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  return {
+    transmissions: n('transmissions'),
+    observations: n('observations'),
+    nodes: n('nodes'),
+    observers: n('observers'),
+  };
+}
+
+export interface ChunkOptions {
+  chunkSize?: number;
+  /** Start after this id (transmissions/observations) or rowid (nodes/observers). Default 0. */
+  after?: number;
+  stats?: ReadStats;
+}
+
+interface TxRow {
+  id: number;
+  raw_hex: string;
+  hash: string;
+  first_seen: unknown;
+  route_type: number | null;
+  payload_type: number | null;
+  payload_version: number | null;
+  decoded_json: string | null;
+  from_pubkey: string | null;
+  last_seen: number | null;
+  channel_hash: string | null;
+  scope_name: string | null;
+  ml_last_seen_ms: number | null;
+}
+
+function headerByte(rawHex: string): number | null {
+  const b = Number.parseInt(rawHex.slice(0, 2), 16);
+  return Number.isNaN(b) ? null : b;
+}
+
+export function toTransmissionRecord(r: TxRow, stats: ReadStats): TransmissionRecord {
+  const rawHex = r.raw_hex.toUpperCase();
+  // The fixture's payload_version is NULL in every row (fixtures/README.md caveat 4): the header
+  // byte is authoritative (route = bits 0-1, type = bits 2-5, version = bits 6-7).
+  const h = headerByte(rawHex);
+  let firstSeenMs = parseTimeMs(r.first_seen);
+  const lastSeenCol = r.ml_last_seen_ms ?? (r.last_seen ? r.last_seen * 1000 : null);
+  if (firstSeenMs === null) {
+    stats.badTimes++;
+    firstSeenMs = lastSeenCol ?? 0;
+  }
+  return {
+    id: r.id,
+    rawHex,
+    hash: r.hash,
+    firstSeenMs,
+    // A transmission is never last seen before it was first seen (the fixture's re-stamped
+    // observation times can be earlier than first_seen).
+    lastSeenMs: Math.max(firstSeenMs, lastSeenCol ?? firstSeenMs),
+    routeType: r.route_type ?? (h === null ? 0 : h & 0x03),
+    payloadType: r.payload_type ?? (h === null ? 0 : (h >> 2) & 0x0f),
+    payloadVersion: r.payload_version ?? (h === null ? 0 : (h >> 6) & 0x03),
+    decodedJson: r.decoded_json ?? '',
+    fromPubkey: r.from_pubkey || null,
+    channelHash: r.channel_hash,
+    scopeName: r.scope_name,
+  };
+}
+
+/** Transmissions in id order, `chunkSize` per step. */
+export function* transmissionChunks(db: Db, options: ChunkOptions = {}): Generator<TransmissionRecord[]> {
+  const stats = options.stats ?? newReadStats();
+  const stmt = db.prepare(
+    `SELECT id, raw_hex, hash, first_seen, route_type, payload_type, payload_version, decoded_json, from_pubkey,
+            last_seen, channel_hash, scope_name, ml_last_seen_ms
+     FROM transmissions WHERE id > ? ORDER BY id LIMIT ?`,
+  );
+  yield* keyset(
+    stmt,
+    options,
+    (r: TxRow) => toTransmissionRecord(r, stats),
+    (r) => r.id,
+  );
+}
+
+interface ObsRow {
+  id: number;
+  transmission_id: number;
+  observer_id: string | null;
+  direction: string | null;
+  snr: number | null;
+  rssi: number | null;
+  score: number | null;
+  path_json: string | null;
+  timestamp: number;
+  ml_rx_ms: number | null;
+  ml_uploader_ms: number | null;
+}
+
+export function parsePath(json: string | null, stats: ReadStats): string[] {
+  if (json === null || json === '') return [];
+  try {
+    const v: unknown = JSON.parse(json);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.map((x) => x.toUpperCase());
+  } catch {
+    // falls through to the counted fallback
+  }
+  stats.badPathJson++;
+  return [];
+}
+
+/** Observations in id order, with observer_idx mapped back to the observer's id. */
+export function* observationChunks(db: Db, options: ChunkOptions = {}): Generator<ObservationRecord[]> {
+  const stats = options.stats ?? newReadStats();
+  const stmt = db.prepare(
+    `SELECT o.id, o.transmission_id, ob.id AS observer_id, o.direction, o.snr, o.rssi, o.score, o.path_json,
+            o.timestamp, o.ml_rx_ms, o.ml_uploader_ms
+     FROM observations o LEFT JOIN observers ob ON ob.rowid = o.observer_idx
+     WHERE o.id > ? ORDER BY o.id LIMIT ?`,
+  );
+  const convert = (r: ObsRow): ObservationRecord => {
+    if (r.observer_id === null) stats.unknownObserver++;
+    let rxMs = r.ml_rx_ms ?? parseTimeMs(r.timestamp);
+    if (rxMs === null) {
+      stats.badTimes++;
+      rxMs = 0;
+    }
+    return {
+      id: r.id,
+      transmissionId: r.transmission_id,
+      observerId: r.observer_id ?? '',
+      direction: r.direction,
+      snr: r.snr,
+      rssi: r.rssi,
+      score: r.score,
+      path: parsePath(r.path_json, stats),
+      rxMs,
+      uploaderMs: r.ml_uploader_ms,
+    };
+  };
+  yield* keyset(stmt, options, convert, (r) => r.id);
+}
+
+interface NodeRow {
+  rid: number;
+  public_key: string;
+  name: string | null;
+  role: string | null;
+  lat: number | null;
+  lon: number | null;
+  last_seen: unknown;
+  first_seen: unknown;
+  advert_count: number | null;
+  battery_mv: number | null;
+  temperature_c: number | null;
+}
+
+/** Either time falls back to the other when unparseable (counted); both missing gives 0. */
+function seenPair(first: unknown, last: unknown, stats: ReadStats): [number, number] {
+  let f = parseTimeMs(first);
+  let l = parseTimeMs(last);
+  if (f === null) stats.badTimes++;
+  if (l === null) stats.badTimes++;
+  f ??= l ?? 0;
+  l ??= f;
+  return [f, l];
+}
+
+/** Nodes in rowid order (`after` is a rowid). */
+export function* nodeChunks(db: Db, options: ChunkOptions = {}): Generator<NodeRecord[]> {
+  const stats = options.stats ?? newReadStats();
+  const stmt = db.prepare(
+    `SELECT rowid AS rid, public_key, name, role, lat, lon, last_seen, first_seen, advert_count, battery_mv, temperature_c
+     FROM nodes WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+  );
+  const convert = (r: NodeRow): NodeRecord => {
+    const [firstSeenMs, lastSeenMs] = seenPair(r.first_seen, r.last_seen, stats);
+    return {
+      publicKey: r.public_key.toLowerCase(),
+      name: r.name,
+      role: r.role,
+      lat: r.lat,
+      lon: r.lon,
+      firstSeenMs,
+      lastSeenMs,
+      advertCount: r.advert_count ?? 0,
+      batteryMv: r.battery_mv,
+      temperatureC: r.temperature_c,
+    };
+  };
+  yield* keyset(stmt, options, convert, (r) => r.rid);
+}
+
+interface ObserverRow {
+  rid: number;
+  id: string;
+  name: string | null;
+  iata: string | null;
+  last_seen: unknown;
+  first_seen: unknown;
+  packet_count: number | null;
+  model: string | null;
+  firmware: string | null;
+  client_version: string | null;
+  radio: string | null;
+  battery_mv: number | null;
+  uptime_secs: number | null;
+  noise_floor: number | null;
+  last_packet_at: unknown;
+}
+
+/** Observers in rowid order (rowid = the observations' observer_idx). */
+export function* observerChunks(db: Db, options: ChunkOptions = {}): Generator<ObserverRecord[]> {
+  const stats = options.stats ?? newReadStats();
+  const stmt = db.prepare(
+    `SELECT rowid AS rid, id, name, iata, last_seen, first_seen, packet_count, model, firmware, client_version, radio,
+            battery_mv, uptime_secs, noise_floor, last_packet_at
+     FROM observers WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+  );
+  const convert = (r: ObserverRow): ObserverRecord => {
+    const [firstSeenMs, lastSeenMs] = seenPair(r.first_seen, r.last_seen, stats);
+    return {
+      id: r.id,
+      name: r.name,
+      iata: r.iata,
+      firstSeenMs,
+      lastSeenMs,
+      packetCount: r.packet_count ?? 0,
+      model: r.model,
+      firmware: r.firmware,
+      clientVersion: r.client_version,
+      radio: r.radio,
+      batteryMv: r.battery_mv,
+      uptimeSecs: r.uptime_secs,
+      noiseFloor: r.noise_floor,
+      lastPacketAtMs: parseTimeMs(r.last_packet_at),
+    };
+  };
+  yield* keyset(stmt, options, convert, (r) => r.rid);
+}
+
+function* keyset<Row, Rec>(
+  stmt: { all(...args: unknown[]): unknown[] },
+  options: ChunkOptions,
+  convert: (r: Row) => Rec,
+  key: (r: Row) => number,
+): Generator<Rec[]> {
+  const size = options.chunkSize ?? 5000;
+  let after = options.after ?? 0;
+  for (;;) {
+    const rows = stmt.all(after, size) as Row[];
+    if (rows.length === 0) return;
+    yield rows.map(convert);
+    after = key(rows[rows.length - 1]);
+    if (rows.length < size) return;
+  }
+}

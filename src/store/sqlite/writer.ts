@@ -1,0 +1,276 @@
+// The single SQLite writer: ingest enqueues operations, which are committed in batched
+// transactions. CoreScope committed every packet on its own and its one attempt at group commit
+// starved its MQTT client by holding a lock across the commit (spec ingest-store-api §1.9,
+// #1117/#1130). Here the batch is bounded by a time budget, so each transaction holds the event
+// loop for at most a few ms, and the loop is yielded between transactions.
+import type { Db } from './open.js';
+import { OpApplier } from './operations.js';
+import type {
+  DroppedPacket,
+  NodeUpsert,
+  ObserverMetricsSample,
+  ObserverPacketUpsert,
+  ObserverStatusUpsert,
+  SignalFill,
+  WriteOp,
+} from './operations.js';
+import type { ObservationRecord, TransmissionRecord } from '../records.js';
+
+export interface WriterOptions {
+  /** Flush timer period (ms). Default 50. */
+  flushIntervalMs?: number;
+  /** Flush at once when this many operations are queued. Default 2000. */
+  flushAtOps?: number;
+  /** Most operations in one transaction. Default 5000. */
+  maxOpsPerTransaction?: number;
+  /** Stop adding to a transaction once it has run this long (ms). Default 4. */
+  transactionBudgetMs?: number;
+  /** dropped_packets keeps at most this many newest rows. Default 10000. */
+  maxDroppedPackets?: number;
+  /** observer_metrics bucket size (ms). Default 300000 (5 min). */
+  metricsBucketMs?: number;
+  /** Where statement errors are reported. Default console.error. */
+  log?: (message: string) => void;
+}
+
+export interface WriterStats {
+  batches: number;
+  opsWritten: number;
+  rowsWritten: number;
+  writeErrors: number;
+  /** Errors by SQLite code (SQLITE_CONSTRAINT_PRIMARYKEY, ...). */
+  errorsByCode: Record<string, number>;
+  pendingOps: number;
+  maxQueuedOps: number;
+  lastBatchMs: number;
+  maxBatchMs: number;
+  lastBatchOps: number;
+  droppedPacketsTrimmed: number;
+}
+
+// Checking the clock costs ~50 ns; every 32 operations keeps the overshoot of the budget small.
+const CLOCK_EVERY = 32;
+
+export class SqliteWriter {
+  private queue: WriteOp[] = [];
+  private head = 0;
+  private readonly applier: OpApplier;
+  private readonly o: Required<Omit<WriterOptions, 'log'>>;
+  private readonly log: (message: string) => void;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private closed = false;
+  private drainWaiters: (() => void)[] = [];
+  private readonly stats: WriterStats = {
+    batches: 0,
+    opsWritten: 0,
+    rowsWritten: 0,
+    writeErrors: 0,
+    errorsByCode: {},
+    pendingOps: 0,
+    maxQueuedOps: 0,
+    lastBatchMs: 0,
+    maxBatchMs: 0,
+    lastBatchOps: 0,
+    droppedPacketsTrimmed: 0,
+  };
+
+  constructor(
+    private readonly db: Db,
+    options: WriterOptions = {},
+  ) {
+    this.o = {
+      flushIntervalMs: options.flushIntervalMs ?? 50,
+      flushAtOps: options.flushAtOps ?? 2000,
+      maxOpsPerTransaction: options.maxOpsPerTransaction ?? 5000,
+      transactionBudgetMs: options.transactionBudgetMs ?? 4,
+      maxDroppedPackets: options.maxDroppedPackets ?? 10_000,
+      metricsBucketMs: options.metricsBucketMs ?? 300_000,
+    };
+    this.log = options.log ?? ((m) => console.error(m));
+    this.applier = new OpApplier(db, this.o.metricsBucketMs);
+  }
+
+  insertTransmission(tx: TransmissionRecord): void {
+    this.enqueue({ kind: 'insertTransmission', tx });
+  }
+  insertObservation(obs: ObservationRecord): void {
+    this.enqueue({ kind: 'insertObservation', obs });
+  }
+  raiseTransmissionLastSeen(id: number, ms: number): void {
+    this.enqueue({ kind: 'raiseTransmissionLastSeen', id, ms });
+  }
+  lowerTransmissionFirstSeen(id: number, ms: number): void {
+    this.enqueue({ kind: 'lowerTransmissionFirstSeen', id, ms });
+  }
+  /** Fills only snr/rssi/score that are still NULL (§1.7: a re-delivery completes, never overwrites). */
+  fillObservationSignal(fill: SignalFill): void {
+    this.enqueue({ kind: 'fillObservationSignal', fill });
+  }
+  upsertNode(node: NodeUpsert): void {
+    this.enqueue({ kind: 'upsertNode', node });
+  }
+  upsertObserverFromPacket(observer: ObserverPacketUpsert): void {
+    this.enqueue({ kind: 'upsertObserverPacket', observer });
+  }
+  upsertObserverFromStatus(observer: ObserverStatusUpsert): void {
+    this.enqueue({ kind: 'upsertObserverStatus', observer });
+  }
+  insertObserverMetrics(sample: ObserverMetricsSample): void {
+    this.enqueue({ kind: 'insertObserverMetrics', sample });
+  }
+  recordDroppedPacket(dropped: DroppedPacket): void {
+    this.enqueue({ kind: 'recordDroppedPacket', dropped });
+  }
+
+  /** A copy of the counters, for /api/perf and /api/health. */
+  getStats(): WriterStats {
+    return { ...this.stats, errorsByCode: { ...this.stats.errorsByCode }, pendingOps: this.pending() };
+  }
+
+  pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Commits everything queued now, synchronously (several bounded transactions). Idempotent. */
+  flush(): void {
+    while (this.pending() > 0) this.runTransaction();
+    this.settle();
+  }
+
+  /** Resolves once the queue is empty, writing in bounded transactions and yielding between them. */
+  drain(): Promise<void> {
+    if (this.pending() === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.schedule(true);
+    });
+  }
+
+  /** Final flush and WAL checkpoint; the database handle stays open (its owner closes it). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+    if (this.db.open && !this.db.readonly) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  private enqueue(op: WriteOp): void {
+    if (this.closed) throw new Error('SqliteWriter is closed');
+    this.queue.push(op);
+    const n = this.pending();
+    if (n > this.stats.maxQueuedOps) this.stats.maxQueuedOps = n;
+    this.schedule(n >= this.o.flushAtOps);
+  }
+
+  private schedule(now: boolean): void {
+    if (this.closed) return;
+    if (now) {
+      if (this.immediate) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.immediate = setImmediate(() => {
+        this.immediate = null;
+        this.tick();
+      });
+    } else if (!this.timer && !this.immediate) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.tick();
+      }, this.o.flushIntervalMs);
+      this.timer.unref?.();
+    }
+  }
+
+  /** One bounded transaction, then yield; more work continues on the next turn of the loop. */
+  private tick(): void {
+    if (this.pending() > 0) this.runTransaction();
+    if (this.pending() > 0) this.schedule(true);
+    else this.settle();
+  }
+
+  private settle(): void {
+    if (this.pending() > 0) return;
+    this.queue = [];
+    this.head = 0;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private runTransaction(): void {
+    const start = performance.now();
+    const deadline = start + this.o.transactionBudgetMs;
+    const limit = Math.min(this.queue.length, this.head + this.o.maxOpsPerTransaction);
+    const first = this.head;
+    let ops = 0;
+    let rows = 0;
+    this.db.exec('BEGIN');
+    let i = first;
+    for (; i < limit; i++) {
+      const op = this.queue[i];
+      try {
+        rows += this.applier.apply(op);
+        ops++;
+      } catch (err) {
+        this.countError(op, err);
+        if (!this.db.inTransaction) {
+          // SQLite rolled the whole transaction back (I/O error, disk full): requeue what this
+          // batch had already applied, minus the failing op, and start over on the next turn.
+          this.applier.clearObserverCache();
+          this.queue.splice(i, 1);
+          this.head = first;
+          this.recordBatch(start, 0, 0);
+          return;
+        }
+      }
+      if ((i - first) % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() >= deadline) {
+        i++;
+        break;
+      }
+    }
+    if (this.applier.droppedInserted > 0) {
+      this.stats.droppedPacketsTrimmed += this.applier.trimDropped(this.o.maxDroppedPackets);
+    }
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      // The batch is lost; counted once per operation so the loss shows in the error count.
+      this.countError(undefined, err);
+      this.stats.writeErrors += Math.max(0, ops - 1);
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.applier.clearObserverCache();
+      this.head = i;
+      this.recordBatch(start, 0, 0);
+      return;
+    }
+    this.head = i;
+    this.recordBatch(start, ops, rows);
+    // Under sustained load the queue never empties; drop the consumed prefix now and then.
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private recordBatch(start: number, ops: number, rows: number): void {
+    const ms = performance.now() - start;
+    this.stats.batches++;
+    this.stats.opsWritten += ops;
+    this.stats.rowsWritten += rows;
+    this.stats.lastBatchMs = ms;
+    this.stats.lastBatchOps = ops;
+    if (ms > this.stats.maxBatchMs) this.stats.maxBatchMs = ms;
+  }
+
+  private countError(op: WriteOp | undefined, err: unknown): void {
+    const code = (err as { code?: string }).code ?? 'UNKNOWN';
+    this.stats.writeErrors++;
+    this.stats.errorsByCode[code] = (this.stats.errorsByCode[code] ?? 0) + 1;
+    this.log(`sqlite writer: ${op?.kind ?? 'commit'} failed (${code}): ${(err as Error).message}`);
+  }
+}
