@@ -1,0 +1,331 @@
+// Hop-prefix resolution (spec analytics §0): maps a path hop (1-3 byte prefix of a relay's
+// public key, uppercase hex) to the node that most plausibly relayed it.
+//
+// Candidates are nodes whose role contains "repeater"/"room_server" or equals "room"; a prefix
+// with exactly one candidate is "unique". Ambiguous prefixes go through four tiers, each
+// relative to a *context* (a set of nodes known to be involved: the sender, the observer,
+// the uniquely resolved hops):
+//   1. neighbour affinity: the candidate with the strongest edge to a context node wins if its
+//      score is ≥ 3× the runner-up's and the edge rests on ≥ 3 sightings;
+//   2. the GPS candidate nearest (equirectangular) to the centroid of the GPS context nodes;
+//   3. the GPS candidate with the most adverts, ties to the lowest public key;
+//   4. the same over all candidates.
+//
+// Tier 1's neighbour graph is derived from the input itself (CoreScope reads an ingestor-owned
+// table): an edge joins two nodes seen adjacent in a transmission's best path where both ends
+// resolve *uniquely* (hop–hop, advertiser–first hop, last hop–observer, advertiser–observer for a
+// zero-hop advert). Only unique resolutions feed it, so the graph never feeds on its own guesses.
+import type { AnalyticsInput } from './input.js';
+import { equirectSq, hasGps } from './geo.js';
+import { HOUR_MS } from './time-format.js';
+
+export type ResolveTier =
+  'unresolved' | 'unique_prefix' | 'neighbor_affinity' | 'gps_centroid' | 'advert_count_gps' | 'advert_count';
+
+const TIERS: ResolveTier[] = [
+  'unresolved',
+  'unique_prefix',
+  'neighbor_affinity',
+  'gps_centroid',
+  'advert_count_gps',
+  'advert_count',
+];
+
+/** Longest prefix the map indexes (spec §0: "every prefix of length 2..8 hex chars"). */
+const MAX_PREFIX = 8;
+const AFFINITY_RATIO = 3;
+const AFFINITY_MIN_COUNT = 3;
+const HALF_LIFE_HOURS = 168;
+const NONE: readonly number[] = Object.freeze([]);
+
+export function isRelayRole(role: string | null): boolean {
+  if (role === null) return false;
+  const r = role.toLowerCase();
+  return r.includes('repeater') || r.includes('room_server') || r === 'room';
+}
+
+/** A set of context nodes with their GPS centroid; reusable across transmissions via clear(). */
+export class HopContext {
+  readonly mark: Uint8Array;
+  readonly members: number[] = [];
+  latSum = 0;
+  lonSum = 0;
+  gpsCount = 0;
+  constructor(
+    private readonly lat: Float64Array,
+    private readonly lon: Float64Array,
+  ) {
+    this.mark = new Uint8Array(lat.length);
+  }
+  add(node: number): void {
+    if (node < 0 || this.mark[node] === 1) return;
+    this.mark[node] = 1;
+    this.members.push(node);
+    const la = this.lat[node];
+    const lo = this.lon[node];
+    if (hasGps(la, lo)) {
+      this.latSum += la;
+      this.lonSum += lo;
+      this.gpsCount++;
+    }
+  }
+  clear(): void {
+    for (const n of this.members) this.mark[n] = 0;
+    this.members.length = 0;
+    this.latSum = this.lonSum = 0;
+    this.gpsCount = 0;
+  }
+}
+
+/** The neighbour graph in CSR form: edges of node i are adjStart[i]..adjStart[i+1]. */
+interface NeighborGraph {
+  adjStart: Int32Array;
+  adjNode: Int32Array;
+  adjScore: Float64Array;
+  adjCount: Int32Array;
+}
+
+export class HopResolver {
+  /** Per node: latitude/longitude (NaN when absent). */
+  readonly lat: Float64Array;
+  readonly lon: Float64Array;
+  /** Per observer: its node index when the observer id is a known node's key, else -1. */
+  readonly observerNode: Int32Array;
+  private readonly prefixes = new Map<string, number[]>();
+  private readonly keys: string[];
+  private graph: NeighborGraph | null = null;
+
+  constructor(private readonly input: AnalyticsInput) {
+    const { nodes, observers } = input;
+    this.lat = new Float64Array(nodes.count);
+    this.lon = new Float64Array(nodes.count);
+    this.keys = new Array<string>(nodes.count);
+    const byKey = new Map<string, number>();
+    for (let i = 0; i < nodes.count; i++) {
+      this.lat[i] = nodes.lat(i);
+      this.lon[i] = nodes.lon(i);
+      const key = nodes.publicKey(i).toLowerCase();
+      this.keys[i] = key;
+      byKey.set(key, i);
+      if (!isRelayRole(nodes.role(i))) continue;
+      const upper = key.toUpperCase();
+      for (let len = 2; len <= MAX_PREFIX && len <= upper.length; len++) {
+        const p = upper.slice(0, len);
+        const list = this.prefixes.get(p);
+        if (list) list.push(i);
+        else this.prefixes.set(p, [i]);
+      }
+    }
+    // Candidates in public-key order make every tie-break below "lowest pubkey first".
+    for (const list of this.prefixes.values()) if (list.length > 1) list.sort((a, b) => this.cmpKey(a, b));
+    this.observerNode = new Int32Array(observers.count).fill(-1);
+    for (let o = 0; o < observers.count; o++) {
+      const id = observers.id(o);
+      // spec §0: the observer id is context only when it looks like a key (≥ 4 hex chars).
+      if (id.length >= 4 && /^[0-9a-fA-F]+$/.test(id))
+        this.observerNode[o] = byKey.get(id.toLowerCase()) ?? -1;
+    }
+  }
+
+  private cmpKey(a: number, b: number): number {
+    return this.keys[a] < this.keys[b] ? -1 : this.keys[a] > this.keys[b] ? 1 : 0;
+  }
+
+  newContext(): HopContext {
+    return new HopContext(this.lat, this.lon);
+  }
+
+  /** Candidate nodes for a hop, in public-key order (empty when none). */
+  candidates(hop: string): readonly number[] {
+    return this.prefixes.get(hop.length > MAX_PREFIX ? hop.slice(0, MAX_PREFIX) : hop) ?? NONE;
+  }
+
+  /** The node when the hop has exactly one candidate, else -1. */
+  uniqueNode(hop: string): number {
+    const c = this.candidates(hop);
+    return c.length === 1 ? c[0] : -1;
+  }
+
+  /**
+   * Builds tier 1's neighbour graph from the transmissions' best observations (`best[txRow]`,
+   * see best-observation.ts). Without it, resolution starts at tier 2.
+   */
+  buildNeighborGraph(best: Int32Array): void {
+    const { tx, obs, nodes, nowMs } = this.input;
+    const n = nodes.count;
+    const edgeOf = new Map<number, number>();
+    const ea: number[] = [];
+    const eb: number[] = [];
+    const count: number[] = [];
+    const last: number[] = [];
+    const seenBy: number[] = []; // up to 3 distinct observers per edge, 3 slots each
+    const addEdge = (a: number, b: number, observer: number, at: number): void => {
+      if (a === b) return;
+      const key = a < b ? a * n + b : b * n + a;
+      let e = edgeOf.get(key);
+      if (e === undefined) {
+        e = ea.length;
+        edgeOf.set(key, e);
+        ea.push(a);
+        eb.push(b);
+        count.push(0);
+        last.push(-Infinity);
+        seenBy.push(-1, -1, -1);
+      }
+      count[e]++;
+      if (at > last[e]) last[e] = at;
+      const s = e * 3;
+      if (seenBy[s] !== observer && seenBy[s + 1] !== observer && seenBy[s + 2] !== observer) {
+        if (seenBy[s] < 0) seenBy[s] = observer;
+        else if (seenBy[s + 1] < 0) seenBy[s + 1] = observer;
+        else if (seenBy[s + 2] < 0) seenBy[s + 2] = observer;
+      }
+    };
+    for (let t = 0; t < best.length; t++) {
+      const r = best[t];
+      if (r < 0) continue;
+      const observer = obs.observer(r);
+      const at = obs.rxMs(r);
+      let prev = tx.advertNode(t);
+      for (let k = 0, hops = obs.hopCount(r); k < hops; k++) {
+        const u = this.uniqueNode(obs.hop(r, k));
+        if (prev >= 0 && u >= 0) addEdge(prev, u, observer, at);
+        prev = u;
+      }
+      const on = observer >= 0 && observer < this.observerNode.length ? this.observerNode[observer] : -1;
+      if (prev >= 0 && on >= 0) addEdge(prev, on, observer, at);
+    }
+    const m = ea.length;
+    const adjStart = new Int32Array(n + 1);
+    for (let e = 0; e < m; e++) {
+      adjStart[ea[e] + 1]++;
+      adjStart[eb[e] + 1]++;
+    }
+    for (let i = 0; i < n; i++) adjStart[i + 1] += adjStart[i];
+    const fill = adjStart.slice(0, n);
+    const adjNode = new Int32Array(2 * m);
+    const adjScore = new Float64Array(2 * m);
+    const adjCount = new Int32Array(2 * m);
+    for (let e = 0; e < m; e++) {
+      const hours = Math.max(0, (nowMs - last[e]) / HOUR_MS);
+      const distinct =
+        (seenBy[e * 3] >= 0 ? 1 : 0) + (seenBy[e * 3 + 1] >= 0 ? 1 : 0) + (seenBy[e * 3 + 2] >= 0 ? 1 : 0);
+      // spec §0: min(1,count/100)·exp(−ln2·h/168)·min(1,distinctObservers/3)
+      const score =
+        Math.min(1, count[e] / 100) *
+        Math.exp((-Math.LN2 * hours) / HALF_LIFE_HOURS) *
+        Math.min(1, distinct / 3);
+      for (const [from, to] of [
+        [ea[e], eb[e]],
+        [eb[e], ea[e]],
+      ]) {
+        const at = fill[from]++;
+        adjNode[at] = to;
+        adjScore[at] = score;
+        adjCount[at] = count[e];
+      }
+    }
+    this.graph = { adjStart, adjNode, adjScore, adjCount };
+  }
+
+  /** Edges of the derived neighbour graph (for tests and diagnostics): [a, b, count, score]. */
+  neighborEdges(): Array<[number, number, number, number]> {
+    const g = this.graph;
+    if (g === null) return [];
+    const out: Array<[number, number, number, number]> = [];
+    for (let a = 0; a + 1 < g.adjStart.length; a++) {
+      for (let j = g.adjStart[a]; j < g.adjStart[a + 1]; j++) {
+        if (a < g.adjNode[j]) out.push([a, g.adjNode[j], g.adjCount[j], g.adjScore[j]]);
+      }
+    }
+    return out;
+  }
+
+  /** Resolves a hop to a node index (-1 = unresolved) relative to `ctx`. */
+  resolve(hop: string, ctx: HopContext): number {
+    const packed = this.resolvePacked(hop, ctx);
+    return (packed >> 3) - 1;
+  }
+
+  resolveWithTier(hop: string, ctx: HopContext): { node: number; tier: ResolveTier } {
+    const packed = this.resolvePacked(hop, ctx);
+    return { node: (packed >> 3) - 1, tier: TIERS[packed & 7] };
+  }
+
+  /** (node + 1) << 3 | tier index: one number, no allocation in hot loops. */
+  private resolvePacked(hop: string, ctx: HopContext): number {
+    const cands = this.candidates(hop);
+    if (cands.length === 0) return 0;
+    if (cands.length === 1) return ((cands[0] + 1) << 3) | 1;
+    const g = this.graph;
+    if (g !== null) {
+      let win = -1;
+      let winScore = 0;
+      let winCount = 0;
+      let runnerUp = 0;
+      for (const c of cands) {
+        let s = 0;
+        let cnt = 0;
+        for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
+          if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > s) {
+            s = g.adjScore[j];
+            cnt = g.adjCount[j];
+          }
+        }
+        if (s > winScore) {
+          runnerUp = winScore;
+          win = c;
+          winScore = s;
+          winCount = cnt;
+        } else if (s > runnerUp) runnerUp = s;
+      }
+      if (win >= 0 && winScore >= AFFINITY_RATIO * runnerUp && winCount >= AFFINITY_MIN_COUNT) {
+        return ((win + 1) << 3) | 2;
+      }
+    }
+    if (ctx.gpsCount > 0) {
+      const cLat = ctx.latSum / ctx.gpsCount;
+      const cLon = ctx.lonSum / ctx.gpsCount;
+      let nearest = -1;
+      let nearestD = Infinity;
+      for (const c of cands) {
+        if (!hasGps(this.lat[c], this.lon[c])) continue;
+        const d = equirectSq(cLat, cLon, this.lat[c], this.lon[c]);
+        if (d < nearestD) {
+          nearestD = d;
+          nearest = c;
+        }
+      }
+      if (nearest >= 0) return ((nearest + 1) << 3) | 3;
+    }
+    const adverts = this.input.nodes;
+    let top = -1;
+    for (const c of cands) {
+      if (hasGps(this.lat[c], this.lon[c]) && (top < 0 || adverts.advertCount(c) > adverts.advertCount(top)))
+        top = c;
+    }
+    if (top >= 0) return ((top + 1) << 3) | 4;
+    for (const c of cands) if (top < 0 || adverts.advertCount(c) > adverts.advertCount(top)) top = c;
+    return ((top + 1) << 3) | 5;
+  }
+}
+
+/**
+ * Resolution against one aggregate context, cached per hop string (spec §0: aggregate analytics
+ * union the context of all considered transmissions and resolve each distinct hop once).
+ */
+export class AggregateResolver {
+  private readonly cache = new Map<string, number>();
+  constructor(
+    readonly resolver: HopResolver,
+    readonly ctx: HopContext,
+  ) {}
+  resolve(hop: string): number {
+    let v = this.cache.get(hop);
+    if (v === undefined) {
+      v = this.resolver.resolve(hop, this.ctx);
+      this.cache.set(hop, v);
+    }
+    return v;
+  }
+}
