@@ -1,0 +1,260 @@
+// The clock-skew engine (spec analytics §6.1-6.2): one pass over ADVERT observations that
+// calibrates observers and reduces every advert to a per-hash skew. Observers clock-skew, nodes
+// clock-skew (fleet and single node) and roles all read its result.
+//
+// meshlens stores two times per observation: the server receive time (rxMs, our trusted clock,
+// late by the upload latency) and the uploader's own stamp (uploaderMs, taken when the radio
+// heard the packet, wrong by the observer's clock offset). Observer calibration therefore has
+// two methods:
+// - "uploader-clock": offset = P90 of (uploaderMs − rxMs) over all of the observer's
+//   observations (every payload type). uploaderMs − rxMs = clockOffset − latency, and latency is
+//   one-sided (≥ 0, long-tailed: MQTT buffering), so the upper tail estimates the clock offset at
+//   the fastest deliveries; a median would fold the typical latency into the offset. We do not
+//   compare uploader stamps across observers of one transmission: observers hear a flood at
+//   different hops, seconds apart, which would bias far observers.
+// - "ingest-latency" (observers that send no stamp): CoreScope's method on server times, i.e.
+//   the median deviation of the observer's rxMs from the median best time of the same advert
+//   (groups with ≥ 2 observations). This is relative upload latency, not a clock error (§6.1).
+// An observation's best observed time is uploaderMs − offset when the observer is
+// uploader-calibrated, else rxMs − latency offset when latency-calibrated, else rxMs.
+import type { AnalyticsInput } from './input.js';
+import { medianInPlace, quantileInPlace } from './robust-stats.js';
+
+export type ClockSeverity = 'ok' | 'warning' | 'critical' | 'absurd' | 'no_clock' | 'bimodal_clock';
+export type CalibrationMethod = 'uploader-clock' | 'ingest-latency';
+
+/** |skew| thresholds (§6.1): ok < 5 min ≤ warning < 1 h ≤ critical < 30 d ≤ absurd < 365 d ≤ no_clock. */
+export function severityOf(absSkewSec: number): ClockSeverity {
+  if (absSkewSec < 300) return 'ok';
+  if (absSkewSec < 3600) return 'warning';
+  if (absSkewSec < 30 * 86400) return 'critical';
+  if (absSkewSec < 365 * 86400) return 'absurd';
+  return 'no_clock';
+}
+
+/** A "good" recent sample (§6.1). */
+export const GOOD_MAX_SEC = 3600;
+/** Advert clocks accepted at all: [1970, 2100). CoreScope drops pre-2020 clocks; we keep them so a
+ * node whose clock restarted at 0 reports `no_clock` instead of having no data. */
+const MAX_ADVERT_SEC = 4102444800;
+/** Upper-tail quantile of uploader − server differences taken as the observer clock offset. */
+const UPLOADER_OFFSET_QUANTILE = 0.9;
+
+export interface ClockSkewEngine {
+  readonly input: AnalyticsInput;
+  /** Per observer: calibration method (null = uncalibrated), offset (ms) and sample count. */
+  readonly observerMethod: (CalibrationMethod | null)[];
+  readonly observerOffsetMs: Float64Array;
+  readonly observerSamples: Int32Array;
+  /** Per advert ("hash") index h, in tx row order. */
+  readonly hashCount: number;
+  readonly hashTx: Int32Array;
+  readonly hashNode: Int32Array;
+  readonly hashAdvertSec: Float64Array;
+  readonly hashMedianSkew: Float64Array;
+  readonly hashMeanSkew: Float64Array;
+  readonly hashLastSkew: Float64Array;
+  /** Latest best observed time of the advert (epoch s). */
+  readonly hashObservedSec: Float64Array;
+  readonly hashSamples: Int32Array;
+  readonly hashCalibrated: Uint8Array;
+  /** Observation rows of hash h: obsRows[obsStart[h] .. obsStart[h+1]). */
+  readonly obsStart: Int32Array;
+  readonly obsRows: Int32Array;
+  /** Hashes of node i, sorted by observed time: nodeHashes[nodeStart[i] .. nodeStart[i+1]). */
+  readonly nodeStart: Int32Array;
+  readonly nodeHashes: Int32Array;
+}
+
+/** Best observed time of one observation (ms), per the observer's calibration. */
+export function bestObservedMs(e: ClockSkewEngine, obsRow: number): number {
+  const obs = e.input.obs;
+  const o = obs.observer(obsRow);
+  const method = o >= 0 ? e.observerMethod[o] : null;
+  if (method === 'uploader-clock') {
+    const u = obs.uploaderMs(obsRow);
+    if (Number.isFinite(u)) return u - e.observerOffsetMs[o];
+    return obs.rxMs(obsRow);
+  }
+  if (method === 'ingest-latency') return obs.rxMs(obsRow) - e.observerOffsetMs[o];
+  return obs.rxMs(obsRow);
+}
+
+/** Whether the observation's time was corrected by a calibration. */
+export function isCalibrated(e: ClockSkewEngine, obsRow: number): boolean {
+  const o = e.input.obs.observer(obsRow);
+  const method = o >= 0 ? e.observerMethod[o] : null;
+  if (method === 'uploader-clock') return Number.isFinite(e.input.obs.uploaderMs(obsRow));
+  return method === 'ingest-latency';
+}
+
+function calibrateUploaders(
+  input: AnalyticsInput,
+  method: (CalibrationMethod | null)[],
+  offset: Float64Array,
+  samples: Int32Array,
+): void {
+  const { obs } = input;
+  const nObs = obs.count;
+  const nObservers = input.observers.count;
+  const start = new Int32Array(nObservers + 1);
+  for (let r = 0; r < nObs; r++) {
+    if (!Number.isFinite(obs.uploaderMs(r))) continue;
+    const o = obs.observer(r);
+    if (o >= 0) start[o + 1]++;
+  }
+  for (let o = 0; o < nObservers; o++) start[o + 1] += start[o];
+  if (start[nObservers] === 0) return;
+  const fill = start.slice(0, nObservers);
+  const diffs = new Float64Array(start[nObservers]);
+  for (let r = 0; r < nObs; r++) {
+    const u = obs.uploaderMs(r);
+    if (!Number.isFinite(u)) continue;
+    const o = obs.observer(r);
+    if (o >= 0) diffs[fill[o]++] = u - obs.rxMs(r);
+  }
+  for (let o = 0; o < nObservers; o++) {
+    const n = start[o + 1] - start[o];
+    if (n === 0) continue;
+    method[o] = 'uploader-clock';
+    offset[o] = quantileInPlace(diffs, UPLOADER_OFFSET_QUANTILE, start[o], start[o + 1]);
+    samples[o] = n;
+  }
+}
+
+export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
+  const { tx, obs } = input;
+  const nObservers = input.observers.count;
+  const observerMethod: (CalibrationMethod | null)[] = new Array(nObservers).fill(null);
+  const observerOffsetMs = new Float64Array(nObservers);
+  const observerSamples = new Int32Array(nObservers);
+  calibrateUploaders(input, observerMethod, observerOffsetMs, observerSamples);
+
+  // Adverts with a usable sender clock, attributed to their advertiser only (§9.4: never to
+  // nodes that merely relayed them).
+  const hashOfTx = new Int32Array(tx.count).fill(-1);
+  const hashTxList: number[] = [];
+  for (let r = 0; r < tx.count; r++) {
+    if (tx.payloadType(r) !== 4 || tx.advertNode(r) < 0) continue;
+    const ts = tx.advertTimestampSec(r);
+    if (!(ts >= 0 && ts < MAX_ADVERT_SEC)) continue;
+    hashOfTx[r] = hashTxList.length;
+    hashTxList.push(r);
+  }
+  const hashCount = hashTxList.length;
+  const obsStart = new Int32Array(hashCount + 1);
+  for (let r = 0; r < obs.count; r++) {
+    const t = obs.txRow(r);
+    if (t >= 0 && hashOfTx[t] >= 0) obsStart[hashOfTx[t] + 1]++;
+  }
+  for (let h = 0; h < hashCount; h++) obsStart[h + 1] += obsStart[h];
+  const obsRows = new Int32Array(obsStart[hashCount]);
+  const fill = obsStart.slice(0, hashCount);
+  for (let r = 0; r < obs.count; r++) {
+    const t = obs.txRow(r);
+    if (t >= 0 && hashOfTx[t] >= 0) obsRows[fill[hashOfTx[t]]++] = r;
+  }
+
+  // Latency calibration for observers without uploader stamps (§6.2 step 2, on best times).
+  const partial: ClockSkewEngine = {
+    input,
+    observerMethod,
+    observerOffsetMs,
+    observerSamples,
+  } as ClockSkewEngine;
+  const devs: number[][] = new Array(nObservers);
+  let scratch = new Float64Array(64);
+  for (let h = 0; h < hashCount; h++) {
+    const a = obsStart[h];
+    const n = obsStart[h + 1] - a;
+    if (n < 2) continue;
+    let needed = false;
+    for (let k = 0; k < n; k++) {
+      const o = obs.observer(obsRows[a + k]);
+      if (o >= 0 && observerMethod[o] === null) needed = true;
+    }
+    if (!needed) continue;
+    if (scratch.length < n) scratch = new Float64Array(n * 2);
+    for (let k = 0; k < n; k++) scratch[k] = bestObservedMs(partial, obsRows[a + k]);
+    const ref = medianInPlace(scratch, 0, n);
+    for (let k = 0; k < n; k++) {
+      const r = obsRows[a + k];
+      const o = obs.observer(r);
+      if (o < 0 || observerMethod[o] !== null) continue;
+      (devs[o] ??= []).push(obs.rxMs(r) - ref);
+    }
+  }
+  for (let o = 0; o < nObservers; o++) {
+    const d = devs[o];
+    if (!d) continue;
+    observerMethod[o] = 'ingest-latency';
+    observerOffsetMs[o] = medianInPlace(d);
+    observerSamples[o] = d.length;
+  }
+
+  // Per-hash skews (§6.2 step 3) on best observed times.
+  const e = partial as { -readonly [K in keyof ClockSkewEngine]: ClockSkewEngine[K] };
+  e.hashCount = hashCount;
+  e.hashTx = Int32Array.from(hashTxList);
+  e.hashNode = new Int32Array(hashCount);
+  e.hashAdvertSec = new Float64Array(hashCount);
+  e.hashMedianSkew = new Float64Array(hashCount);
+  e.hashMeanSkew = new Float64Array(hashCount);
+  e.hashLastSkew = new Float64Array(hashCount);
+  e.hashObservedSec = new Float64Array(hashCount);
+  e.hashSamples = new Int32Array(hashCount);
+  e.hashCalibrated = new Uint8Array(hashCount);
+  e.obsStart = obsStart;
+  e.obsRows = obsRows;
+  const nNodes = input.nodes.count;
+  const nodeStart = new Int32Array(nNodes + 1);
+  for (let h = 0; h < hashCount; h++) {
+    const r = hashTxList[h];
+    const node = tx.advertNode(r);
+    const adv = tx.advertTimestampSec(r);
+    e.hashNode[h] = node;
+    e.hashAdvertSec[h] = adv;
+    const a = obsStart[h];
+    const n = obsStart[h + 1] - a;
+    e.hashSamples[h] = n;
+    if (n === 0) {
+      e.hashObservedSec[h] = NaN;
+      continue;
+    }
+    nodeStart[node + 1]++;
+    if (scratch.length < n) scratch = new Float64Array(n * 2);
+    let sum = 0;
+    let latest = -Infinity;
+    let calibrated = 0;
+    for (let k = 0; k < n; k++) {
+      const row = obsRows[a + k];
+      const t = bestObservedMs(e, row);
+      const skew = adv - t / 1000;
+      scratch[k] = skew;
+      sum += skew;
+      if (t > latest) latest = t;
+      if (isCalibrated(e, row)) calibrated = 1;
+    }
+    e.hashLastSkew[h] = scratch[n - 1];
+    e.hashMeanSkew[h] = sum / n;
+    e.hashMedianSkew[h] = medianInPlace(scratch, 0, n);
+    e.hashObservedSec[h] = latest / 1000;
+    e.hashCalibrated[h] = calibrated;
+  }
+  for (let i = 0; i < nNodes; i++) nodeStart[i + 1] += nodeStart[i];
+  const nodeHashes = new Int32Array(nodeStart[nNodes]);
+  const nodeFill = nodeStart.slice(0, nNodes);
+  for (let h = 0; h < hashCount; h++) if (e.hashSamples[h] > 0) nodeHashes[nodeFill[e.hashNode[h]]++] = h;
+  const observed = e.hashObservedSec;
+  for (let i = 0; i < nNodes; i++) {
+    const a = nodeStart[i];
+    const b = nodeStart[i + 1];
+    if (b - a > 1) {
+      const sorted = Array.from(nodeHashes.subarray(a, b)).sort((x, y) => observed[x] - observed[y] || x - y);
+      nodeHashes.set(sorted, a);
+    }
+  }
+  e.nodeStart = nodeStart;
+  e.nodeHashes = nodeHashes;
+  return e;
+}
