@@ -1,0 +1,249 @@
+// GET /api/analytics/rf (spec analytics §3.2): SNR/RSSI statistics and histograms, packet sizes,
+// per-hour activity and payload-type mix over the observations a query selects.
+import type { AnalyticsInput } from './input.js';
+import { regionObservers, type AnalyticsQuery } from './query.js';
+import { areaNodeMask, inWindow } from './query-filters.js';
+import { payloadTypeName } from './payload-names.js';
+import { FloatList, histogram, selectKth, type Histogram } from './stats.js';
+import { HOUR_MS, hourLabel } from './time-format.js';
+
+export interface SignalStats {
+  min: number;
+  max: number;
+  avg: number;
+  median: number;
+  stddev: number;
+}
+
+export interface RfResponse {
+  totalPackets: number;
+  totalAllPackets: number;
+  totalTransmissions: number;
+  snr: SignalStats;
+  rssi: SignalStats;
+  snrValues: Histogram;
+  rssiValues: Histogram;
+  packetSizes: Histogram;
+  minPacketSize: number;
+  maxPacketSize: number;
+  avgPacketSize: number;
+  packetsPerHour: Array<{ hour: string; count: number }>;
+  payloadTypes: Array<{ type: number; name: string; count: number }>;
+  snrByType: Array<{ name: string; count: number; avg: number; min: number; max: number }>;
+  signalOverTime: Array<{ hour: string; count: number; avgSnr: number }>;
+  scatterData: Array<{ snr: number; rssi: number }>;
+  timeSpanHours: number;
+}
+
+const SNR_BINS = 20;
+const RSSI_BINS = 20;
+const SIZE_BINS = 25;
+const SCATTER_TARGET = 500;
+
+/** Per-hour counters over a growable dense range of hour numbers. */
+class HourTable {
+  base = 0;
+  count = new Float64Array(0);
+  snrSum = new Float64Array(0);
+  snrCount = new Float64Array(0);
+  private slot(hour: number): number {
+    if (this.count.length === 0) {
+      this.base = hour;
+      this.grow(0, 64);
+    }
+    if (hour < this.base) this.grow(this.base - hour + 64, this.count.length);
+    if (hour - this.base >= this.count.length) this.grow(0, hour - this.base + 64);
+    return hour - this.base;
+  }
+  private grow(front: number, minLen: number): void {
+    const len = Math.max(minLen, this.count.length) + front;
+    for (const f of ['count', 'snrSum', 'snrCount'] as const) {
+      const next = new Float64Array(len);
+      next.set(this[f], front);
+      this[f] = next;
+    }
+    this.base -= front;
+  }
+  addPacket(hour: number): void {
+    this.count[this.slot(hour)]++;
+  }
+  addSnr(hour: number, snr: number): void {
+    const s = this.slot(hour);
+    this.snrSum[s] += snr;
+    this.snrCount[s]++;
+  }
+}
+
+function signalStats(values: FloatList): SignalStats {
+  const n = values.length;
+  if (n === 0) return { min: 0, max: 0, avg: 0, median: 0, stddev: 0 };
+  const a = values.data;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  const avg = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (a[i] - avg) ** 2;
+  // median = sorted[⌊n/2⌋] (spec §3.2); selection reorders a copy, not the histogram input.
+  const median = selectKth(a.slice(0, n), n, n >> 1);
+  return { min, max, avg, median, stddev: Math.sqrt(sq / n) };
+}
+
+/**
+ * Without a region every observation of a transmission whose first_seen is in the window counts;
+ * with a region only the region observers' observations count and the window is tested on each
+ * observation's own time (spec §3.2). An area keeps transmissions whose advertiser is in it.
+ */
+export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfResponse {
+  const { tx, obs } = input;
+  const regionMask = regionObservers(input.observers, query);
+  const area = areaNodeMask(input, query);
+
+  // Which transmissions may contribute at all (window on first_seen only without a region).
+  const txOk = new Uint8Array(tx.count);
+  for (let t = 0; t < tx.count; t++) {
+    if (regionMask === null && !inWindow(tx.firstSeenMs(t), query)) continue;
+    if (area !== null) {
+      const a = tx.advertNode(t);
+      if (a < 0 || area[a] === 0) continue;
+    }
+    txOk[t] = 1;
+  }
+
+  const visited = new Uint8Array(tx.count);
+  const firstHour = new Float64Array(tx.count).fill(NaN);
+  const extraHours = new Set<number>();
+  const hours = new HourTable();
+  const snr = new FloatList(Math.min(obs.count, 1 << 20));
+  const rssi = new FloatList(Math.min(obs.count, 1 << 20));
+  const scatterRows = new FloatList(1024);
+  const typeSnr = new Map<number, { count: number; sum: number; min: number; max: number }>();
+  let totalAll = 0;
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  for (let r = 0, n = obs.count; r < n; r++) {
+    const t = obs.txRow(r);
+    if (t < 0 || t >= tx.count || txOk[t] === 0) continue;
+    const ts = obs.rxMs(r);
+    if (regionMask !== null) {
+      const o = obs.observer(r);
+      if (o < 0 || regionMask[o] === 0 || !inWindow(ts, query)) continue;
+    }
+    totalAll++;
+    visited[t] = 1;
+    if (ts < minTs) minTs = ts;
+    if (ts > maxTs) maxTs = ts;
+    const hour = Math.floor(ts / HOUR_MS);
+    // packetsPerHour counts distinct (transmission, hour); a tx's sightings nearly always share
+    // one hour, so only the rare multi-hour ones touch the Set.
+    if (Number.isNaN(firstHour[t])) {
+      firstHour[t] = hour;
+      hours.addPacket(hour);
+    } else if (firstHour[t] !== hour) {
+      const key = t * 1_048_576 + (hour - firstHour[t] + 524_288);
+      if (!extraHours.has(key)) {
+        extraHours.add(key);
+        hours.addPacket(hour);
+      }
+    }
+    const s = obs.snr(r);
+    const q = obs.rssi(r);
+    if (!Number.isNaN(q)) rssi.push(q);
+    if (Number.isNaN(s)) continue;
+    snr.push(s);
+    hours.addSnr(hour, s);
+    if (!Number.isNaN(q)) scatterRows.push(r);
+    const type = tx.payloadType(t);
+    const ts_ = typeSnr.get(type);
+    if (ts_ === undefined) typeSnr.set(type, { count: 1, sum: s, min: s, max: s });
+    else {
+      ts_.count++;
+      ts_.sum += s;
+      if (s < ts_.min) ts_.min = s;
+      if (s > ts_.max) ts_.max = s;
+    }
+  }
+
+  // Transmission-level figures: each distinct transmission once.
+  const sizes = new FloatList(1024);
+  const typeCount = new Map<number, number>();
+  let totalTx = 0;
+  let sizeSum = 0;
+  for (let t = 0; t < tx.count; t++) {
+    // Without a region a transmission in the window counts even with no sighting (legacy rows).
+    if (visited[t] === 0 && !(regionMask === null && txOk[t] === 1)) continue;
+    totalTx++;
+    const len = tx.rawLength(t);
+    sizes.push(len);
+    sizeSum += len;
+    const type = tx.payloadType(t);
+    typeCount.set(type, (typeCount.get(type) ?? 0) + 1);
+  }
+  let minSize = 0;
+  let maxSize = 0;
+  if (sizes.length > 0) {
+    minSize = Infinity;
+    maxSize = -Infinity;
+    for (let i = 0; i < sizes.length; i++) {
+      if (sizes.data[i] < minSize) minSize = sizes.data[i];
+      if (sizes.data[i] > maxSize) maxSize = sizes.data[i];
+    }
+  }
+
+  const packetsPerHour: RfResponse['packetsPerHour'] = [];
+  const signalOverTime: RfResponse['signalOverTime'] = [];
+  for (let i = 0; i < hours.count.length; i++) {
+    if (hours.count[i] > 0) packetsPerHour.push({ hour: hourLabel(hours.base + i), count: hours.count[i] });
+    if (hours.snrCount[i] > 0) {
+      signalOverTime.push({
+        hour: hourLabel(hours.base + i),
+        count: hours.snrCount[i],
+        avgSnr: hours.snrSum[i] / hours.snrCount[i],
+      });
+    }
+  }
+
+  // Keep every ⌊N/500⌋-th paired point when there are more than 500 (spec §3.2).
+  const scatterData: RfResponse['scatterData'] = [];
+  const step = scatterRows.length > SCATTER_TARGET ? Math.floor(scatterRows.length / SCATTER_TARGET) : 1;
+  for (let i = 0; i < scatterRows.length; i += step) {
+    const r = scatterRows.data[i];
+    scatterData.push({ snr: obs.snr(r), rssi: obs.rssi(r) });
+  }
+
+  return {
+    totalPackets: snr.length,
+    totalAllPackets: totalAll,
+    totalTransmissions: totalTx,
+    snr: signalStats(snr),
+    rssi: signalStats(rssi),
+    snrValues: histogram(snr.data, snr.length, SNR_BINS),
+    rssiValues: histogram(rssi.data, rssi.length, RSSI_BINS),
+    packetSizes: histogram(sizes.data, sizes.length, SIZE_BINS),
+    minPacketSize: minSize,
+    maxPacketSize: maxSize,
+    avgPacketSize: totalTx > 0 ? Math.floor(sizeSum / totalTx) : 0,
+    packetsPerHour,
+    payloadTypes: [...typeCount.entries()]
+      .map(([type, count]) => ({ type, name: payloadTypeName(type), count }))
+      .sort((a, b) => b.count - a.count || a.type - b.type),
+    snrByType: [...typeSnr.entries()]
+      .map(([type, v]) => ({
+        name: payloadTypeName(type),
+        count: v.count,
+        avg: v.sum / v.count,
+        min: v.min,
+        max: v.max,
+      }))
+      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)),
+    signalOverTime,
+    scatterData,
+    timeSpanHours: totalAll > 0 ? (maxTs - minTs) / HOUR_MS : 0,
+  };
+}

@@ -1,0 +1,357 @@
+// GET /api/analytics/topology (spec analytics §3.1): hop-count distribution, busiest relays and
+// relay pairs, and per-observer reach, over each transmission's best observation.
+import type { AnalyticsInput } from './input.js';
+import { regionObservers, type AnalyticsQuery } from './query.js';
+import { scanObservations } from './best-observation.js';
+import { AggregateResolver, HopResolver } from './hop-resolver.js';
+import { areaNodeMask, inWindow } from './query-filters.js';
+
+export interface TopologyResponse {
+  uniqueNodes: number;
+  avgHops: number;
+  medianHops: number;
+  maxHops: number;
+  hopDistribution: Array<{ hops: number; count: number }>;
+  topRepeaters: Array<{ hop: string; count: number; name: string | null; pubkey: string | null }>;
+  topPairs: Array<{
+    hopA: string;
+    hopB: string;
+    count: number;
+    nameA: string | null;
+    nameB: string | null;
+    pubkeyA: string | null;
+    pubkeyB: string | null;
+  }>;
+  hopsVsSnr: Array<{ hops: number; count: number; avgSnr: number }>;
+  observers: Array<{ id: string; name: string }>;
+  perObserverReach: Record<string, { observer_name: string; rings: ReachRing[] }>;
+  multiObsNodes: Array<{
+    hop: string;
+    name: string | null;
+    pubkey: string | null;
+    observers: Array<{ observer_id: string; observer_name: string; minDist: number; count: number }>;
+  }>;
+  bestPathList: Array<{
+    hop: string;
+    name: string | null;
+    pubkey: string | null;
+    minDist: number;
+    observer_id: string;
+    observer_name: string;
+  }>;
+}
+
+export interface ReachRing {
+  hops: number;
+  nodes: Array<{
+    hop: string;
+    name: string | null;
+    pubkey: string | null;
+    count: number;
+    distRange: string | null;
+  }>;
+}
+
+const MAX_HOP_DISTRIBUTION = 25;
+const MAX_HOPS_VS_SNR = 20;
+const MAX_REACH_RING = 15;
+const TOP_REPEATERS = 20;
+const TOP_PAIRS = 15;
+const TOP_MULTI_OBS = 50;
+const TOP_BEST_PATH = 50;
+const UNIQUE_NODES_WINDOW_MS = 7 * 24 * 3_600_000;
+
+export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): TopologyResponse {
+  const { tx, obs, nodes, observers } = input;
+  const scan = scanObservations(input, regionObservers(observers, query));
+  const resolver = new HopResolver(input);
+  resolver.buildNeighborGraph(scan.best);
+  const area = areaNodeMask(input, query);
+
+  // Pass 1: candidate transmissions and their union hop context (spec §3.1 step 1).
+  const ctx = resolver.newContext();
+  const considered: number[] = [];
+  for (let t = 0; t < tx.count; t++) {
+    const r = scan.best[t];
+    if (r < 0 || !inWindow(tx.firstSeenMs(t), query)) continue;
+    if (scan.inRegion !== null && scan.inRegion[t] === 0) continue;
+    ctx.add(tx.advertNode(t));
+    const o = obs.observer(r);
+    if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
+    const n = obs.hopCount(r);
+    if (n === 0) continue;
+    considered.push(t);
+    for (let k = 0; k < n; k++) ctx.add(resolver.uniqueNode(obs.hop(r, k)));
+  }
+  const agg = new AggregateResolver(resolver, ctx);
+  const inArea = (hop: string): boolean => {
+    const node = agg.resolve(hop);
+    return node >= 0 && area![node] === 1;
+  };
+
+  // Pass 2: counts keyed by interned raw hop strings (spec §3.1 step 2).
+  const hopId = new Map<string, number>();
+  const hopStr: string[] = [];
+  const hopFreq: number[] = [];
+  const intern = (h: string): number => {
+    let id = hopId.get(h);
+    if (id === undefined) {
+      id = hopStr.length;
+      hopId.set(h, id);
+      hopStr.push(h);
+      hopFreq.push(0);
+    }
+    return id;
+  };
+  const pairFreq = new Map<number, number>();
+  const pairKeys: Array<[number, number]> = [];
+  const hopCounts = new Map<number, number>();
+  const lengths: number[] = [];
+  const snrSum = new Map<number, number>();
+  const snrCount = new Map<number, number>();
+  const observerOrder: number[] = [];
+  const observerSeen = new Uint8Array(observers.count);
+  const nObs = Math.max(1, observers.count);
+  const reachIdx = new Map<number, number>();
+  const reachKey: number[] = [];
+  const reachMin: number[] = [];
+  const reachMax: number[] = [];
+  const reachCount: number[] = [];
+  const ids = new Int32Array(64);
+  const keep = new Uint8Array(64);
+  for (const t of considered) {
+    const r = scan.best[t];
+    const n = obs.hopCount(r);
+    let ids_ = ids;
+    let keep_ = keep;
+    if (n > ids.length) {
+      ids_ = new Int32Array(n);
+      keep_ = new Uint8Array(n);
+    }
+    let any = area === null;
+    for (let k = 0; k < n; k++) {
+      const h = obs.hop(r, k);
+      ids_[k] = intern(h);
+      keep_[k] = area === null || inArea(h) ? 1 : 0;
+      if (keep_[k] === 1) any = true;
+    }
+    if (!any) continue;
+    hopCounts.set(n, (hopCounts.get(n) ?? 0) + 1);
+    lengths.push(n);
+    const snr = obs.snr(r);
+    if (!Number.isNaN(snr)) {
+      snrSum.set(n, (snrSum.get(n) ?? 0) + snr);
+      snrCount.set(n, (snrCount.get(n) ?? 0) + 1);
+    }
+    const o = obs.observer(r);
+    if (o >= 0 && observerSeen[o] === 0) {
+      observerSeen[o] = 1;
+      observerOrder.push(o);
+    }
+    for (let k = 0; k < n; k++) {
+      if (keep_[k] === 0) continue;
+      const id = ids_[k];
+      hopFreq[id]++;
+      if (k + 1 < n && keep_[k + 1] === 1) {
+        const a = id;
+        const b = ids_[k + 1];
+        const lo = hopStr[a] <= hopStr[b] ? a : b;
+        const hi = lo === a ? b : a;
+        const key = lo * 4_194_304 + hi; // 2^22 distinct hop strings is far beyond any real mesh
+        const c = pairFreq.get(key);
+        if (c === undefined) {
+          pairFreq.set(key, 1);
+          pairKeys.push([lo, hi]);
+        } else pairFreq.set(key, c + 1);
+      }
+      if (o < 0) continue;
+      const d = n - k; // spec §3.1: the last hop is 1 away from the observer
+      const rk = id * nObs + o;
+      const ri = reachIdx.get(rk);
+      if (ri === undefined) {
+        reachIdx.set(rk, reachKey.length);
+        reachKey.push(rk);
+        reachMin.push(d);
+        reachMax.push(d);
+        reachCount.push(1);
+      } else {
+        if (d < reachMin[ri]) reachMin[ri] = d;
+        if (d > reachMax[ri]) reachMax[ri] = d;
+        reachCount[ri]++;
+      }
+    }
+  }
+
+  // Step 3: merge raw prefixes that name one node; ambiguous prefixes stay separate.
+  const nodeName = (i: number): string | null => (i >= 0 ? nodes.name(i) : null);
+  const nodeKey = (i: number): string | null => (i >= 0 ? nodes.publicKey(i).toLowerCase() : null);
+  const label = new Map<number, string>();
+  const merged = new Map<string, { hop: string; count: number; node: number }>();
+  for (let id = 0; id < hopStr.length; id++) {
+    if (hopFreq[id] === 0) continue;
+    const h = hopStr[id];
+    const u = resolver.uniqueNode(h);
+    if (u >= 0) {
+      const prev = label.get(u);
+      if (prev === undefined || h.length > prev.length) label.set(u, h);
+    }
+    const key = u >= 0 ? `n${u}` : `h${h}`;
+    const g = merged.get(key);
+    if (g) g.count += hopFreq[id];
+    else merged.set(key, { hop: h, count: hopFreq[id], node: u >= 0 ? u : agg.resolve(h) });
+  }
+  for (const g of merged.values()) if (resolver.uniqueNode(g.hop) >= 0) g.hop = label.get(g.node)!;
+  const byCountThenHop = (a: { count: number; hop: string }, b: { count: number; hop: string }) =>
+    b.count - a.count || (a.hop < b.hop ? -1 : a.hop > b.hop ? 1 : 0);
+  const topRepeaters = [...merged.values()]
+    .sort(byCountThenHop)
+    .slice(0, TOP_REPEATERS)
+    .map((g) => ({ hop: g.hop, count: g.count, name: nodeName(g.node), pubkey: nodeKey(g.node) }));
+
+  const pairs = new Map<string, { a: string; b: string; na: number; nb: number; count: number }>();
+  for (const [lo, hi] of pairKeys) {
+    const count = pairFreq.get(lo * 4_194_304 + hi)!;
+    const ua = resolver.uniqueNode(hopStr[lo]);
+    const ub = resolver.uniqueNode(hopStr[hi]);
+    let a = hopStr[lo];
+    let b = hopStr[hi];
+    let key = `h${a}|${b}`;
+    if (ua >= 0 && ub >= 0) {
+      a = label.get(ua) ?? a;
+      b = label.get(ub) ?? b;
+      if (a > b) [a, b] = [b, a];
+      key = `n${Math.min(ua, ub)}|${Math.max(ua, ub)}`;
+    }
+    const g = pairs.get(key);
+    if (g) g.count += count;
+    else pairs.set(key, { a, b, na: agg.resolve(a), nb: agg.resolve(b), count });
+  }
+  const topPairs = [...pairs.values()]
+    .sort((x, y) => y.count - x.count || (x.a + '|' + x.b < y.a + '|' + y.b ? -1 : 1))
+    .slice(0, TOP_PAIRS)
+    .map((p) => ({
+      hopA: p.a,
+      hopB: p.b,
+      count: p.count,
+      nameA: nodeName(p.na),
+      nameB: nodeName(p.nb),
+      pubkeyA: nodeKey(p.na),
+      pubkeyB: nodeKey(p.nb),
+    }));
+
+  // Hop-count summary.
+  let sum = 0;
+  let maxHops = 0;
+  for (const n of lengths) {
+    sum += n;
+    if (n > maxHops) maxHops = n;
+  }
+  lengths.sort((a, b) => a - b);
+  const hopDistribution = [...hopCounts.entries()]
+    .filter(([h]) => h <= MAX_HOP_DISTRIBUTION)
+    .sort((a, b) => a[0] - b[0])
+    .map(([hops, count]) => ({ hops, count }));
+  const hopsVsSnr = [...snrCount.entries()]
+    .filter(([h]) => h <= MAX_HOPS_VS_SNR)
+    .sort((a, b) => a[0] - b[0])
+    .map(([hops, count]) => ({ hops, count, avgSnr: snrSum.get(hops)! / count }));
+
+  // Per-observer reach, multi-observer nodes, best observer per hop.
+  const observerName = (o: number): string => observers.name(o) ?? observers.id(o);
+  const reachByObserver = new Map<number, number[]>();
+  const reachByHop = new Map<number, number[]>();
+  for (let i = 0; i < reachKey.length; i++) {
+    const o = reachKey[i] % nObs;
+    const id = (reachKey[i] - o) / nObs;
+    const lo = reachByObserver.get(o);
+    if (lo) lo.push(i);
+    else reachByObserver.set(o, [i]);
+    const lh = reachByHop.get(id);
+    if (lh) lh.push(i);
+    else reachByHop.set(id, [i]);
+  }
+  const hopOf = (i: number): string => hopStr[(reachKey[i] - (reachKey[i] % nObs)) / nObs];
+  const obsOf = (i: number): number => reachKey[i] % nObs;
+  const perObserverReach: TopologyResponse['perObserverReach'] = {};
+  for (const o of observerOrder) {
+    const rings = new Map<number, ReachRing['nodes']>();
+    for (const i of reachByObserver.get(o) ?? []) {
+      const d = reachMin[i];
+      if (d > MAX_REACH_RING) continue;
+      const h = hopOf(i);
+      const node = agg.resolve(h);
+      const entry = {
+        hop: h,
+        name: nodeName(node),
+        pubkey: nodeKey(node),
+        count: reachCount[i],
+        distRange: reachMin[i] === reachMax[i] ? null : `${reachMin[i]}-${reachMax[i]}`,
+      };
+      const ring = rings.get(d);
+      if (ring) ring.push(entry);
+      else rings.set(d, [entry]);
+    }
+    perObserverReach[observers.id(o)] = {
+      observer_name: observerName(o),
+      rings: [...rings.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([hops, list]) => ({ hops, nodes: list.sort(byCountThenHop) })),
+    };
+  }
+  const multiObsNodes: TopologyResponse['multiObsNodes'] = [];
+  const bestPathList: TopologyResponse['bestPathList'] = [];
+  for (const [id, list] of reachByHop) {
+    const h = hopStr[id];
+    const node = agg.resolve(h);
+    const sorted = list
+      .slice()
+      .sort(
+        (a, b) =>
+          reachMin[a] - reachMin[b] ||
+          reachCount[b] - reachCount[a] ||
+          (observers.id(obsOf(a)) < observers.id(obsOf(b)) ? -1 : 1),
+      );
+    const bestI = sorted[0];
+    bestPathList.push({
+      hop: h,
+      name: nodeName(node),
+      pubkey: nodeKey(node),
+      minDist: reachMin[bestI],
+      observer_id: observers.id(obsOf(bestI)),
+      observer_name: observerName(obsOf(bestI)),
+    });
+    if (list.length < 2) continue;
+    multiObsNodes.push({
+      hop: h,
+      name: nodeName(node),
+      pubkey: nodeKey(node),
+      observers: sorted.map((i) => ({
+        observer_id: observers.id(obsOf(i)),
+        observer_name: observerName(obsOf(i)),
+        minDist: reachMin[i],
+        count: reachCount[i],
+      })),
+    });
+  }
+  multiObsNodes.sort((a, b) => b.observers.length - a.observers.length || (a.hop < b.hop ? -1 : 1));
+  bestPathList.sort((a, b) => a.minDist - b.minDist || (a.hop < b.hop ? -1 : 1));
+
+  let uniqueNodes = 0;
+  for (let i = 0; i < nodes.count; i++)
+    if (nodes.lastSeenMs(i) >= input.nowMs - UNIQUE_NODES_WINDOW_MS) uniqueNodes++;
+
+  return {
+    uniqueNodes,
+    avgHops: lengths.length ? sum / lengths.length : 0,
+    medianHops: lengths.length ? lengths[lengths.length >> 1] : 0,
+    maxHops,
+    hopDistribution,
+    topRepeaters,
+    topPairs,
+    hopsVsSnr,
+    observers: observerOrder.map((o) => ({ id: observers.id(o), name: observerName(o) })),
+    perObserverReach,
+    multiObsNodes: multiObsNodes.slice(0, TOP_MULTI_OBS),
+    bestPathList: bestPathList.slice(0, TOP_BEST_PATH),
+  };
+}
