@@ -59,6 +59,12 @@ import { queryPackets, type PacketPage, type PacketQuery } from './packet-query.
 const ADVERT = 4;
 const MAX_ID = 0xfffffffe;
 
+/** Chunk sizes (defaults in layout.ts); tests shrink them to exercise chunk boundaries. */
+export interface MemoryStoreOptions {
+  chunkRows?: Partial<Record<'tx' | 'obs' | 'nodes' | 'observers', number>>;
+  heapChunkBytes?: Partial<Record<'raw' | 'json' | 'path', number>>;
+}
+
 export interface MemoryReport {
   rows: { transmissions: number; observations: number; nodes: number; observers: number };
   /** Shared-memory bytes allocated per table (whole chunks). */
@@ -116,29 +122,31 @@ export class MemoryStore {
   private regionIndexStale = false;
   private mainView: StoreView | null = null;
 
-  constructor() {
+  constructor(options: MemoryStoreOptions = {}) {
+    const rows = { ...CHUNK_ROWS, ...options.chunkRows };
+    const heapBytes = { ...HEAP_CHUNK_BYTES, ...options.heapChunkBytes };
     const emit = (d: ChunkDelta) => {
       for (const l of this.listeners) l(d);
     };
-    this.tx = new TableWriter(TX_SCHEMA, CHUNK_ROWS.tx, (index, buffer) =>
+    this.tx = new TableWriter(TX_SCHEMA, rows.tx, (index, buffer) =>
       emit({ target: { kind: 'table', name: 'tx' }, index, buffer }),
     );
-    this.obs = new TableWriter(OBS_SCHEMA, CHUNK_ROWS.obs, (index, buffer) =>
+    this.obs = new TableWriter(OBS_SCHEMA, rows.obs, (index, buffer) =>
       emit({ target: { kind: 'table', name: 'obs' }, index, buffer }),
     );
-    this.nodes = new TableWriter(NODE_SCHEMA, CHUNK_ROWS.nodes, (index, buffer) =>
+    this.nodes = new TableWriter(NODE_SCHEMA, rows.nodes, (index, buffer) =>
       emit({ target: { kind: 'table', name: 'nodes' }, index, buffer }),
     );
-    this.observers = new TableWriter(OBSERVER_SCHEMA, CHUNK_ROWS.observers, (index, buffer) =>
+    this.observers = new TableWriter(OBSERVER_SCHEMA, rows.observers, (index, buffer) =>
       emit({ target: { kind: 'table', name: 'observers' }, index, buffer }),
     );
-    this.raw = new HeapWriter(HEAP_CHUNK_BYTES.raw, (index, buffer) =>
+    this.raw = new HeapWriter(heapBytes.raw, (index, buffer) =>
       emit({ target: { kind: 'heap', name: 'raw' }, index, buffer }),
     );
-    this.json = new HeapWriter(HEAP_CHUNK_BYTES.json, (index, buffer) =>
+    this.json = new HeapWriter(heapBytes.json, (index, buffer) =>
       emit({ target: { kind: 'heap', name: 'json' }, index, buffer }),
     );
-    this.path = new HeapWriter(HEAP_CHUNK_BYTES.path, (index, buffer) =>
+    this.path = new HeapWriter(heapBytes.path, (index, buffer) =>
       emit({ target: { kind: 'heap', name: 'path' }, index, buffer }),
     );
     const interns = {} as Record<InternDomain, InternWriter>;
