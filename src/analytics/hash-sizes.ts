@@ -1,0 +1,236 @@
+// GET /api/analytics/hash-sizes (spec analytics §4.1): the hop-hash size (1-3 bytes, from the
+// path-length byte) in use across the mesh, per node and per hour, plus each node's multi-byte
+// capability. Hops are read from a transmission's first observation (the frame it was stored
+// from); the input has no per-transmission hop column.
+// Differences from CoreScope (docs/compatibility.md "Analytics"): an unknown region matches
+// nothing; `distributionByRepeaters` never has a "0" key; path evidence skips TRACE (type 9),
+// not PATH (type 8); capability always comes from unfiltered data without a second compute.
+import { computeNodeHashInfo, isZeroHopDirect } from './hash-size-info.js';
+import type { AnalyticsInput } from './input.js';
+import { inPolygon, regionObservers, type AnalyticsQuery } from './query.js';
+
+type SizeCounts = { '1': number; '2': number; '3': number };
+
+export interface MultiByteNode {
+  name: string;
+  hashSize: number;
+  packets: number;
+  lastSeen: string;
+  pubkey: string;
+  role: string | null;
+}
+
+export interface MultiByteCapability {
+  pubkey: string;
+  name: string;
+  role: string | null;
+  status: 'confirmed' | 'suspected' | 'unknown';
+  evidence: 'advert' | 'path' | null;
+  maxHashSize: number;
+  lastSeen: string | null;
+}
+
+export interface HashSizesResponse {
+  total: number;
+  distribution: SizeCounts;
+  distributionByRepeaters: SizeCounts;
+  hourly: Array<{ hour: string } & SizeCounts>;
+  topHops: Array<{ hex: string; size: number; count: number; name: string | null; pubkey: string | null }>;
+  multiByteNodes: MultiByteNode[];
+  attributionMethod: 'repeater' | 'observer';
+  multiByteCapability: MultiByteCapability[];
+}
+
+const TOP_HOPS = 50;
+const TRACE = 9;
+
+const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+const counts = (): SizeCounts => ({ '1': 0, '2': 0, '3': 0 });
+
+/** Home region per advertiser (#804): plurality IATA of the observers of its zero-hop direct adverts. */
+function homeRegions(input: AnalyticsInput, firstObs: Int32Array): (string | null)[] {
+  const { tx, obs, observers } = input;
+  const tallies: Array<Map<string, number>> = new Array(input.nodes.count);
+  for (let r = 0; r < tx.count; r++) {
+    if (tx.payloadType(r) !== 4 || !isZeroHopDirect(input, r) || firstObs[r] < 0) continue;
+    const node = tx.advertNode(r);
+    if (node < 0) continue;
+    const o = obs.observer(firstObs[r]);
+    const iata = o >= 0 ? observers.iata(o)?.trim().toUpperCase() : undefined;
+    if (!iata) continue;
+    const m = (tallies[node] ??= new Map());
+    m.set(iata, (m.get(iata) ?? 0) + 1);
+  }
+  return Array.from(tallies, (m) => {
+    if (!m) return null;
+    let best: string | null = null;
+    let bestN = 0;
+    for (const [k, v] of m)
+      if (v > bestN || (v === bestN && best !== null && k < best)) [best, bestN] = [k, v];
+    return best;
+  });
+}
+
+export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): HashSizesResponse {
+  const { tx, obs, nodes } = input;
+  const firstObs = new Int32Array(tx.count).fill(-1);
+  const mask = regionObservers(input.observers, query);
+  const heard = mask ? new Uint8Array(tx.count) : null;
+  for (let r = 0; r < obs.count; r++) {
+    const t = obs.txRow(r);
+    if (t < 0) continue;
+    if (firstObs[t] < 0) firstObs[t] = r;
+    if (heard && mask) {
+      const o = obs.observer(r);
+      if (o >= 0 && mask[o]) heard[t] = 1;
+    }
+  }
+  const home = homeRegions(input, firstObs);
+  const wanted = query.regions ? new Set(query.regions) : null;
+  const inArea = (node: number) => {
+    if (!query.area) return true;
+    const lat = nodes.lat(node);
+    const lon = nodes.lon(node);
+    if (!Number.isFinite(lat) || !Number.isFinite(lon) || (lat === 0 && lon === 0)) return false;
+    return inPolygon(lat, lon, query.area.polygon);
+  };
+
+  const nNodes = nodes.count;
+  const packets = new Int32Array(nNodes);
+  const lastSeen = new Float64Array(nNodes).fill(NaN);
+  const sizeAt = new Float64Array(nNodes).fill(-Infinity);
+  const size = new Uint8Array(nNodes);
+  // Unfiltered, for capability (§4.1): latest and largest advert size per node.
+  const gSizeAt = new Float64Array(nNodes).fill(-Infinity);
+  const gSize = new Uint8Array(nNodes);
+  const gMax = new Uint8Array(nNodes);
+  const pathHops = new Set<string>();
+
+  const distribution = counts();
+  const hourly = new Map<number, SizeCounts>();
+  const hops = new Map<string, number>();
+  let total = 0;
+  for (let r = 0; r < tx.count; r++) {
+    const s = tx.pathHashSize(r);
+    const hopCount = tx.pathHashCount(r);
+    const t = tx.firstSeenMs(r);
+    const isAdvert = tx.payloadType(r) === 4;
+    const node = isAdvert ? tx.advertNode(r) : -1;
+    const zeroHop = isZeroHopDirect(input, r);
+    const f = firstObs[r];
+    if (node >= 0 && !zeroHop && s >= 1 && s <= 3) {
+      if (t >= gSizeAt[node]) [gSizeAt[node], gSize[node]] = [t, s];
+      if (s > gMax[node]) gMax[node] = s;
+    }
+    if (s >= 2 && s <= 3 && hopCount > 0 && tx.payloadType(r) !== TRACE && f >= 0) {
+      for (let k = 0, n = obs.hopCount(f); k < n; k++) pathHops.add(obs.hop(f, k));
+    }
+
+    if (heard && !heard[r] && !(node >= 0 && wanted!.has(home[node] ?? ''))) continue;
+    if (node >= 0 && !inArea(node)) continue;
+    if (node >= 0) {
+      packets[node]++;
+      if (!(t <= lastSeen[node])) lastSeen[node] = t;
+      if (!zeroHop && s >= 1 && s <= 3 && t >= sizeAt[node]) [sizeAt[node], size[node]] = [t, s];
+    }
+    if (hopCount < 1 || s < 1 || s > 3) continue;
+    total++;
+    const key = String(s) as keyof SizeCounts;
+    distribution[key]++;
+    const hour = Math.floor(t / 3600_000);
+    let h = hourly.get(hour);
+    if (!h) hourly.set(hour, (h = counts()));
+    h[key]++;
+    if (f >= 0) {
+      for (let k = 0, n = obs.hopCount(f); k < n; k++) {
+        const hex = obs.hop(f, k);
+        hops.set(hex, (hops.get(hex) ?? 0) + 1);
+      }
+    }
+  }
+
+  const distributionByRepeaters = counts();
+  const multiByteNodes: MultiByteNode[] = [];
+  let anyHome = false;
+  for (let i = 0; i < nNodes; i++) {
+    if (home[i]) anyHome = true;
+    if (packets[i] === 0) continue;
+    const role = nodes.role(i);
+    if (size[i] >= 1 && role?.toLowerCase().includes('repeater'))
+      distributionByRepeaters[String(size[i]) as keyof SizeCounts]++;
+    if (size[i] > 1 && !(wanted && home[i] && !wanted.has(home[i]!))) {
+      const pk = nodes.publicKey(i);
+      multiByteNodes.push({
+        name: nodes.name(i) || pk.slice(0, 8),
+        hashSize: size[i],
+        packets: packets[i],
+        lastSeen: iso(lastSeen[i])!,
+        pubkey: pk,
+        role,
+      });
+    }
+  }
+  multiByteNodes.sort((a, b) => b.packets - a.packets || (a.pubkey < b.pubkey ? -1 : 1));
+
+  const top = [...hops].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_HOPS);
+  const topHops = top.map(([hex, count]) => {
+    // First prefix-map candidate in node order, no disambiguation (§4.1 step 4).
+    const lower = hex.toLowerCase();
+    for (let i = 0; i < nNodes; i++) {
+      const role = nodes.role(i)?.toLowerCase() ?? '';
+      if (!(role.includes('repeater') || role.includes('room_server') || role === 'room')) continue;
+      const pk = nodes.publicKey(i);
+      if (pk.startsWith(lower))
+        return { hex, size: Math.ceil(hex.length / 2), count, name: nodes.name(i), pubkey: pk };
+    }
+    return { hex, size: Math.ceil(hex.length / 2), count, name: null, pubkey: null };
+  });
+
+  const info = computeNodeHashInfo(input);
+  const capability: MultiByteCapability[] = [];
+  for (let i = 0; i < nNodes; i++) {
+    const pk = nodes.publicKey(i);
+    const upper = pk.toUpperCase();
+    const recentMulti = info.sizesSeen[i] > 1; // any bit above size 1
+    let status: MultiByteCapability['status'] = 'unknown';
+    let evidence: MultiByteCapability['evidence'] = null;
+    if (recentMulti || gSize[i] > 1) [status, evidence] = ['confirmed', 'advert'];
+    else if (
+      pathHops.has(upper.slice(0, 2)) ||
+      pathHops.has(upper.slice(0, 4)) ||
+      pathHops.has(upper.slice(0, 6))
+    )
+      [status, evidence] = ['suspected', 'path'];
+    const recentMax = info.sizesSeen[i] & 4 ? 3 : info.sizesSeen[i] & 2 ? 2 : 1;
+    capability.push({
+      pubkey: pk,
+      name: nodes.name(i) || pk.slice(0, 8),
+      role: nodes.role(i),
+      status,
+      evidence,
+      maxHashSize: Math.max(1, gMax[i], recentMax),
+      lastSeen: iso(nodes.lastSeenMs(i)),
+    });
+  }
+  const rank = { confirmed: 0, suspected: 1, unknown: 2 };
+  capability.sort((a, b) => {
+    const d = rank[a.status] - rank[b.status];
+    if (d) return d;
+    const an = a.name.toLowerCase();
+    const bn = b.name.toLowerCase();
+    return an < bn ? -1 : an > bn ? 1 : a.pubkey < b.pubkey ? -1 : 1;
+  });
+
+  return {
+    total,
+    distribution,
+    distributionByRepeaters,
+    hourly: [...hourly]
+      .sort((a, b) => a[0] - b[0])
+      .map(([hour, c]) => ({ hour: new Date(hour * 3600_000).toISOString().slice(0, 13), ...c })),
+    topHops,
+    multiByteNodes,
+    attributionMethod: wanted && anyHome ? 'repeater' : 'observer',
+    multiByteCapability: capability,
+  };
+}
