@@ -44,6 +44,8 @@ export interface WriterStats {
   maxQueuedOps: number;
   lastBatchMs: number;
   maxBatchMs: number;
+  /** Longest COMMIT alone (includes SQLite's automatic WAL checkpoints). */
+  maxCommitMs: number;
   lastBatchOps: number;
   droppedPacketsTrimmed: number;
 }
@@ -71,6 +73,7 @@ export class SqliteWriter {
     maxQueuedOps: 0,
     lastBatchMs: 0,
     maxBatchMs: 0,
+    maxCommitMs: 0,
     lastBatchOps: 0,
     droppedPacketsTrimmed: 0,
   };
@@ -209,12 +212,24 @@ export class SqliteWriter {
     const first = this.head;
     let ops = 0;
     let rows = 0;
+    // Packet sightings per observer, written once before COMMIT (see OpApplier.observerPackets).
+    const sightings = new Map<string, ObserverPacketUpsert[]>();
     this.db.exec('BEGIN');
     let i = first;
     for (; i < limit; i++) {
       const op = this.queue[i];
       try {
-        rows += this.applier.apply(op);
+        if (op.kind === 'upsertObserverPacket') {
+          const key = op.observer.id.toUpperCase();
+          const list = sightings.get(key);
+          if (list) list.push(op.observer);
+          else sightings.set(key, [op.observer]);
+        } else {
+          // A status message must land after the sightings queued before it, as queued.
+          if (op.kind === 'upsertObserverStatus')
+            rows += this.writeSightings(sightings, op.observer.id.toUpperCase());
+          rows += this.applier.apply(op);
+        }
         ops++;
       } catch (err) {
         this.countError(op, err);
@@ -233,9 +248,11 @@ export class SqliteWriter {
         break;
       }
     }
+    for (const key of [...sightings.keys()]) rows += this.writeSightings(sightings, key);
     if (this.applier.droppedInserted > 0) {
       this.stats.droppedPacketsTrimmed += this.applier.trimDropped(this.o.maxDroppedPackets);
     }
+    const commitStart = performance.now();
     try {
       this.db.exec('COMMIT');
     } catch (err) {
@@ -248,12 +265,26 @@ export class SqliteWriter {
       this.recordBatch(start, 0, 0);
       return;
     }
+    const commitMs = performance.now() - commitStart;
+    if (commitMs > this.stats.maxCommitMs) this.stats.maxCommitMs = commitMs;
     this.head = i;
     this.recordBatch(start, ops, rows);
     // Under sustained load the queue never empties; drop the consumed prefix now and then.
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
+    }
+  }
+
+  private writeSightings(sightings: Map<string, ObserverPacketUpsert[]>, key: string): number {
+    const list = sightings.get(key);
+    if (!list) return 0;
+    sightings.delete(key);
+    try {
+      return this.applier.observerPackets(list);
+    } catch (err) {
+      this.countError({ kind: 'upsertObserverPacket', observer: list[0] }, err);
+      return 0;
     }
   }
 

@@ -344,3 +344,23 @@ test('bad path_json in the database reads as an empty path and is counted', (t) 
   );
   assert.equal(stats.badPathJson, 2);
 });
+
+test('packet sightings coalesce per transaction without changing the result', (t) => {
+  const { db, w } = setup(t);
+  for (let i = 0; i < 10; i++) {
+    w.upsertObserverFromPacket({
+      id: OBSERVER_A,
+      name: i === 3 ? 'Named' : null,
+      iata: null,
+      seenMs: 1_779_000_000_000 + i,
+    });
+  }
+  w.flush();
+  const [a] = [...observerChunks(db)][0];
+  assert.deepEqual(
+    [a.name, a.packetCount, a.firstSeenMs, a.lastSeenMs, a.lastPacketAtMs],
+    ['Named', 10, 1_779_000_000_000, 1_779_000_000_009, 1_779_000_000_009],
+  );
+  assert.equal(w.getStats().rowsWritten, 1);
+  assert.equal(w.getStats().opsWritten, 10);
+});
