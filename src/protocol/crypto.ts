@@ -1,6 +1,7 @@
 // Channel cryptography (spec §6): the firmware's encrypt-then-MAC with a 2-byte truncated
 // HMAC-SHA256 and AES-128-ECB without IV or padding scheme (the last block is zero-filled).
-import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, type Decipher } from 'node:crypto';
+import { HmacSha256 } from './sha256.js';
 
 /** The well-known Public channel key (spec §6.1), channel hash 0x11. */
 export const PUBLIC_CHANNEL_KEY: Uint8Array = Uint8Array.from(
@@ -80,4 +81,30 @@ export function hashtagKey(name: string): Uint8Array {
   const full = name.startsWith('#') ? name : `#${name}`;
   const d = createHash('sha256').update(full, 'utf8').digest();
   return Uint8Array.from(d.subarray(0, 16));
+}
+
+/**
+ * A channel secret prepared for repeated decryption on the decoder's hot path: the HMAC key
+ * is absorbed once and one ECB decipher is reused (ECB carries no state between blocks, and
+ * with auto-padding off `update` returns every whole block). Same contract as macThenDecrypt.
+ */
+export class ChannelCipher {
+  readonly #hmac: HmacSha256;
+  readonly #decipher: Decipher;
+
+  constructor(secret: Uint8Array) {
+    checkSecret(secret);
+    this.#hmac = new HmacSha256(macKey(secret));
+    this.#decipher = createDecipheriv('aes-128-ecb', secret.subarray(0, 16), null);
+    this.#decipher.setAutoPadding(false);
+  }
+
+  macThenDecrypt(macAndCipher: Uint8Array): Uint8Array | null {
+    const n = macAndCipher.length - CIPHER_MAC_SIZE;
+    if (n <= 0 || n % CIPHER_BLOCK_SIZE !== 0) return null;
+    const cipher = macAndCipher.subarray(CIPHER_MAC_SIZE);
+    if (this.#hmac.mac16(cipher) !== ((macAndCipher[0] << 8) | macAndCipher[1])) return null;
+    const plain = this.#decipher.update(cipher);
+    return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
+  }
 }

@@ -1,13 +1,14 @@
 // Channel keys (spec §6.1, §6.4). CoreScope tries every configured key in random map order;
 // meshlens pre-filters candidates by the channel-hash byte (the firmware's approach, and the
 // recommendation of §6.4), which gives the same result on every fixture row and is faster.
-import { channelHashByte, hashtagKey, PUBLIC_CHANNEL_KEY } from './crypto.js';
+import { ChannelCipher, channelHashByte, hashtagKey, PUBLIC_CHANNEL_KEY } from './crypto.js';
 
 export interface ChannelKey {
   /** Display name: `#name` for hashtags, `Public` for the public channel. */
   name: string;
   secret: Uint8Array;
   hash: number;
+  cipher: ChannelCipher;
 }
 
 export interface KeyringOptions {
@@ -65,8 +66,13 @@ export class ChannelKeyring {
       const list = this.#byHash[old.hash];
       list.splice(list.indexOf(old), 1);
     }
-    const key: ChannelKey = { name: displayName(name), secret: Uint8Array.from(secret), hash: 0 };
-    key.hash = channelHashByte(key.secret);
+    const copy = Uint8Array.from(secret);
+    const key: ChannelKey = {
+      name: displayName(name),
+      secret: copy,
+      hash: channelHashByte(copy),
+      cipher: new ChannelCipher(copy),
+    };
     this.#bySecret.set(id, key);
     this.#byHash[key.hash].unshift(key);
     return this;

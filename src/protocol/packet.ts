@@ -9,7 +9,7 @@ import type { ChannelKeyring } from './keyring.js';
 import type { Payload } from './payload-types.js';
 import { decodeAck, decodeMultipart } from './payloads/ack.js';
 import { decodeAdvert } from './payloads/advert.js';
-import type { PayloadContext } from './payloads/context.js';
+import { payloadContext, type PayloadContext } from './payloads/context.js';
 import { decodeControl, decodeRawCustom, decodeUnknown } from './payloads/control.js';
 import { decodeGroupData, decodeGroupText } from './payloads/group.js';
 import { decodeAnonReq, decodePath, decodePeerEncrypted } from './payloads/peer.js';
@@ -113,13 +113,13 @@ export class Packet {
 function decodePayload(type: number, p: Buffer, path: PacketPath, ctx: PayloadContext): Payload {
   switch (type) {
     case PAYLOAD_TYPE.REQ:
-      return decodePeerEncrypted('REQ', p);
+      return decodePeerEncrypted('REQ', p, ctx);
     case PAYLOAD_TYPE.RESPONSE:
-      return decodePeerEncrypted('RESPONSE', p);
+      return decodePeerEncrypted('RESPONSE', p, ctx);
     case PAYLOAD_TYPE.TXT_MSG:
-      return decodePeerEncrypted('TXT_MSG', p);
+      return decodePeerEncrypted('TXT_MSG', p, ctx);
     case PAYLOAD_TYPE.ACK:
-      return decodeAck(p);
+      return decodeAck(p, ctx);
     case PAYLOAD_TYPE.ADVERT:
       return decodeAdvert(p, ctx);
     case PAYLOAD_TYPE.GRP_TXT:
@@ -127,33 +127,37 @@ function decodePayload(type: number, p: Buffer, path: PacketPath, ctx: PayloadCo
     case PAYLOAD_TYPE.GRP_DATA:
       return decodeGroupData(p, ctx);
     case PAYLOAD_TYPE.ANON_REQ:
-      return decodeAnonReq(p);
+      return decodeAnonReq(p, ctx);
     case PAYLOAD_TYPE.PATH:
-      return decodePath(p);
+      return decodePath(p, ctx);
     case PAYLOAD_TYPE.TRACE:
-      return decodeTrace(p, path.bytes, path.hashSize);
+      return decodeTrace(p, path.bytes, path.hashSize, ctx);
     case PAYLOAD_TYPE.MULTIPART:
-      return decodeMultipart(p);
+      return decodeMultipart(p, ctx);
     case PAYLOAD_TYPE.CONTROL:
-      return decodeControl(p);
+      return decodeControl(p, ctx);
     case PAYLOAD_TYPE.RAW_CUSTOM:
-      return decodeRawCustom(p);
+      return decodeRawCustom(p, ctx);
     default:
-      return decodeUnknown(type, p);
+      return decodeUnknown(type, p, ctx);
   }
 }
 
-function decodeBytes(raw: Buffer, opts: DecodeOptions | undefined): DecodeResult {
+function decodeBytes(raw: Buffer, text: string | undefined, opts: DecodeOptions | undefined): DecodeResult {
   const frame = decodeFrame(raw);
   if ('error' in frame) return { ok: false, error: frame.error };
   const { header, pathLength } = frame;
   const isTrace = header.payloadType === PAYLOAD_TYPE.TRACE;
   const path = new PacketPath(pathLength.hashSize, pathLength.hashCount, frame.path, isTrace);
-  const ctx: PayloadContext = {
-    keyring: opts?.keyring,
-    verifySignatures: opts?.verifySignatures ?? true,
-  };
-  const payload = decodePayload(header.payloadType, raw.subarray(frame.payloadOffset), path, ctx);
+  const p = raw.subarray(frame.payloadOffset);
+  const ctx: PayloadContext = payloadContext(
+    opts?.keyring,
+    opts?.verifySignatures ?? true,
+    p,
+    text,
+    frame.payloadOffset,
+  );
+  const payload = decodePayload(header.payloadType, p, path, ctx);
   let anomaly: string | undefined;
   if (isTrace) {
     // §5.7: a decode failure wins over the routing anomaly.
@@ -190,9 +194,9 @@ export function decodePacket(input: string | Uint8Array, opts?: DecodeOptions): 
           error: decodeError('invalid_hex', `invalid hex: ${parsed.reason}`, parsed.offset),
         };
       }
-      return decodeBytes(parsed.bytes, opts);
+      return decodeBytes(parsed.bytes, parsed.text.toLowerCase(), opts);
     }
-    return decodeBytes(asBuffer(input), opts);
+    return decodeBytes(asBuffer(input), undefined, opts);
   } catch (err) {
     // Unreachable by design (every read is bounds-checked); kept so the API contract holds
     // even against a decoder bug. The fuzz test asserts this code never appears.

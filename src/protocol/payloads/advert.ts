@@ -25,14 +25,14 @@ function decodeFlags(raw: number): AdvertFlags {
 }
 
 export function decodeAdvert(p: Buffer, ctx: PayloadContext): AdvertPayload | TooShortPayload {
-  if (p.length < ADVERT_MIN) return tooShort('ADVERT', p, 'too short for advert');
+  if (p.length < ADVERT_MIN) return tooShort('ADVERT', ctx, 'too short for advert');
   const timestamp = u32le(p, 32);
   const out: AdvertPayload = {
     type: 'ADVERT',
-    pubKey: p.toString('hex', 0, 32),
+    pubKey: ctx.hex(0, 32),
     timestamp,
     timestampISO: new Date(timestamp * 1000).toISOString(),
-    signature: p.toString('hex', 36, 100),
+    signature: ctx.hex(36, 100),
     role: 'none',
     appDataLength: p.length - ADVERT_MIN,
   };

@@ -2,15 +2,15 @@
 import { controlSubtype } from '../enums.js';
 import { byteHexLower, byteHexUpper } from '../hex.js';
 import type { ControlPayload, RawCustomPayload, TooShortPayload, UnknownPayload } from '../payload-types.js';
-import { tooShort, u32le } from './context.js';
+import { tooShort, u32le, type PayloadContext } from './context.js';
 
 /** Byte 0 flags (high nibble = subtype), then subtype fields; min 1 byte. */
-export function decodeControl(p: Buffer): ControlPayload | TooShortPayload {
-  if (p.length < 1) return tooShort('CONTROL', p);
+export function decodeControl(p: Buffer, ctx: PayloadContext): ControlPayload | TooShortPayload {
+  if (p.length < 1) return tooShort('CONTROL', ctx);
   const f = p[0];
   const out: ControlPayload = {
     type: 'CONTROL',
-    raw: p.toString('hex'),
+    raw: ctx.hex(0),
     ctrlFlags: byteHexLower(f),
     ctrlZeroHop: (f & 0x80) !== 0,
     ctrlLength: p.length,
@@ -29,19 +29,19 @@ export function decodeControl(p: Buffer): ControlPayload | TooShortPayload {
       out.ctrlSNR = (p[1] << 24) >> 24;
       out.ctrlTag = u32le(p, 2);
       const rest = p.length - 6;
-      if (rest >= 32) out.ctrlPubKey = p.toString('hex', 6, 38);
-      else if (rest >= 8) out.ctrlPubKey = p.toString('hex', 6, 14);
+      if (rest >= 32) out.ctrlPubKey = ctx.hex(6, 38);
+      else if (rest >= 8) out.ctrlPubKey = ctx.hex(6, 14);
     }
   }
   return out;
 }
 
-export function decodeRawCustom(p: Buffer): RawCustomPayload {
-  const out: RawCustomPayload = { type: 'RAW_CUSTOM', raw: p.toString('hex'), rawLength: p.length };
+export function decodeRawCustom(p: Buffer, ctx: PayloadContext): RawCustomPayload {
+  const out: RawCustomPayload = { type: 'RAW_CUSTOM', raw: ctx.hex(0), rawLength: p.length };
   if (p.length > 0) out.firstByteTag = byteHexUpper(p[0]);
   return out;
 }
 
-export function decodeUnknown(payloadType: number, p: Buffer): UnknownPayload {
-  return { type: 'UNKNOWN', payloadType, raw: p.toString('hex') };
+export function decodeUnknown(payloadType: number, p: Buffer, ctx: PayloadContext): UnknownPayload {
+  return { type: 'UNKNOWN', payloadType, raw: ctx.hex(0) };
 }

@@ -1,5 +1,4 @@
 // GRP_TXT and GRP_DATA (spec §5.5, §6.3, §6.4): channel hash, MAC, AES-128-ECB ciphertext.
-import { macThenDecrypt } from '../crypto.js';
 import { byteHexUpper } from '../hex.js';
 import type { ChannelKey } from '../keyring.js';
 import type {
@@ -70,8 +69,8 @@ function encrypted(
 ): GroupEncryptedPayload {
   return {
     type,
-    mac: p.toString('hex', 1, 3),
-    encryptedData: p.toString('hex', 3),
+    mac: ctx.hex(1, 3),
+    encryptedData: ctx.hex(3),
     channelHash: p[0],
     channelHashHex: byteHexUpper(p[0]),
     decryptionStatus: ctx.keyring && ctx.keyring.size > 0 ? 'decryption_failed' : 'no_key',
@@ -89,10 +88,10 @@ export function decodeGroupText(
   p: Buffer,
   ctx: PayloadContext,
 ): ChannelTextPayload | GroupEncryptedPayload | TooShortPayload {
-  if (p.length < 3) return tooShort('GRP_TXT', p);
+  if (p.length < 3) return tooShort('GRP_TXT', ctx);
   const keys = candidatesFor(p, ctx);
   for (const key of keys) {
-    const plain = macThenDecrypt(key.secret, p.subarray(1));
+    const plain = key.cipher.macThenDecrypt(p.subarray(1));
     if (!plain) continue;
     const t = parseGroupText(plain);
     if (!t) continue;
@@ -117,10 +116,10 @@ export function decodeGroupData(
   p: Buffer,
   ctx: PayloadContext,
 ): GroupDataPayload | GroupEncryptedPayload | TooShortPayload {
-  if (p.length < 3) return tooShort('GRP_DATA', p);
+  if (p.length < 3) return tooShort('GRP_DATA', ctx);
   const keys = candidatesFor(p, ctx);
   for (const key of keys) {
-    const plain = macThenDecrypt(key.secret, p.subarray(1));
+    const plain = key.cipher.macThenDecrypt(p.subarray(1));
     if (!plain) continue;
     const out: GroupDataPayload = {
       type: 'GRP_DATA',

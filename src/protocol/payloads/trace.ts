@@ -1,7 +1,7 @@
 // TRACE (spec §5.7): tag, auth code, flags and the intended route in the payload; the header
 // path carries one SNR byte (quarter-dB, int8) per completed hop (§4).
 import type { TooShortPayload, TracePayload } from '../payload-types.js';
-import { tooShort, u32le } from './context.js';
+import { tooShort, u32le, type PayloadContext } from './context.js';
 
 export const TRACE_MIN = 9;
 
@@ -16,22 +16,23 @@ export function decodeTrace(
   p: Buffer,
   headerPath: Uint8Array,
   headerHashSize: number,
+  ctx: PayloadContext,
 ): TracePayload | TooShortPayload {
-  if (p.length < TRACE_MIN) return tooShort('TRACE', p);
+  if (p.length < TRACE_MIN) return tooShort('TRACE', ctx);
   const traceFlags = p[8];
   const width = 1 << (traceFlags & 3);
   const chunks = Math.floor((p.length - TRACE_MIN) / width);
   const route = new Array<string>(chunks);
   for (let i = 0; i < chunks; i++) {
     const o = TRACE_MIN + i * width;
-    route[i] = p.toString('hex', o, o + width).toUpperCase();
+    route[i] = ctx.hex(o, o + width).toUpperCase();
   }
   const out: TracePayload = {
     type: 'TRACE',
     tag: u32le(p, 0),
     authCode: u32le(p, 4),
     traceFlags,
-    pathData: p.toString('hex', TRACE_MIN),
+    pathData: ctx.hex(TRACE_MIN),
     routeHashSize: width,
     route,
   };
