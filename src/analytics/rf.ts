@@ -65,7 +65,8 @@ class HourTable {
     this.base -= front;
   }
   addPacket(hour: number): void {
-    this.count[this.slot(hour)]++;
+    const s = this.slot(hour); // before reading this.count: slot() may replace the array
+    this.count[s]++;
   }
   addSnr(hour: number, snr: number): void {
     const s = this.slot(hour);
