@@ -132,7 +132,9 @@ export const TX_SCHEMA = {
  * Observations: one row per (transmission, observer, path).
  * snr and rssi are i16 in quarter-dB (MeshCore reports SNR in 0.25 dB steps; RSSI is whole
  * dBm, so quarter units lose nothing): value = column / 4, I16_NULL = null.
- * uploaderMs is the uploader's own timestamp (NaN = none). Path hop bytes live in the path
+ * uploaderDeltaMs is the uploader's own timestamp minus rxMs, as f32 (NaN = none): exact to
+ * the millisecond within +-4.6 h (2^24 ms), ~256 ms steps at the 30-day limit ingest accepts
+ * (spec §1.8) - ample for clock-skew analytics, and 4 bytes per observation less than an f64. Path hop bytes live in the path
  * heap at pathOff, hopCount hops of hopSize bytes each (hopSize 0 when the path is empty).
  * direction is an id in the `directions` intern table plus one (0 = null).
  */
@@ -141,7 +143,7 @@ export const OBS_SCHEMA = {
   txRow: 'u32',
   observer: 'u16',
   rxMs: 'f64',
-  uploaderMs: 'f64',
+  uploaderDeltaMs: 'f32',
   snr: 'i16',
   rssi: 'i16',
   score: 'f32',

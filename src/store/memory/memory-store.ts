@@ -389,7 +389,7 @@ export class MemoryStore {
     o.txRow[c][i] = txRow;
     o.observer[c][i] = observer;
     o.rxMs[c][i] = rec.rxMs;
-    o.uploaderMs[c][i] = rec.uploaderMs ?? NaN;
+    o.uploaderDeltaMs[c][i] = rec.uploaderMs === null ? NaN : rec.uploaderMs - rec.rxMs;
     o.snr[c][i] = toQuarter(rec.snr);
     o.rssi[c][i] = toQuarter(rec.rssi);
     o.score[c][i] = rec.score ?? NaN;
@@ -663,7 +663,7 @@ export class MemoryStore {
           ? []
           : pathHops(this.path.bytes(o.pathOff[c][i], hopSize * hopCount), hopSize, hopCount),
       rxMs: o.rxMs[c][i],
-      uploaderMs: orNull(o.uploaderMs[c][i]),
+      uploaderMs: Number.isNaN(o.uploaderDeltaMs[c][i]) ? null : o.rxMs[c][i] + o.uploaderDeltaMs[c][i],
     };
   }
 

@@ -188,8 +188,8 @@ export class StoreView {
     return fromQuarter(this.obs.get('rssi', row));
   }
   obsUploaderMs(row: number): number | null {
-    const v = this.obs.get('uploaderMs', row);
-    return Number.isNaN(v) ? null : v;
+    const d = this.obs.get('uploaderDeltaMs', row);
+    return Number.isNaN(d) ? null : this.obs.get('rxMs', row) + d;
   }
   obsScore(row: number): number | null {
     const v = this.obs.get('score', row);
