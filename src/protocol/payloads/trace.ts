@@ -36,7 +36,10 @@ export function decodeTrace(
     routeHashSize: width,
     route,
   };
-  // SNR bytes are only meaningful with 1-byte header entries (§15.7).
-  if (headerHashSize === 1 && headerPath.length > 0) out.snrValues = snrValues(headerPath);
+  // CoreScope emits SNRs only alongside a route, and only for 1-byte header entries (§5.7,
+  // §15.7); packet.path.snrs has them regardless.
+  if (p.length > TRACE_MIN && headerHashSize === 1 && headerPath.length > 0) {
+    out.snrValues = snrValues(headerPath);
+  }
   return out;
 }
