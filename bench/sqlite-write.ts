@@ -11,6 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openDatabase } from '../src/store/sqlite/open.js';
 import { migrate } from '../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../src/store/sqlite/writer.js';
+import { WalCheckpointer } from '../src/store/sqlite/checkpointer.js';
 
 const OBSERVATIONS = Number(process.argv[2] ?? 150_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -24,6 +25,7 @@ const BURST = 500;
 interface RunResult {
   obsPerSec: number;
   maxBatchMs: number;
+  maxCommitMs: number;
   loopP99Ms: number;
   batches: number;
 }
@@ -34,7 +36,7 @@ async function run(budgetMs: number): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'meshlens-bench-sqlite-'));
   const db = openDatabase(join(dir, 'bench.db'));
   migrate(db);
-  if (process.env.NOCKPT) db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = process.env.AUTO_CHECKPOINT ? null : new WalCheckpointer(db);
   const w = new SqliteWriter(db, { transactionBudgetMs: budgetMs });
   const raw = '15' + '00' + 'AB'.repeat(60);
   const decoded = JSON.stringify({
@@ -102,6 +104,7 @@ async function run(budgetMs: number): Promise<RunResult> {
   const elapsed = performance.now() - start;
   h.disable();
   const stats = w.getStats();
+  await checkpointer?.stop();
   w.close();
   const count = (db.prepare('SELECT count(*) AS n FROM observations').get() as { n: number }).n;
   db.close();
@@ -111,6 +114,7 @@ async function run(budgetMs: number): Promise<RunResult> {
   return {
     obsPerSec: OBSERVATIONS / (elapsed / 1000),
     maxBatchMs: stats.maxBatchMs,
+    maxCommitMs: stats.maxCommitMs,
     loopP99Ms: h.percentile(99) / 1e6,
     batches: stats.batches,
   };
@@ -130,6 +134,7 @@ for (const budget of BUDGETS_MS) {
       transactionBudgetMs: budget,
       medianObsPerSec: Math.round(median(results.map((r) => r.obsPerSec))),
       medianMaxBatchMs: +median(results.map((r) => r.maxBatchMs)).toFixed(2),
+      medianMaxCommitMs: +median(results.map((r) => r.maxCommitMs)).toFixed(2),
       medianLoopDelayP99Ms: +median(results.map((r) => r.loopP99Ms)).toFixed(2),
       medianBatches: median(results.map((r) => r.batches)),
     }),

@@ -32,3 +32,4 @@ export {
 } from './retention.js';
 export { backupTo } from './backup.js';
 export { parseTimeMs, toRfc3339, toEpochSeconds } from './time.js';
+export { WalCheckpointer, type CheckpointerStats } from './checkpointer.js';

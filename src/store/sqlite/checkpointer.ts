@@ -1,0 +1,58 @@
+// WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside the COMMIT that
+// crosses 1,000 WAL pages and copies them to the database file with an fsync: measured at
+// ~100 ms under load in bench/sqlite-write.ts, far over the writer's few-ms budget. So the writer
+// connection turns automatic checkpoints off and a worker thread with its own connection runs
+// PASSIVE checkpoints, which never block the writer (spec ingest-store-api §1.10 checkpoints hourly;
+// we do it every few seconds so the WAL stays small).
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './open.js';
+
+// An eval'd CommonJS worker: no TypeScript loader needed in the thread.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.modulePath);
+const db = new Database(workerData.path, { timeout: 5000 });
+let runs = 0, errors = 0;
+const tick = () => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); runs++; } catch (e) { errors++; }
+  parentPort.postMessage({ runs, errors });
+};
+const timer = setInterval(tick, workerData.periodMs);
+parentPort.on('message', (m) => {
+  if (m === 'stop') { clearInterval(timer); tick(); db.close(); parentPort.close(); }
+});
+`;
+
+export interface CheckpointerStats {
+  runs: number;
+  errors: number;
+}
+
+export class WalCheckpointer {
+  private readonly worker: Worker;
+  private stopped: Promise<void> | null = null;
+  stats: CheckpointerStats = { runs: 0, errors: 0 };
+
+  /** Turns off `db`'s automatic checkpoints and checkpoints its file every `periodMs` from a thread. */
+  constructor(db: Db, periodMs = 2000) {
+    db.pragma('wal_autocheckpoint = 0');
+    const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { modulePath, path: db.name, periodMs },
+    });
+    this.worker.on('message', (s: CheckpointerStats) => (this.stats = s));
+    this.worker.unref();
+  }
+
+  /** Stops the thread after one last checkpoint. Idempotent. */
+  stop(): Promise<void> {
+    this.stopped ??= new Promise((resolve) => {
+      this.worker.ref();
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage('stop');
+    });
+    return this.stopped;
+  }
+}
