@@ -3,7 +3,7 @@
 import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
 import { scanObservations } from './best-observation.js';
-import { HopResolver, type HopContext } from './hop-resolver.js';
+import { HopResolver } from './hop-resolver.js';
 import { hasGps, haversineKm } from './geo.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 import { EMPTY_HISTOGRAM, FloatList, histogram, round1, round2, selectKth, type Histogram } from './stats.js';
@@ -99,7 +99,7 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
     for (let k = 0; k < n; k++) ctx.add(resolver.uniqueNode(obs.hop(r, k)));
     if (sender >= 0 && gps[sender] === 1) chain.push(sender);
     for (let k = 0; k < n; k++) {
-      const node = resolver.resolve(obs.hop(r, k), ctx as HopContext);
+      const node = resolver.resolve(obs.hop(r, k), ctx);
       if (node >= 0 && gps[node] === 1) chain.push(node);
     }
   };
@@ -172,7 +172,7 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
     return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   };
   const topHops: DistanceHop[] = [...pairs.values()]
-    .sort((x, y) => y.dist - x.dist || (tx.hash(x.txRow) < tx.hash(y.txRow) ? -1 : 1))
+    .sort((x, y) => y.dist - x.dist || x.txRow - y.txRow)
     .slice(0, TOP_HOPS)
     .map((g) => ({
       fromName: name(g.from),

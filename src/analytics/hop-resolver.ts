@@ -79,6 +79,8 @@ export class HopContext {
 
 /** The neighbour graph in CSR form: edges of node i are adjStart[i]..adjStart[i+1]. */
 interface NeighborGraph {
+  /** Edge slot of (a, b) keyed a·n+b, for small contexts probed member by member. */
+  slotOf: Map<number, number>;
   adjStart: Int32Array;
   adjNode: Int32Array;
   adjScore: Float64Array;
@@ -206,6 +208,7 @@ export class HopResolver {
     const adjNode = new Int32Array(2 * m);
     const adjScore = new Float64Array(2 * m);
     const adjCount = new Int32Array(2 * m);
+    const slotOf = new Map<number, number>();
     for (let e = 0; e < m; e++) {
       const hours = Math.max(0, (nowMs - last[e]) / HOUR_MS);
       const distinct =
@@ -215,17 +218,17 @@ export class HopResolver {
         Math.min(1, count[e] / 100) *
         Math.exp((-Math.LN2 * hours) / HALF_LIFE_HOURS) *
         Math.min(1, distinct / 3);
-      for (const [from, to] of [
-        [ea[e], eb[e]],
-        [eb[e], ea[e]],
-      ]) {
+      for (let side = 0; side < 2; side++) {
+        const from = side === 0 ? ea[e] : eb[e];
+        const to = side === 0 ? eb[e] : ea[e];
         const at = fill[from]++;
         adjNode[at] = to;
         adjScore[at] = score;
         adjCount[at] = count[e];
+        slotOf.set(from * n + to, at);
       }
     }
-    this.graph = { adjStart, adjNode, adjScore, adjCount };
+    this.graph = { slotOf, adjStart, adjNode, adjScore, adjCount };
   }
 
   /** Edges of the derived neighbour graph (for tests and diagnostics): [a, b, count, score]. */
@@ -266,10 +269,22 @@ export class HopResolver {
       for (const c of cands) {
         let s = 0;
         let cnt = 0;
-        for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
-          if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > s) {
-            s = g.adjScore[j];
-            cnt = g.adjCount[j];
+        // Walk whichever is shorter: the candidate's edges, or the context's members.
+        if (g.adjStart[c + 1] - g.adjStart[c] <= ctx.members.length) {
+          for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
+            if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > s) {
+              s = g.adjScore[j];
+              cnt = g.adjCount[j];
+            }
+          }
+        } else {
+          const n = this.lat.length;
+          for (const m of ctx.members) {
+            const j = g.slotOf.get(c * n + m);
+            if (j !== undefined && g.adjScore[j] > s) {
+              s = g.adjScore[j];
+              cnt = g.adjCount[j];
+            }
           }
         }
         if (s > winScore) {

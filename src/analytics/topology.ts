@@ -103,7 +103,8 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
     }
     return id;
   };
-  const pairFreq = new Map<number, number>();
+  // Pair counts per lower hop id (numeric keys stay small integers: cheap Map lookups).
+  const pairFreq: Array<Map<number, number> | undefined> = [];
   const pairKeys: Array<[number, number]> = [];
   const hopCounts = new Map<number, number>();
   const lengths: number[] = [];
@@ -157,12 +158,13 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
         const b = ids_[k + 1];
         const lo = hopStr[a] <= hopStr[b] ? a : b;
         const hi = lo === a ? b : a;
-        const key = lo * 4_194_304 + hi; // 2^22 distinct hop strings is far beyond any real mesh
-        const c = pairFreq.get(key);
+        let m = pairFreq[lo];
+        if (m === undefined) pairFreq[lo] = m = new Map();
+        const c = m.get(hi);
         if (c === undefined) {
-          pairFreq.set(key, 1);
+          m.set(hi, 1);
           pairKeys.push([lo, hi]);
-        } else pairFreq.set(key, c + 1);
+        } else m.set(hi, c + 1);
       }
       if (o < 0) continue;
       const d = n - k; // spec §3.1: the last hop is 1 away from the observer
@@ -210,7 +212,7 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
 
   const pairs = new Map<string, { a: string; b: string; na: number; nb: number; count: number }>();
   for (const [lo, hi] of pairKeys) {
-    const count = pairFreq.get(lo * 4_194_304 + hi)!;
+    const count = pairFreq[lo]!.get(hi)!;
     const ua = resolver.uniqueNode(hopStr[lo]);
     const ub = resolver.uniqueNode(hopStr[hi]);
     let a = hopStr[lo];
@@ -227,7 +229,9 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
     else pairs.set(key, { a, b, na: agg.resolve(a), nb: agg.resolve(b), count });
   }
   const topPairs = [...pairs.values()]
-    .sort((x, y) => y.count - x.count || (x.a + '|' + x.b < y.a + '|' + y.b ? -1 : 1))
+    .sort(
+      (x, y) => y.count - x.count || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0),
+    )
     .slice(0, TOP_PAIRS)
     .map((p) => ({
       hopA: p.a,
