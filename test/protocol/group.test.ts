@@ -42,7 +42,8 @@ test('the other 84 report decryption_failed with the keyring, no_key without one
     const without = decodePacket(r.raw_hex);
     assert.ok(withKeys.ok && without.ok);
     assert.equal(withKeys.packet.payload.type, 'GRP_TXT');
-    assert.ok(withKeys.packet.payload.type === 'GRP_TXT' && without.packet.payload.type === 'GRP_TXT');
+    assert.ok(!('error' in withKeys.packet.payload) && withKeys.packet.payload.type === 'GRP_TXT');
+    assert.ok(!('error' in without.packet.payload) && without.packet.payload.type === 'GRP_TXT');
     assert.equal(withKeys.packet.payload.decryptionStatus, 'decryption_failed', `#${r.id}`);
     assert.equal(without.packet.payload.decryptionStatus, 'no_key');
   }
@@ -90,7 +91,7 @@ test('round trip: encryptThenMac, then decode as GRP_TXT with a hashtag or a 32-
     // A flipped MAC byte fails before decryption.
     frame[3] ^= 1;
     const bad = decodePacket(frame, { keyring: ring });
-    assert.ok(bad.ok && bad.packet.payload.type === 'GRP_TXT');
+    assert.ok(bad.ok && bad.packet.payload.type === 'GRP_TXT' && !('error' in bad.packet.payload));
     assert.equal(bad.packet.payload.decryptionStatus, 'decryption_failed');
     assert.equal(bad.packet.payload.candidateKeys, 1);
   }

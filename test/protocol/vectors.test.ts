@@ -129,19 +129,19 @@ test('ADVERT rules: no app data, short location, telemetry, name cut at NUL and 
   assert.equal(payloadJsonText(decode('1100' + base.slice(0, -2))).includes('too short for advert'), true);
   // Location flag with too few bytes: skipped, the name starts at app-data offset 1.
   const shortLoc = decode('1100' + base + '92' + Buffer.from('Rpt').toString('hex'));
-  assert.ok(shortLoc.payload.type === 'ADVERT');
+  assert.ok(shortLoc.payload.type === 'ADVERT' && !('error' in shortLoc.payload));
   assert.equal(shortLoc.payload.lat, undefined);
   assert.equal(shortLoc.payload.name, 'Rpt');
   // Sensor with name, NUL, then battery 3700 mV and 21.5 °C.
   const sensor = decode('1100' + base + '84' + Buffer.from('s1').toString('hex') + '00' + '740e' + '6608');
-  assert.ok(sensor.payload.type === 'ADVERT');
+  assert.ok(sensor.payload.type === 'ADVERT' && !('error' in sensor.payload));
   assert.equal(sensor.payload.role, 'sensor');
   assert.equal(sensor.payload.battery_mv, 3700);
   assert.equal(sensor.payload.temperature_c, 21.5);
   // Feat fields and a name longer than 32 bytes whose cut splits a 4-byte emoji.
   const name = 'a'.repeat(30) + '🏔';
   const feat = decode('1100' + base + 'E1' + '0100' + '0200' + Buffer.from(name).toString('hex'));
-  assert.ok(feat.payload.type === 'ADVERT');
+  assert.ok(feat.payload.type === 'ADVERT' && !('error' in feat.payload));
   assert.equal(feat.payload.feat1, 1);
   assert.equal(feat.payload.feat2, 2);
   assert.equal(feat.payload.name, 'a'.repeat(30) + '\ufffd\ufffd');
