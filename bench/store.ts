@@ -38,6 +38,7 @@ interface Result {
   obsPerSec: number;
   bytesPerObs: number;
   rssPerObs: number;
+  rssMB: number;
   scanMs: number;
   report: ReturnType<MemoryStore['memory']>;
 }
@@ -129,6 +130,7 @@ function runOnce(nObs: number, seed: number): Result {
     }
   }
   const appendMs = performance.now() - start;
+  store.compact();
   global.gc?.();
   const rss1 = process.memoryUsage().rss;
   const report = store.memory();
@@ -156,6 +158,7 @@ function runOnce(nObs: number, seed: number): Result {
     obsPerSec: report.rows.observations / (appendMs / 1000),
     bytesPerObs: report.bytesPerObservation,
     rssPerObs: (rss1 - rss0) / report.rows.observations,
+    rssMB: rss1 / 1048576,
     scanMs,
     report,
   };
@@ -176,7 +179,9 @@ for (const size of sizes) {
       appendObsPerSec_median: Math.round(median(results.map((x) => x.obsPerSec))),
       appendMs_median: Math.round(median(results.map((x) => x.appendMs))),
       storeBytesPerObs_median: +median(results.map((x) => x.bytesPerObs)).toFixed(1),
-      rssBytesPerObs_median: +median(results.map((x) => x.rssPerObs)).toFixed(1),
+      // Only the first run starts from a clean heap; later runs reuse the memory it freed.
+      rssGrowthBytesPerObs_firstRun: +results[0].rssPerObs.toFixed(1),
+      processRssMB_max: Math.round(Math.max(...results.map((x) => x.rssMB))),
       scanSnrMs_median: +median(results.map((x) => x.scanMs)).toFixed(2),
       breakdownMB: {
         tx: mb(rep.tables.tx),

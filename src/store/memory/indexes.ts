@@ -26,6 +26,10 @@ export class KeyedLists {
     return this.lists.get(k);
   }
 
+  trim(): void {
+    for (const l of this.lists.values()) l.trim();
+  }
+
   clear(): void {
     this.lists.clear();
   }
@@ -73,6 +77,13 @@ export class StoreIndexes {
     this.txByObserver = new KeyedLists(txId);
     this.txByRegion = new KeyedLists(txId);
     this.obsByObserver = new KeyedLists(obsId);
+  }
+
+  /** Release spare list capacity (doubling leaves up to half of each list unused). */
+  trim(): void {
+    this.txAll.trim();
+    for (const k of [this.byType, this.byRoute, this.byChannel, this.byAdvertNode, this.byHop]) k.trim();
+    for (const k of [this.txByObserver, this.txByRegion, this.obsByObserver]) k.trim();
   }
 
   byteLength(): number {

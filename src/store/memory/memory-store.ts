@@ -758,6 +758,12 @@ export class MemoryStore {
 
   // ---------------------------------------------------------------- memory
 
+  /** Call once after the startup load: trims index lists to size (sorts any left unsorted). */
+  compact(): void {
+    this.indexes.trim();
+    this.obsById?.trim();
+  }
+
   memory(): MemoryReport {
     let interns = 0;
     let internMaps = 0;

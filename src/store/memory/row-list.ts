@@ -118,6 +118,12 @@ export class RowList {
     return this.data.subarray(0, this.len);
   }
 
+  /** Drop spare capacity (after a bulk load; the next add regrows by doubling). */
+  trim(): void {
+    this.ensureSorted();
+    if (this.data.length > this.len + 8) this.data = this.data.slice(0, this.len);
+  }
+
   byteLength(): number {
     return this.data.byteLength + 64;
   }

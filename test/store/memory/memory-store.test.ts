@@ -408,4 +408,17 @@ test('memory report accounts every buffer', () => {
   assert.ok(m.heaps.raw.used <= m.heaps.raw.allocated);
   assert.equal(m.totalBytes, m.sharedBytes + m.indexes);
   assert.ok(m.bytesPerObservation > 0);
+  const before = l.store.queryPackets({ observers: [l.synth.observerIds[0]], limit: 20, offset: 3 });
+  l.store.compact();
+  assert.ok(l.store.memory().indexes < m.indexes, 'compact releases spare list capacity');
+  assert.deepEqual(
+    l.store.queryPackets({ observers: [l.synth.observerIds[0]], limit: 20, offset: 3 }),
+    before,
+  );
+  l.store.appendTransmission({ ...l.synth.txs[0], id: 10_000, hash: 'feedfacefeedface' });
+  assert.equal(
+    l.store.queryPackets({ limit: 1, offset: 0 }).rows[0],
+    l.store.txRowById(10_000),
+    'lists regrow after compact',
+  );
 });
