@@ -72,7 +72,7 @@ export function advertName(b: Uint8Array, start: number, end: number): string {
     }
   }
   if (ascii) {
-    return String.fromCharCode.apply(null, Array.from(b.subarray(start, Math.min(end, start + 32))));
+    return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1', start, Math.min(end, start + 32));
   }
   let bytes = 0;
   let out = '';
