@@ -1,0 +1,155 @@
+// The nine recomputed analytics (spec analytics §1.0, §2.2): route name, config key for the
+// recompute interval, the query parameters that apply, the TTL-cache key for other shapes, and
+// the compute. Imported by both sides: the worker runs `compute`, the main thread reads the rest.
+//
+// Every one of the nine is gated during warmup (spec §9 item 1; CoreScope gates only three).
+import type { RecomputedAnalytic } from '../config/types.js';
+import type { AnalyticsInput } from './input.js';
+import type { AnalyticsQuery } from './query.js';
+import { computeTopology } from './topology.js';
+import { computeRf } from './rf.js';
+import { computeDistance } from './distance.js';
+import { computeChannels } from './channels.js';
+import { computeHashSizes } from './hash-sizes.js';
+import { computeHashCollisions } from './hash-collisions.js';
+import { computeRoles } from './roles.js';
+import { buildClockSkewEngine, type ClockSkewEngine } from './clock-skew.js';
+import { observersClockSkewFromEngine } from './clock-skew-observers.js';
+import { fleetFromEngine, type NodesClockSkewResponse } from './clock-skew-nodes.js';
+
+export const ANALYTIC_NAMES = [
+  'topology',
+  'rf',
+  'distance',
+  'channels',
+  'hash-collisions',
+  'hash-sizes',
+  'roles',
+  'observers-clock-skew',
+  'nodes-clock-skew',
+] as const;
+export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
+
+export type QueryParam = 'region' | 'area' | 'window';
+
+/** Intermediates shared between analytics inside one worker (spec §9 item 2). */
+export interface ComputeContext {
+  /** The clock-skew engine over this input (built once, shared by both skews and roles). */
+  engine(): ClockSkewEngine;
+  /** The default-query fleet over this input, for roles. */
+  fleet(): NodesClockSkewResponse;
+}
+
+export interface AnalyticSpec {
+  name: AnalyticName;
+  /** Key under `analytics.recomputeIntervalSeconds`. */
+  configKey: RecomputedAnalytic;
+  /** Query parameters the route accepts (spec §1.0 / §1.1); others are ignored. */
+  params: readonly QueryParam[];
+  /** `cacheTTL` key for non-default shapes, and its default in seconds (spec §1.3). */
+  ttlKey: 'analyticsRF' | 'analyticsHashSizes';
+  ttlDefaultS: number;
+  /** Bare-array responses carry their age in a header only (no `computedAt` field). */
+  shape: 'object' | 'array';
+  /** Analytics sharing the clock-skew engine run on the same worker so it is built once. */
+  usesEngine: boolean;
+  compute(input: AnalyticsInput, query: AnalyticsQuery, ctx: ComputeContext): unknown;
+}
+
+const RWA: readonly QueryParam[] = ['region', 'area', 'window'];
+const RA: readonly QueryParam[] = ['region', 'area'];
+const rf = { ttlKey: 'analyticsRF', ttlDefaultS: 60 } as const;
+
+export const ANALYTICS: readonly AnalyticSpec[] = [
+  {
+    name: 'topology',
+    configKey: 'topology',
+    params: RWA,
+    ...rf,
+    shape: 'object',
+    usesEngine: false,
+    compute: computeTopology,
+  },
+  { name: 'rf', configKey: 'rf', params: RWA, ...rf, shape: 'object', usesEngine: false, compute: computeRf },
+  {
+    name: 'distance',
+    configKey: 'distance',
+    params: RA,
+    ...rf,
+    shape: 'object',
+    usesEngine: false,
+    compute: computeDistance,
+  },
+  {
+    name: 'channels',
+    configKey: 'channels',
+    params: RWA,
+    ...rf,
+    shape: 'object',
+    usesEngine: false,
+    compute: computeChannels,
+  },
+  {
+    name: 'hash-collisions',
+    configKey: 'hashCollisions',
+    params: RA,
+    // CoreScope's (misleadingly named) key for the collision cache, 3600 s default (§1.3).
+    ttlKey: 'analyticsHashSizes',
+    ttlDefaultS: 3600,
+    shape: 'object',
+    usesEngine: false,
+    compute: computeHashCollisions,
+  },
+  {
+    name: 'hash-sizes',
+    configKey: 'hashSizes',
+    params: RA,
+    ...rf,
+    shape: 'object',
+    usesEngine: false,
+    compute: computeHashSizes,
+  },
+  {
+    name: 'roles',
+    configKey: 'roles',
+    params: [],
+    ...rf,
+    shape: 'object',
+    usesEngine: true,
+    compute: (input, query, ctx) => computeRoles(input, query, ctx.fleet()),
+  },
+  {
+    name: 'observers-clock-skew',
+    configKey: 'observersClockSkew',
+    params: [],
+    ...rf,
+    shape: 'array',
+    usesEngine: true,
+    compute: (_input, _query, ctx) => observersClockSkewFromEngine(ctx.engine()),
+  },
+  {
+    name: 'nodes-clock-skew',
+    configKey: 'nodesClockSkew',
+    params: ['area'],
+    ...rf,
+    shape: 'array',
+    usesEngine: true,
+    compute: (_input, query, ctx) => (query.area ? fleetFromEngine(ctx.engine(), query) : ctx.fleet()),
+  },
+];
+
+export const ANALYTIC_BY_NAME: ReadonlyMap<AnalyticName, AnalyticSpec> = new Map(
+  ANALYTICS.map((a) => [a.name, a]),
+);
+
+/** A ComputeContext that builds each intermediate at most once over `input`. */
+export function lazyContext(input: AnalyticsInput): ComputeContext {
+  let engine: ClockSkewEngine | undefined;
+  let fleet: NodesClockSkewResponse | undefined;
+  const ctx: ComputeContext = {
+    engine: () => (engine ??= buildClockSkewEngine(input)),
+    fleet: () =>
+      (fleet ??= fleetFromEngine(ctx.engine(), { regions: null, fromMs: null, toMs: null, area: null })),
+  };
+  return ctx;
+}

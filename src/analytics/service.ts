@@ -1,0 +1,218 @@
+// What the API calls for analytics: `get(name, query)` answers ready-to-send bytes or "warming
+// up". Owns the worker pool, the recomputer (default-query snapshots, spec analytics §2) and
+// the TTL cache with single-flight for every other shape (§1.3). The event loop does no
+// dataset work here: computes run in the pool, results arrive gzip-compressed.
+import { gunzipSync } from 'node:zlib';
+import type { MemoryStore } from '../store/memory/memory-store.js';
+import type { AnalyticsConfig, MeshlensConfig } from '../config/types.js';
+import { ANALYTICS, ANALYTIC_BY_NAME, type AnalyticName, type AnalyticSpec } from './registry.js';
+import type { AnalyticsQuery } from './query.js';
+import { Recomputer, type RecomputeStats } from './recomputer.js';
+import { TtlCache, type TtlCacheStats } from './ttl-cache.js';
+import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
+import { isResultBody, type ResultBody, type Task } from './worker-protocol.js';
+
+/** A finished response body: gzip bytes as computed in the worker; identity made once, on demand. */
+export class ReadyBody {
+  readonly gzip: Buffer;
+  readonly jsonBytes: number;
+  readonly computedAtMs: number;
+  readonly durationMs: number;
+  readonly empty: boolean;
+  private plain: Buffer | null = null;
+
+  constructor(r: ResultBody) {
+    this.gzip = Buffer.from(r.gzip);
+    this.jsonBytes = r.jsonBytes;
+    this.computedAtMs = r.computedAtMs;
+    this.durationMs = r.durationMs;
+    this.empty = r.empty;
+  }
+
+  /** The JSON bytes, for clients without gzip (decompressed once, then kept). */
+  identity(): Buffer {
+    return (this.plain ??= gunzipSync(this.gzip));
+  }
+}
+
+export type AnalyticsAnswer =
+  { status: 'ready'; body: ReadyBody } | { status: 'warming'; retryAfterS: number } | { status: 'not-found' };
+
+/** Engine settings beyond CoreScope's keys; read from `config.analytics` when present there. */
+export interface EngineOptions {
+  /** Worker threads (default min(2, cores - 1), at least 1). */
+  workerThreads?: number;
+  /** Share of one core that data-driven refreshes may use (default 0.5). */
+  maxCpuShare?: number;
+  /** Minimum seconds between data-driven refreshes of one analytic (default 5). */
+  minRefreshSeconds?: number;
+  /** Entries in the on-request TTL cache (default 256). */
+  cacheEntries?: number;
+}
+
+export interface AnalyticsServiceOptions extends EngineOptions {
+  store: MemoryStore;
+  config: { analytics: AnalyticsConfig; cacheTTL: MeshlensConfig['cacheTTL'] };
+  /** True once the store has fully loaded (the warmup gate, spec §2.3). */
+  isLoaded: () => boolean;
+  /** A pool to use instead of creating one (tests); the service then does not close it. */
+  pool?: WorkerPool;
+  poolOptions?: WorkerPoolOptions;
+  /** Scheduler poll period (default 200 ms). */
+  pollMs?: number;
+  now?: () => number;
+  log?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+export interface AnalyticsServiceStats {
+  analytics: RecomputeStats[];
+  cache: TtlCacheStats;
+  pool: PoolStats | null;
+}
+
+/** Worker that keeps the shared clock-skew engine (registry `usesEngine`). */
+const ENGINE_WORKER = 0;
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export class AnalyticsService {
+  private readonly opts: AnalyticsServiceOptions;
+  private readonly recomputer: Recomputer<ReadyBody>;
+  private readonly cache: TtlCache<ReadyBody>;
+  private pool: WorkerPool | null;
+  private readonly ownsPool: boolean;
+  private readonly now: () => number;
+  private stopped = false;
+
+  constructor(opts: AnalyticsServiceOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+    this.pool = opts.pool ?? null;
+    this.ownsPool = !opts.pool;
+    const a = opts.config.analytics as AnalyticsConfig & Record<string, unknown>;
+    const defaultS = a.defaultIntervalSeconds > 0 ? a.defaultIntervalSeconds : 300;
+    const entries = ANALYTICS.map((spec) => {
+      const s = a.recomputeIntervalSeconds?.[spec.configKey];
+      return {
+        name: spec.name,
+        intervalMs: (s !== undefined && s > 0 ? s : defaultS) * 1000,
+        compute: () => this.compute(spec, null, this.defaultQuery()),
+      };
+    });
+    const store = opts.store;
+    this.recomputer = new Recomputer<ReadyBody>(entries, {
+      isLoaded: opts.isLoaded,
+      dataVersion: () =>
+        store.tx.committedRows() +
+        store.obs.committedRows() +
+        store.nodes.committedRows() +
+        store.observers.committedRows() +
+        store.tx.mutationCount() +
+        store.obs.mutationCount() +
+        store.nodes.mutationCount() +
+        store.observers.mutationCount(),
+      maxCpuShare: opts.maxCpuShare ?? num(a.maxCpuShare) ?? 0.5,
+      minRefreshMs: (opts.minRefreshSeconds ?? num(a.minRefreshSeconds) ?? 5) * 1000,
+      pollMs: opts.pollMs,
+      now: this.now,
+      log: opts.log,
+      computedAt: (body) => body.computedAtMs,
+    });
+    this.cache = new TtlCache(opts.cacheEntries ?? num(a.cacheEntries) ?? 256, this.now);
+  }
+
+  private defaultQuery(): AnalyticsQuery {
+    return { regions: null, fromMs: null, toMs: null, area: null };
+  }
+
+  private workerPool(): WorkerPool {
+    if (!this.pool) {
+      const a = this.opts.config.analytics as AnalyticsConfig & Record<string, unknown>;
+      this.pool = new WorkerPool(this.opts.store, {
+        ...this.opts.poolOptions,
+        size: this.opts.workerThreads ?? num(a.workerThreads) ?? this.opts.poolOptions?.size,
+      });
+    }
+    return this.pool;
+  }
+
+  private async compute(
+    spec: AnalyticSpec | null,
+    pubkey: string | null,
+    query: AnalyticsQuery,
+  ): Promise<ReadyBody> {
+    const task: Task = spec
+      ? { kind: 'analytic', name: spec.name, query, nowMs: this.now() }
+      : { kind: 'node-clock-skew', pubkey: pubkey!, nowMs: this.now() };
+    const usesEngine = spec ? spec.usesEngine : true;
+    const r = await this.workerPool().run(task, usesEngine ? ENGINE_WORKER : -1);
+    if (!isResultBody(r)) throw new Error('unexpected probe result');
+    return new ReadyBody(r);
+  }
+
+  /** Begin: workers start now, computes once the store reports loaded (idempotent). */
+  start(): void {
+    if (this.stopped) return;
+    this.workerPool();
+    this.recomputer.start();
+  }
+
+  /** Stop recomputing and close the pool (idempotent; safe before start). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.recomputer.stop();
+    this.cache.clear();
+    if (this.ownsPool && this.pool) await this.pool.close();
+  }
+
+  /** Recomputer snapshot time of an analytic (null while warming up). */
+  snapshot(name: AnalyticName): ReadyBody | null {
+    return this.recomputer.load(name)?.value ?? null;
+  }
+
+  /**
+   * The answer for an analytic. `key` is the query's cache key (relative windows keyed by
+   * their label); null means the default query, served from the recomputer snapshot.
+   */
+  async get(name: AnalyticName, query: AnalyticsQuery, key: string | null): Promise<AnalyticsAnswer> {
+    const spec = ANALYTIC_BY_NAME.get(name);
+    if (!spec) throw new RangeError(`unknown analytic ${name}`);
+    if (key === null) {
+      const snap = this.recomputer.load(name);
+      return snap
+        ? { status: 'ready', body: snap.value }
+        : { status: 'warming', retryAfterS: this.recomputer.retryAfterS(name) };
+    }
+    // Other shapes are computed on request, but never over a partly loaded store either.
+    if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
+    const ttlS = num(this.opts.config.cacheTTL[spec.ttlKey]) ?? spec.ttlDefaultS;
+    const body = await this.cache.get(`${name}|${key}`, ttlS * 1000, () => this.compute(spec, null, query));
+    return { status: 'ready', body };
+  }
+
+  /** GET /api/nodes/:pubkey/clock-skew (spec §6.6): cached 30 s per key (the engine's freshness). */
+  async nodeClockSkew(pubkey: string): Promise<AnalyticsAnswer> {
+    if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
+    const key = pubkey.trim().toLowerCase();
+    const body = await this.cache.get(`node-clock-skew|${key}`, 30_000, () =>
+      this.compute(null, key, this.defaultQuery()),
+    );
+    return body.empty ? { status: 'not-found' } : { status: 'ready', body };
+  }
+
+  /** Resolves after the next recompute pass ends (tests, benchmarks). */
+  nextPass(): Promise<void> {
+    return this.recomputer.nextPass();
+  }
+
+  stats(): AnalyticsServiceStats {
+    return {
+      analytics: this.recomputer.stats(),
+      cache: this.cache.stats(),
+      pool: this.pool?.stats() ?? null,
+    };
+  }
+}

@@ -1,0 +1,191 @@
+// A small pool of analytics worker threads over one MemoryStore (Piscina's shape, cut to what
+// we need). Each worker gets the store's handle once plus a port that carries new chunks, so
+// computes read shared memory directly. Tasks queue FIFO; a task may name a preferred worker
+// (analytics sharing the clock-skew engine go to one worker so it is built once per data
+// version). A worker that dies fails its task and is replaced.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MemoryStore } from '../store/memory/memory-store.js';
+import type {
+  ProbeResult,
+  RequestMessage,
+  ResponseMessage,
+  ResultBody,
+  Task,
+  WorkerInit,
+} from './worker-protocol.js';
+
+export interface WorkerPoolOptions {
+  /** Threads (default: one per core left over by the event loop, at most 2, at least 1). */
+  size?: number;
+  /** Linux nice value for worker threads (default 5; 0 keeps normal priority). */
+  niceness?: number;
+  /** Worker script (default: worker.ts/.js next to this file, matching this file's extension). */
+  workerUrl?: URL;
+}
+
+export interface PoolStats {
+  size: number;
+  busy: number;
+  queued: number;
+  completed: number;
+  failed: number;
+  restarts: number;
+  /** Sum of compute time reported by workers (ms). */
+  busyMs: number;
+}
+
+interface Pending {
+  taskId: number;
+  task: Task;
+  preferred: number;
+  resolve: (r: ResultBody | ProbeResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  closeReader: () => void;
+  current: Pending | null;
+}
+
+export class PoolClosedError extends Error {
+  readonly code = 'ANALYTICS_POOL_CLOSED';
+  constructor() {
+    super('analytics worker pool is closed');
+  }
+}
+
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(2, availableParallelism() - 1));
+}
+
+const ext = extname(fileURLToPath(import.meta.url));
+
+/**
+ * Start a worker script. Compiled (.js) it loads directly. Run as .ts (tests, tsx) it needs
+ * tsx inside the worker: on Node 20 an inherited `--import tsx` does not reach a worker's entry
+ * module, so a bootstrap registers tsx's hooks first, then imports the script.
+ */
+function startWorker(url: URL, options: ConstructorParameters<typeof Worker>[1]): Worker {
+  if (extname(fileURLToPath(url)) !== '.ts') return new Worker(url, options);
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly store: MemoryStore;
+  private readonly niceness: number;
+  private readonly url: URL;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly counters = { completed: 0, failed: 0, restarts: 0, busyMs: 0 };
+
+  constructor(store: MemoryStore, options: WorkerPoolOptions = {}) {
+    this.store = store;
+    this.size = Math.max(1, Math.floor(options.size ?? defaultPoolSize()));
+    this.niceness = options.niceness ?? 5;
+    this.url = options.workerUrl ?? new URL(`./worker${ext}`, import.meta.url);
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i));
+  }
+
+  private spawn(index: number): Slot {
+    const { handle, port, close } = this.store.connectReader();
+    const init: WorkerInit = { handle, port, niceness: this.niceness };
+    const worker = startWorker(this.url, { workerData: init, transferList: [port] });
+    const slot: Slot = { index, worker, closeReader: close, current: null };
+    worker.on('message', (m: ResponseMessage) => this.onMessage(slot, m));
+    worker.on('error', (err) => this.onExit(slot, err));
+    worker.on('exit', (code) => this.onExit(slot, new Error(`analytics worker exited with code ${code}`)));
+    return slot;
+  }
+
+  /** Run a task; `preferred` pins it to one worker (index modulo the pool size). */
+  run(task: Task, preferred = -1): Promise<ResultBody | ProbeResult> {
+    if (this.closed) return Promise.reject(new PoolClosedError());
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        taskId: this.nextId++,
+        task,
+        preferred: preferred < 0 ? -1 : preferred % this.size,
+        resolve,
+        reject,
+      });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (slot.current || this.queue.length === 0) continue;
+      const k = this.queue.findIndex((p) => p.preferred === -1 || p.preferred === slot.index);
+      if (k === -1) continue;
+      const [p] = this.queue.splice(k, 1);
+      slot.current = p;
+      const msg: RequestMessage = { taskId: p.taskId, task: p.task };
+      slot.worker.postMessage(msg);
+    }
+  }
+
+  private onMessage(slot: Slot, m: ResponseMessage): void {
+    const p = slot.current;
+    if (!p || p.taskId !== m.taskId) return;
+    slot.current = null;
+    if (m.ok) {
+      this.counters.completed++;
+      if ('durationMs' in m.result) this.counters.busyMs += m.result.durationMs;
+      p.resolve(m.result);
+    } else {
+      this.counters.failed++;
+      const err = new Error(m.error.message);
+      if (m.error.stack) err.stack = m.error.stack;
+      p.reject(err);
+    }
+    this.dispatch();
+  }
+
+  private onExit(slot: Slot, err: Error): void {
+    if (this.slots[slot.index] !== slot) return; // already replaced
+    slot.closeReader();
+    const p = slot.current;
+    slot.current = null;
+    if (p) {
+      this.counters.failed++;
+      p.reject(err);
+    }
+    if (this.closed) return;
+    this.counters.restarts++;
+    this.slots[slot.index] = this.spawn(slot.index);
+    this.dispatch();
+  }
+
+  stats(): PoolStats {
+    return {
+      size: this.size,
+      busy: this.slots.filter((s) => s.current).length,
+      queued: this.queue.length,
+      ...this.counters,
+    };
+  }
+
+  /** Reject queued and running tasks and terminate the workers (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new PoolClosedError());
+    await Promise.all(
+      this.slots.map(async (s) => {
+        s.current?.reject(new PoolClosedError());
+        s.current = null;
+        s.closeReader();
+        await s.worker.terminate();
+      }),
+    );
+  }
+}

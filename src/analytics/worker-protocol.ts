@@ -1,0 +1,59 @@
+// Messages between the analytics worker pool and its workers, one module for both sides (as
+// Piscina's common.ts). The store travels once, in workerData; after that a request is a name
+// and a small query, and a response is the finished body (gzip bytes in a transferred
+// ArrayBuffer, never cloned). Nothing of the dataset crosses a thread boundary per compute.
+import type { MessagePort } from 'node:worker_threads';
+import type { StoreHandle } from '../store/memory/view.js';
+import type { AnalyticName } from './registry.js';
+import type { AnalyticsQuery } from './query.js';
+import type { SnapshotCounts } from './store-input.js';
+
+/** workerData of every analytics worker. */
+export interface WorkerInit {
+  handle: StoreHandle;
+  /** Carries every chunk allocated after `handle` was taken (drained synchronously by StoreView). */
+  port: MessagePort;
+  /** Lower the worker thread's scheduling priority (Linux nice) so the event loop wins the CPU. */
+  niceness: number;
+}
+
+export type Task =
+  | { kind: 'analytic'; name: AnalyticName; query: AnalyticsQuery; nowMs: number }
+  | { kind: 'node-clock-skew'; pubkey: string; nowMs: number }
+  /** Diagnostics for tests: read one byte of a table chunk as the worker sees it. */
+  | { kind: 'probe'; table: 'tx' | 'obs'; chunk: number; byteOffset: number };
+
+export interface RequestMessage {
+  taskId: number;
+  task: Task;
+}
+
+/** A finished response body: gzip of the JSON, in an ArrayBuffer transferred with the message. */
+export interface ResultBody {
+  gzip: ArrayBuffer;
+  /** Length of the JSON before compression (bytes). */
+  jsonBytes: number;
+  /** When the compute read the store (epoch ms); the snapshot's age counts from here. */
+  computedAtMs: number;
+  durationMs: number;
+  /** Rows the compute saw. */
+  counts: SnapshotCounts;
+  /** The analytic answered "no data" (the per-node route's 404). */
+  empty: boolean;
+}
+
+export interface ProbeResult {
+  value: number;
+  /** Whether the chunk the worker holds is a SharedArrayBuffer (and so shared, not copied). */
+  shared: boolean;
+  /** Bytes of shared memory the worker's view maps. */
+  viewBytes: number;
+}
+
+export type ResponseMessage =
+  | { taskId: number; ok: true; result: ResultBody | ProbeResult }
+  | { taskId: number; ok: false; error: { message: string; stack?: string } };
+
+export function isResultBody(r: ResultBody | ProbeResult): r is ResultBody {
+  return (r as ResultBody).gzip !== undefined;
+}

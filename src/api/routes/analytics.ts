@@ -1,0 +1,253 @@
+// Analytics routes (spec analytics §1): the nine recomputed analytics and the per-node clock
+// skew. Parses and validates the query (§1.1, stricter than CoreScope: a bad window, bound or
+// unknown area is a 400 naming the parameter, not silently "all data"), asks the
+// AnalyticsService, and writes its ready bytes: gzip as computed in the worker, or the JSON
+// (decompressed once and kept) for clients that do not accept gzip. Register with
+// `{ prefix: '/api', service, areas }`.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/service.js';
+import type { AnalyticName, QueryParam } from '../../analytics/registry.js';
+import { ANALYTIC_BY_NAME } from '../../analytics/registry.js';
+import type { AnalyticsQuery } from '../../analytics/query.js';
+
+export interface AnalyticsRoutesOptions {
+  service: AnalyticsService;
+  /** config.areas: key -> { label?, polygon: [[lat, lon], ...] } or { bbox } (spec ingest-store-api §6). */
+  areas: Record<string, Record<string, unknown>>;
+  now?: () => number;
+}
+
+/** Relative windows (§1.1), in ms. */
+const WINDOWS: Record<string, number> = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '1d': 86_400_000,
+  '3d': 3 * 86_400_000,
+  '7d': 7 * 86_400_000,
+  '1w': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export class QueryError extends Error {
+  readonly statusCode = 400;
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Polygon = Array<[number, number]>;
+
+function isPair(p: unknown): p is [number, number] {
+  return Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number';
+}
+
+/** An area's polygon: `polygon` as [lat, lon] pairs, or `bbox` as [minLat, minLon, maxLat, maxLon] or named bounds. */
+export function areaPolygon(area: Record<string, unknown>): Polygon | null {
+  const poly = area.polygon;
+  if (Array.isArray(poly) && poly.length >= 3 && poly.every(isPair)) return poly.map((p) => [p[0], p[1]]);
+  const b = area.bbox;
+  let box: number[] | null = null;
+  if (Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number')) box = b as number[];
+  else if (b && typeof b === 'object') {
+    const o = b as Record<string, unknown>;
+    const v = [o.minLat ?? o.south, o.minLon ?? o.west, o.maxLat ?? o.north, o.maxLon ?? o.east];
+    if (v.every((x) => typeof x === 'number')) box = v as number[];
+  }
+  if (!box) return null;
+  const [la1, lo1, la2, lo2] = box;
+  return [
+    [la1, lo1],
+    [la1, lo2],
+    [la2, lo2],
+    [la2, lo1],
+  ];
+}
+
+function str(q: Record<string, unknown>, name: string): string | undefined {
+  const v = q[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new QueryError(name, `${name} must be given once`);
+  return v;
+}
+
+function bound(q: Record<string, unknown>, name: 'from' | 'to'): number | null {
+  const v = str(q, name);
+  if (v === undefined || v === '') return null;
+  const ms = RFC3339.test(v) ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms))
+    throw new QueryError(name, `${name} must be an RFC3339 time, got ${JSON.stringify(v)}`);
+  return ms;
+}
+
+/**
+ * Parse the parameters an analytic accepts into its query and cache key (null = the default
+ * query, served from the recomputer). Parameters an analytic does not take are ignored (§1.0).
+ */
+export function parseAnalyticsQuery(
+  raw: Record<string, unknown>,
+  accepts: readonly QueryParam[],
+  areas: AnalyticsRoutesOptions['areas'],
+  nowMs: number,
+): { query: AnalyticsQuery; key: string | null } {
+  const query: AnalyticsQuery = { regions: null, fromMs: null, toMs: null, area: null };
+  const key: string[] = [];
+  if (accepts.includes('region')) {
+    const region = str(raw, 'region');
+    const codes = (region ?? '')
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter((c) => c !== '' && c !== 'ALL');
+    if (codes.length > 0) {
+      query.regions = [...new Set(codes)].sort();
+      key.push(`region=${query.regions.join(',')}`);
+    }
+  }
+  if (accepts.includes('area')) {
+    const area = str(raw, 'area');
+    if (area !== undefined && area !== '') {
+      const def = Object.hasOwn(areas, area) ? areas[area] : undefined;
+      if (!def) throw new QueryError('area', `unknown area ${JSON.stringify(area)}`);
+      const polygon = areaPolygon(def);
+      if (!polygon) throw new QueryError('area', `area ${JSON.stringify(area)} has no polygon or bbox`);
+      query.area = { key: area, polygon };
+      key.push(`area=${area}`);
+    }
+  }
+  if (accepts.includes('window')) {
+    const from = bound(raw, 'from');
+    const to = bound(raw, 'to');
+    if (from !== null || to !== null) {
+      // Absolute bounds win over `window` (§1.1).
+      if (from !== null && to !== null && from > to) throw new QueryError('from', 'from is after to');
+      query.fromMs = from;
+      query.toMs = to;
+      key.push(`abs=${from ?? ''}|${to ?? ''}`);
+    } else {
+      const w = str(raw, 'window');
+      if (w !== undefined && w !== '') {
+        const span = WINDOWS[w];
+        if (span === undefined)
+          throw new QueryError('window', `window must be one of ${Object.keys(WINDOWS).join(', ')}`);
+        query.fromMs = nowMs - span;
+        // Keyed by label so the key does not change every millisecond (§1.1).
+        key.push(`rel=${w}`);
+      }
+    }
+  }
+  return { query, key: key.length === 0 ? null : key.join('&') };
+}
+
+/** Whether Accept-Encoding admits gzip (RFC 9110 §12.5.3: q=0 means "not acceptable"). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const h = Array.isArray(header) ? header.join(',') : (header ?? '');
+  let gzip: number | null = null;
+  let star: number | null = null;
+  for (const part of h.split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qp ? Number(qp.slice(2)) : 1;
+    if (coding === 'gzip' || coding === 'x-gzip') gzip = Number.isNaN(q) ? 0 : q;
+    else if (coding === '*') star = Number.isNaN(q) ? 0 : q;
+  }
+  return (gzip ?? star ?? 0) > 0;
+}
+
+const ROUTES: Array<[string, AnalyticName]> = [
+  ['/analytics/topology', 'topology'],
+  ['/analytics/rf', 'rf'],
+  ['/analytics/distance', 'distance'],
+  ['/analytics/channels', 'channels'],
+  ['/analytics/hash-collisions', 'hash-collisions'],
+  ['/analytics/hash-sizes', 'hash-sizes'],
+  ['/analytics/roles', 'roles'],
+  ['/observers/clock-skew', 'observers-clock-skew'],
+  ['/nodes/clock-skew', 'nodes-clock-skew'],
+];
+
+const querystring = {
+  type: 'object',
+  properties: {
+    region: { type: 'string' },
+    area: { type: 'string' },
+    window: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  },
+} as const;
+
+const HEX_KEY = /^[0-9a-fA-F]{2,64}$/;
+
+export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async (app, opts) => {
+  const { service, areas } = opts;
+  const now = opts.now ?? Date.now;
+
+  function write(request: FastifyRequest, reply: FastifyReply, answer: AnalyticsAnswer, notFound: string) {
+    if (answer.status === 'warming') {
+      return reply
+        .code(503)
+        .header('Retry-After', String(answer.retryAfterS))
+        .header('Cache-Control', 'no-store')
+        .send({ error: 'analytics warming up', retry_after_s: answer.retryAfterS });
+    }
+    if (answer.status === 'not-found') return reply.code(404).send({ error: notFound });
+    const body = answer.body;
+    reply
+      .header('Content-Type', 'application/json; charset=utf-8')
+      .header('Vary', 'Accept-Encoding')
+      .header('X-Snapshot-Age-Ms', String(Math.max(0, Math.round(now() - body.computedAtMs))))
+      .header('X-Computed-At', new Date(body.computedAtMs).toISOString());
+    if (acceptsGzip(request.headers['accept-encoding'])) {
+      return reply.header('Content-Encoding', 'gzip').send(body.gzip);
+    }
+    return reply.send(body.identity());
+  }
+
+  function fail(reply: FastifyReply, err: unknown) {
+    if (err instanceof QueryError)
+      return reply.code(400).send({ error: err.message, parameter: err.parameter });
+    if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED')
+      return reply.code(503).header('Retry-After', '5').send({ error: 'analytics stopped' });
+    reply.log.error({ err }, 'analytics compute failed');
+    return reply.code(500).send({ error: 'analytics compute failed' });
+  }
+
+  for (const [path, name] of ROUTES) {
+    const accepts = ANALYTIC_BY_NAME.get(name)!.params;
+    app.get(path, { schema: { querystring } }, async (request, reply) => {
+      try {
+        const { query, key } = parseAnalyticsQuery(
+          request.query as Record<string, unknown>,
+          accepts,
+          areas,
+          now(),
+        );
+        return write(request, reply, await service.get(name, query, key), 'Not found');
+      } catch (err) {
+        return fail(reply, err);
+      }
+    });
+  }
+
+  app.get(
+    '/nodes/:pubkey/clock-skew',
+    {
+      schema: {
+        params: { type: 'object', properties: { pubkey: { type: 'string' } }, required: ['pubkey'] },
+      },
+    },
+    async (request, reply) => {
+      const { pubkey } = request.params as { pubkey: string };
+      try {
+        if (!HEX_KEY.test(pubkey)) throw new QueryError('pubkey', 'pubkey must be hex');
+        return write(request, reply, await service.nodeClockSkew(pubkey), 'No clock skew data for this node');
+      } catch (err) {
+        return fail(reply, err);
+      }
+    },
+  );
+};
