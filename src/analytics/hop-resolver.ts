@@ -79,8 +79,6 @@ export class HopContext {
 
 /** The neighbour graph in CSR form: edges of node i are adjStart[i]..adjStart[i+1]. */
 interface NeighborGraph {
-  /** Edge slot of (a, b) keyed a·n+b, for small contexts probed member by member. */
-  slotOf: Map<number, number>;
   adjStart: Int32Array;
   adjNode: Int32Array;
   adjScore: Float64Array;
@@ -96,6 +94,10 @@ export class HopResolver {
   private readonly prefixes = new Map<string, number[]>();
   private readonly keys: string[];
   private graph: NeighborGraph | null = null;
+  // Scratch per node for tier 1 when walking the context's edges (reset after each use).
+  private candScore = new Float64Array(0);
+  private candCount = new Int32Array(0);
+  private candMark = new Uint8Array(0);
 
   constructor(private readonly input: AnalyticsInput) {
     const { nodes, observers } = input;
@@ -208,7 +210,6 @@ export class HopResolver {
     const adjNode = new Int32Array(2 * m);
     const adjScore = new Float64Array(2 * m);
     const adjCount = new Int32Array(2 * m);
-    const slotOf = new Map<number, number>();
     for (let e = 0; e < m; e++) {
       const hours = Math.max(0, (nowMs - last[e]) / HOUR_MS);
       const distinct =
@@ -225,10 +226,12 @@ export class HopResolver {
         adjNode[at] = to;
         adjScore[at] = score;
         adjCount[at] = count[e];
-        slotOf.set(from * n + to, at);
       }
     }
-    this.graph = { slotOf, adjStart, adjNode, adjScore, adjCount };
+    this.graph = { adjStart, adjNode, adjScore, adjCount };
+    this.candScore = new Float64Array(n);
+    this.candCount = new Int32Array(n);
+    this.candMark = new Uint8Array(n);
   }
 
   /** Edges of the derived neighbour graph (for tests and diagnostics): [a, b, count, score]. */
@@ -262,37 +265,54 @@ export class HopResolver {
     if (cands.length === 1) return ((cands[0] + 1) << 3) | 1;
     const g = this.graph;
     if (g !== null) {
+      // Each candidate's strongest edge into the context. Walk whichever edge lists are
+      // shorter: the candidates' (checking context marks) or the context members' (checking
+      // candidate marks); both give the same maxima.
+      const score = this.candScore;
+      const cnt = this.candCount;
+      let candDeg = 0;
+      for (const c of cands) candDeg += g.adjStart[c + 1] - g.adjStart[c];
+      let ctxDeg = 0;
+      for (const m of ctx.members) {
+        ctxDeg += g.adjStart[m + 1] - g.adjStart[m];
+        if (ctxDeg > candDeg) break;
+      }
+      if (candDeg <= ctxDeg) {
+        for (const c of cands) {
+          for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
+            if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > score[c]) {
+              score[c] = g.adjScore[j];
+              cnt[c] = g.adjCount[j];
+            }
+          }
+        }
+      } else {
+        for (const c of cands) this.candMark[c] = 1;
+        for (const m of ctx.members) {
+          for (let j: number = g.adjStart[m]; j < g.adjStart[m + 1]; j++) {
+            const nb: number = g.adjNode[j];
+            if (this.candMark[nb] === 1 && g.adjScore[j] > score[nb]) {
+              score[nb] = g.adjScore[j];
+              cnt[nb] = g.adjCount[j];
+            }
+          }
+        }
+        for (const c of cands) this.candMark[c] = 0;
+      }
       let win = -1;
       let winScore = 0;
       let winCount = 0;
       let runnerUp = 0;
       for (const c of cands) {
-        let s = 0;
-        let cnt = 0;
-        // Walk whichever is shorter: the candidate's edges, or the context's members.
-        if (g.adjStart[c + 1] - g.adjStart[c] <= ctx.members.length) {
-          for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
-            if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > s) {
-              s = g.adjScore[j];
-              cnt = g.adjCount[j];
-            }
-          }
-        } else {
-          const n = this.lat.length;
-          for (const m of ctx.members) {
-            const j = g.slotOf.get(c * n + m);
-            if (j !== undefined && g.adjScore[j] > s) {
-              s = g.adjScore[j];
-              cnt = g.adjCount[j];
-            }
-          }
-        }
-        if (s > winScore) {
+        const sc = score[c];
+        if (sc > winScore) {
           runnerUp = winScore;
           win = c;
-          winScore = s;
-          winCount = cnt;
-        } else if (s > runnerUp) runnerUp = s;
+          winScore = sc;
+          winCount = cnt[c];
+        } else if (sc > runnerUp) runnerUp = sc;
+        score[c] = 0;
+        cnt[c] = 0;
       }
       if (win >= 0 && winScore >= AFFINITY_RATIO * runnerUp && winCount >= AFFINITY_MIN_COUNT) {
         return ((win + 1) << 3) | 2;
