@@ -1,0 +1,190 @@
+// Recomputer contract (spec analytics §2.4 plus what the reference never tested, §9 item 1):
+// warmup gate, interval overrides, a throwing compute keeps the last snapshot, stop is
+// idempotent, data-driven refresh within the CPU budget. Real timers with short intervals.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Recomputer, type RecomputeEntry } from '../../src/analytics/recomputer.js';
+
+function counter(name: string, intervalMs: number, delayMs = 0): RecomputeEntry<number> & { calls: number } {
+  const e = {
+    name,
+    intervalMs,
+    calls: 0,
+    compute: async () => {
+      e.calls++;
+      if (delayMs) await sleep(delayMs);
+      return e.calls;
+    },
+  };
+  return e;
+}
+
+async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+test('warming up until the first pass after the store has loaded; no pass runs before', async () => {
+  let loaded = false;
+  const a = counter('a', 60_000);
+  const r = new Recomputer([a], { isLoaded: () => loaded, dataVersion: () => 0, pollMs: 10 });
+  r.start();
+  await sleep(80);
+  assert.equal(a.calls, 0, 'nothing computes over a partly loaded store');
+  assert.equal(r.isWarmingUp('a'), true);
+  assert.equal(r.load('a'), null);
+  loaded = true;
+  await until(() => !r.isWarmingUp('a'));
+  assert.equal(r.load('a')!.value, 1);
+  assert.equal(r.stats()[0].runs, 1);
+  await r.stop();
+});
+
+test('a slow first pass keeps the gate closed until it finishes', async () => {
+  const a = counter('a', 60_000, 150);
+  const r = new Recomputer([a], { isLoaded: () => true, dataVersion: () => 0, pollMs: 5 });
+  r.start();
+  await until(() => a.calls === 1);
+  assert.equal(r.isWarmingUp('a'), true);
+  assert.ok(r.retryAfterS('a') >= 1);
+  await until(() => !r.isWarmingUp('a'));
+  assert.equal(r.load('a')!.value, 1);
+  await r.stop();
+});
+
+test('per-analytic intervals take effect', async () => {
+  const fast = counter('fast', 40);
+  const slow = counter('slow', 60_000);
+  const r = new Recomputer([fast, slow], { isLoaded: () => true, dataVersion: () => 0, pollMs: 5 });
+  r.start();
+  await sleep(450);
+  await r.stop();
+  assert.ok(fast.calls >= 6 && fast.calls <= 13, `fast ran ${fast.calls} times in 450 ms at 40 ms`);
+  assert.equal(slow.calls, 1);
+  const s = r.stats().find((x) => x.name === 'fast')!;
+  assert.equal(s.intervalRuns, fast.calls - 1);
+  assert.equal(s.dataDrivenRuns, 0);
+});
+
+test('a throwing compute keeps the previous snapshot, and is logged and counted', async () => {
+  let n = 0;
+  const logged: Array<Record<string, unknown>> = [];
+  const entry: RecomputeEntry<string> = {
+    name: 'flaky',
+    intervalMs: 30,
+    compute: async () => {
+      n++;
+      if (n >= 2) throw new Error(`boom ${n}`);
+      return 'good';
+    },
+  };
+  const r = new Recomputer([entry], {
+    isLoaded: () => true,
+    dataVersion: () => 0,
+    pollMs: 5,
+    log: (_m, f) => logged.push(f),
+  });
+  r.start();
+  await until(() => n >= 4);
+  await r.stop();
+  assert.equal(r.load('flaky')!.value, 'good');
+  const s = r.stats()[0];
+  assert.equal(s.warmingUp, false);
+  assert.equal(s.failures, n - 1);
+  assert.equal(s.runs, n);
+  assert.match(s.lastError!, /^boom \d+$/);
+  assert.ok(s.lastErrorAt !== null);
+  assert.equal(logged.length, n - 1);
+  assert.equal(logged[0].analytic, 'flaky');
+});
+
+test('a first pass that throws leaves the analytic warming up and is retried soon', async () => {
+  let n = 0;
+  const entry: RecomputeEntry<number> = {
+    name: 'x',
+    intervalMs: 60_000,
+    compute: async () => {
+      if (++n === 1) throw new Error('first fails');
+      return n;
+    },
+  };
+  const r = new Recomputer([entry], {
+    isLoaded: () => true,
+    dataVersion: () => 0,
+    pollMs: 5,
+    minRefreshMs: 30,
+  });
+  r.start();
+  await until(() => n >= 1);
+  assert.equal(r.isWarmingUp('x'), true);
+  await until(() => !r.isWarmingUp('x'), 1000);
+  assert.equal(r.load('x')!.value, 2);
+  await r.stop();
+});
+
+test('stop is idempotent, works before start, waits for a running pass, and nothing runs after', async () => {
+  const never = new Recomputer([counter('a', 10)], { isLoaded: () => true, dataVersion: () => 0 });
+  const t0 = Date.now();
+  await never.stop();
+  await never.stop();
+  assert.ok(Date.now() - t0 < 50, 'stop before start returns at once (the reference waited 5 s)');
+  never.start();
+  await sleep(30);
+  assert.equal(never.stats()[0].runs, 0, 'start after stop does nothing');
+
+  const a = counter('a', 10, 60);
+  const r = new Recomputer([a], { isLoaded: () => true, dataVersion: () => 0, pollMs: 2 });
+  r.start();
+  r.start();
+  await until(() => a.calls === 1);
+  await Promise.all([r.stop(), r.stop()]);
+  assert.equal(r.load('a')!.value, 1, 'the running pass finished before stop resolved');
+  const calls = a.calls;
+  await sleep(100);
+  assert.equal(a.calls, calls);
+});
+
+test('data-driven refresh follows new data within the CPU budget', async () => {
+  let version = 0;
+  const durationMs = 40;
+  const entries = [counter('a', 3_600_000, durationMs), counter('b', 3_600_000, durationMs)];
+  const r = new Recomputer(entries, {
+    isLoaded: () => true,
+    dataVersion: () => version,
+    pollMs: 5,
+    maxCpuShare: 0.5,
+    minRefreshMs: 50,
+  });
+  r.start();
+  await until(() => entries.every((e) => e.calls === 1));
+  // Quiet data: no refresh.
+  await sleep(150);
+  assert.deepEqual(
+    entries.map((e) => e.calls),
+    [1, 1],
+  );
+  // Steady ingest for 1.2 s: version moves every 5 ms.
+  const t0 = Date.now();
+  const ticker = setInterval(() => version++, 5);
+  await sleep(1200);
+  clearInterval(ticker);
+  const elapsed = Date.now() - t0;
+  const stats = r.stats();
+  const dataRuns = stats.reduce((n, s) => n + s.dataDrivenRuns, 0);
+  const busy = dataRuns * durationMs;
+  assert.ok(dataRuns >= 6, `only ${dataRuns} data-driven passes`);
+  // Budget: half a core. Passes of d ms are followed by d ms of idle; allow one pass of slack.
+  assert.ok(busy <= 0.5 * elapsed + durationMs * 1.5, `${busy} ms busy in ${elapsed} ms`);
+  assert.ok(Math.abs(stats[0].dataDrivenRuns - stats[1].dataDrivenRuns) <= 1, 'stalest first: both refresh');
+  // After the last change each snapshot catches up within minRefresh + budget + compute time.
+  const last = version;
+  const changedAt = Date.now();
+  await until(() => r.stats().every((s) => !s.stale), 1000);
+  assert.equal(version, last);
+  assert.ok(Date.now() - changedAt < 400, `caught up after ${Date.now() - changedAt} ms`);
+  await r.stop();
+});
