@@ -33,3 +33,4 @@ export {
 export { backupTo } from './backup.js';
 export { parseTimeMs, toRfc3339, toEpochSeconds } from './time.js';
 export { WalCheckpointer, type CheckpointerStats } from './checkpointer.js';
+export { SqliteWriterThread, type WriterThreadOptions, type WriterThreadStats } from './writer-thread.js';

@@ -1,0 +1,511 @@
+// The SQLite writer in a worker thread (main-thread side). On the main thread a single COMMIT
+// still held the event loop 33-200 ms under disk contention (bench/sqlite-write.ts), far over
+// issue 3's "a few ms per batch". Here each operation is only appended to an array; the array is
+// posted to a worker in batches, and the worker's own connection and SqliteWriter commit them.
+//
+// Exactly-once across worker crashes: the worker commits each batch as one transaction that also
+// records the batch's sequence number (writer-worker.ts, table ml_writer_progress). A restarted
+// worker reports the last committed sequence number, so batches committed but not yet
+// acknowledged are dropped here and only the rest are re-sent, in order.
+import { randomUUID } from 'node:crypto';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CheckpointerStats } from './checkpointer.js';
+import type {
+  DroppedPacket,
+  NodeUpsert,
+  ObserverMetricsSample,
+  ObserverPacketUpsert,
+  ObserverStatusUpsert,
+  SignalFill,
+  WriteOp,
+} from './operations.js';
+import type { RetentionConfig, RetentionResult } from './retention.js';
+import type { WriterOptions, WriterStats } from './writer.js';
+import type { ObservationRecord, TransmissionRecord } from '../records.js';
+
+export interface WriterThreadOptions {
+  /** Post queued operations to the worker after this long (ms). Default 25. */
+  batchIntervalMs?: number;
+  /** Post at once when this many operations are queued; also the largest batch. Default 4000. */
+  batchMaxOps?: number;
+  /** Batches posted but not yet committed before posting waits. Default 4. */
+  maxInFlightBatches?: number;
+  /** Queued operations above which the writer reports itself overloaded (logged, counted). Default 200000. */
+  highWaterOps?: number;
+  /** Hard cap on queued operations: past it new operations are dropped and counted. Default 2000000. */
+  maxQueuedOps?: number;
+  /** WAL checkpoint period in the worker (ms); 0 = leave SQLite's automatic checkpoints on. Default 2000. */
+  checkpointPeriodMs?: number;
+  /** Consecutive worker crashes without progress before giving up. Default 5. */
+  maxRestarts?: number;
+  /** Options of the SqliteWriter inside the worker (its batching is replaced by ours). */
+  writer?: Pick<WriterOptions, 'maxDroppedPackets' | 'metricsBucketMs'>;
+  /** Where crashes, overload and statement errors are reported. Default console.error. */
+  log?: (message: string) => void;
+  /** Test hook: the first worker exits right after committing this batch, before acknowledging it. */
+  crashAfterCommitSeq?: number;
+}
+
+export interface WriterThreadStats extends WriterStats {
+  /** Operations queued on the main thread, not yet posted. */
+  queuedOps: number;
+  inFlightBatches: number;
+  inFlightOps: number;
+  /** Age of the oldest posted, unacknowledged batch (ms); 0 when none. */
+  workerLagMs: number;
+  maxRoundTripMs: number;
+  batchesPosted: number;
+  /** Largest main-thread postMessage (structured clone) time (ms). */
+  maxPostMs: number;
+  workerRestarts: number;
+  /** Batches found committed after a crash (not re-sent) / re-sent to the new worker. */
+  recoveredBatches: number;
+  resentBatches: number;
+  overloaded: boolean;
+  overloadEvents: number;
+  /** Operations refused at the hard cap (maxQueuedOps). */
+  droppedOps: number;
+  checkpoints: CheckpointerStats;
+  failed: boolean;
+}
+
+/** Sent once to each worker. */
+export interface WorkerInit {
+  path: string;
+  stream: string;
+  resume: boolean;
+  checkpointPeriodMs: number;
+  writer: Pick<WriterOptions, 'maxDroppedPackets' | 'metricsBucketMs'>;
+  crashAfterCommitSeq: number;
+}
+
+export type ToWorker =
+  | { t: 'batch'; seq: number; ops: WriteOp[] }
+  | { t: 'backup'; id: number; path: string }
+  | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
+  | { t: 'close' };
+
+export type FromWorker =
+  | { t: 'ready'; committedSeq: number }
+  | { t: 'ack'; seq: number; stats: WriterStats; checkpoints: CheckpointerStats }
+  | { t: 'result'; id: number; value: unknown }
+  | { t: 'error'; id: number; message: string; code?: string }
+  | { t: 'log'; message: string }
+  | { t: 'closed'; stats: WriterStats; checkpoints: CheckpointerStats };
+
+interface Batch {
+  seq: number;
+  ops: WriteOp[];
+  /** enqueued-op count once this batch is committed */
+  endOp: number;
+  sentAt: number;
+}
+
+interface Rpc {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+// Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
+const EXT = extname(fileURLToPath(import.meta.url));
+const WORKER_URL = new URL(`./writer-worker${EXT}`, import.meta.url);
+
+/**
+ * On Node 20 a worker does not get the tsx hooks from an inherited `--import tsx` (the .ts entry
+ * fails with ERR_UNKNOWN_FILE_EXTENSION), so under tsx a small bootstrap registers them first.
+ */
+function startWorker(workerData: WorkerInit): Worker {
+  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(WORKER_URL.href);
+  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(boot, { eval: true, execArgv: [], workerData });
+}
+
+const emptyStats = (): WriterStats => ({
+  batches: 0,
+  opsWritten: 0,
+  rowsWritten: 0,
+  writeErrors: 0,
+  errorsByCode: {},
+  pendingOps: 0,
+  maxQueuedOps: 0,
+  lastBatchMs: 0,
+  maxBatchMs: 0,
+  maxCommitMs: 0,
+  lastBatchOps: 0,
+  droppedPacketsTrimmed: 0,
+});
+
+export class SqliteWriterThread {
+  private readonly o: Required<Omit<WriterThreadOptions, 'log' | 'writer' | 'crashAfterCommitSeq'>>;
+  private readonly log: (message: string) => void;
+  private readonly stream = randomUUID();
+  private worker: Worker | null = null;
+  private ready = false;
+  private queue: WriteOp[] = [];
+  private inFlight: Batch[] = [];
+  private seq = 0;
+  /** Operations accepted so far / committed so far (flush targets compare against these). */
+  private enqueued = 0;
+  private committed = 0;
+  private flushWaiters: { target: number; resolve(): void; reject(err: Error): void }[] = [];
+  private rpcs = new Map<number, Rpc>();
+  private rpcId = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private consecutiveCrashes = 0;
+  /** Stats of previous (crashed) workers, added to the current one's. */
+  private pastStats = emptyStats();
+  private workerStats = emptyStats();
+  private checkpoints: CheckpointerStats = { runs: 0, errors: 0 };
+  private readonly local = {
+    maxQueuedOps: 0,
+    maxRoundTripMs: 0,
+    batchesPosted: 0,
+    maxPostMs: 0,
+    workerRestarts: 0,
+    recoveredBatches: 0,
+    resentBatches: 0,
+    overloaded: false,
+    overloadEvents: 0,
+    droppedOps: 0,
+  };
+
+  /** Starts the worker on the database file at `path` (already migrated by the caller). */
+  constructor(
+    private readonly path: string,
+    private readonly options: WriterThreadOptions = {},
+  ) {
+    this.o = {
+      batchIntervalMs: options.batchIntervalMs ?? 25,
+      batchMaxOps: options.batchMaxOps ?? 4000,
+      maxInFlightBatches: options.maxInFlightBatches ?? 4,
+      highWaterOps: options.highWaterOps ?? 200_000,
+      maxQueuedOps: options.maxQueuedOps ?? 2_000_000,
+      checkpointPeriodMs: options.checkpointPeriodMs ?? 2000,
+      maxRestarts: options.maxRestarts ?? 5,
+    };
+    this.log = options.log ?? ((m) => console.error(m));
+    this.spawn(false);
+  }
+
+  insertTransmission(tx: TransmissionRecord): void {
+    this.enqueue({ kind: 'insertTransmission', tx });
+  }
+  insertObservation(obs: ObservationRecord): void {
+    this.enqueue({ kind: 'insertObservation', obs });
+  }
+  raiseTransmissionLastSeen(id: number, ms: number): void {
+    this.enqueue({ kind: 'raiseTransmissionLastSeen', id, ms });
+  }
+  lowerTransmissionFirstSeen(id: number, ms: number): void {
+    this.enqueue({ kind: 'lowerTransmissionFirstSeen', id, ms });
+  }
+  fillObservationSignal(fill: SignalFill): void {
+    this.enqueue({ kind: 'fillObservationSignal', fill });
+  }
+  upsertNode(node: NodeUpsert): void {
+    this.enqueue({ kind: 'upsertNode', node });
+  }
+  upsertObserverFromPacket(observer: ObserverPacketUpsert): void {
+    this.enqueue({ kind: 'upsertObserverPacket', observer });
+  }
+  upsertObserverFromStatus(observer: ObserverStatusUpsert): void {
+    this.enqueue({ kind: 'upsertObserverStatus', observer });
+  }
+  insertObserverMetrics(sample: ObserverMetricsSample): void {
+    this.enqueue({ kind: 'insertObserverMetrics', sample });
+  }
+  recordDroppedPacket(dropped: DroppedPacket): void {
+    this.enqueue({ kind: 'recordDroppedPacket', dropped });
+  }
+
+  /** Resolves once every operation queued before the call is committed. */
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const target = this.enqueued;
+    if (this.committed >= target) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.flushWaiters.push({ target, resolve, reject });
+      this.pump(true);
+      this.updateRef();
+    });
+  }
+
+  /** `VACUUM INTO path` in the worker, after everything queued so far is committed. */
+  async backup(path: string): Promise<{ ms: number }> {
+    await this.flush();
+    return (await this.call({ t: 'backup', id: 0, path })) as { ms: number };
+  }
+
+  /** Retention (retention.ts) in the worker, after everything queued so far is committed. */
+  async applyRetention(
+    config: RetentionConfig,
+    options: { nowMs?: number; chunk?: number } = {},
+  ): Promise<RetentionResult> {
+    await this.flush();
+    const m: ToWorker = { t: 'retention', id: 0, config, nowMs: options.nowMs, chunk: options.chunk };
+    return (await this.call(m)) as RetentionResult;
+  }
+
+  /** Final flush, WAL checkpoint, worker exit. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.flush();
+      } finally {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        const w = this.worker;
+        if (w) {
+          w.ref();
+          const exited = new Promise<void>((r) => w.once('exit', () => r()));
+          w.postMessage({ t: 'close' } satisfies ToWorker);
+          await exited;
+        }
+      }
+    })();
+    return this.closing;
+  }
+
+  stats(): WriterThreadStats {
+    const p = this.pastStats;
+    const c = this.workerStats;
+    const errorsByCode = { ...p.errorsByCode };
+    for (const [k, v] of Object.entries(c.errorsByCode)) errorsByCode[k] = (errorsByCode[k] ?? 0) + v;
+    const queuedOps = this.queue.length;
+    const inFlightOps = this.inFlight.reduce((n, b) => n + b.ops.length, 0);
+    return {
+      batches: p.batches + c.batches,
+      opsWritten: p.opsWritten + c.opsWritten,
+      rowsWritten: p.rowsWritten + c.rowsWritten,
+      writeErrors: p.writeErrors + c.writeErrors,
+      errorsByCode,
+      pendingOps: queuedOps + inFlightOps,
+      lastBatchMs: c.lastBatchMs,
+      maxBatchMs: Math.max(p.maxBatchMs, c.maxBatchMs),
+      maxCommitMs: Math.max(p.maxCommitMs, c.maxCommitMs),
+      lastBatchOps: c.lastBatchOps,
+      droppedPacketsTrimmed: p.droppedPacketsTrimmed + c.droppedPacketsTrimmed,
+      queuedOps,
+      inFlightBatches: this.inFlight.length,
+      inFlightOps,
+      workerLagMs: this.inFlight.length ? performance.now() - this.inFlight[0].sentAt : 0,
+      ...this.local,
+      checkpoints: { ...this.checkpoints },
+      failed: this.failure !== null,
+    };
+  }
+
+  /** Test hook: kills the worker as a crash would (the writer restarts it and re-sends). */
+  terminateWorkerForTest(): Promise<number> {
+    return this.worker ? this.worker.terminate() : Promise.resolve(0);
+  }
+
+  private enqueue(op: WriteOp): void {
+    if (this.closing) throw new Error('SqliteWriterThread is closed');
+    const n = this.queue.length;
+    if (n >= this.o.maxQueuedOps) {
+      // Last resort against running out of memory when the disk stalls for minutes.
+      if (this.local.droppedOps++ % 10_000 === 0)
+        this.log(
+          `sqlite writer thread: queue full (${n} ops), dropping writes (${this.local.droppedOps} so far)`,
+        );
+      return;
+    }
+    this.queue.push(op);
+    this.enqueued++;
+    if (n + 1 > this.local.maxQueuedOps) this.local.maxQueuedOps = n + 1;
+    if (n + 1 >= this.o.highWaterOps && !this.local.overloaded) {
+      this.local.overloaded = true;
+      this.local.overloadEvents++;
+      this.log(
+        `sqlite writer thread: worker behind, ${n + 1} ops queued, ${this.inFlight.length} batches in flight`,
+      );
+    }
+    if (n + 1 >= this.o.batchMaxOps) this.pump(true);
+    else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump(true);
+      }, this.o.batchIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Posts queued operations while in-flight batches are under the limit. */
+  private pump(force: boolean): void {
+    if (!this.worker || !this.ready) return;
+    while (this.queue.length > 0 && this.inFlight.length < this.o.maxInFlightBatches) {
+      if (!force && this.queue.length < this.o.batchMaxOps) break;
+      const ops =
+        this.queue.length <= this.o.batchMaxOps ? this.queue : this.queue.slice(0, this.o.batchMaxOps);
+      this.queue = ops === this.queue ? [] : this.queue.slice(ops.length);
+      const batch: Batch = { seq: ++this.seq, ops, endOp: 0, sentAt: 0 };
+      batch.endOp = this.committed + this.inFlightOps() + ops.length;
+      this.inFlight.push(batch);
+      this.post(batch);
+      this.local.batchesPosted++;
+    }
+    if (this.local.overloaded && this.queue.length < this.o.highWaterOps / 2) {
+      this.local.overloaded = false;
+      this.log(`sqlite writer thread: caught up (${this.queue.length} ops queued)`);
+    }
+    this.updateRef();
+  }
+
+  private inFlightOps(): number {
+    let n = 0;
+    for (const b of this.inFlight) n += b.ops.length;
+    return n;
+  }
+
+  private post(batch: Batch): void {
+    const t0 = performance.now();
+    batch.sentAt = t0;
+    this.worker!.postMessage({ t: 'batch', seq: batch.seq, ops: batch.ops } satisfies ToWorker);
+    const ms = performance.now() - t0;
+    if (ms > this.local.maxPostMs) this.local.maxPostMs = ms;
+  }
+
+  private call(m: ToWorker & { id: number }): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!this.worker) return Promise.reject(new Error('SqliteWriterThread is closed'));
+    const id = ++this.rpcId;
+    return new Promise((resolve, reject) => {
+      this.rpcs.set(id, { resolve, reject });
+      this.worker!.postMessage({ ...m, id });
+      this.updateRef();
+    });
+  }
+
+  private spawn(resume: boolean): void {
+    const init: WorkerInit = {
+      path: this.path,
+      stream: this.stream,
+      resume,
+      checkpointPeriodMs: this.o.checkpointPeriodMs,
+      writer: this.options.writer ?? {},
+      crashAfterCommitSeq: resume ? 0 : (this.options.crashAfterCommitSeq ?? 0),
+    };
+    const w = startWorker(init);
+    this.worker = w;
+    this.ready = false;
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (err: unknown) =>
+      this.log(
+        `sqlite writer thread: worker error: ${err instanceof Error ? err.stack : JSON.stringify(err)}`,
+      ),
+    );
+    w.on('exit', (code) => this.onExit(w, code));
+    this.updateRef();
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.t) {
+      case 'ready':
+        this.ready = true;
+        this.recover(m.committedSeq);
+        this.pump(true);
+        return;
+      case 'ack': {
+        this.workerStats = m.stats;
+        this.checkpoints = m.checkpoints;
+        this.consecutiveCrashes = 0;
+        const b = this.inFlight.shift();
+        if (!b || b.seq !== m.seq) throw new Error(`writer thread: ack ${m.seq} out of order`);
+        const rtt = performance.now() - b.sentAt;
+        if (rtt > this.local.maxRoundTripMs) this.local.maxRoundTripMs = rtt;
+        this.committed = b.endOp;
+        this.settle();
+        // A pending timer will post a partial batch; without one nothing else would.
+        this.pump(this.timer === null || this.flushWaiters.length > 0);
+        return;
+      }
+      case 'result':
+      case 'error': {
+        const rpc = this.rpcs.get(m.id);
+        this.rpcs.delete(m.id);
+        if (m.t === 'result') rpc?.resolve(m.value);
+        else rpc?.reject(Object.assign(new Error(m.message), { code: m.code }));
+        this.updateRef();
+        return;
+      }
+      case 'log':
+        this.log(m.message);
+        return;
+      case 'closed':
+        this.workerStats = m.stats;
+        this.checkpoints = m.checkpoints;
+        return;
+    }
+  }
+
+  /** After a restart: batches the dead worker committed are done; the rest are posted again. */
+  private recover(committedSeq: number): void {
+    while (this.inFlight.length && this.inFlight[0].seq <= committedSeq) {
+      this.committed = this.inFlight.shift()!.endOp;
+      this.local.recoveredBatches++;
+    }
+    for (const b of this.inFlight) {
+      this.post(b);
+      this.local.resentBatches++;
+    }
+    this.settle();
+  }
+
+  private onExit(w: Worker, code: number): void {
+    if (w !== this.worker) return;
+    this.worker = null;
+    this.ready = false;
+    for (const rpc of this.rpcs.values()) rpc.reject(new Error(`sqlite writer worker exited (code ${code})`));
+    this.rpcs.clear();
+    if (this.closing && this.inFlight.length === 0 && this.queue.length === 0) return;
+    // A crash: keep what the dead worker had reported, start another and re-send.
+    this.local.workerRestarts++;
+    this.consecutiveCrashes++;
+    for (const k of ['batches', 'opsWritten', 'rowsWritten', 'writeErrors', 'droppedPacketsTrimmed'] as const)
+      this.pastStats[k] += this.workerStats[k];
+    for (const [k, v] of Object.entries(this.workerStats.errorsByCode))
+      this.pastStats.errorsByCode[k] = (this.pastStats.errorsByCode[k] ?? 0) + v;
+    this.pastStats.maxBatchMs = Math.max(this.pastStats.maxBatchMs, this.workerStats.maxBatchMs);
+    this.pastStats.maxCommitMs = Math.max(this.pastStats.maxCommitMs, this.workerStats.maxCommitMs);
+    this.workerStats = emptyStats();
+    if (this.consecutiveCrashes > this.o.maxRestarts) {
+      this.failure = new Error(`sqlite writer worker crashed ${this.consecutiveCrashes} times in a row`);
+      this.log(`sqlite writer thread: ${this.failure.message}; writes stop`);
+      for (const f of this.flushWaiters) f.reject(this.failure);
+      this.flushWaiters = [];
+      return;
+    }
+    this.log(
+      `sqlite writer thread: worker exited (code ${code}), restarting; ${this.inFlight.length} batches to recover`,
+    );
+    // Back off so a worker that cannot start (database gone, disk full) does not spin.
+    const delay = Math.min(2000, 25 * 2 ** (this.consecutiveCrashes - 1));
+    setTimeout(() => this.spawn(true), delay);
+  }
+
+  private settle(): void {
+    if (this.flushWaiters.length === 0) return;
+    const waiting = [];
+    for (const f of this.flushWaiters) {
+      if (this.committed >= f.target) f.resolve();
+      else waiting.push(f);
+    }
+    this.flushWaiters = waiting;
+    this.updateRef();
+  }
+
+  /** The worker keeps the process alive only while something waits on it. */
+  private updateRef(): void {
+    if (!this.worker) return;
+    if (this.inFlight.length || this.flushWaiters.length || this.rpcs.size || this.closing || !this.ready)
+      this.worker.ref();
+    else this.worker.unref();
+  }
+}

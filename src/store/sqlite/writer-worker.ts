@@ -1,0 +1,122 @@
+// Worker entry of SqliteWriterThread (writer-thread.ts): its own connection, a SqliteWriter, the WAL
+// checkpointer, and backup/retention, so none of them holds the main event loop.
+//
+// Each posted batch is committed as ONE transaction (the writer's time budget is lifted: blocking
+// this thread is harmless) and that transaction also stores the batch's sequence number in
+// ml_writer_progress. A replacement worker reads it back, which tells the main thread exactly
+// which unacknowledged batches are already committed: re-sending only the others keeps
+// non-idempotent operations (explicit-id inserts, packet_count and advert_count increments,
+// dropped_packets rows) applied exactly once.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Statement } from 'better-sqlite3';
+import { openDatabase, type Db } from './open.js';
+import { SqliteWriter } from './writer.js';
+import { WalCheckpointer, type CheckpointerStats } from './checkpointer.js';
+import { backupTo } from './backup.js';
+import { applyRetention } from './retention.js';
+import type { WriteOp } from './operations.js';
+import type { FromWorker, ToWorker, WorkerInit } from './writer-thread.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const send = (m: FromWorker): void => port.postMessage(m);
+
+const db = openDatabase(init.path);
+db.exec('CREATE TABLE IF NOT EXISTS ml_writer_progress (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL)');
+let committedSeq = 0;
+if (init.resume) {
+  const row = db.prepare('SELECT seq FROM ml_writer_progress WHERE stream = ?').get(init.stream) as
+    { seq: number } | undefined;
+  committedSeq = row?.seq ?? 0;
+} else {
+  // One writer per database: earlier streams are finished.
+  db.transaction(() => {
+    db.prepare('DELETE FROM ml_writer_progress').run();
+    db.prepare('INSERT INTO ml_writer_progress (stream, seq) VALUES (?, 0)').run(init.stream);
+  })();
+}
+
+const checkpointer = init.checkpointPeriodMs > 0 ? new WalCheckpointer(db, init.checkpointPeriodMs) : null;
+const writer = new SqliteWriter(db, {
+  ...init.writer,
+  flushIntervalMs: 3_600_000,
+  flushAtOps: Number.POSITIVE_INFINITY,
+  maxOpsPerTransaction: Number.POSITIVE_INFINITY,
+  transactionBudgetMs: Number.POSITIVE_INFINITY,
+  log: (message) => send({ t: 'log', message }),
+});
+
+// The progress row joins the writer's transaction: SqliteWriter ends each transaction with
+// exec('COMMIT') on this connection, so the sequence number is written just before it.
+hookCommit(db, db.prepare<[number, string]>('UPDATE ml_writer_progress SET seq = ? WHERE stream = ?'));
+let currentSeq = 0;
+
+function hookCommit(conn: Db, setProgress: Statement<[number, string]>): void {
+  const exec = conn.exec.bind(conn);
+  conn.exec = ((sql: string) => {
+    if (sql === 'COMMIT' && currentSeq > 0) setProgress.run(currentSeq, init.stream);
+    return exec(sql);
+  }) as Db['exec'];
+}
+
+function enqueue(op: WriteOp): void {
+  switch (op.kind) {
+    case 'insertTransmission':
+      return writer.insertTransmission(op.tx);
+    case 'insertObservation':
+      return writer.insertObservation(op.obs);
+    case 'raiseTransmissionLastSeen':
+      return writer.raiseTransmissionLastSeen(op.id, op.ms);
+    case 'lowerTransmissionFirstSeen':
+      return writer.lowerTransmissionFirstSeen(op.id, op.ms);
+    case 'fillObservationSignal':
+      return writer.fillObservationSignal(op.fill);
+    case 'upsertNode':
+      return writer.upsertNode(op.node);
+    case 'upsertObserverPacket':
+      return writer.upsertObserverFromPacket(op.observer);
+    case 'upsertObserverStatus':
+      return writer.upsertObserverFromStatus(op.observer);
+    case 'insertObserverMetrics':
+      return writer.insertObserverMetrics(op.sample);
+    case 'recordDroppedPacket':
+      return writer.recordDroppedPacket(op.dropped);
+  }
+}
+
+const checkpointStats = (): CheckpointerStats => ({ ...(checkpointer?.stats ?? { runs: 0, errors: 0 }) });
+
+function onBatch(seq: number, ops: WriteOp[]): void {
+  currentSeq = seq;
+  for (const op of ops) enqueue(op);
+  writer.flush();
+  if (seq === init.crashAfterCommitSeq) process.exit(1);
+  send({ t: 'ack', seq, stats: writer.getStats(), checkpoints: checkpointStats() });
+}
+
+async function onCall(m: Extract<ToWorker, { id: number }>): Promise<void> {
+  try {
+    const value =
+      m.t === 'backup'
+        ? backupTo(db, m.path)
+        : await applyRetention(db, m.config, { nowMs: m.nowMs, chunk: m.chunk });
+    send({ t: 'result', id: m.id, value });
+  } catch (err) {
+    send({ t: 'error', id: m.id, message: (err as Error).message, code: (err as { code?: string }).code });
+  }
+}
+
+async function onClose(): Promise<void> {
+  writer.close();
+  await checkpointer?.stop();
+  send({ t: 'closed', stats: writer.getStats(), checkpoints: checkpointStats() });
+  db.close();
+  port.close();
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.t === 'batch') onBatch(m.seq, m.ops);
+  else if (m.t === 'close') void onClose();
+  else void onCall(m);
+});
+send({ t: 'ready', committedSeq });
