@@ -1,0 +1,146 @@
+// buildApp: the HTTP app factory (style-examples §6: factory, not server; tests use inject()).
+// Cross-cutting behaviour in the order of spec ingest-store-api §4.1: CORS, perf timing,
+// Cache-Control: no-store on /api, CDN-header warning, compression, load-status header.
+// Routes are encapsulated plugins under /api; shared services hang off `app.meshlens`.
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import compress from '@fastify/compress';
+import type { MeshlensConfig } from '../config/types.js';
+import { requireApiKey } from './auth.js';
+import { apiError, toApiError } from './errors.js';
+import { buildOpenApi, collectRoutes } from './openapi.js';
+import { PerfRecorder, SectionRegistry } from './perf.js';
+import { Readiness } from './readiness.js';
+import { healthRoutes } from './routes/health.js';
+
+/** Request bodies above this get 413 (256 KiB: a geo-filter polygon of 1000 points is ~40 KiB). */
+export const bodyLimitBytes = 256 * 1024;
+
+/** Services every route plugin can reach as `app.meshlens`. */
+export interface AppServices {
+  config: Readonly<MeshlensConfig>;
+  perf: PerfRecorder;
+  /** Sections of /api/health contributed by other modules. */
+  health: SectionRegistry;
+  readiness: Readiness;
+  /** preHandler for write routes (X-API-Key). */
+  requireApiKey: ReturnType<typeof requireApiKey>;
+  version: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    meshlens: AppServices;
+  }
+  interface FastifyRequest {
+    meshlensStartNs: bigint;
+  }
+}
+
+export interface AppDeps {
+  config: Readonly<MeshlensConfig>;
+  /** Route plugins registered under /api, in order (each encapsulated). */
+  routes?: FastifyPluginAsync[];
+  /** Plugins registered at the root, e.g. the WebSocket feed at /ws. */
+  rootPlugins?: FastifyPluginAsync[];
+  perf?: PerfRecorder;
+  health?: SectionRegistry;
+  readiness?: Readiness;
+  logger?: FastifyServerOptions['logger'];
+  version?: string;
+}
+
+const cdnHeaders = ['cf-ray', 'cf-connecting-ip', 'fastly-client-ip', 'true-client-ip'];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: bodyLimitBytes });
+  const services: AppServices = {
+    config,
+    perf: deps.perf ?? new PerfRecorder(config.perf),
+    health: deps.health ?? new SectionRegistry(),
+    readiness: deps.readiness ?? new Readiness(),
+    requireApiKey: requireApiKey(config.apiKey),
+    version: deps.version ?? '0.0.0',
+  };
+  app.decorate('meshlens', services);
+  app.decorateRequest('meshlensStartNs', 0n);
+  const operations = collectRoutes(app, '/api');
+
+  // 1. CORS: off unless an allow-list is configured (spec §7).
+  const allowed = new Set(config.corsAllowedOrigins);
+  let cdnWarned = false;
+  app.addHook('onRequest', async (request, reply) => {
+    request.meshlensStartNs = process.hrtime.bigint();
+    const origin = request.headers.origin;
+    if (allowed.size > 0 && origin !== undefined) {
+      const ok = allowed.has(origin) || allowed.has('*');
+      if (ok) {
+        reply.header('access-control-allow-origin', allowed.has(origin) ? origin : '*');
+        reply.header('vary', 'Origin');
+        reply.header('access-control-allow-methods', 'GET, HEAD, OPTIONS');
+        reply.header('access-control-allow-headers', 'Content-Type, X-API-Key');
+      }
+      if (request.method === 'OPTIONS') {
+        if (!ok) throw apiError('MESHLENS_ERR_ORIGIN_FORBIDDEN', origin);
+        return reply.code(204).send();
+      }
+    }
+    // 4. A CDN in front may cache /api despite no-store: tell the operator once (spec §7).
+    if (!cdnWarned && cdnHeaders.some((h) => request.headers[h] !== undefined)) {
+      cdnWarned = true;
+      request.log.warn('requests arrive through a CDN: add a "bypass cache for /api/*" rule');
+    }
+  });
+
+  // 2. Per-route timing under the route template.
+  app.addHook('onResponse', async (request, reply) => {
+    const ms = Number(process.hrtime.bigint() - request.meshlensStartNs) / 1e6;
+    const route = request.routeOptions.url ?? '(unmatched)';
+    services.perf.record(request.method, route, request.url, reply.statusCode, ms);
+  });
+
+  // 3 + 6. no-store on /api, and the load-status header the UI's warm-up banner reads.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+    const state = services.readiness.state();
+    reply.header('x-corescope-load-status', state.ready ? 'ready' : `loading; progress=${state.loadedRows}`);
+  });
+
+  // 5. Compression.
+  await app.register(compress, {
+    global: config.compression.gzip,
+    threshold: config.compression.minSizeBytes,
+    encodings: ['gzip', 'deflate'],
+    zlibOptions: { level: config.compression.level },
+    ...(config.compression.contentTypes.length > 0
+      ? { customTypes: new RegExp(`^(${config.compression.contentTypes.map(escapeRegExp).join('|')})`) }
+      : {}),
+  });
+
+  app.setErrorHandler(async (err, request, reply) => {
+    const apiErr = toApiError(err, bodyLimitBytes);
+    if (apiErr.statusCode >= 500) request.log.error({ err }, 'request failed');
+    return reply.code(apiErr.statusCode).headers(apiErr.headers).send(apiErr.body());
+  });
+  app.setNotFoundHandler(async (request) => {
+    throw apiError('MESHLENS_ERR_ROUTE_NOT_FOUND', request.method, request.url.split('?')[0]);
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      for (const routes of deps.routes ?? []) await api.register(routes);
+      api.get('/spec', { schema: { hide: true } }, async () =>
+        buildOpenApi(operations, { title: 'meshlens API', version: services.version }),
+      );
+    },
+    { prefix: '/api' },
+  );
+  for (const plugin of deps.rootPlugins ?? []) await app.register(plugin);
+  await app.ready();
+  return app;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,106 @@
+// The error registry (style-examples §6, after Fastify's lib/errors.js): every error the API
+// returns has a stable code, a message template and an HTTP status. Bodies are CoreScope's
+// `{"error": "..."}` (spec ingest-store-api §4.1) plus our `code`. docs/errors.md lists the
+// same codes; test/api/errors.test.ts fails when the two drift apart.
+
+export interface ErrorDefinition {
+  status: number;
+  /** `%s` placeholders are filled in order by apiError(). */
+  message: string;
+}
+
+export const errorRegistry = {
+  MESHLENS_ERR_BAD_PARAMETER: { status: 400, message: "invalid parameter '%s': %s" },
+  MESHLENS_ERR_BAD_BODY: { status: 400, message: 'invalid request body: %s' },
+  MESHLENS_ERR_INVALID_JSON: { status: 400, message: 'request body is not valid JSON' },
+  MESHLENS_ERR_UNAUTHORIZED: { status: 401, message: 'missing or wrong X-API-Key' },
+  MESHLENS_ERR_WRITES_DISABLED: { status: 403, message: 'write endpoints disabled: no apiKey configured' },
+  MESHLENS_ERR_ORIGIN_FORBIDDEN: { status: 403, message: "origin '%s' is not allowed" },
+  MESHLENS_ERR_NOT_FOUND: { status: 404, message: '%s not found' },
+  MESHLENS_ERR_ROUTE_NOT_FOUND: { status: 404, message: 'no route for %s %s' },
+  MESHLENS_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method %s not allowed' },
+  MESHLENS_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body is larger than %s bytes' },
+  MESHLENS_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "unsupported content type '%s'" },
+  MESHLENS_ERR_RATE_LIMITED: { status: 429, message: 'too many requests; retry in %s s' },
+  MESHLENS_ERR_INTERNAL: { status: 500, message: 'internal error' },
+  MESHLENS_ERR_NOT_READY: { status: 503, message: '%s is not ready yet; retry in %s s' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+/** An error that becomes an HTTP response as it is. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = errorRegistry[code].status;
+  }
+
+  /** The JSON body every error response carries. */
+  body(): { error: string; code: ErrorCode } {
+    return { error: this.message, code: this.code };
+  }
+}
+
+/** Builds the registered error `code`, filling its template with `args`. */
+export function apiError(code: ErrorCode, ...args: (string | number)[]): ApiError {
+  let i = 0;
+  const message = errorRegistry[code].message.replace(/%s/g, () => String(args[i++] ?? ''));
+  return new ApiError(code, message);
+}
+
+/** 503 with Retry-After: the one "not ready yet" answer (design.md: never serve partial data). */
+export function notReady(what: string, retryAfterSec = 5): ApiError {
+  const err = apiError('MESHLENS_ERR_NOT_READY', what, retryAfterSec);
+  Object.assign(err.headers, { 'retry-after': String(retryAfterSec) });
+  return err;
+}
+
+/** 429 with Retry-After. */
+export function rateLimited(retryAfterSec: number): ApiError {
+  const err = apiError('MESHLENS_ERR_RATE_LIMITED', retryAfterSec);
+  Object.assign(err.headers, { 'retry-after': String(retryAfterSec) });
+  return err;
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message: string;
+  validation?: { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }[];
+  validationContext?: string;
+}
+
+/** Maps anything thrown in a request to a registered error. */
+export function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as FastifyLikeError;
+  if (e.validation && e.validation.length > 0) {
+    const v = e.validation[0];
+    const where = e.validationContext ?? 'request';
+    let name = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    let problem = v.message ?? v.keyword;
+    if (v.keyword === 'required') [name, problem] = [String(v.params.missingProperty), 'is required'];
+    if (v.keyword === 'additionalProperties')
+      [name, problem] = [String(v.params.additionalProperty), 'is not accepted'];
+    if (v.keyword === 'enum') problem = `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`;
+    if (where === 'body') return apiError('MESHLENS_ERR_BAD_BODY', name ? `${name} ${problem}` : problem);
+    return apiError('MESHLENS_ERR_BAD_PARAMETER', name || where, problem);
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return apiError('MESHLENS_ERR_PAYLOAD_TOO_LARGE', bodyLimitBytes);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return apiError('MESHLENS_ERR_UNSUPPORTED_MEDIA_TYPE', e.message.replace(/^.*: /, ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return apiError('MESHLENS_ERR_INVALID_JSON');
+  }
+  if (err instanceof SyntaxError && e.statusCode === 400) return apiError('MESHLENS_ERR_INVALID_JSON');
+  return apiError('MESHLENS_ERR_INTERNAL');
+}
