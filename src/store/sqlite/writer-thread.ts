@@ -28,7 +28,8 @@ import type { ObservationRecord, TransmissionRecord } from '../records.js';
 export interface WriterThreadOptions {
   /** Post queued operations to the worker after this long (ms). Default 25. */
   batchIntervalMs?: number;
-  /** Post at once when this many operations are queued; also the largest batch. Default 4000. */
+  /** Post at once when this many operations are queued; also the largest batch. Default 1000:
+   * the structured clone costs ~3-4 us per operation on the main thread, so ~4 ms per batch. */
   batchMaxOps?: number;
   /** Batches posted but not yet committed before posting waits. Default 4. */
   maxInFlightBatches?: number;
@@ -144,7 +145,8 @@ export class SqliteWriterThread {
   private readonly log: (message: string) => void;
   private readonly stream = randomUUID();
   private worker: Worker | null = null;
-  private ready = false;
+  private isReady = false;
+  private readyWaiters: { resolve(): void; reject(err: Error): void }[] = [];
   private queue: WriteOp[] = [];
   private inFlight: Batch[] = [];
   private seq = 0;
@@ -182,7 +184,7 @@ export class SqliteWriterThread {
   ) {
     this.o = {
       batchIntervalMs: options.batchIntervalMs ?? 25,
-      batchMaxOps: options.batchMaxOps ?? 4000,
+      batchMaxOps: options.batchMaxOps ?? 1000,
       maxInFlightBatches: options.maxInFlightBatches ?? 4,
       highWaterOps: options.highWaterOps ?? 200_000,
       maxQueuedOps: options.maxQueuedOps ?? 2_000_000,
@@ -222,6 +224,13 @@ export class SqliteWriterThread {
   }
   recordDroppedPacket(dropped: DroppedPacket): void {
     this.enqueue({ kind: 'recordDroppedPacket', dropped });
+  }
+
+  /** Resolves once the worker has opened the database (startup under tsx takes ~1 s). */
+  ready(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.isReady) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   /** Resolves once every operation queued before the call is committed. */
@@ -339,7 +348,7 @@ export class SqliteWriterThread {
 
   /** Posts queued operations while in-flight batches are under the limit. */
   private pump(force: boolean): void {
-    if (!this.worker || !this.ready) return;
+    if (!this.worker || !this.isReady) return;
     while (this.queue.length > 0 && this.inFlight.length < this.o.maxInFlightBatches) {
       if (!force && this.queue.length < this.o.batchMaxOps) break;
       const ops =
@@ -374,7 +383,10 @@ export class SqliteWriterThread {
 
   private call(m: ToWorker & { id: number }): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
-    if (!this.worker) return Promise.reject(new Error('SqliteWriterThread is closed'));
+    if (!this.worker || this.closing)
+      return Promise.reject(
+        new Error(this.closing ? 'SqliteWriterThread is closed' : 'sqlite writer worker is restarting'),
+      );
     const id = ++this.rpcId;
     return new Promise((resolve, reject) => {
       this.rpcs.set(id, { resolve, reject });
@@ -394,7 +406,7 @@ export class SqliteWriterThread {
     };
     const w = startWorker(init);
     this.worker = w;
-    this.ready = false;
+    this.isReady = false;
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('error', (err: unknown) =>
       this.log(
@@ -408,7 +420,9 @@ export class SqliteWriterThread {
   private onMessage(m: FromWorker): void {
     switch (m.t) {
       case 'ready':
-        this.ready = true;
+        this.isReady = true;
+        for (const r of this.readyWaiters) r.resolve();
+        this.readyWaiters = [];
         this.recover(m.committedSeq);
         this.pump(true);
         return;
@@ -461,7 +475,7 @@ export class SqliteWriterThread {
   private onExit(w: Worker, code: number): void {
     if (w !== this.worker) return;
     this.worker = null;
-    this.ready = false;
+    this.isReady = false;
     for (const rpc of this.rpcs.values()) rpc.reject(new Error(`sqlite writer worker exited (code ${code})`));
     this.rpcs.clear();
     if (this.closing && this.inFlight.length === 0 && this.queue.length === 0) return;
@@ -478,8 +492,9 @@ export class SqliteWriterThread {
     if (this.consecutiveCrashes > this.o.maxRestarts) {
       this.failure = new Error(`sqlite writer worker crashed ${this.consecutiveCrashes} times in a row`);
       this.log(`sqlite writer thread: ${this.failure.message}; writes stop`);
-      for (const f of this.flushWaiters) f.reject(this.failure);
+      for (const f of [...this.flushWaiters, ...this.readyWaiters]) f.reject(this.failure);
       this.flushWaiters = [];
+      this.readyWaiters = [];
       return;
     }
     this.log(
@@ -504,7 +519,7 @@ export class SqliteWriterThread {
   /** The worker keeps the process alive only while something waits on it. */
   private updateRef(): void {
     if (!this.worker) return;
-    if (this.inFlight.length || this.flushWaiters.length || this.rpcs.size || this.closing || !this.ready)
+    if (this.inFlight.length || this.flushWaiters.length || this.rpcs.size || this.closing || !this.isReady)
       this.worker.ref();
     else this.worker.unref();
   }

@@ -291,6 +291,8 @@ test('a worker terminated mid-stream is restarted; every op committed exactly on
 
 test('stats: writer counters, queue depth, batches in flight and lag', async (t) => {
   const { w } = setup(t, { batchIntervalMs: 10_000, batchMaxOps: 100_000 });
+  await w.ready();
+  assert.equal(w.stats().workerRestarts, 0);
   workload(w, 1, 100);
   let s = w.stats();
   assert.equal(s.queuedOps, s.pendingOps);
