@@ -72,6 +72,16 @@ const REGIONS: RegionSpec[] = [
   { iata: 'SJC', lat: 37.34, lon: -121.89, spreadKm: 40, weight: 3, radio: '910.525024,62.5,7,5' },
   { iata: 'SMF', lat: 38.58, lon: -121.49, spreadKm: 35, weight: 1, radio: '910.525,62.5,7,8' },
   { iata: 'BOI', lat: 43.61, lon: -116.2, spreadKm: 30, weight: 1, radio: '910.525,62.5,7,7' },
+  { iata: 'GEG', lat: 47.66, lon: -117.43, spreadKm: 30, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'EUG', lat: 44.05, lon: -123.09, spreadKm: 35, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'MFR', lat: 42.33, lon: -122.87, spreadKm: 30, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'RDD', lat: 40.59, lon: -122.39, spreadKm: 30, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'RNO', lat: 39.53, lon: -119.81, spreadKm: 30, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'FAT', lat: 36.74, lon: -119.79, spreadKm: 35, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'LAX', lat: 34.05, lon: -118.24, spreadKm: 45, weight: 2, radio: '910.525,62.5,7,5' },
+  { iata: 'SAN', lat: 32.72, lon: -117.16, spreadKm: 35, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'SLC', lat: 40.76, lon: -111.89, spreadKm: 35, weight: 1, radio: '910.525,62.5,7,5' },
+  { iata: 'PHX', lat: 33.45, lon: -112.07, spreadKm: 40, weight: 1, radio: '910.525,62.5,7,5' },
 ];
 
 const TRAFFIC: TrafficSpec = {
@@ -125,16 +135,16 @@ export const PRESETS: Record<string, ScenarioConfig> = {
     ...BASE,
     scale: 'staging',
     nodeCount: 2000,
-    observerCount: 40,
-    durationMs: 48 * HOUR_MS,
+    observerCount: 42,
+    durationMs: 70 * HOUR_MS,
     regions: REGIONS,
   },
   cascadia: {
     ...BASE,
     scale: 'cascadia',
     nodeCount: 2600,
-    observerCount: 55,
-    durationMs: 72 * HOUR_MS,
+    observerCount: 40,
+    durationMs: 56 * HOUR_MS,
     regions: REGIONS,
   },
 };

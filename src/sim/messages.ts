@@ -61,8 +61,22 @@ export interface SimStatusMessage {
 export type SimMessage = SimPacketMessage | SimStatusMessage;
 
 /** Observer clock reading as the uploader formats it. */
+let cachedSecond = NaN;
+let cachedPrefix = '';
+
+/** ISO 8601 UTC with milliseconds; the `YYYY-MM-DDTHH:MM:SS` part is reused within a second. */
+function isoMs(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const frac = ms - second * 1000;
+  return `${cachedPrefix}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+}
+
 export function formatTimestamp(obs: SimObserver, trueMs: number): string {
-  const iso = new Date(Math.round(trueMs + obs.clockOffsetMs)).toISOString();
+  const iso = isoMs(Math.round(trueMs + obs.clockOffsetMs));
   // Python's datetime.isoformat() without a zone: microseconds, no 'Z' (spec analytics §6.7).
   return obs.naiveTimestamps ? `${iso.slice(0, 23)}000` : iso;
 }

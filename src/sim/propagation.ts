@@ -99,6 +99,10 @@ export class Propagator {
     want: number,
     onRelayCandidate?: (node: number, snr: number, arrivalMs: number) => void,
   ): number {
+    // Relays that already handled this flood (seenGen == gen) ignore further copies, so their
+    // receptions are not even drawn: the main saving in large floods.
+    const gen = this.gen;
+    const seenGen = this.seenGen;
     const { linkStart, linkTo, linkSnr } = this.world.links;
     const nodes = this.world.nodes;
     const arrival = atMs + this.airtime(frame, pathHex.length / 2);
@@ -107,8 +111,8 @@ export class Propagator {
     for (let p = linkStart[from], end = linkStart[from + 1]; p < end; p++) {
       const v = linkTo[p];
       const node = nodes[v];
-      if (v === frame.origin || (node.observer < 0 && v !== want && !(onRelayCandidate && node.relays)))
-        continue;
+      const relayCandidate = onRelayCandidate !== undefined && node.relays && seenGen[v] !== gen;
+      if (v === frame.origin || (node.observer < 0 && v !== want && !relayCandidate)) continue;
       const snr = receiveSnr(this.rng, linkSnr[p]);
       if (Number.isNaN(snr)) continue;
       if (node.observer >= 0) {
@@ -129,7 +133,7 @@ export class Propagator {
         });
       }
       if (v === want) wantSnr = snr;
-      if (onRelayCandidate && node.relays) onRelayCandidate(v, snr, arrival);
+      if (relayCandidate) onRelayCandidate(v, snr, arrival);
     }
     return wantSnr;
   }
@@ -211,6 +215,7 @@ export class Propagator {
   ): void {
     const txKey = this.nextTxKey++;
     this.dupSeen.clear();
+    ++this.gen;
     this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard);
   }
 

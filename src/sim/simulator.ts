@@ -66,6 +66,9 @@ export class Simulator implements Iterable<SimMessage> {
   private readonly companionsByRegion: SimNode[][];
   private readonly serversByRegion: SimNode[][];
   private readonly companions: SimNode[];
+  /** Per companion: the few people it messages and the servers it uses (users have habits). */
+  private readonly contacts = new Map<number, SimNode[]>();
+  private readonly favouriteServers = new Map<number, SimNode[]>();
   private readonly topics: string[];
   private readonly receivedByObserver: Int32Array;
   private readonly seenTx = new Set<number>();
@@ -104,6 +107,16 @@ export class Simulator implements Iterable<SimMessage> {
     this.topics = this.world.observers.map((o) => packetTopic(o, nodes[o.node]));
     this.receivedByObserver = new Int32Array(this.world.observers.length);
     for (const n of nodes) this.advertiserIndex.set(n.id.publicHex, n.index);
+    const habits = new Prng(config.seed, 4);
+    for (const c of this.companions) {
+      const peers = this.companionsByRegion[c.region].filter((p) => p !== c);
+      const servers = this.serversByRegion[c.region];
+      this.contacts.set(c.index, peers.length ? Array.from({ length: 4 }, () => habits.pick(peers)) : []);
+      this.favouriteServers.set(
+        c.index,
+        servers.length ? Array.from({ length: 2 }, () => habits.pick(servers)) : [],
+      );
+    }
     this.schedule();
   }
 
@@ -181,7 +194,7 @@ export class Simulator implements Iterable<SimMessage> {
         this.events.push(atMs + this.config.statusIntervalMs * (0.95 + 0.1 * this.rng.next()), ev);
         return;
       case 'expirePaths':
-        this.traffic.expirePaths(0.3);
+        this.traffic.expirePaths(0.02);
         this.events.push(atMs + HOUR_MS, ev);
         return;
     }
@@ -194,14 +207,13 @@ export class Simulator implements Iterable<SimMessage> {
       case 'groupText':
         return this.traffic.groupText(a, atMs);
       case 'message': {
-        const peers = this.companionsByRegion[a.region];
-        const b = this.rng.pick(peers);
-        if (b !== a) this.traffic.exchange('message', a, b, atMs);
+        const peers = this.contacts.get(a.index)!;
+        if (peers.length > 0) this.traffic.exchange('message', a, this.rng.pick(peers), atMs);
         return;
       }
       case 'request':
       case 'login': {
-        const servers = this.serversByRegion[a.region];
+        const servers = this.favouriteServers.get(a.index)!;
         if (servers.length > 0) this.traffic.exchange(activity, a, this.rng.pick(servers), atMs);
         return;
       }

@@ -134,8 +134,21 @@ export function nodeClockMs(node: SimNode, trueMs: number, startMs: number): num
   return trueMs + c.offsetMs + ((trueMs - startMs) * c.driftPpm) / 1e6;
 }
 
+/**
+ * Regions keep the density of a ~150-node region whatever the scale: the configured spread holds
+ * up to that many nodes and grows with the square root beyond, so that neighbour counts (and so
+ * copies per observer) stay realistic at 2,600 nodes.
+ */
+const NODES_AT_CONFIGURED_SPREAD = 150;
+
+function regionSpreadKm(cfg: ScenarioConfig, region: number): number {
+  const total = cfg.regions.reduce((a, r) => a + r.weight, 0);
+  const expected = (cfg.nodeCount * cfg.regions[region].weight) / total;
+  return cfg.regions[region].spreadKm * Math.sqrt(Math.max(1, expected / NODES_AT_CONFIGURED_SPREAD));
+}
+
 function place(rng: Prng, cfg: ScenarioConfig, region: number): [number, number] {
-  const r = cfg.regions[region];
+  const r = { ...cfg.regions[region], spreadKm: regionSpreadKm(cfg, region) };
   // Nodes gather around a few towns inside each region.
   const town = rng.int(4);
   const townRng = new Prng(cfg.seed ^ (region * 131 + town * 7919), 99);
@@ -177,7 +190,7 @@ function makeNodes(rng: Prng, cfg: ScenarioConfig): SimNode[] {
       relayOnly: relays && rng.chance(cfg.relayOnlyFraction),
       clock: drawClock(rng, cfg),
       txPowerDbm: role === 'repeater' || role === 'room' ? 22 : rng.pick([20, 22, 14]),
-      gainDb: role === 'repeater' ? rng.range(8, 18) : role === 'room' ? rng.range(4, 12) : rng.range(-4, 4),
+      gainDb: role === 'repeater' ? rng.range(6, 14) : role === 'room' ? rng.range(3, 10) : rng.range(-4, 4),
       noiseFloorDbm: Math.round(-118 + rng.normal() * 3),
       observer: -1,
     });
@@ -191,8 +204,14 @@ function plantSharedPrefixes(rng: Prng, cfg: ScenarioConfig, nodes: SimNode[]): 
   for (let region = 0; region < cfg.regions.length; region++) {
     const reps = nodes.filter((n) => n.region === region && n.role === 'repeater' && !n.relayOnly);
     for (let k = 0; k < cfg.sharedPrefixPairsPerRegion && reps.length >= 2 * (k + 1); k++) {
+      // The nearest other repeater: a collision between neighbours is the one that confuses
+      // hop resolution (spec analytics §4.3 "local" collisions).
       const a = reps[2 * k];
-      const b = reps[2 * k + 1];
+      const b = reps
+        .filter((r) => r !== a && !planted.some(([x, y]) => x === r.index || y === r.index))
+        .reduce((best, r) =>
+          haversineKm(a.lat, a.lon, r.lat, r.lon) < haversineKm(a.lat, a.lon, best.lat, best.lon) ? r : best,
+        );
       b.id = drawIdentity(rng, a.id.publicKey[0]);
       a.hashSize = 1;
       b.hashSize = 1;
@@ -212,7 +231,7 @@ function makeObservers(rng: Prng, cfg: ScenarioConfig, nodes: SimNode[]): SimObs
     if (pool.length === 0) break;
     const node = rng.pick(pool);
     // Observers are rooftop installations even when the radio is a companion.
-    node.gainDb = Math.max(node.gainDb, rng.range(6, 14));
+    node.gainDb = Math.max(node.gainDb, rng.range(2, 8));
     node.observer = observers.length;
     const skewed = rng.chance(cfg.observerClockSkewFraction);
     const naive = skewed && rng.chance(0.5);
