@@ -8,6 +8,8 @@ export interface Command {
 
 const commands: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./decode.js')).decodeCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  simulate: async () => (await import('./simulate.js')).simulateCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -44,7 +44,8 @@ export function isUsableLink(meanSnrDb: number): boolean {
 export function receiveSnr(rng: Prng, meanSnrDb: number): number {
   const snr = meanSnrDb + rng.normal() * FADING_SIGMA_DB;
   if (snr < DEMOD_FLOOR_SNR_DB || rng.next() < COLLISION_LOSS) return NaN;
-  return Math.round(Math.min(snr, 15) * 4) / 4;
+  // `+ 0` turns -0 into 0, which JSON would otherwise print as 0 anyway.
+  return Math.round(Math.min(snr, 15) * 4) / 4 + 0;
 }
 
 /**

@@ -168,7 +168,7 @@ export class Simulator implements Iterable<SimMessage> {
     const obs = this.world.observers[r.observer];
     this.receivedByObserver[r.observer]++;
     // Upload latency: a floor for the network round trip plus an exponential tail.
-    const rxMs = r.arrivalMs + 20 + this.rng.exp(obs.uploadDelayMeanMs);
+    const rxMs = Math.round(r.arrivalMs + 20 + this.rng.exp(obs.uploadDelayMeanMs));
     this.output.push(rxMs, { r, rxMs });
   }
 
@@ -190,7 +190,7 @@ export class Simulator implements Iterable<SimMessage> {
         this.events.push(atMs + this.rng.exp(this.activityMeanMs(ev.activity)), ev);
         return;
       case 'status':
-        this.output.push(atMs, this.statusMessage(ev.observer, atMs));
+        this.output.push(Math.round(atMs), this.statusMessage(ev.observer, Math.round(atMs)));
         this.events.push(atMs + this.config.statusIntervalMs * (0.95 + 0.1 * this.rng.next()), ev);
         return;
       case 'expirePaths':
