@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { loadConfig } from '../../src/config/index.js';
+import { parseServeArgs, serveHelp, startServer } from '../../src/cli/serve.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshlens-serve-'));
+const OBS = 'CD'.repeat(32);
+function file(name: string, value: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(value));
+  return p;
+}
+const testConfig = (extra: Record<string, unknown> = {}) =>
+  loadConfig({
+    path: file(`c${Math.random()}.json`, { host: '127.0.0.1', port: 0, broker: { port: 0 }, ...extra }),
+    env: {},
+  }).config;
+
+test('config.example.json loads without warnings and equals the defaults', () => {
+  const example = loadConfig({ path: 'config.example.json', env: {} });
+  assert.deepEqual(example.warnings, []);
+  assert.deepEqual(example.config, loadConfig({ path: file('empty.json', {}), env: {} }).config);
+});
+
+test('--help lists every flag and environment variable', () => {
+  const help = serveHelp();
+  for (const word of [
+    '--config',
+    '--port',
+    '--db',
+    '--help',
+    'PORT',
+    'DB_PATH',
+    'MQTT_BROKER',
+    'MQTT_TOPIC',
+    'API_KEY',
+    'CHANNEL_KEYS_PATH',
+    'CORS_ALLOWED_ORIGINS',
+  ])
+    assert.ok(help.includes(word), word);
+  assert.deepEqual(parseServeArgs(['--config', 'a.json', '--port=8080', '--db', 'x.db']), {
+    help: false,
+    config: 'a.json',
+    port: '8080',
+    db: 'x.db',
+  });
+  assert.throws(() => parseServeArgs(['--bogus']), /unknown option '--bogus'/);
+  assert.throws(() => parseServeArgs(['--port']), /--port needs a value/);
+});
+
+test('meshlens serve: bad config exits 2 naming every problem; unknown flag exits 2', () => {
+  const bad = file('bad.json', { port: 'x', retention: { nodeDay: 1 } });
+  const r = spawnSync(process.execPath, ['bin/meshlens.js', 'serve', '--config', bad], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad configuration: .*bad\.json: 2 problems:/);
+  assert.match(r.stderr, /- port: must be integer/);
+  assert.match(r.stderr, /- retention\.nodeDay: unknown key/);
+  const env = spawnSync(process.execPath, ['bin/meshlens.js', 'serve', '--config', file('ok.json', {})], {
+    encoding: 'utf8',
+    env: { ...process.env, API_KEY: 'test' },
+  });
+  assert.equal(env.status, 2);
+  assert.match(env.stderr, /apiKey: too weak: is a well-known placeholder \(from env API_KEY\)/);
+  const flag = spawnSync(process.execPath, ['bin/meshlens.js', 'serve', '--nope'], { encoding: 'utf8' });
+  assert.equal(flag.status, 2);
+  assert.match(flag.stderr, /unknown option '--nope'/);
+});
+
+test('startServer: HTTP + embedded broker; messages parsed, rejections counted; stop is idempotent', async () => {
+  const server = await startServer(testConfig());
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(server.brokerUrl ?? '', /^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    const client = await mqtt.connectAsync(server.brokerUrl!);
+    const source = server.sources[0];
+    const deadline = Date.now() + 10_000;
+    while (!source.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // Subscription is live once a probe comes through.
+    while (source.status().packetsTotal === 0 && Date.now() < deadline) {
+      await client.publishAsync('meshcore/probe', '{}');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await client.publishAsync(`meshcore/SEA/${OBS}/packets`, '{"raw":"1200AB","SNR":"-5dB"}');
+    await client.publishAsync(`meshcore/SEA/${OBS}/status`, '{"model":"Heltec V3"}');
+    await client.publishAsync(`meshcore/SEA/${OBS}/packets`, 'not json');
+    await client.publishAsync(`meshcore/SEA/${OBS}/packets`, 'x'.repeat(20000));
+    while (server.rejections.count('oversize') === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await client.endAsync();
+
+    const health = await (await fetch(`${server.url}/api/health`)).json();
+    assert.deepEqual(health.ingest.accepted, { packets: 1, status: 1 });
+    assert.equal(health.ingest.rejected.invalid_json, 1);
+    assert.equal(health.ingest.rejected.oversize, 1);
+    assert.ok(health.ingest.rejected.unknown_topic >= 1);
+    assert.equal(health.mqtt.sources[0].name, 'embedded');
+    assert.equal(health.mqtt.sources[0].connected, true);
+    const healthz = await fetch(`${server.url}/api/healthz`);
+    assert.equal(healthz.status, 200);
+    const perf = await (await fetch(`${server.url}/api/perf`)).json();
+    assert.equal(perf.ingest.rejections.byCode.invalid_json, 1);
+    assert.equal(perf.endpoints['GET /api/health'].count, 1);
+  } finally {
+    await Promise.all([server.stop(), server.stop()]);
+  }
+  await server.stop();
+  await assert.rejects(fetch(`${server.url}/api/healthz`));
+});
+
+test('meshlens serve prints the URL, serves, and exits 0 on SIGTERM', async () => {
+  const config = file('run.json', { host: '127.0.0.1', port: 0, broker: { port: 0 } });
+  const child = spawn(process.execPath, ['bin/meshlens.js', 'serve', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      const m = /listening on (http:\/\/\S+)\n[^]*embedded MQTT broker on/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  assert.match(out, /embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+/);
+  const r = await fetch(`${url}/api/healthz`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { ready: true, loadedRows: 0, components: {} });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});
