@@ -93,7 +93,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
       await new Promise((r) => setTimeout(r, 20));
     await client.endAsync();
 
-    const health = await (await fetch(`${server.url}/api/health`)).json();
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as any;
     assert.deepEqual(health.ingest.accepted, { packets: 1, status: 1 });
     assert.equal(health.ingest.rejected.invalid_json, 1);
     assert.equal(health.ingest.rejected.oversize, 1);
@@ -102,7 +102,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     assert.equal(health.mqtt.sources[0].connected, true);
     const healthz = await fetch(`${server.url}/api/healthz`);
     assert.equal(healthz.status, 200);
-    const perf = await (await fetch(`${server.url}/api/perf`)).json();
+    const perf = (await (await fetch(`${server.url}/api/perf`)).json()) as any;
     assert.equal(perf.ingest.rejections.byCode.invalid_json, 1);
     assert.equal(perf.endpoints['GET /api/health'].count, 1);
   } finally {
