@@ -8,6 +8,15 @@ import mqtt from 'mqtt';
 import { loadConfig } from '../../src/config/index.js';
 import { parseServeArgs, serveHelp, startServer } from '../../src/cli/serve.js';
 
+type HealthBody = {
+  ingest: { accepted: unknown; rejected: Record<string, number> };
+  mqtt: { sources: { name: string; connected: boolean }[] };
+};
+type PerfBody = {
+  ingest: { rejections: { byCode: Record<string, number> } };
+  endpoints: Record<string, { count: number }>;
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-serve-'));
 const OBS = 'CD'.repeat(32);
 function file(name: string, value: unknown): string {
@@ -93,7 +102,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
       await new Promise((r) => setTimeout(r, 20));
     await client.endAsync();
 
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as any;
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as HealthBody;
     assert.deepEqual(health.ingest.accepted, { packets: 1, status: 1 });
     assert.equal(health.ingest.rejected.invalid_json, 1);
     assert.equal(health.ingest.rejected.oversize, 1);
@@ -102,7 +111,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     assert.equal(health.mqtt.sources[0].connected, true);
     const healthz = await fetch(`${server.url}/api/healthz`);
     assert.equal(healthz.status, 200);
-    const perf = (await (await fetch(`${server.url}/api/perf`)).json()) as any;
+    const perf = (await (await fetch(`${server.url}/api/perf`)).json()) as PerfBody;
     assert.equal(perf.ingest.rejections.byCode.invalid_json, 1);
     assert.equal(perf.endpoints['GET /api/health'].count, 1);
   } finally {
