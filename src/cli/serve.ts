@@ -1,17 +1,29 @@
 // `meshlens serve`: flags -> config -> startServer(), the composition root. startServer reads
-// like a table of contents (style-examples §1): config -> store -> ingest -> analytics -> api.
-// The places marked INTEGRATOR are where the store and the ingest pipeline get wired.
+// like a table of contents (style-examples §1): config -> store (SQLite, writer thread, memory,
+// loader) -> ingest -> analytics -> api -> MQTT, and stop() undoes it in reverse.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { AnalyticsService } from '../analytics/service.js';
 import { buildApp } from '../api/app.js';
 import { PerfRecorder, SectionRegistry } from '../api/perf.js';
 import { Readiness } from '../api/readiness.js';
+import { analyticsRoutes } from '../api/routes/analytics.js';
+import { backupRoutes } from '../api/routes/backup.js';
+import { coreRoutes } from '../api/routes/core.js';
+import { ingestRoutes } from '../api/routes/ingest.js';
+import { WebsocketFeed } from '../api/websocket.js';
 import { ConfigError, loadConfig, type MeshlensConfig } from '../config/index.js';
 import { EmbeddedBroker } from '../ingest/broker.js';
+import { keyringFromConfig } from '../ingest/keyring-config.js';
 import { MqttSource } from '../ingest/mqtt-source.js';
-import { admission, parseObserverMessage, type ObserverMessage } from '../ingest/observer-message.js';
+import { admission, parseObserverMessage } from '../ingest/observer-message.js';
+import { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
 import { resolveSources } from '../ingest/sources.js';
+import { StoreLoader } from '../store/loader.js';
+import { MemoryStore } from '../store/memory/index.js';
+import { RetentionScheduler } from '../store/retention-scheduler.js';
+import { migrate, openDatabase, readMaxIds, SqliteWriterThread } from '../store/sqlite/index.js';
 import type { Command } from './main.js';
 
 export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -19,6 +31,8 @@ export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 export interface StartOptions {
   log?: Log;
   version?: string;
+  /** Start analytics workers (default true; some integration tests switch them off). */
+  analytics?: boolean;
 }
 
 export interface RunningServer {
@@ -29,6 +43,11 @@ export interface RunningServer {
   app: FastifyInstance;
   rejections: RejectionCounter;
   sources: MqttSource[];
+  store: MemoryStore;
+  pipeline: IngestPipeline;
+  writer: SqliteWriterThread;
+  /** Resolves when the startup load SQLite -> memory has finished (rejects if it failed). */
+  loaded: Promise<void>;
   /** Stops everything; safe to call repeatedly. */
   stop(): Promise<void>;
 }
@@ -43,50 +62,153 @@ export async function startServer(
   const health = new SectionRegistry();
   const readiness = new Readiness();
   const stops: (() => Promise<void>)[] = [];
-
-  // 1. Store. INTEGRATOR: open SQLite at config.dbPath (migrations in the background), create
-  //    the in-memory store, start its bulk load, and register its readiness and sections:
-  //      readiness.register('store', () => store.loadStatus());
-  //      health.register('packetStore', () => store.memoryStats());
-  //    and push `() => store.close()` onto `stops`.
-
-  // 2. Ingest front end: every MQTT message -> parse -> (pipeline) or a counted rejection.
-  const rejections = new RejectionCounter();
-  const accepted = { packets: 0, status: 0 };
-  const handle = (message: ObserverMessage, source: MqttSource) => {
-    accepted[message.kind === 'packets' ? 'packets' : 'status']++;
-    // INTEGRATOR: hand `message` (and `source.name`) to the ingest pipeline here: decode,
-    // validate, dedup, batch into the store. Decoder/advert failures go to `rejections` too.
-    void source;
+  const section = (name: string, provider: () => unknown) => {
+    health.register(name, provider);
+    perf.sections.register(name, provider);
   };
+  const keyring = keyringFromConfig(config);
+
+  // 1. Store: SQLite (additive migrations), the writer thread, the in-memory store and its
+  //    loader. The loader runs after HTTP listens; ingest waits for it (spec §1.9, §3.3).
+  const db = openDatabase(config.dbPath);
+  let dbOpen = true;
+  const closeDb = () => {
+    if (dbOpen) db.close();
+    dbOpen = false;
+  };
+  let writer: SqliteWriterThread;
+  let maxIds: { transmissionId: number; observationId: number };
+  try {
+    const migration = migrate(db);
+    if (migration.addedColumns.length + migration.createdTables.length > 0)
+      log(
+        'info',
+        `database ${config.dbPath}: migrated (${[...migration.createdTables, ...migration.addedColumns].join(', ')})`,
+      );
+    maxIds = readMaxIds(db);
+    writer = new SqliteWriterThread(config.dbPath, {
+      log: (m) => log('warn', m),
+      writer: { metricsBucketMs: config.metrics.sampleIntervalSec * 1000 },
+    });
+  } catch (err) {
+    closeDb();
+    throw err;
+  }
+  stops.push(() => writer.close());
+  const store = new MemoryStore();
+  const loader = new StoreLoader(db, store, { onProgress: loadLogger(log) });
+  const isLoaded = () => loader.progress.phase === 'done';
+  readiness.register('store', () => loader.status());
+  section('store', () => ({ load: loader.status().progress, memory: store.memory() }));
+  section('writer', () => writer.stats());
+  const retention = new RetentionScheduler({
+    config: { packetDays: config.retention.packetDays, metricsDays: config.retention.metricsDays },
+    run: (c) => writer.applyRetention(c),
+    log,
+  });
+  stops.push(() => retention.stop());
+  section('retention', () => retention.stats());
+
+  // 2. Ingest: MQTT message -> parse -> bounded queue -> pipeline -> memory + writer.
+  const rejections = new RejectionCounter();
+  const pipeline = new IngestPipeline({
+    memory: store,
+    writer,
+    keyring,
+    validateSignatures: config.validateSignatures,
+    rejections,
+    maxIds,
+    bufferSize: config.ingestBufferSize,
+    log,
+  });
+  section('ingest', () => ({ ...pipeline.stats(), rejected: rejections.snapshot().byCode }));
+  section('rejections', () => rejections.snapshot());
   const broker = config.broker.enabled ? new EmbeddedBroker(config.broker) : null;
 
-  // 3. Analytics. INTEGRATOR: start the recompute scheduler over the store; register each
-  //    analytic's readiness so /api/healthz waits for the first full compute.
+  // 3. Analytics: recomputed in worker threads over the shared store, gated on the load.
+  const analytics =
+    options.analytics === false
+      ? null
+      : new AnalyticsService({ store, config, isLoaded, log: analyticsLog(log) });
+  if (analytics) {
+    stops.push(() => analytics.stop());
+    section('analytics', () => analytics.stats());
+  }
 
-  // 4. API: HTTP listens at once; data routes answer 503 until their component is ready.
-  const app = await buildApp({
-    config,
-    perf,
-    health,
-    readiness,
-    version,
-    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
-    // INTEGRATOR: routes: [packetRoutes, nodeRoutes, ...], rootPlugins: [websocketFeed]
+  // 4. API: HTTP listens at once; data routes answer 503 until the store has loaded.
+  const feed = new WebsocketFeed({
+    subscribe: (l) => pipeline.onObservation(l),
+    corsAllowedOrigins: config.corsAllowedOrigins,
+    perMessageDeflate: config.compression.websocket,
   });
-  await app.listen({ port: config.port, host: config.host });
+  section('websocket', () => feed.stats());
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      config,
+      perf,
+      health,
+      readiness,
+      version,
+      logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+      routes: [
+        coreRoutes({
+          store,
+          config,
+          keyring,
+          ready: isLoaded,
+          signatureDrops: () => rejections.count('advert_bad_signature'),
+        }),
+        async (api) => api.register(ingestRoutes, { pipeline, ready: isLoaded }),
+        async (api) => api.register(backupRoutes, { backup: (path) => writer.backup(path) }),
+        ...(analytics
+          ? [
+              async (api: FastifyInstance) =>
+                api.register(analyticsRoutes, { service: analytics, areas: config.areas }),
+            ]
+          : []),
+      ],
+      rootPlugins: [feed.plugin()],
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    closeDb();
+    for (const s of stops.reverse()) await s();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
 
+  // The load, then ingest drains what MQTT buffered meanwhile, then retention and analytics.
+  const loaded = (async () => {
+    await writer.ready();
+    const result = await loader.run();
+    closeDb();
+    const c = result.counts;
+    log(
+      'info',
+      `store loaded in ${Math.round(result.totalMs)} ms: ${c.transmissions} transmissions, ${c.observations} observations, ${c.nodes} nodes, ${c.observers} observers`,
+    );
+    pipeline.start();
+    retention.start();
+    analytics?.start();
+  })();
+  loaded.catch((err: Error) => {
+    closeDb();
+    log('error', `store load failed: ${err.message}`);
+  });
+
   // 5. MQTT: the embedded broker, then one client per source. Sources connect in the
-  //    background so that a slow broker never delays HTTP.
+  //    background so that a slow broker never delays HTTP; messages queue until the load ends.
   let brokerUrl: string | null = null;
   if (broker) {
     try {
       await broker.start();
     } catch (err) {
       await app.close();
+      await loaded.catch(() => undefined);
+      for (const s of stops.reverse()) await s();
       throw err;
     }
     brokerUrl = broker.url;
@@ -100,7 +222,11 @@ export async function startServer(
     return new MqttSource(options, {
       log,
       onReject: (code, d) =>
-        rejections.reject(code, { topic: d.topic, source: d.source.name, detail: `${d.bytes} bytes` }),
+        pipeline.reject(code, `${d.bytes} bytes`, {
+          topic: d.topic,
+          source: d.source.name,
+          observerId: topicObserver(d.topic),
+        }),
       onMessage: (topic, payload, source) => {
         const nowMs = Date.now();
         const ctx = {
@@ -109,13 +235,13 @@ export async function startServer(
           ...(options.region ? { sourceRegion: options.region } : {}),
         };
         const message = parseObserverMessage(topic, payload, ctx);
-        if (message.ok) handle(message, source);
+        if (message.ok) pipeline.submit(message, source.name, nowMs, topic);
         else
-          rejections.reject(message.code, {
-            detail: message.detail,
+          pipeline.reject(message.code, message.detail, {
             topic,
             source: source.name,
             payload,
+            observerId: topicObserver(topic),
             atMs: nowMs,
           });
       },
@@ -125,23 +251,44 @@ export async function startServer(
     void source.start().then((ok) => {
       if (!ok) log('warn', `mqtt source ${source.name}: not connected yet; retrying in the background`);
     });
-
-  health.register('mqtt', () => ({
-    sources: sources.map((s) => s.status()),
-    broker: broker?.stats() ?? null,
-  }));
-  health.register('ingest', () => ({ accepted, rejected: rejections.snapshot().byCode }));
-  perf.sections.register('ingest', () => ({ accepted, rejections: rejections.snapshot() }));
+  section('mqtt', () => ({ sources: sources.map((s) => s.status()), broker: broker?.stats() ?? null }));
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       await Promise.all(sources.map((s) => s.stop()));
       await broker?.stop();
+      pipeline.queue.close();
       await app.close();
+      await loaded.catch(() => undefined);
+      if (isLoaded()) await pipeline.idle();
       for (const s of stops.reverse()) await s();
     })());
-  return { url, brokerUrl, app, rejections, sources, stop };
+  return { url, brokerUrl, app, rejections, sources, store, pipeline, writer, loaded, stop };
+}
+
+/** The observer id of a meshcore/{IATA}/{id}/... topic when it looks like one, else null. */
+function topicObserver(topic: string): string | null {
+  const id = topic.split('/')[2];
+  return id !== undefined && /^[0-9A-Fa-f]{64}$/.test(id) ? id.toUpperCase() : null;
+}
+
+/** Logs the load's phases and at most one progress line per 5 s. */
+function loadLogger(log: Log) {
+  let lastPhase = '';
+  let lastMs = 0;
+  return (p: { phase: string; rowsLoaded: number; rowsTotal: number }) => {
+    const now = Date.now();
+    if (p.phase === lastPhase && now - lastMs < 5000) return;
+    lastPhase = p.phase;
+    lastMs = now;
+    if (p.phase !== 'done') log('info', `store load: ${p.phase} ${p.rowsLoaded}/${p.rowsTotal} rows`);
+  };
+}
+
+function analyticsLog(log: Log) {
+  return (msg: string, fields: Record<string, unknown>) =>
+    log('info', `analytics: ${msg} ${JSON.stringify(fields)}`);
 }
 
 const flags = [

@@ -1,0 +1,97 @@
+// POST /api/packets (spec ingest-store-api §1.11, API key): a raw frame injected by hand goes
+// through the same pipeline as MQTT (decode, advert gate, dedup, memory + writer), not a raw
+// INSERT, so a re-post of a known frame returns the same transmission id.
+import type { FastifyPluginAsync } from 'fastify';
+import type { IngestPipeline } from '../../ingest/pipeline.js';
+import { readRawHex } from '../../ingest/observer-message.js';
+import { toCoreScopeJson } from '../../protocol/index.js';
+import { notReady } from '../errors.js';
+
+export interface IngestRoutesOptions {
+  pipeline: IngestPipeline;
+  /** False while the store loads: dedup needs the whole store (503 until then). */
+  ready: () => boolean;
+}
+
+/** Observer id used when the body names none. */
+export const apiObserverId = 'API';
+
+const bodySchema = {
+  type: 'object',
+  properties: {
+    hex: { type: 'string', maxLength: 1024 },
+    observer: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+    snr: { type: 'number', minimum: -100, maximum: 100 },
+    rssi: { type: 'number', minimum: -200, maximum: 50 },
+    region: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$' },
+    /** Accepted and ignored: the hash is always recomputed (spec §1.2, §1.11). */
+    hash: { type: 'string', maxLength: 64 },
+  },
+  additionalProperties: false,
+} as const;
+
+interface Body {
+  hex?: string;
+  observer?: string;
+  snr?: number;
+  rssi?: number;
+  region?: string;
+}
+
+export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app, opts) => {
+  app.post<{ Body: Body }>(
+    '/packets',
+    {
+      preHandler: app.meshlens.requireApiKey,
+      schema: {
+        summary: 'Ingest one raw frame through the pipeline (dedup, validation)',
+        tags: ['ingest'],
+        security: [{ apiKey: [] }],
+        body: bodySchema,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              observation_id: { type: 'integer' },
+              hash: { type: 'string' },
+              new: { type: 'boolean' },
+              decoded: { type: 'object', additionalProperties: true },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!opts.ready()) throw notReady('store');
+      const body = request.body ?? {};
+      const bad = (reason: string, detail: string) =>
+        reply.code(400).send({ error: `${reason}: ${detail}`, code: 'MESHLENS_ERR_BAD_BODY', reason });
+      if (body.hex === undefined) return bad('missing_raw', 'hex is required');
+      const raw = readRawHex(body.hex.replace(/\s+/g, ''));
+      if (!raw.ok) return bad(raw.code, raw.detail);
+      const outcome = opts.pipeline.ingestPacket({
+        observerId: (body.observer ?? apiObserverId).toUpperCase(),
+        rawHex: raw.value,
+        snr: body.snr ?? null,
+        rssi: body.rssi ?? null,
+        score: null,
+        direction: null,
+        origin: null,
+        region: body.region?.toUpperCase() ?? '',
+        rxMs: Date.now(),
+        uploaderMs: null,
+        source: 'api',
+      });
+      if (!outcome.ok) return bad(outcome.code, outcome.detail);
+      const decoded = toCoreScopeJson(outcome.packet);
+      return {
+        id: outcome.transmissionId,
+        observation_id: outcome.observationId,
+        hash: outcome.hash,
+        new: outcome.isNewTransmission,
+        decoded,
+      };
+    },
+  );
+};

@@ -1,0 +1,593 @@
+// The ingest pipeline (spec ingest-store-api §1.6-1.9): one observer message at a time,
+//   parse (done by the MQTT front end) -> bounded queue -> decode -> ADVERT gate -> dedup
+//   against the in-memory store -> ids -> append to memory (readers see it at once) and queue
+//   the same records to the SQLite writer -> node / observer upserts -> one event per new
+//   observation (the WebSocket feed).
+// Every rejection is counted by code in the shared RejectionCounter; decode and advert
+// rejections (and parse rejections, without a frame) leave a rate-limited sample row in
+// dropped_packets. POST /api/packets uses ingestPacket() directly, so it shares dedup and
+// validation with MQTT (spec §1.11 recommendation).
+import {
+  decodePacket,
+  observationPath,
+  payloadJsonText,
+  verifyAdvertSignature,
+  type AdvertPayload,
+  type ChannelKeyring,
+  type Packet,
+} from '../protocol/index.js';
+import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../store/records.js';
+import { checkAdvert } from './advert-gate.js';
+import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
+import type { IngestMemory, IngestWriter } from './ingest-ports.js';
+import type { ObserverMessage, ObserverStatus } from './observer-message.js';
+import type { RejectionCounter } from './rejections.js';
+
+const ADVERT = 4;
+const GRP_TXT = 5;
+const GRP_DATA = 6;
+
+/** One frame to ingest, from an MQTT packet message or POST /api/packets. */
+export interface PacketInput {
+  /** Uppercase hex observer id (the topic's pubkey, or POST's `observer`). */
+  observerId: string;
+  rawHex: string;
+  snr: number | null;
+  rssi: number | null;
+  score: number | null;
+  direction: string | null;
+  /** Observer display name (`origin`). */
+  origin: string | null;
+  /** Effective region (payload > topic > source), uppercase; '' when none. */
+  region: string;
+  /** Server receive time (ms). */
+  rxMs: number;
+  /** The uploader's accepted timestamp (ms), kept separately (spec §1.8). */
+  uploaderMs: number | null;
+  /** MQTT source name or 'api'. */
+  source: string;
+  topic?: string;
+}
+
+export type PacketOutcome =
+  | {
+      ok: true;
+      packet: Packet;
+      hash: string;
+      transmissionId: number;
+      /** The new observation's id; for a re-delivery the existing one's. */
+      observationId: number;
+      isNewTransmission: boolean;
+      /** Same (transmission, observer, path) as a stored observation: only signal was filled. */
+      redelivery: boolean;
+    }
+  | { ok: false; code: string; detail: string };
+
+/** Emitted once per new observation (not for re-deliveries). */
+export interface ObservationEvent {
+  packet: Packet;
+  hash: string;
+  transmissionId: number;
+  firstSeenMs: number;
+  /** The transmission's decoded_json when this observation created it, else null (derive from packet). */
+  decodedJson: string | null;
+  observation: ObservationRecord;
+  observerName: string | null;
+  region: string;
+  observationCount: number;
+  isNewTransmission: boolean;
+}
+
+export interface PipelineOptions {
+  memory: IngestMemory;
+  writer: IngestWriter;
+  keyring: ChannelKeyring;
+  /** Verify ADVERT signatures (config `validateSignatures`, default true). */
+  validateSignatures: boolean;
+  rejections: RejectionCounter;
+  /** Highest ids already used (SQLite, at startup); new ids continue after them. */
+  maxIds: { transmissionId: number; observationId: number };
+  /** Queue capacity (config `ingestBufferSize`). */
+  bufferSize: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** dropped_packets rows per reason per minute (default 60): a flood cannot flood the table. */
+  droppedSamplesPerMinute?: number;
+}
+
+export interface PipelineStats {
+  packets: number;
+  statuses: number;
+  transmissionsNew: number;
+  observationsNew: number;
+  redeliveries: number;
+  signalFills: number;
+  advertsVerified: number;
+  rejected: number;
+  droppedSamplesWritten: number;
+  droppedSamplesSkipped: number;
+  listenerErrors: number;
+  /** Mean synchronous work per packet (decode .. writer queue), microseconds. */
+  meanPacketUs: number;
+  maxPacketMs: number;
+  queue: IngestQueueStats;
+}
+
+type Queued = { message: ObserverMessage; source: string; rxMs: number; topic: string };
+
+export class IngestPipeline {
+  readonly queue: IngestQueue<Queued>;
+  readonly #o: PipelineOptions;
+  readonly #listeners = new Set<(e: ObservationEvent) => void>();
+  /** Merged observer records (the pipeline is the only writer after the load). */
+  readonly #observers = new Map<string, ObserverRecord>();
+  readonly #sampleWindows = new Map<string, { startMs: number; n: number }>();
+  #nextTxId: number;
+  #nextObsId: number;
+  #packetNs = 0;
+  readonly #s = {
+    packets: 0,
+    statuses: 0,
+    transmissionsNew: 0,
+    observationsNew: 0,
+    redeliveries: 0,
+    signalFills: 0,
+    advertsVerified: 0,
+    rejected: 0,
+    droppedSamplesWritten: 0,
+    droppedSamplesSkipped: 0,
+    listenerErrors: 0,
+    maxPacketMs: 0,
+  };
+
+  constructor(options: PipelineOptions) {
+    this.#o = options;
+    this.#nextTxId = options.maxIds.transmissionId + 1;
+    this.#nextObsId = options.maxIds.observationId + 1;
+    this.queue = new IngestQueue<Queued>({
+      capacity: options.bufferSize,
+      consume: (q) => this.#consume(q),
+      onDrop: (q) =>
+        this.reject('queue_full', `ingest queue full (${options.bufferSize})`, {
+          source: q.source,
+          topic: q.topic,
+          observerId: q.message.topic.observerId,
+          atMs: q.rxMs,
+        }),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
+
+  // ------------------------------------------------------------ entry points
+
+  /** Queues a parsed MQTT message; false when the queue is full (counted as `queue_full`). */
+  submit(message: ObserverMessage, source: string, rxMs: number, topic: string): boolean {
+    return this.queue.push({ message, source, rxMs, topic });
+  }
+
+  /** Starts draining the queue (after the store has loaded, spec §1.9 "buffer until ready"). */
+  start(): void {
+    this.queue.resume();
+  }
+
+  /** Resolves when everything queued so far has been processed. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Subscribes to new observations; returns the unsubscribe function. */
+  onObservation(listener: (e: ObservationEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Counts a rejection and, within the per-reason sample rate, records a dropped_packets row.
+   * Used for the pipeline's own rejections and for the MQTT front end's parse rejections.
+   */
+  reject(
+    code: string,
+    detail: string,
+    ctx: {
+      source?: string;
+      topic?: string;
+      observerId?: string | null;
+      observerName?: string | null;
+      rawHex?: string | null;
+      hash?: string | null;
+      nodePubkey?: string | null;
+      nodeName?: string | null;
+      payload?: Uint8Array | string;
+      atMs?: number;
+    } = {},
+  ): void {
+    const atMs = ctx.atMs ?? Date.now();
+    this.#s.rejected++;
+    this.#o.rejections.reject(code, {
+      detail,
+      atMs,
+      ...(ctx.topic !== undefined ? { topic: ctx.topic } : {}),
+      ...(ctx.source !== undefined ? { source: ctx.source } : {}),
+      ...(ctx.payload !== undefined ? { payload: ctx.payload } : {}),
+    });
+    if (!this.#takeSample(code, atMs)) {
+      this.#s.droppedSamplesSkipped++;
+      return;
+    }
+    this.#s.droppedSamplesWritten++;
+    this.#o.writer.recordDroppedPacket({
+      reason: detail === code ? code : `${code}: ${detail}`.slice(0, 200),
+      hash: ctx.hash ?? null,
+      rawHex: ctx.rawHex ?? null,
+      observerId: ctx.observerId ?? null,
+      observerName: ctx.observerName ?? null,
+      nodePubkey: ctx.nodePubkey ?? null,
+      nodeName: ctx.nodeName ?? null,
+      droppedAtMs: atMs,
+    });
+  }
+
+  /** Decode -> gate -> dedup -> store for one frame, synchronously. */
+  ingestPacket(input: PacketInput): PacketOutcome {
+    const t0 = process.hrtime.bigint();
+    try {
+      return this.#ingestPacket(input);
+    } finally {
+      const ns = Number(process.hrtime.bigint() - t0);
+      this.#packetNs += ns;
+      if (ns / 1e6 > this.#s.maxPacketMs) this.#s.maxPacketMs = ns / 1e6;
+    }
+  }
+
+  /** An observer status message: metadata and a metrics sample (spec §1.3). */
+  ingestStatus(observerId: string, region: string, status: ObserverStatus, rxMs: number): void {
+    this.#s.statuses++;
+    const rec = this.#observer(observerId, rxMs);
+    rec.name = status.origin ?? rec.name;
+    if (region !== '') rec.iata = region;
+    if (rxMs > rec.lastSeenMs || Number.isNaN(rec.lastSeenMs)) rec.lastSeenMs = rxMs;
+    rec.model = status.model ?? rec.model;
+    rec.firmware = status.firmware ?? rec.firmware;
+    rec.clientVersion = status.clientVersion ?? rec.clientVersion;
+    rec.radio = status.radio ?? rec.radio;
+    rec.batteryMv = status.batteryMv ?? rec.batteryMv;
+    rec.uptimeSecs = status.uptimeSecs ?? rec.uptimeSecs;
+    rec.noiseFloor = status.noiseFloor ?? rec.noiseFloor;
+    this.#o.memory.upsertObserver(rec);
+    const w = this.#o.writer;
+    w.upsertObserverFromStatus({
+      id: observerId,
+      name: status.origin,
+      iata: region === '' ? null : region,
+      seenMs: rxMs,
+      model: status.model,
+      firmware: status.firmware,
+      clientVersion: status.clientVersion,
+      radio: status.radio,
+      batteryMv: status.batteryMv,
+      uptimeSecs: status.uptimeSecs,
+      noiseFloor: status.noiseFloor,
+    });
+    w.insertObserverMetrics({
+      observerId,
+      atMs: rxMs,
+      noiseFloor: status.noiseFloor,
+      txAirSecs: status.txAirSecs,
+      rxAirSecs: status.rxAirSecs,
+      recvErrors: status.recvErrors,
+      batteryMv: status.batteryMv,
+      packetsSent: status.packetsSent,
+      packetsRecv: status.packetsRecv,
+    });
+  }
+
+  stats(): PipelineStats {
+    return {
+      ...this.#s,
+      meanPacketUs: this.#s.packets === 0 ? 0 : Math.round(this.#packetNs / this.#s.packets / 10) / 100,
+      queue: this.queue.stats(),
+    };
+  }
+
+  // ------------------------------------------------------------ internals
+
+  #consume(q: Queued): void {
+    const m = q.message;
+    if (m.kind === 'status') {
+      this.ingestStatus(m.topic.observerId, m.region, m.status, q.rxMs);
+      return;
+    }
+    const p = m.packet;
+    this.ingestPacket({
+      observerId: m.topic.observerId,
+      rawHex: p.rawHex,
+      snr: p.snr,
+      rssi: p.rssi,
+      score: p.score,
+      direction: p.direction,
+      origin: p.origin,
+      region: m.region,
+      rxMs: q.rxMs,
+      uploaderMs: p.uploaderTimestampMs,
+      source: q.source,
+      topic: q.topic,
+    });
+  }
+
+  #ingestPacket(input: PacketInput): PacketOutcome {
+    this.#s.packets++;
+    const o = this.#o;
+    const ctx = {
+      source: input.source,
+      ...(input.topic !== undefined ? { topic: input.topic } : {}),
+      observerId: input.observerId,
+      observerName: input.origin,
+      rawHex: input.rawHex,
+      atMs: input.rxMs,
+    };
+    // Signatures are verified below, only for new transmissions: a known content hash means
+    // the same payload bytes, so the same verdict (spec packet-format §8).
+    const decoded = decodePacket(input.rawHex, { keyring: o.keyring, verifySignatures: false });
+    if (!decoded.ok) {
+      const code = `decode_${decoded.error.code}`;
+      this.reject(code, decoded.error.message, ctx);
+      return { ok: false, code, detail: decoded.error.message };
+    }
+    const packet = decoded.packet;
+    const hash = packet.hash;
+    const memory = o.memory;
+    let txRow = memory.txRowByHash(hash);
+    const isNewTransmission = txRow === -1;
+    const advert = packet.header.payloadType === ADVERT ? asAdvert(packet) : null;
+
+    if (isNewTransmission && packet.header.payloadType === ADVERT) {
+      if (o.validateSignatures && advert) {
+        this.#s.advertsVerified++;
+        advert.signatureValid = verifyAdvertSignature(packet.payloadBytes);
+      }
+      const verdict = checkAdvert(packet.payload);
+      if (verdict) {
+        this.reject(verdict.code, verdict.detail, {
+          ...ctx,
+          hash,
+          nodePubkey: advert?.pubKey ?? null,
+          nodeName: advert?.name ?? null,
+        });
+        return { ok: false, code: verdict.code, detail: verdict.detail };
+      }
+    }
+
+    const path = observationPath(packet);
+    const observer = this.#observer(input.observerId, input.rxMs);
+    if (!isNewTransmission) {
+      const existing = memory.findObservation(txRow, input.observerId, path);
+      if (existing !== -1) {
+        // Re-delivery (spec §1.7 step 4): only fill in missing signal values.
+        this.#s.redeliveries++;
+        const observationId = memory.obsIdAt(existing);
+        if (memory.fillObservationSignal(existing, input.snr, input.rssi, input.score)) {
+          this.#s.signalFills++;
+          o.writer.fillObservationSignal({
+            observationId,
+            snr: input.snr,
+            rssi: input.rssi,
+            score: input.score,
+          });
+        }
+        this.#touchObserver(observer, input);
+        return {
+          ok: true,
+          packet,
+          hash,
+          transmissionId: memory.txIdAt(txRow),
+          observationId,
+          isNewTransmission: false,
+          redelivery: true,
+        };
+      }
+    }
+
+    let tx: TransmissionRecord | null = null;
+    let transmissionId: number;
+    let firstSeenBefore = NaN;
+    let lastSeenBefore = NaN;
+    if (isNewTransmission) {
+      tx = {
+        id: this.#nextTxId,
+        rawHex: input.rawHex,
+        hash,
+        firstSeenMs: input.rxMs,
+        lastSeenMs: input.rxMs,
+        routeType: packet.header.routeType,
+        payloadType: packet.header.payloadType,
+        payloadVersion: packet.header.payloadVersion,
+        decodedJson: payloadJsonText(packet),
+        fromPubkey: advert ? advert.pubKey.toLowerCase() : null,
+        channelHash: channelHash(packet),
+        scopeName: null,
+      };
+      transmissionId = tx.id;
+    } else {
+      transmissionId = memory.txIdAt(txRow);
+      firstSeenBefore = memory.tx.get('firstSeenMs', txRow);
+      lastSeenBefore = memory.tx.get('lastSeenMs', txRow);
+    }
+    const obs: ObservationRecord = {
+      id: this.#nextObsId,
+      transmissionId,
+      observerId: input.observerId,
+      direction: input.direction,
+      snr: input.snr,
+      rssi: input.rssi,
+      score: input.score,
+      path,
+      rxMs: input.rxMs,
+      uploaderMs: input.uploaderMs,
+    };
+
+    // Memory first: a StoreError there (capacity, oversize JSON) leaves nothing half-written
+    // in SQLite; a transmission appended without its observation is re-used by the next sighting.
+    try {
+      if (tx) {
+        txRow = memory.appendTransmission(tx);
+        this.#nextTxId++;
+      }
+      memory.appendObservation(obs);
+      this.#nextObsId++;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('STORE_ERR')) throw err;
+      const reason = `store_${code.slice('STORE_ERR_'.length).toLowerCase()}`;
+      this.reject(reason, (err as Error).message, { ...ctx, hash });
+      return { ok: false, code: reason, detail: (err as Error).message };
+    }
+    const w = o.writer;
+    this.#touchObserver(observer, input);
+    if (tx) {
+      this.#s.transmissionsNew++;
+      w.insertTransmission(tx);
+    } else {
+      if (input.rxMs > lastSeenBefore) w.raiseTransmissionLastSeen(transmissionId, input.rxMs);
+      if (input.rxMs < firstSeenBefore) w.lowerTransmissionFirstSeen(transmissionId, input.rxMs);
+    }
+    w.insertObservation(obs);
+    this.#s.observationsNew++;
+    if (advert) this.#upsertNode(advert, input.rxMs, isNewTransmission);
+
+    if (this.#listeners.size > 0) {
+      const event: ObservationEvent = {
+        packet,
+        hash,
+        transmissionId,
+        firstSeenMs: memory.tx.get('firstSeenMs', txRow),
+        decodedJson: tx ? tx.decodedJson : null,
+        observation: obs,
+        observerName: observer.name,
+        region: input.region,
+        observationCount: memory.tx.get('obsCount', txRow),
+        isNewTransmission,
+      };
+      for (const l of this.#listeners) {
+        try {
+          l(event);
+        } catch (err) {
+          this.#s.listenerErrors++;
+          o.log?.('error', `ingest: observation listener failed: ${(err as Error).message}`);
+        }
+      }
+    }
+    return {
+      ok: true,
+      packet,
+      hash,
+      transmissionId,
+      observationId: obs.id,
+      isNewTransmission,
+      redelivery: false,
+    };
+  }
+
+  /** The merged observer record, created on first sight (spec §1.6 "upserts the observer"). */
+  #observer(id: string, rxMs: number): ObserverRecord {
+    let rec = this.#observers.get(id);
+    if (rec) return rec;
+    const row = this.#o.memory.observerRow(id);
+    rec =
+      row === -1
+        ? {
+            id,
+            name: null,
+            iata: null,
+            firstSeenMs: rxMs,
+            lastSeenMs: rxMs,
+            packetCount: 0,
+            model: null,
+            firmware: null,
+            clientVersion: null,
+            radio: null,
+            batteryMv: null,
+            uptimeSecs: null,
+            noiseFloor: null,
+            lastPacketAtMs: null,
+          }
+        : this.#o.memory.observer(row);
+    // A row created by an observation alone (no upsert yet) has no times.
+    if (Number.isNaN(rec.firstSeenMs)) rec.firstSeenMs = rxMs;
+    if (Number.isNaN(rec.lastSeenMs)) rec.lastSeenMs = rxMs;
+    this.#observers.set(id, rec);
+    return rec;
+  }
+
+  /** A packet message from this observer: name, region, last packet, packet_count + 1. */
+  #touchObserver(rec: ObserverRecord, input: PacketInput): void {
+    rec.name = input.origin ?? rec.name;
+    if (input.region !== '') rec.iata = input.region;
+    if (!(rec.lastSeenMs >= input.rxMs)) rec.lastSeenMs = input.rxMs;
+    if (input.rxMs < rec.firstSeenMs) rec.firstSeenMs = input.rxMs;
+    rec.packetCount++;
+    rec.lastPacketAtMs = input.rxMs;
+    this.#o.memory.upsertObserver(rec);
+    this.#o.writer.upsertObserverFromPacket({
+      id: rec.id,
+      name: input.origin,
+      iata: input.region === '' ? null : input.region,
+      seenMs: input.rxMs,
+    });
+  }
+
+  /** Advert -> node (spec §1.6): non-null values win; advert_count counts new transmissions only. */
+  #upsertNode(advert: AdvertPayload, rxMs: number, isNew: boolean): void {
+    const memory = this.#o.memory;
+    const publicKey = advert.pubKey.toLowerCase();
+    const row = memory.nodeRow(publicKey);
+    const old: NodeRecord | null = row === -1 ? null : memory.node(row);
+    const role = advert.flags === undefined ? null : advert.role;
+    const rec: NodeRecord = {
+      publicKey,
+      name: advert.name ?? old?.name ?? null,
+      role: role ?? old?.role ?? null,
+      lat: advert.lat ?? old?.lat ?? null,
+      lon: advert.lon ?? old?.lon ?? null,
+      firstSeenMs: old && old.firstSeenMs <= rxMs ? old.firstSeenMs : rxMs,
+      lastSeenMs: old && old.lastSeenMs >= rxMs ? old.lastSeenMs : rxMs,
+      advertCount: (old?.advertCount ?? 0) + (isNew ? 1 : 0),
+      batteryMv: advert.battery_mv ?? old?.batteryMv ?? null,
+      temperatureC: advert.temperature_c ?? old?.temperatureC ?? null,
+    };
+    memory.upsertNode(rec);
+    this.#o.writer.upsertNode({
+      publicKey,
+      name: advert.name ?? null,
+      role,
+      lat: advert.lat ?? null,
+      lon: advert.lon ?? null,
+      seenMs: rxMs,
+      isNewAdvert: isNew,
+      batteryMv: advert.battery_mv ?? null,
+      temperatureC: advert.temperature_c ?? null,
+    });
+  }
+
+  #takeSample(code: string, atMs: number): boolean {
+    const limit = this.#o.droppedSamplesPerMinute ?? 60;
+    let w = this.#sampleWindows.get(code);
+    if (!w || atMs - w.startMs >= 60_000) {
+      w = { startMs: atMs, n: 0 };
+      this.#sampleWindows.set(code, w);
+    }
+    return w.n++ < limit;
+  }
+}
+
+function asAdvert(packet: Packet): AdvertPayload | null {
+  const p = packet.payload;
+  return p.type === 'ADVERT' && !('error' in p) ? p : null;
+}
+
+/** transmissions.channel_hash (spec §1.6): channel name when decrypted, `enc_XX` otherwise. */
+function channelHash(packet: Packet): string | null {
+  const t = packet.header.payloadType;
+  if (t !== GRP_TXT && t !== GRP_DATA) return null;
+  const p = packet.payload as { channel?: string; channelHashHex?: string };
+  if (typeof p.channel === 'string') return p.channel;
+  return typeof p.channelHashHex === 'string' ? `enc_${p.channelHashHex}` : null;
+}

@@ -1,0 +1,87 @@
+// Runs retention (spec ingest-store-api §1.10 "Packet retention" and "Metrics /
+// dropped_packets": at startup, then daily) through the writer thread, so deletes never run on
+// the event loop. SQLite only: the in-memory store is append-only and evicts nothing, so
+// pruned transmissions stay readable from memory until the next restart (the load then skips
+// them). Off unless `retention.packetDays` or `retention.metricsDays` is above 0.
+import type { RetentionConfig, RetentionResult } from './sqlite/retention.js';
+
+export interface RetentionSchedulerOptions {
+  config: RetentionConfig;
+  run: (config: RetentionConfig) => Promise<RetentionResult>;
+  /** Default one day. */
+  periodMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface RetentionSchedulerStats {
+  enabled: boolean;
+  runs: number;
+  errors: number;
+  lastRunAtMs: number | null;
+  lastResult: Omit<RetentionResult, 'transmissionIds'> | null;
+  lastError: string | null;
+  /** Deleted in SQLite but still served from memory until restart. */
+  memoryEvicts: false;
+}
+
+export class RetentionScheduler {
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+  readonly #s: RetentionSchedulerStats;
+
+  constructor(private readonly o: RetentionSchedulerOptions) {
+    const enabled = (o.config.packetDays ?? 0) > 0 || (o.config.metricsDays ?? 0) > 0;
+    this.#s = {
+      enabled,
+      runs: 0,
+      errors: 0,
+      lastRunAtMs: null,
+      lastResult: null,
+      lastError: null,
+      memoryEvicts: false,
+    };
+  }
+
+  /** Runs once now (in the background) and then every period; no-op when disabled. */
+  start(): void {
+    if (!this.#s.enabled || this.#timer) return;
+    void this.runOnce();
+    this.#timer = setInterval(() => void this.runOnce(), this.o.periodMs ?? 86_400_000);
+    this.#timer.unref();
+  }
+
+  runOnce(): Promise<void> {
+    this.#running ??= (async () => {
+      try {
+        const r = await this.o.run(this.o.config);
+        const { transmissionIds: _ids, ...counts } = r;
+        this.#s.lastResult = counts;
+        if (r.transmissions + r.observerMetrics + r.droppedPackets > 0)
+          this.o.log?.(
+            'info',
+            `retention: deleted ${r.transmissions} transmissions, ${r.observations} observations, ${r.observerMetrics} metrics rows, ${r.droppedPackets} dropped-packet rows`,
+          );
+      } catch (err) {
+        this.#s.errors++;
+        this.#s.lastError = (err as Error).message;
+        this.o.log?.('error', `retention failed: ${(err as Error).message}`);
+      } finally {
+        this.#s.runs++;
+        this.#s.lastRunAtMs = Date.now();
+        this.#running = null;
+      }
+    })();
+    return this.#running;
+  }
+
+  /** Stops the timer and waits for a run in progress. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  stats(): RetentionSchedulerStats {
+    return { ...this.#s };
+  }
+}
