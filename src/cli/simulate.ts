@@ -3,13 +3,15 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createSimulator, groundTruth, PRESETS } from '../sim/index.js';
+import { writeDataset } from '../sim/dataset.js';
 import { parseRate, publishStream } from '../sim/mqtt-publisher.js';
 import type { Command } from './main.js';
 
 const USAGE = `usage: meshlens simulate [--scale ${Object.keys(PRESETS).join('|')}] [--seed N]
        [--broker mqtt://host:1883 [--rate 200/s|max] [--username U --password P]]
-       [--duration 6h|90m|600s] [--limit N] [--ground-truth out.json]
-Without --broker, messages are printed as JSON lines ({topic, payload, rxMs}).`;
+       [--out dataset.db] [--duration 6h|90m|600s] [--limit N] [--ground-truth out.json]
+--out writes the whole stream into a new SQLite database (meshlens/CoreScope schema) at full speed.
+Without --broker or --out, messages are printed as JSON lines ({topic, payload, rxMs}).`;
 
 /** `6h`, `90m`, `600s`, `1d` or bare seconds, to ms. */
 export function parseDuration(text: string): number {
@@ -30,6 +32,7 @@ export const simulateCommand: Command = {
           scale: { type: 'string', default: 'small' },
           seed: { type: 'string', default: '1' },
           broker: { type: 'string' },
+          out: { type: 'string' },
           rate: { type: 'string', default: '200/s' },
           duration: { type: 'string' },
           limit: { type: 'string' },
@@ -61,12 +64,22 @@ export const simulateCommand: Command = {
       process.stderr.write(`meshlens simulate: ${(err as Error).message}\n`);
       return 2;
     }
-    const limit = values.limit ? Number(values.limit) : Infinity;
+    let limit = values.limit ? Number(values.limit) : Infinity;
     const stop = new AbortController();
     const onSigint = (): void => stop.abort();
     process.once('SIGINT', onSigint);
     try {
-      if (values.broker) {
+      if (values.out) {
+        const r = writeDataset({ next: () => (limit-- > 0 ? sim.next() : null) }, values.out, {
+          onProgress: (p) =>
+            process.stderr.write(
+              `\r${p.transmissions} transmissions, ${p.observations} observations (${(p.elapsedMs / 1000).toFixed(1)} s)`,
+            ),
+        });
+        process.stderr.write(
+          `\nwrote ${values.out}: ${r.transmissions} transmissions, ${r.observations} observations, ${r.nodes} nodes, ${r.observers} observers in ${(r.elapsedMs / 1000).toFixed(1)} s\n`,
+        );
+      } else if (values.broker) {
         const result = await publishStream(sim, {
           brokerUrl: values.broker,
           ratePerSec,
