@@ -273,7 +273,6 @@ function fill(
       if (!('error' in payload)) advertKey = payload.pubKey.toLowerCase();
     }
     const id = firstSeen.length;
-    const tc = packet.transportCodes;
     insertTx.run(
       id,
       raw,
@@ -287,8 +286,8 @@ function fill(
       advertKey,
       toEpochSeconds(m.rxMs),
       channelHashOf(packet),
-      // No hashRegions are configured, so a scoped frame is an unknown scope (spec §1.6).
-      tc && tc.code1 !== 0 ? '' : null,
+      // Transport scopes are not matched at ingest yet (as src/ingest/pipeline.ts).
+      null,
       m.rxMs,
     );
     firstSeen.push(m.rxMs);
@@ -307,7 +306,7 @@ function fill(
         temperatureC: null,
       };
       n.name = payload.name ?? n.name;
-      n.role = payload.role ?? n.role;
+      n.role = (payload.flags === undefined ? null : payload.role) ?? n.role;
       n.lat = payload.lat ?? n.lat;
       n.lon = payload.lon ?? n.lon;
       n.batteryMv = payload.battery_mv ?? n.batteryMv;
