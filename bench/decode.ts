@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { ChannelKeyring, decodePacket, verifyAdvertSignature } from '../src/protocol/index.js';
 
 const RUNS = 7;
-const FIXTURES = new URL('../../shared/fixtures/', import.meta.url);
+const FIXTURES = new URL('../test/fixtures/', import.meta.url);
 
 function loadFrames(): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'meshlens-bench-'));

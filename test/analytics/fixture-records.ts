@@ -13,7 +13,7 @@ import type {
   TransmissionRecord,
 } from '../../src/store/records.js';
 
-export const FIXTURE_PATH = new URL('../../../shared/fixtures/corescope-staging.db', import.meta.url);
+export const FIXTURE_PATH = new URL('../fixtures/corescope-staging.db', import.meta.url);
 
 /** Latest time in the fixture (transmissions.first_seen max): a deterministic "now" for tests. */
 export const FIXTURE_NOW_MS = Date.parse('2026-05-17T18:13:27Z');

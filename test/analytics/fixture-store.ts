@@ -19,7 +19,7 @@ import type {
   TransmissionRecord,
 } from '../../src/store/records.js';
 
-export const FIXTURE_DB = new URL('../../../shared/fixtures/corescope-staging.db', import.meta.url);
+export const FIXTURE_DB = new URL('../fixtures/corescope-staging.db', import.meta.url);
 
 export interface LoadedRecords {
   transmissions: TransmissionRecord[];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ChannelKeyring } from '../../src/protocol/index.js';
 
-export const FIXTURE_DIR = new URL('../../../shared/fixtures/', import.meta.url);
+export const FIXTURE_DIR = new URL('../fixtures/', import.meta.url);
 
 export interface FixtureRow {
   id: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ObservationRecord, TransmissionRecord } from '../../../src/store/records.js';
 
-export const FIXTURE = new URL('../../../../shared/fixtures/corescope-staging.db', import.meta.url).pathname;
+export const FIXTURE = new URL('../../fixtures/corescope-staging.db', import.meta.url).pathname;
 
 export interface TempDir {
   dir: string;
