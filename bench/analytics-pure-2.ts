@@ -2,6 +2,7 @@
 // staging scale (78k transmissions, 2.3M observations, 2k nodes, 120 observers), backed by typed
 // arrays like the shared-memory store. Median of 3 runs per analytic. Run:
 //   npm run bench:analytics-pure-2
+import { hopCodeOf } from '../src/analytics/hop-code.js';
 import type { AnalyticsInput } from '../src/analytics/input.js';
 import { DEFAULT_QUERY } from '../src/analytics/query.js';
 import { computeHashSizes } from '../src/analytics/hash-sizes.js';
@@ -100,6 +101,7 @@ function build(): AnalyticsInput {
       hopSize: (r) => (pathByte[txRow[r]] >> 6) + 1,
       hopCount: (r) => hopStrings[txRow[r]].length,
       hop: (r, k) => hopStrings[txRow[r]][k],
+      hopCode: (r, k) => hopCodeOf(hopStrings[txRow[r]][k]),
     },
     nodes: {
       count: N_NODES,

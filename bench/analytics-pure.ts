@@ -5,6 +5,7 @@
 // Run: npm run bench:analytics-pure [-- --tx 78000 --obs-per-tx 30 --nodes 2000 --runs 3]
 import { performance } from 'node:perf_hooks';
 import type { AnalyticsInput } from '../src/analytics/input.js';
+import { hopCodeOf } from '../src/analytics/hop-code.js';
 import { DEFAULT_QUERY } from '../src/analytics/query.js';
 import { computeTopology } from '../src/analytics/topology.js';
 import { computeRf } from '../src/analytics/rf.js';
@@ -134,6 +135,7 @@ export function syntheticInput(txCount: number, obsPerTx: number, nodeCount: num
       hopSize: (r) => hopWidth[oTx[r]],
       hopCount: (r) => oHops[r],
       hop: (r, k) => prefix[hopWidth[oTx[r]] - 1][pathNodes[pathStart[oTx[r]] + k]],
+      hopCode: (r, k) => hopCodeOf(prefix[hopWidth[oTx[r]] - 1][pathNodes[pathStart[oTx[r]] + k]]),
     },
     nodes: {
       count: nodeCount,

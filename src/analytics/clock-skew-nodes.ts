@@ -275,7 +275,11 @@ export function computeNodesClockSkew(input: AnalyticsInput, query: AnalyticsQue
 }
 
 /** Single node with series and evidence; null (-> 404) when the node has no advert clock data. */
-export function computeNodeClockSkew(input: AnalyticsInput, pubkey: string): NodeClockSkewResponse | null {
+export function computeNodeClockSkew(
+  input: AnalyticsInput,
+  pubkey: string,
+  engine?: ClockSkewEngine,
+): NodeClockSkewResponse | null {
   const key = pubkey.trim().toLowerCase();
   const { nodes } = input;
   let node = -1;
@@ -286,7 +290,8 @@ export function computeNodeClockSkew(input: AnalyticsInput, pubkey: string): Nod
     }
   }
   if (node < 0) return null;
-  const e = buildClockSkewEngine(input);
+  // A built engine (the worker's, per data version) makes a per-node miss cheap (spec §9 item 2).
+  const e = engine ?? buildClockSkewEngine(input);
   const s = nodeSummary(e, node);
   return s ? nodeDetail(e, node, s) : null;
 }

@@ -2,8 +2,7 @@
 // took, from GPS positions of the sender and the resolved relays of each best path.
 import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
-import { scanObservations } from './best-observation.js';
-import { HopResolver } from './hop-resolver.js';
+import { buildPathContext, regionTransmissions, type PathContext } from './path-context.js';
 import { hasGps, haversineKm } from './geo.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 import { EMPTY_HISTOGRAM, FloatList, histogram, round1, round2, selectKth, type Histogram } from './stats.js';
@@ -63,21 +62,15 @@ const TOP_PATHS = 20;
 const HISTOGRAM_BINS = 25;
 const CATEGORIES: LinkType[] = ['R↔R', 'C↔R', 'C↔C'];
 
-/** Per unordered node pair: the longest record, how many records, and their SNRs. */
-interface PairGroup {
-  from: number;
-  to: number;
-  dist: number;
-  txRow: number;
-  count: number;
-  snrs: number[];
-}
-
-export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): DistanceResponse {
+export function computeDistance(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths: PathContext = buildPathContext(input),
+): DistanceResponse {
   const { tx, obs, nodes } = input;
-  const scan = scanObservations(input, regionObservers(input.observers, query));
-  const resolver = new HopResolver(input);
-  resolver.buildNeighborGraph(scan.best);
+  const best = paths.best;
+  const inRegion = regionTransmissions(input, regionObservers(input.observers, query));
+  const resolver = paths.resolver;
   const area = areaNodeMask(input, query);
   const isRepeater = new Uint8Array(nodes.count);
   for (let i = 0; i < nodes.count; i++)
@@ -96,10 +89,10 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
     const o = obs.observer(r);
     if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
     const n = obs.hopCount(r);
-    for (let k = 0; k < n; k++) ctx.add(resolver.uniqueNode(obs.hop(r, k)));
+    for (let k = 0; k < n; k++) ctx.add(resolver.uniqueCode(obs.hopCode(r, k)));
     if (sender >= 0 && gps[sender] === 1) chain.push(sender);
     for (let k = 0; k < n; k++) {
-      const node = resolver.resolve(obs.hop(r, k), ctx);
+      const node = resolver.resolveCode(obs.hopCode(r, k), ctx);
       if (node >= 0 && gps[node] === 1) chain.push(node);
     }
   };
@@ -109,16 +102,28 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
 
   const all = new FloatList(4096);
   const byCat = [new FloatList(1024), new FloatList(1024), new FloatList(1024)]; // index = 2 - linkType
-  const pairs = new Map<number, PairGroup>();
-  const hourSum = new Map<number, number>();
-  const hourCount = new Map<number, number>();
+  // Per unordered node pair (id in `pairOf`): the longest record and how many records. The
+  // SNRs of every record are kept as (pair id, snr) lists and gathered for the top pairs only.
+  const pairOf = new Map<number, number>();
+  const pFrom: number[] = [];
+  const pTo: number[] = [];
+  const pDist: number[] = [];
+  const pTx: number[] = [];
+  const pCount: number[] = [];
+  const snrPair = new FloatList(4096);
+  const snrValue = new FloatList(4096);
+  // Per hour: link distance sum and count (a tx's links share its hour; the Map is hit per tx).
+  const hourIdx = new Map<number, number>();
+  const hourKey: number[] = [];
+  const hourSum: number[] = [];
+  const hourCount: number[] = [];
   const pathTx: number[] = [];
   const pathDist: number[] = [];
   let maxDist = 0;
   for (let t = 0; t < tx.count; t++) {
-    const r = scan.best[t];
+    const r = best[t];
     if (r < 0 || obs.hopCount(r) === 0) continue;
-    if (scan.inRegion !== null && scan.inRegion[t] === 0) continue;
+    if (inRegion !== null && inRegion[t] === 0) continue;
     if (!inWindow(tx.firstSeenMs(t), query)) continue;
     if (area !== null) {
       const s = tx.advertNode(t);
@@ -128,6 +133,14 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
     if (chain.length < 2) continue;
     const snr = obs.snr(r);
     const hour = Math.floor(tx.firstSeenMs(t) / HOUR_MS);
+    let hi = hourIdx.get(hour);
+    if (hi === undefined) {
+      hi = hourKey.length;
+      hourIdx.set(hour, hi);
+      hourKey.push(hour);
+      hourSum.push(0);
+      hourCount.push(0);
+    }
     let total = 0;
     let kept = 0;
     for (let i = 0; i + 1 < chain.length; i++) {
@@ -140,21 +153,30 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
       all.push(d);
       if (d > maxDist) maxDist = d;
       byCat[2 - linkType(a, b)].push(d);
-      hourSum.set(hour, (hourSum.get(hour) ?? 0) + d);
-      hourCount.set(hour, (hourCount.get(hour) ?? 0) + 1);
+      hourSum[hi] += d;
+      hourCount[hi]++;
       const key = a < b ? a * nodes.count + b : b * nodes.count + a;
-      const g = pairs.get(key);
-      if (g === undefined) {
-        pairs.set(key, { from: a, to: b, dist: d, txRow: t, count: 1, snrs: Number.isNaN(snr) ? [] : [snr] });
+      let p = pairOf.get(key);
+      if (p === undefined) {
+        p = pFrom.length;
+        pairOf.set(key, p);
+        pFrom.push(a);
+        pTo.push(b);
+        pDist.push(d);
+        pTx.push(t);
+        pCount.push(1);
       } else {
-        g.count++;
-        if (!Number.isNaN(snr)) g.snrs.push(snr);
-        if (d > g.dist) {
-          g.dist = d;
-          g.from = a;
-          g.to = b;
-          g.txRow = t;
+        pCount[p]++;
+        if (d > pDist[p]) {
+          pDist[p] = d;
+          pFrom[p] = a;
+          pTo[p] = b;
+          pTx[p] = t;
         }
+      }
+      if (!Number.isNaN(snr)) {
+        snrPair.push(p);
+        snrValue.push(snr);
       }
     }
     if (kept > 0) {
@@ -171,27 +193,41 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
     const m = s.length >> 1;
     return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   };
-  const topHops: DistanceHop[] = [...pairs.values()]
-    .sort((x, y) => y.dist - x.dist || x.txRow - y.txRow)
-    .slice(0, TOP_HOPS)
-    .map((g) => ({
-      fromName: name(g.from),
-      fromPk: pk(g.from),
-      toName: name(g.to),
-      toPk: pk(g.to),
-      dist: g.dist,
-      type: CATEGORIES[2 - linkType(g.from, g.to)],
-      bestSnr: g.snrs.length ? Math.max(...g.snrs) : null,
-      medianSnr: median(g.snrs),
-      obsCount: g.count,
-      hash: tx.hash(g.txRow),
-      timestamp: rfc3339(tx.firstSeenMs(g.txRow)),
-    }));
+  // Top pairs by distance (ties: earlier transmission first), kept in a small sorted list.
+  const before = (x: number, y: number) => pDist[x] > pDist[y] || (pDist[x] === pDist[y] && pTx[x] < pTx[y]);
+  const top: number[] = [];
+  for (let p = 0; p < pFrom.length; p++) {
+    if (top.length === TOP_HOPS && !before(p, top[TOP_HOPS - 1])) continue;
+    let i = top.length < TOP_HOPS ? top.length : TOP_HOPS - 1;
+    while (i > 0 && before(p, top[i - 1])) {
+      if (i < TOP_HOPS) top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = p;
+  }
+  const topSnrs = new Map<number, number[]>(top.map((p) => [p, []]));
+  for (let i = 0; i < snrPair.length; i++) topSnrs.get(snrPair.data[i])?.push(snrValue.data[i]);
+  const topHops: DistanceHop[] = top.map((p) => {
+    const snrs = topSnrs.get(p)!;
+    return {
+      fromName: name(pFrom[p]),
+      fromPk: pk(pFrom[p]),
+      toName: name(pTo[p]),
+      toPk: pk(pTo[p]),
+      dist: pDist[p],
+      type: CATEGORIES[2 - linkType(pFrom[p], pTo[p])],
+      bestSnr: snrs.length ? Math.max(...snrs) : null,
+      medianSnr: median(snrs),
+      obsCount: pCount[p],
+      hash: tx.hash(pTx[p]),
+      timestamp: rfc3339(tx.firstSeenMs(pTx[p])),
+    };
+  });
 
   const order = pathTx.map((_, i) => i).sort((x, y) => pathDist[y] - pathDist[x] || pathTx[x] - pathTx[y]);
   const topPaths = order.slice(0, TOP_PATHS).map((i) => {
     const t = pathTx[i];
-    buildChain(t, scan.best[t]); // deterministic: the same chain as in the main pass
+    buildChain(t, best[t]); // deterministic: the same chain as in the main pass
     const hops: DistancePathHop[] = [];
     for (let k = 0; k + 1 < chain.length; k++) {
       const d = dist(chain[k], chain[k + 1]);
@@ -256,12 +292,14 @@ export function computeDistance(input: AnalyticsInput, query: AnalyticsQuery): D
     distHistogram: all.length
       ? histogram(all.data, all.length, HISTOGRAM_BINS, round1)
       : { ...EMPTY_HISTOGRAM, bins: [] },
-    distOverTime: [...hourCount.keys()]
-      .sort((a, b) => a - b)
-      .map((h) => ({
+    distOverTime: hourKey
+      .map((h, i) => ({ h, i }))
+      .filter(({ i }) => hourCount[i] > 0)
+      .sort((a, b) => a.h - b.h)
+      .map(({ h, i }) => ({
         hour: hourLabel(h),
-        avg: round2(hourSum.get(h)! / hourCount.get(h)!),
-        count: hourCount.get(h)!,
+        avg: round2(hourSum[i] / hourCount[i]),
+        count: hourCount[i],
       })),
   };
 }

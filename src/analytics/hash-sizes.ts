@@ -8,6 +8,8 @@
 import { computeNodeHashInfo, isZeroHopDirect } from './hash-size-info.js';
 import type { AnalyticsInput } from './input.js';
 import { inPolygon, regionObservers, type AnalyticsQuery } from './query.js';
+import { HopCodeIndex, hopCodeOf, hopText } from './hop-code.js';
+import { regionTransmissions, type PathContext } from './path-context.js';
 
 type SizeCounts = { '1': number; '2': number; '3': number };
 
@@ -47,6 +49,15 @@ const TRACE = 9;
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 const counts = (): SizeCounts => ({ '1': 0, '2': 0, '3': 0 });
 
+function firstObservations(input: AnalyticsInput): Int32Array {
+  const first = new Int32Array(input.tx.count).fill(-1);
+  for (let r = 0; r < input.obs.count; r++) {
+    const t = input.obs.txRow(r);
+    if (t >= 0 && t < first.length && first[t] < 0) first[t] = r;
+  }
+  return first;
+}
+
 /** Home region per advertiser (#804): plurality IATA of the observers of its zero-hop direct adverts. */
 function homeRegions(input: AnalyticsInput, firstObs: Int32Array): (string | null)[] {
   const { tx, obs, observers } = input;
@@ -71,20 +82,14 @@ function homeRegions(input: AnalyticsInput, firstObs: Int32Array): (string | nul
   });
 }
 
-export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): HashSizesResponse {
+export function computeHashSizes(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths?: Pick<PathContext, 'firstObs'>,
+): HashSizesResponse {
   const { tx, obs, nodes } = input;
-  const firstObs = new Int32Array(tx.count).fill(-1);
-  const mask = regionObservers(input.observers, query);
-  const heard = mask ? new Uint8Array(tx.count) : null;
-  for (let r = 0; r < obs.count; r++) {
-    const t = obs.txRow(r);
-    if (t < 0) continue;
-    if (firstObs[t] < 0) firstObs[t] = r;
-    if (heard && mask) {
-      const o = obs.observer(r);
-      if (o >= 0 && mask[o]) heard[t] = 1;
-    }
-  }
+  const firstObs = paths?.firstObs ?? firstObservations(input);
+  const heard = regionTransmissions(input, regionObservers(input.observers, query));
   const home = homeRegions(input, firstObs);
   const wanted = query.regions ? new Set(query.regions) : null;
   const inArea = (node: number) => {
@@ -104,11 +109,14 @@ export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): 
   const gSizeAt = new Float64Array(nNodes).fill(-Infinity);
   const gSize = new Uint8Array(nNodes);
   const gMax = new Uint8Array(nNodes);
-  const pathHops = new Set<string>();
+  const pathHops = new HopCodeIndex(); // hop codes seen on multi-byte paths (value 1)
 
   const distribution = counts();
   const hourly = new Map<number, SizeCounts>();
-  const hops = new Map<string, number>();
+  // Hop counts by code: slot in hopCodes/hopCounts.
+  const hopSlot = new HopCodeIndex();
+  const hopCodes: number[] = [];
+  const hopCounts: number[] = [];
   let total = 0;
   for (let r = 0; r < tx.count; r++) {
     const s = tx.pathHashSize(r);
@@ -123,7 +131,7 @@ export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): 
       if (s > gMax[node]) gMax[node] = s;
     }
     if (s >= 2 && s <= 3 && hopCount > 0 && tx.payloadType(r) !== TRACE && f >= 0) {
-      for (let k = 0, n = obs.hopCount(f); k < n; k++) pathHops.add(obs.hop(f, k));
+      for (let k = 0, n = obs.hopCount(f); k < n; k++) pathHops.set(obs.hopCode(f, k), 1);
     }
 
     if (heard && !heard[r] && !(node >= 0 && wanted!.has(home[node] ?? ''))) continue;
@@ -143,8 +151,14 @@ export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): 
     h[key]++;
     if (f >= 0) {
       for (let k = 0, n = obs.hopCount(f); k < n; k++) {
-        const hex = obs.hop(f, k);
-        hops.set(hex, (hops.get(hex) ?? 0) + 1);
+        const code = obs.hopCode(f, k);
+        const slot = hopSlot.get(code);
+        if (slot >= 0) hopCounts[slot]++;
+        else if (code >= 0) {
+          hopSlot.set(code, hopCodes.length);
+          hopCodes.push(code);
+          hopCounts.push(1);
+        }
       }
     }
   }
@@ -172,7 +186,8 @@ export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): 
   }
   multiByteNodes.sort((a, b) => b.packets - a.packets || (a.pubkey < b.pubkey ? -1 : 1));
 
-  const top = [...hops].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_HOPS);
+  const hops = hopCodes.map((c, i): [string, number] => [hopText(c), hopCounts[i]]);
+  const top = hops.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_HOPS);
   const topHops = top.map(([hex, count]) => {
     // First prefix-map candidate in node order, no disambiguation (§4.1 step 4).
     const lower = hex.toLowerCase();
@@ -196,9 +211,9 @@ export function computeHashSizes(input: AnalyticsInput, query: AnalyticsQuery): 
     let evidence: MultiByteCapability['evidence'] = null;
     if (recentMulti || gSize[i] > 1) [status, evidence] = ['confirmed', 'advert'];
     else if (
-      pathHops.has(upper.slice(0, 2)) ||
-      pathHops.has(upper.slice(0, 4)) ||
-      pathHops.has(upper.slice(0, 6))
+      pathHops.get(hopCodeOf(upper.slice(0, 2))) === 1 ||
+      pathHops.get(hopCodeOf(upper.slice(0, 4))) === 1 ||
+      pathHops.get(hopCodeOf(upper.slice(0, 6))) === 1
     )
       [status, evidence] = ['suspected', 'path'];
     const recentMax = info.sizesSeen[i] & 4 ? 3 : info.sizesSeen[i] & 2 ? 2 : 1;

@@ -18,6 +18,7 @@
 import type { AnalyticsInput } from './input.js';
 import { equirectSq, hasGps } from './geo.js';
 import { HOUR_MS } from './time-format.js';
+import { HopCodeIndex, hopCodeOf } from './hop-code.js';
 
 export type ResolveTier =
   'unresolved' | 'unique_prefix' | 'neighbor_affinity' | 'gps_centroid' | 'advert_count_gps' | 'advert_count';
@@ -83,7 +84,18 @@ interface NeighborGraph {
   adjNode: Int32Array;
   adjScore: Float64Array;
   adjCount: Int32Array;
+  /**
+   * Open-addressing table of undirected edges keyed by `min * n + max` (null when n² would not
+   * fit an int32): lets tier 1 probe candidate × context pairs directly when both are few (a
+   * per-transmission context), instead of walking long edge lists.
+   */
+  edgeKey: Int32Array | null;
+  edgeScore: Float64Array;
+  edgeCount: Int32Array;
+  edgeMask: number;
 }
+
+const hashSlot = (key: number, mask: number): number => (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
 
 export class HopResolver {
   /** Per node: latitude/longitude (NaN when absent). */
@@ -92,6 +104,11 @@ export class HopResolver {
   /** Per observer: its node index when the observer id is a known node's key, else -1. */
   readonly observerNode: Int32Array;
   private readonly prefixes = new Map<string, number[]>();
+  // Candidates by hop code (hop-code.ts) for 1-3 byte hops: arrays for 1 and 2 bytes, a Map for 3.
+  private readonly cand1: (readonly number[] | undefined)[] = new Array(256);
+  private readonly cand2: (readonly number[] | undefined)[] = new Array(65536);
+  private readonly cand3 = new Map<number, readonly number[]>();
+  private readonly advertCount: Float64Array;
   private readonly keys: string[];
   private graph: NeighborGraph | null = null;
   // Scratch per node for tier 1 when walking the context's edges (reset after each use).
@@ -104,10 +121,12 @@ export class HopResolver {
     this.lat = new Float64Array(nodes.count);
     this.lon = new Float64Array(nodes.count);
     this.keys = new Array<string>(nodes.count);
+    this.advertCount = new Float64Array(nodes.count);
     const byKey = new Map<string, number>();
     for (let i = 0; i < nodes.count; i++) {
       this.lat[i] = nodes.lat(i);
       this.lon[i] = nodes.lon(i);
+      this.advertCount[i] = nodes.advertCount(i);
       const key = nodes.publicKey(i).toLowerCase();
       this.keys[i] = key;
       byKey.set(key, i);
@@ -121,7 +140,15 @@ export class HopResolver {
       }
     }
     // Candidates in public-key order make every tie-break below "lowest pubkey first".
-    for (const list of this.prefixes.values()) if (list.length > 1) list.sort((a, b) => this.cmpKey(a, b));
+    for (const [p, list] of this.prefixes) {
+      if (list.length > 1) list.sort((a, b) => this.cmpKey(a, b));
+      if (p.length > 6) continue;
+      const code = hopCodeOf(p);
+      if (code < 0) continue;
+      if (p.length === 2) this.cand1[code & 255] = list;
+      else if (p.length === 4) this.cand2[code & 0xffff] = list;
+      else this.cand3.set(code, list);
+    }
     this.observerNode = new Int32Array(observers.count).fill(-1);
     for (let o = 0; o < observers.count; o++) {
       const id = observers.id(o);
@@ -142,6 +169,20 @@ export class HopResolver {
   /** Candidate nodes for a hop, in public-key order (empty when none). */
   candidates(hop: string): readonly number[] {
     return this.prefixes.get(hop.length > MAX_PREFIX ? hop.slice(0, MAX_PREFIX) : hop) ?? NONE;
+  }
+
+  /** Candidate nodes for a hop code (hop-code.ts), in public-key order (empty when none). */
+  candidatesCode(code: number): readonly number[] {
+    const size = code >>> 24;
+    const c =
+      size === 1 ? this.cand1[code & 255] : size === 2 ? this.cand2[code & 0xffff] : this.cand3.get(code);
+    return c ?? NONE;
+  }
+
+  /** The node when the hop code has exactly one candidate, else -1. */
+  uniqueCode(code: number): number {
+    const c = this.candidatesCode(code);
+    return c.length === 1 ? c[0] : -1;
   }
 
   /** The node when the hop has exactly one candidate, else -1. */
@@ -192,7 +233,7 @@ export class HopResolver {
       const at = obs.rxMs(r);
       let prev = tx.advertNode(t);
       for (let k = 0, hops = obs.hopCount(r); k < hops; k++) {
-        const u = this.uniqueNode(obs.hop(r, k));
+        const u = this.uniqueCode(obs.hopCode(r, k));
         if (prev >= 0 && u >= 0) addEdge(prev, u, observer, at);
         prev = u;
       }
@@ -207,6 +248,11 @@ export class HopResolver {
     }
     for (let i = 0; i < n; i++) adjStart[i + 1] += adjStart[i];
     const fill = adjStart.slice(0, n);
+    let edgeMask = 15;
+    while (edgeMask + 1 < 2 * m) edgeMask = edgeMask * 2 + 1;
+    const edgeKey = n * n < 2 ** 31 ? new Int32Array(edgeMask + 1).fill(-1) : null;
+    const edgeScore = new Float64Array(edgeKey ? edgeMask + 1 : 0);
+    const edgeCount = new Int32Array(edgeKey ? edgeMask + 1 : 0);
     const adjNode = new Int32Array(2 * m);
     const adjScore = new Float64Array(2 * m);
     const adjCount = new Int32Array(2 * m);
@@ -219,6 +265,14 @@ export class HopResolver {
         Math.min(1, count[e] / 100) *
         Math.exp((-Math.LN2 * hours) / HALF_LIFE_HOURS) *
         Math.min(1, distinct / 3);
+      if (edgeKey !== null) {
+        const key = ea[e] < eb[e] ? ea[e] * n + eb[e] : eb[e] * n + ea[e];
+        let h = hashSlot(key, edgeMask);
+        while (edgeKey[h] !== -1) h = (h + 1) & edgeMask;
+        edgeKey[h] = key;
+        edgeScore[h] = score;
+        edgeCount[h] = count[e];
+      }
       for (let side = 0; side < 2; side++) {
         const from = side === 0 ? ea[e] : eb[e];
         const to = side === 0 ? eb[e] : ea[e];
@@ -228,7 +282,7 @@ export class HopResolver {
         adjCount[at] = count[e];
       }
     }
-    this.graph = { adjStart, adjNode, adjScore, adjCount };
+    this.graph = { adjStart, adjNode, adjScore, adjCount, edgeKey, edgeScore, edgeCount, edgeMask };
     this.candScore = new Float64Array(n);
     this.candCount = new Int32Array(n);
     this.candMark = new Uint8Array(n);
@@ -249,18 +303,22 @@ export class HopResolver {
 
   /** Resolves a hop to a node index (-1 = unresolved) relative to `ctx`. */
   resolve(hop: string, ctx: HopContext): number {
-    const packed = this.resolvePacked(hop, ctx);
+    const packed = this.resolvePacked(this.candidates(hop), ctx);
     return (packed >> 3) - 1;
   }
 
+  /** Resolves a hop code (hop-code.ts) to a node index (-1 = unresolved) relative to `ctx`. */
+  resolveCode(code: number, ctx: HopContext): number {
+    return (this.resolvePacked(this.candidatesCode(code), ctx) >> 3) - 1;
+  }
+
   resolveWithTier(hop: string, ctx: HopContext): { node: number; tier: ResolveTier } {
-    const packed = this.resolvePacked(hop, ctx);
+    const packed = this.resolvePacked(this.candidates(hop), ctx);
     return { node: (packed >> 3) - 1, tier: TIERS[packed & 7] };
   }
 
   /** (node + 1) << 3 | tier index: one number, no allocation in hot loops. */
-  private resolvePacked(hop: string, ctx: HopContext): number {
-    const cands = this.candidates(hop);
+  private resolvePacked(cands: readonly number[], ctx: HopContext): number {
     if (cands.length === 0) return 0;
     if (cands.length === 1) return ((cands[0] + 1) << 3) | 1;
     const g = this.graph;
@@ -277,7 +335,27 @@ export class HopResolver {
         ctxDeg += g.adjStart[m + 1] - g.adjStart[m];
         if (ctxDeg > candDeg) break;
       }
-      if (candDeg <= ctxDeg) {
+      // Probing costs a few steps per candidate × member pair; walking, one per edge.
+      const probes = g.edgeKey !== null ? 4 * cands.length * ctx.members.length : Infinity;
+      if (probes < candDeg && probes < ctxDeg) {
+        const keys = g.edgeKey!;
+        const mask = g.edgeMask;
+        const n = this.lat.length;
+        for (const c of cands) {
+          for (const m of ctx.members) {
+            if (m === c) continue;
+            const key = c < m ? c * n + m : m * n + c;
+            for (let h = hashSlot(key, mask); keys[h] !== -1; h = (h + 1) & mask) {
+              if (keys[h] !== key) continue;
+              if (g.edgeScore[h] > score[c]) {
+                score[c] = g.edgeScore[h];
+                cnt[c] = g.edgeCount[h];
+              }
+              break;
+            }
+          }
+        }
+      } else if (candDeg <= ctxDeg) {
         for (const c of cands) {
           for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
             if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > score[c]) {
@@ -333,14 +411,13 @@ export class HopResolver {
       }
       if (nearest >= 0) return ((nearest + 1) << 3) | 3;
     }
-    const adverts = this.input.nodes;
+    const adverts = this.advertCount;
     let top = -1;
     for (const c of cands) {
-      if (hasGps(this.lat[c], this.lon[c]) && (top < 0 || adverts.advertCount(c) > adverts.advertCount(top)))
-        top = c;
+      if (hasGps(this.lat[c], this.lon[c]) && (top < 0 || adverts[c] > adverts[top])) top = c;
     }
     if (top >= 0) return ((top + 1) << 3) | 4;
-    for (const c of cands) if (top < 0 || adverts.advertCount(c) > adverts.advertCount(top)) top = c;
+    for (const c of cands) if (top < 0 || adverts[c] > adverts[top]) top = c;
     return ((top + 1) << 3) | 5;
   }
 }
@@ -351,6 +428,8 @@ export class HopResolver {
  */
 export class AggregateResolver {
   private readonly cache = new Map<string, number>();
+  /** Per hop code: resolved node + 1 (0 = unresolved); -1 = not resolved yet. */
+  private readonly codeCache = new HopCodeIndex();
   constructor(
     readonly resolver: HopResolver,
     readonly ctx: HopContext,
@@ -362,5 +441,12 @@ export class AggregateResolver {
       this.cache.set(hop, v);
     }
     return v;
+  }
+  resolveCode(code: number): number {
+    const v = this.codeCache.get(code);
+    if (v >= 0) return v - 1;
+    const node = this.resolver.resolveCode(code, this.ctx);
+    this.codeCache.set(code, node + 1);
+    return node;
   }
 }

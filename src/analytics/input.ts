@@ -56,6 +56,8 @@ export interface ObsColumns {
   hopCount(row: number): number;
   /** Hop k (0 = origin side) as uppercase hex. */
   hop(row: number, k: number): string;
+  /** Hop k as a numeric code, `(size << 24) | prefix bytes` (hop-code.ts); -1 when not 1-3 hex bytes. */
+  hopCode(row: number, k: number): number;
 }
 
 export interface NodeTable {

@@ -42,6 +42,11 @@ export interface RecomputerOptions<T> {
   pollMs?: number;
   /** Snapshot time of a result (default: the time the pass started). */
   computedAt?: (value: T, startedMs: number) => number;
+  /**
+   * The data version a result saw, when it may be older than the version at the pass start
+   * (a compute that reused a recent snapshot): the analytic then stays dirty for the next pass.
+   */
+  versionOf?: (value: T) => number;
   now?: () => number;
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
@@ -85,8 +90,8 @@ interface State<T> {
 export class Recomputer<T> {
   private readonly states: State<T>[];
   private readonly byName = new Map<string, State<T>>();
-  private readonly opts: Required<Omit<RecomputerOptions<T>, 'log' | 'computedAt'>> &
-    Pick<RecomputerOptions<T>, 'log' | 'computedAt'>;
+  private readonly opts: Required<Omit<RecomputerOptions<T>, 'log' | 'computedAt' | 'versionOf'>> &
+    Pick<RecomputerOptions<T>, 'log' | 'computedAt' | 'versionOf'>;
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private stopped = false;
@@ -107,6 +112,7 @@ export class Recomputer<T> {
       dataVersion: options.dataVersion,
       log: options.log,
       computedAt: options.computedAt,
+      versionOf: options.versionOf,
     };
     this.states = entries.map((entry) => ({
       entry,
@@ -241,6 +247,8 @@ export class Recomputer<T> {
       const computedAtMs = this.opts.computedAt ? this.opts.computedAt(value, start) : start;
       s.snapshot = { value, computedAtMs, durationMs };
       s.firstPassDone = true;
+      const seen = this.opts.versionOf?.(value);
+      if (seen !== undefined && Number.isFinite(seen)) s.versionAtStart = seen;
     } catch (err) {
       s.failures++;
       s.lastDurationMs = performance.now() - t0;

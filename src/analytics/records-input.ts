@@ -2,6 +2,7 @@
 // shared-memory implementation. Not for production data sizes.
 import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../store/records.js';
 import type { AnalyticsInput } from './input.js';
+import { hopCodeOf } from './hop-code.js';
 
 /** Path-length byte of a frame (spec packet-format §4): offset 1, or 5 on transport routes. */
 function pathByte(rawHex: string, routeType: number): number {
@@ -79,6 +80,7 @@ export function recordsInput(
       hopSize: (r) => (obs[r].path.length ? obs[r].path[0].length / 2 : 0),
       hopCount: (r) => obs[r].path.length,
       hop: (r, k) => obs[r].path[k],
+      hopCode: (r, k) => hopCodeOf(obs[r].path[k]),
     },
     nodes: {
       count: nodes.length,

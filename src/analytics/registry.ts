@@ -7,6 +7,7 @@ import type { RecomputedAnalytic } from '../config/types.js';
 import type { AnalyticsInput } from './input.js';
 import type { AnalyticsQuery } from './query.js';
 import { computeTopology } from './topology.js';
+import { buildPathContext, type PathContext } from './path-context.js';
 import { computeRf } from './rf.js';
 import { computeDistance } from './distance.js';
 import { computeChannels } from './channels.js';
@@ -38,6 +39,8 @@ export interface ComputeContext {
   engine(): ClockSkewEngine;
   /** The default-query fleet over this input, for roles. */
   fleet(): NodesClockSkewResponse;
+  /** Best/first observation per tx and the hop resolver with its neighbour graph (topology, distance, hash-sizes). */
+  paths(): PathContext;
 }
 
 export interface AnalyticSpec {
@@ -51,8 +54,12 @@ export interface AnalyticSpec {
   ttlDefaultS: number;
   /** Bare-array responses carry their age in a header only (no `computedAt` field). */
   shape: 'object' | 'array';
-  /** Analytics sharing the clock-skew engine run on the same worker so it is built once. */
-  usesEngine: boolean;
+  /**
+   * Analytics sharing an intermediate run on the same worker so it is built once per snapshot:
+   * 'engine' (clock-skew engine: roles and both skews) or 'paths' (best observations and hop
+   * resolver: topology, distance, hash-sizes); null runs anywhere.
+   */
+  group: 'engine' | 'paths' | null;
   compute(input: AnalyticsInput, query: AnalyticsQuery, ctx: ComputeContext): unknown;
 }
 
@@ -67,18 +74,18 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     params: RWA,
     ...rf,
     shape: 'object',
-    usesEngine: false,
-    compute: computeTopology,
+    group: 'paths',
+    compute: (input, query, ctx) => computeTopology(input, query, ctx.paths()),
   },
-  { name: 'rf', configKey: 'rf', params: RWA, ...rf, shape: 'object', usesEngine: false, compute: computeRf },
+  { name: 'rf', configKey: 'rf', params: RWA, ...rf, shape: 'object', group: 'paths', compute: computeRf },
   {
     name: 'distance',
     configKey: 'distance',
     params: RA,
     ...rf,
     shape: 'object',
-    usesEngine: false,
-    compute: computeDistance,
+    group: 'paths',
+    compute: (input, query, ctx) => computeDistance(input, query, ctx.paths()),
   },
   {
     name: 'channels',
@@ -86,7 +93,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     params: RWA,
     ...rf,
     shape: 'object',
-    usesEngine: false,
+    group: null,
     compute: computeChannels,
   },
   {
@@ -97,7 +104,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     ttlKey: 'analyticsHashSizes',
     ttlDefaultS: 3600,
     shape: 'object',
-    usesEngine: false,
+    group: null,
     compute: computeHashCollisions,
   },
   {
@@ -106,8 +113,8 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     params: RA,
     ...rf,
     shape: 'object',
-    usesEngine: false,
-    compute: computeHashSizes,
+    group: 'paths',
+    compute: (input, query, ctx) => computeHashSizes(input, query, ctx.paths()),
   },
   {
     name: 'roles',
@@ -115,7 +122,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     params: [],
     ...rf,
     shape: 'object',
-    usesEngine: true,
+    group: 'engine',
     compute: (input, query, ctx) => computeRoles(input, query, ctx.fleet()),
   },
   {
@@ -124,7 +131,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     params: [],
     ...rf,
     shape: 'array',
-    usesEngine: true,
+    group: 'engine',
     compute: (_input, _query, ctx) => observersClockSkewFromEngine(ctx.engine()),
   },
   {
@@ -133,7 +140,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     params: ['area'],
     ...rf,
     shape: 'array',
-    usesEngine: true,
+    group: 'engine',
     compute: (_input, query, ctx) => (query.area ? fleetFromEngine(ctx.engine(), query) : ctx.fleet()),
   },
 ];
@@ -146,7 +153,9 @@ export const ANALYTIC_BY_NAME: ReadonlyMap<AnalyticName, AnalyticSpec> = new Map
 export function lazyContext(input: AnalyticsInput): ComputeContext {
   let engine: ClockSkewEngine | undefined;
   let fleet: NodesClockSkewResponse | undefined;
+  let paths: PathContext | undefined;
   const ctx: ComputeContext = {
+    paths: () => (paths ??= buildPathContext(input)),
     engine: () => (engine ??= buildClockSkewEngine(input)),
     fleet: () =>
       (fleet ??= fleetFromEngine(ctx.engine(), { regions: null, fromMs: null, toMs: null, area: null })),

@@ -4,7 +4,7 @@ import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 import { payloadTypeName } from './payload-names.js';
-import { FloatList, histogram, selectKth, type Histogram } from './stats.js';
+import { FloatList, histogram, ValueTally, type Histogram } from './stats.js';
 import { HOUR_MS, hourLabel } from './time-format.js';
 
 export interface SignalStats {
@@ -75,27 +75,6 @@ class HourTable {
   }
 }
 
-function signalStats(values: FloatList): SignalStats {
-  const n = values.length;
-  if (n === 0) return { min: 0, max: 0, avg: 0, median: 0, stddev: 0 };
-  const a = values.data;
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = a[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
-  const avg = sum / n;
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += (a[i] - avg) ** 2;
-  // median = sorted[⌊n/2⌋] (spec §3.2); selection reorders a copy, not the histogram input.
-  const median = selectKth(a.slice(0, n), n, n >> 1);
-  return { min, max, avg, median, stddev: Math.sqrt(sq / n) };
-}
-
 /**
  * Without a region every observation of a transmission whose first_seen is in the window counts;
  * with a region only the region observers' observations count and the window is tested on each
@@ -108,7 +87,9 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
 
   // Which transmissions may contribute at all (window on first_seen only without a region).
   const txOk = new Uint8Array(tx.count);
+  const txType = new Uint8Array(tx.count);
   for (let t = 0; t < tx.count; t++) {
+    txType[t] = tx.payloadType(t);
     if (regionMask === null && !inWindow(tx.firstSeenMs(t), query)) continue;
     if (area !== null) {
       const a = tx.advertNode(t);
@@ -121,10 +102,14 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
   const firstHour = new Float64Array(tx.count).fill(NaN);
   const extraHours = new Set<number>();
   const hours = new HourTable();
-  const snr = new FloatList(Math.min(obs.count, 1 << 20));
-  const rssi = new FloatList(Math.min(obs.count, 1 << 20));
+  const snr = new ValueTally();
+  const rssi = new ValueTally();
   const scatterRows = new FloatList(1024);
-  const typeSnr = new Map<number, { count: number; sum: number; min: number; max: number }>();
+  // SNR per payload type (0-255): count, sum, min, max.
+  const snrTypeCount = new Float64Array(256);
+  const typeSum = new Float64Array(256);
+  const typeMin = new Float64Array(256).fill(Infinity);
+  const typeMax = new Float64Array(256).fill(-Infinity);
   let totalAll = 0;
   let minTs = Infinity;
   let maxTs = -Infinity;
@@ -155,20 +140,16 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
     }
     const s = obs.snr(r);
     const q = obs.rssi(r);
-    if (!Number.isNaN(q)) rssi.push(q);
+    if (!Number.isNaN(q)) rssi.add(q);
     if (Number.isNaN(s)) continue;
-    snr.push(s);
+    snr.add(s);
     hours.addSnr(hour, s);
     if (!Number.isNaN(q)) scatterRows.push(r);
-    const type = tx.payloadType(t);
-    const ts_ = typeSnr.get(type);
-    if (ts_ === undefined) typeSnr.set(type, { count: 1, sum: s, min: s, max: s });
-    else {
-      ts_.count++;
-      ts_.sum += s;
-      if (s < ts_.min) ts_.min = s;
-      if (s > ts_.max) ts_.max = s;
-    }
+    const type = txType[t];
+    snrTypeCount[type]++;
+    typeSum[type] += s;
+    if (s < typeMin[type]) typeMin[type] = s;
+    if (s > typeMax[type]) typeMax[type] = s;
   }
 
   // Transmission-level figures: each distinct transmission once.
@@ -183,7 +164,7 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
     const len = tx.rawLength(t);
     sizes.push(len);
     sizeSum += len;
-    const type = tx.payloadType(t);
+    const type = txType[t];
     typeCount.set(type, (typeCount.get(type) ?? 0) + 1);
   }
   let minSize = 0;
@@ -219,13 +200,13 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
   }
 
   return {
-    totalPackets: snr.length,
+    totalPackets: snr.n,
     totalAllPackets: totalAll,
     totalTransmissions: totalTx,
-    snr: signalStats(snr),
-    rssi: signalStats(rssi),
-    snrValues: histogram(snr.data, snr.length, SNR_BINS),
-    rssiValues: histogram(rssi.data, rssi.length, RSSI_BINS),
+    snr: snr.stats(),
+    rssi: rssi.stats(),
+    snrValues: snr.histogram(SNR_BINS),
+    rssiValues: rssi.histogram(RSSI_BINS),
     packetSizes: histogram(sizes.data, sizes.length, SIZE_BINS),
     minPacketSize: minSize,
     maxPacketSize: maxSize,
@@ -234,13 +215,14 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
     payloadTypes: [...typeCount.entries()]
       .map(([type, count]) => ({ type, name: payloadTypeName(type), count }))
       .sort((a, b) => b.count - a.count || a.type - b.type),
-    snrByType: [...typeSnr.entries()]
-      .map(([type, v]) => ({
+    snrByType: [...snrTypeCount.keys()]
+      .filter((type) => snrTypeCount[type] > 0)
+      .map((type) => ({
         name: payloadTypeName(type),
-        count: v.count,
-        avg: v.sum / v.count,
-        min: v.min,
-        max: v.max,
+        count: snrTypeCount[type],
+        avg: typeSum[type] / snrTypeCount[type],
+        min: typeMin[type],
+        max: typeMax[type],
       }))
       .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)),
     signalOverTime,

@@ -2,7 +2,8 @@
 // up". Owns the worker pool, the recomputer (default-query snapshots, spec analytics §2) and
 // the TTL cache with single-flight for every other shape (§1.3). The event loop does no
 // dataset work here: computes run in the pool, results arrive gzip-compressed.
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import type { MemoryStore } from '../store/memory/memory-store.js';
 import type { AnalyticsConfig, MeshlensConfig } from '../config/types.js';
 import { ANALYTICS, ANALYTIC_BY_NAME, type AnalyticName, type AnalyticSpec } from './registry.js';
@@ -12,6 +13,8 @@ import { TtlCache, type TtlCacheStats } from './ttl-cache.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
 import { isResultBody, type ResultBody, type Task } from './worker-protocol.js';
 
+const gunzipAsync = promisify(gunzip);
+
 /** A finished response body: gzip bytes as computed in the worker; identity made once, on demand. */
 export class ReadyBody {
   readonly gzip: Buffer;
@@ -19,7 +22,9 @@ export class ReadyBody {
   readonly computedAtMs: number;
   readonly durationMs: number;
   readonly empty: boolean;
-  private plain: Buffer | null = null;
+  /** The store data version the compute saw (recomputer freshness). */
+  readonly dataVersion: number;
+  private plain: Promise<Buffer> | null = null;
 
   constructor(r: ResultBody) {
     this.gzip = Buffer.from(r.gzip);
@@ -27,11 +32,15 @@ export class ReadyBody {
     this.computedAtMs = r.computedAtMs;
     this.durationMs = r.durationMs;
     this.empty = r.empty;
+    this.dataVersion = r.dataVersion;
   }
 
-  /** The JSON bytes, for clients without gzip (decompressed once, then kept). */
-  identity(): Buffer {
-    return (this.plain ??= gunzipSync(this.gzip));
+  /**
+   * The JSON bytes, for clients without gzip: decompressed once on libuv's thread pool (never on
+   * the event loop: a topology body is megabytes), then kept.
+   */
+  identity(): Promise<Buffer> {
+    return (this.plain ??= gunzipAsync(this.gzip));
   }
 }
 
@@ -48,6 +57,11 @@ export interface EngineOptions {
   minRefreshSeconds?: number;
   /** Entries in the on-request TTL cache (default 256). */
   cacheEntries?: number;
+  /**
+   * How long a worker may reuse its snapshot and shared intermediates for further computes
+   * while data keeps arriving (default 2000 ms): a recompute round then builds them once.
+   */
+  snapshotReuseMs?: number;
 }
 
 export interface AnalyticsServiceOptions extends EngineOptions {
@@ -70,8 +84,8 @@ export interface AnalyticsServiceStats {
   pool: PoolStats | null;
 }
 
-/** Worker that keeps the shared clock-skew engine (registry `usesEngine`). */
-const ENGINE_WORKER = 0;
+/** Workers that keep the shared intermediates (registry `group`); modulo the pool size. */
+const GROUP_WORKER = { engine: 0, paths: 1 } as const;
 
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
@@ -84,6 +98,7 @@ export class AnalyticsService {
   private pool: WorkerPool | null;
   private readonly ownsPool: boolean;
   private readonly now: () => number;
+  private readonly reuseMs: number;
   private stopped = false;
 
   constructor(opts: AnalyticsServiceOptions) {
@@ -92,6 +107,7 @@ export class AnalyticsService {
     this.pool = opts.pool ?? null;
     this.ownsPool = !opts.pool;
     const a = opts.config.analytics as AnalyticsConfig & Record<string, unknown>;
+    this.reuseMs = opts.snapshotReuseMs ?? num(a.snapshotReuseMs) ?? 2000;
     const defaultS = a.defaultIntervalSeconds > 0 ? a.defaultIntervalSeconds : 300;
     const entries = ANALYTICS.map((spec) => {
       const s = a.recomputeIntervalSeconds?.[spec.configKey];
@@ -119,6 +135,7 @@ export class AnalyticsService {
       now: this.now,
       log: opts.log,
       computedAt: (body) => body.computedAtMs,
+      versionOf: (body) => body.dataVersion,
     });
     this.cache = new TtlCache(opts.cacheEntries ?? num(a.cacheEntries) ?? 256, this.now);
   }
@@ -146,8 +163,9 @@ export class AnalyticsService {
     const task: Task = spec
       ? { kind: 'analytic', name: spec.name, query, nowMs: this.now() }
       : { kind: 'node-clock-skew', pubkey: pubkey!, nowMs: this.now() };
-    const usesEngine = spec ? spec.usesEngine : true;
-    const r = await this.workerPool().run(task, usesEngine ? ENGINE_WORKER : -1);
+    task.reuseMs = this.reuseMs;
+    const group = spec ? spec.group : 'engine';
+    const r = await this.workerPool().run(task, group === null ? -1 : GROUP_WORKER[group]);
     if (!isResultBody(r)) throw new Error('unexpected probe result');
     return new ReadyBody(r);
   }

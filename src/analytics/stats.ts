@@ -96,3 +96,117 @@ export function histogram(
   for (let i = 0; i < bins; i++) out.push({ x: r(min + i * w), w: r(w), count: counts[i] });
   return { bins: out, min, max };
 }
+
+const Q_OFFSET = 32768;
+
+/**
+ * A multiset of signal values for statistics over millions of observations without storing them:
+ * values that are whole quarters in the int16 quarter range (every SNR/RSSI the store holds, as
+ * quarter-dB integers) are counted per value; any other value switches the tally to a plain list.
+ * Min, max, median and histogram are exactly those of the list; sums are exact for quarters.
+ */
+export class ValueTally {
+  private counts: Float64Array | null = new Float64Array(65536);
+  private list: FloatList | null = null;
+  n = 0;
+
+  add(v: number): void {
+    this.n++;
+    const k = v * 4;
+    if (this.counts !== null && Number.isInteger(k) && k >= -Q_OFFSET && k < Q_OFFSET) {
+      this.counts[k + Q_OFFSET]++;
+      return;
+    }
+    this.toList().push(v);
+  }
+
+  /** The values as a list (switching to list mode). */
+  private toList(): FloatList {
+    if (this.list !== null) return this.list;
+    const list = new FloatList(1024);
+    const c = this.counts!;
+    for (let k = 0; k < c.length; k++) for (let j = 0; j < c[k]; j++) list.push((k - Q_OFFSET) / 4);
+    this.counts = null;
+    return (this.list = list);
+  }
+
+  /** min, max, mean, median = sorted[⌊n/2⌋], population stddev (spec §3.2). */
+  stats(): { min: number; max: number; avg: number; median: number; stddev: number } {
+    const n = this.n;
+    if (n === 0) return { min: 0, max: 0, avg: 0, median: 0, stddev: 0 };
+    if (this.counts === null) return listStats(this.list!);
+    const c = this.counts;
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let median = NaN;
+    const mid = n >> 1;
+    let seen = 0;
+    for (let k = 0; k < c.length; k++) {
+      const m = c[k];
+      if (m === 0) continue;
+      const v = (k - Q_OFFSET) / 4;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v * m;
+      if (seen <= mid && mid < seen + m) median = v;
+      seen += m;
+    }
+    const avg = sum / n;
+    let sq = 0;
+    for (let k = 0; k < c.length; k++) {
+      if (c[k] === 0) continue;
+      const d = (k - Q_OFFSET) / 4 - avg;
+      sq += c[k] * d * d;
+    }
+    return { min, max, avg, median, stddev: Math.sqrt(sq / n) };
+  }
+
+  /** As histogram() over the values. */
+  histogram(bins: number): Histogram {
+    if (this.n === 0) return { bins: [], min: 0, max: 0 };
+    if (this.counts === null) return histogram(this.list!.data, this.list!.length, bins);
+    const c = this.counts;
+    let lo = 0;
+    while (c[lo] === 0) lo++;
+    let hi = c.length - 1;
+    while (c[hi] === 0) hi--;
+    const min = (lo - Q_OFFSET) / 4;
+    const max = (hi - Q_OFFSET) / 4;
+    const w = (max - min || 1) / bins;
+    const counts = new Float64Array(bins);
+    for (let k = lo; k <= hi; k++) {
+      if (c[k] === 0) continue;
+      const b = Math.floor(((k - Q_OFFSET) / 4 - min) / w);
+      counts[b >= bins ? bins - 1 : b] += c[k];
+    }
+    const out: HistogramBin[] = [];
+    for (let i = 0; i < bins; i++) out.push({ x: min + i * w, w, count: counts[i] });
+    return { bins: out, min, max };
+  }
+}
+
+function listStats(values: FloatList): {
+  min: number;
+  max: number;
+  avg: number;
+  median: number;
+  stddev: number;
+} {
+  const n = values.length;
+  const a = values.data;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  const avg = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (a[i] - avg) * (a[i] - avg);
+  const median = selectKth(a.slice(0, n), n, n >> 1);
+  return { min, max, avg, median, stddev: Math.sqrt(sq / n) };
+}

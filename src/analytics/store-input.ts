@@ -9,6 +9,7 @@
 import type { StoreView } from '../store/memory/view.js';
 import { NONE } from '../store/memory/layout.js';
 import { fromQuarter, hashText } from '../store/memory/codec.js';
+import { hopCodeAt } from './hop-code.js';
 import type { AnalyticsInput, NodeTable, ObsColumns, ObserverTable, TxColumns } from './input.js';
 
 const HEXCHARS = '0123456789ABCDEF';
@@ -181,6 +182,13 @@ export class StoreInput {
         const size = o.hopSize[c][i];
         const off = o.pathOff[c][i] + k * size;
         return hops.get(hViews[off >>> hShift], off & hMask, size);
+      },
+      hopCode: (r, k) => {
+        const c = r >>> shift;
+        const i = r & mask;
+        const size = o.hopSize[c][i];
+        const off = o.pathOff[c][i] + k * size;
+        return hopCodeAt(hViews[off >>> hShift], off & hMask, size);
       },
     };
   }

@@ -2,8 +2,9 @@
 // relay pairs, and per-observer reach, over each transmission's best observation.
 import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
-import { scanObservations } from './best-observation.js';
-import { AggregateResolver, HopResolver } from './hop-resolver.js';
+import { AggregateResolver } from './hop-resolver.js';
+import { HopCodeIndex, hopText } from './hop-code.js';
+import { buildPathContext, regionTransmissions, type PathContext } from './path-context.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 
 export interface TopologyResponse {
@@ -55,51 +56,62 @@ export interface ReachRing {
 const MAX_HOP_DISTRIBUTION = 25;
 const MAX_HOPS_VS_SNR = 20;
 const MAX_REACH_RING = 15;
+/**
+ * Nodes listed per reach ring. CoreScope lists every node (unbounded: 60 observers × 2k nodes made
+ * a 10 MB body at staging scale); meshlens keeps the most-heard ones (docs/compatibility.md).
+ */
+export const MAX_REACH_NODES = 20;
 const TOP_REPEATERS = 20;
 const TOP_PAIRS = 15;
 const TOP_MULTI_OBS = 50;
 const TOP_BEST_PATH = 50;
 const UNIQUE_NODES_WINDOW_MS = 7 * 24 * 3_600_000;
 
-export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): TopologyResponse {
+export function computeTopology(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths: PathContext = buildPathContext(input),
+): TopologyResponse {
   const { tx, obs, nodes, observers } = input;
-  const scan = scanObservations(input, regionObservers(observers, query));
-  const resolver = new HopResolver(input);
-  resolver.buildNeighborGraph(scan.best);
+  const best = paths.best;
+  const inRegion = regionTransmissions(input, regionObservers(observers, query));
+  const resolver = paths.resolver;
   const area = areaNodeMask(input, query);
 
   // Pass 1: candidate transmissions and their union hop context (spec §3.1 step 1).
   const ctx = resolver.newContext();
   const considered: number[] = [];
   for (let t = 0; t < tx.count; t++) {
-    const r = scan.best[t];
+    const r = best[t];
     if (r < 0 || !inWindow(tx.firstSeenMs(t), query)) continue;
-    if (scan.inRegion !== null && scan.inRegion[t] === 0) continue;
+    if (inRegion !== null && inRegion[t] === 0) continue;
     ctx.add(tx.advertNode(t));
     const o = obs.observer(r);
     if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
     const n = obs.hopCount(r);
     if (n === 0) continue;
     considered.push(t);
-    for (let k = 0; k < n; k++) ctx.add(resolver.uniqueNode(obs.hop(r, k)));
+    for (let k = 0; k < n; k++) ctx.add(resolver.uniqueCode(obs.hopCode(r, k)));
   }
   const agg = new AggregateResolver(resolver, ctx);
-  const inArea = (hop: string): boolean => {
-    const node = agg.resolve(hop);
-    return node >= 0 && area![node] === 1;
-  };
 
-  // Pass 2: counts keyed by interned raw hop strings (spec §3.1 step 2).
-  const hopId = new Map<string, number>();
+  // Pass 2: counts keyed by distinct raw hops (spec §3.1 step 2), interned by numeric hop code.
+  const hopId = new HopCodeIndex();
+  const hopCode: number[] = [];
   const hopStr: string[] = [];
   const hopFreq: number[] = [];
-  const intern = (h: string): number => {
-    let id = hopId.get(h);
-    if (id === undefined) {
+  // Per hop id and observer: the reach record's index (-1 = none yet).
+  const reachSlot: Int32Array[] = [];
+  const nObs = Math.max(1, observers.count);
+  const intern = (code: number): number => {
+    let id = hopId.get(code);
+    if (id < 0) {
       id = hopStr.length;
-      hopId.set(h, id);
-      hopStr.push(h);
+      hopId.set(code, id);
+      hopCode.push(code);
+      hopStr.push(hopText(code));
       hopFreq.push(0);
+      reachSlot.push(new Int32Array(nObs).fill(-1));
     }
     return id;
   };
@@ -112,8 +124,6 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
   const snrCount = new Map<number, number>();
   const observerOrder: number[] = [];
   const observerSeen = new Uint8Array(observers.count);
-  const nObs = Math.max(1, observers.count);
-  const reachIdx = new Map<number, number>();
   const reachKey: number[] = [];
   const reachMin: number[] = [];
   const reachMax: number[] = [];
@@ -121,7 +131,7 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
   const ids = new Int32Array(64);
   const keep = new Uint8Array(64);
   for (const t of considered) {
-    const r = scan.best[t];
+    const r = best[t];
     const n = obs.hopCount(r);
     let ids_ = ids;
     let keep_ = keep;
@@ -131,10 +141,14 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
     }
     let any = area === null;
     for (let k = 0; k < n; k++) {
-      const h = obs.hop(r, k);
-      ids_[k] = intern(h);
-      keep_[k] = area === null || inArea(h) ? 1 : 0;
-      if (keep_[k] === 1) any = true;
+      const code = obs.hopCode(r, k);
+      ids_[k] = intern(code);
+      if (area === null) keep_[k] = 1;
+      else {
+        const node = agg.resolveCode(code);
+        keep_[k] = node >= 0 && area[node] === 1 ? 1 : 0;
+        if (keep_[k] === 1) any = true;
+      }
     }
     if (!any) continue;
     hopCounts.set(n, (hopCounts.get(n) ?? 0) + 1);
@@ -168,11 +182,10 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
       }
       if (o < 0) continue;
       const d = n - k; // spec §3.1: the last hop is 1 away from the observer
-      const rk = id * nObs + o;
-      const ri = reachIdx.get(rk);
-      if (ri === undefined) {
-        reachIdx.set(rk, reachKey.length);
-        reachKey.push(rk);
+      const ri = reachSlot[id][o];
+      if (ri < 0) {
+        reachSlot[id][o] = reachKey.length;
+        reachKey.push(id * nObs + o);
         reachMin.push(d);
         reachMax.push(d);
         reachCount.push(1);
@@ -192,7 +205,7 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
   for (let id = 0; id < hopStr.length; id++) {
     if (hopFreq[id] === 0) continue;
     const h = hopStr[id];
-    const u = resolver.uniqueNode(h);
+    const u = resolver.uniqueCode(hopCode[id]);
     if (u >= 0) {
       const prev = label.get(u);
       if (prev === undefined || h.length > prev.length) label.set(u, h);
@@ -200,7 +213,7 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
     const key = u >= 0 ? `n${u}` : `h${h}`;
     const g = merged.get(key);
     if (g) g.count += hopFreq[id];
-    else merged.set(key, { hop: h, count: hopFreq[id], node: u >= 0 ? u : agg.resolve(h) });
+    else merged.set(key, { hop: h, count: hopFreq[id], node: u >= 0 ? u : agg.resolveCode(hopCode[id]) });
   }
   for (const g of merged.values()) if (resolver.uniqueNode(g.hop) >= 0) g.hop = label.get(g.node)!;
   const byCountThenHop = (a: { count: number; hop: string }, b: { count: number; hop: string }) =>
@@ -213,8 +226,8 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
   const pairs = new Map<string, { a: string; b: string; na: number; nb: number; count: number }>();
   for (const [lo, hi] of pairKeys) {
     const count = pairFreq[lo]!.get(hi)!;
-    const ua = resolver.uniqueNode(hopStr[lo]);
-    const ub = resolver.uniqueNode(hopStr[hi]);
+    const ua = resolver.uniqueCode(hopCode[lo]);
+    const ub = resolver.uniqueCode(hopCode[hi]);
     let a = hopStr[lo];
     let b = hopStr[hi];
     let key = `h${a}|${b}`;
@@ -277,36 +290,45 @@ export function computeTopology(input: AnalyticsInput, query: AnalyticsQuery): T
   const hopOf = (i: number): string => hopStr[(reachKey[i] - (reachKey[i] % nObs)) / nObs];
   const obsOf = (i: number): number => reachKey[i] % nObs;
   const perObserverReach: TopologyResponse['perObserverReach'] = {};
+  const byCountThenHopIdx = (a: number, b: number) =>
+    reachCount[b] - reachCount[a] || (hopOf(a) < hopOf(b) ? -1 : hopOf(a) > hopOf(b) ? 1 : 0);
   for (const o of observerOrder) {
-    const rings = new Map<number, ReachRing['nodes']>();
+    const rings = new Map<number, number[]>();
     for (const i of reachByObserver.get(o) ?? []) {
       const d = reachMin[i];
       if (d > MAX_REACH_RING) continue;
-      const h = hopOf(i);
-      const node = agg.resolve(h);
-      const entry = {
-        hop: h,
-        name: nodeName(node),
-        pubkey: nodeKey(node),
-        count: reachCount[i],
-        distRange: reachMin[i] === reachMax[i] ? null : `${reachMin[i]}-${reachMax[i]}`,
-      };
       const ring = rings.get(d);
-      if (ring) ring.push(entry);
-      else rings.set(d, [entry]);
+      if (ring) ring.push(i);
+      else rings.set(d, [i]);
     }
     perObserverReach[observers.id(o)] = {
       observer_name: observerName(o),
       rings: [...rings.entries()]
         .sort((a, b) => a[0] - b[0])
-        .map(([hops, list]) => ({ hops, nodes: list.sort(byCountThenHop) })),
+        .map(([hops, list]) => ({
+          hops,
+          // Bounded (docs/compatibility.md): the most-heard nodes of each ring.
+          nodes: list
+            .sort(byCountThenHopIdx)
+            .slice(0, MAX_REACH_NODES)
+            .map((i) => {
+              const node = agg.resolveCode(hopCode[(reachKey[i] - obsOf(i)) / nObs]);
+              return {
+                hop: hopOf(i),
+                name: nodeName(node),
+                pubkey: nodeKey(node),
+                count: reachCount[i],
+                distRange: reachMin[i] === reachMax[i] ? null : `${reachMin[i]}-${reachMax[i]}`,
+              };
+            }),
+        })),
     };
   }
   const multiObsNodes: TopologyResponse['multiObsNodes'] = [];
   const bestPathList: TopologyResponse['bestPathList'] = [];
   for (const [id, list] of reachByHop) {
     const h = hopStr[id];
-    const node = agg.resolve(h);
+    const node = agg.resolveCode(hopCode[id]);
     const sorted = list
       .slice()
       .sort(

@@ -17,9 +17,19 @@ export interface WorkerInit {
   niceness: number;
 }
 
+/**
+ * How a compute picks its snapshot: the worker's current one is reused while the data version
+ * is unchanged, or for `reuseMs` after it was taken (default 0); `fresh` forces a new snapshot
+ * and new shared intermediates (benchmarks).
+ */
+export interface SnapshotPolicy {
+  reuseMs?: number;
+  fresh?: boolean;
+}
+
 export type Task =
-  | { kind: 'analytic'; name: AnalyticName; query: AnalyticsQuery; nowMs: number }
-  | { kind: 'node-clock-skew'; pubkey: string; nowMs: number }
+  | ({ kind: 'analytic'; name: AnalyticName; query: AnalyticsQuery; nowMs: number } & SnapshotPolicy)
+  | ({ kind: 'node-clock-skew'; pubkey: string; nowMs: number } & SnapshotPolicy)
   /** Diagnostics for tests: read one byte of a table chunk as the worker sees it. */
   | { kind: 'probe'; table: 'tx' | 'obs'; chunk: number; byteOffset: number };
 
@@ -38,6 +48,8 @@ export interface ResultBody {
   durationMs: number;
   /** Rows the compute saw. */
   counts: SnapshotCounts;
+  /** The store's data version (sum of committed rows and mutation counters) the snapshot saw. */
+  dataVersion: number;
   /** The analytic answered "no data" (the per-node route's 404). */
   empty: boolean;
 }

@@ -186,7 +186,12 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
   const { service, areas } = opts;
   const now = opts.now ?? Date.now;
 
-  function write(request: FastifyRequest, reply: FastifyReply, answer: AnalyticsAnswer, notFound: string) {
+  async function write(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    answer: AnalyticsAnswer,
+    notFound: string,
+  ) {
     if (answer.status === 'warming') {
       return reply
         .code(503)
@@ -204,7 +209,7 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
     if (acceptsGzip(request.headers['accept-encoding'])) {
       return reply.header('Content-Encoding', 'gzip').send(body.gzip);
     }
-    return reply.send(body.identity());
+    return reply.send(await body.identity());
   }
 
   function fail(reply: FastifyReply, err: unknown) {
@@ -226,7 +231,7 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
           areas,
           now(),
         );
-        return write(request, reply, await service.get(name, query, key), 'Not found');
+        return await write(request, reply, await service.get(name, query, key), 'Not found');
       } catch (err) {
         return fail(reply, err);
       }
@@ -244,7 +249,12 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
       const { pubkey } = request.params as { pubkey: string };
       try {
         if (!HEX_KEY.test(pubkey)) throw new QueryError('pubkey', 'pubkey must be hex');
-        return write(request, reply, await service.nodeClockSkew(pubkey), 'No clock skew data for this node');
+        return await write(
+          request,
+          reply,
+          await service.nodeClockSkew(pubkey),
+          'No clock skew data for this node',
+        );
       } catch (err) {
         return fail(reply, err);
       }

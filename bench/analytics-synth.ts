@@ -1,0 +1,154 @@
+// Synthetic staging-scale mesh for the analytics benches (spec analytics §8: ≈78k transmissions,
+// 2.3M observations, 2k nodes): 80 % repeaters, 60 observers, 7 days of traffic, appended to a
+// MemoryStore as records. Deterministic (seeded), so every run measures the same data.
+import type { MemoryStore } from '../src/store/memory/memory-store.js';
+
+const HEX = '0123456789ABCDEF';
+const hex2 = (v: number) => HEX[(v >> 4) & 15] + HEX[v & 15];
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const NOW = Date.parse('2026-05-17T18:00:00Z');
+const GRP = [
+  [
+    217,
+    '#test',
+    '{"type":"CHAN","channelHash":217,"decryptionStatus":"decrypted","channel":"#test","text":"alice: hi","sender":"alice"}',
+  ],
+  [
+    17,
+    'Public',
+    '{"type":"CHAN","channelHash":17,"decryptionStatus":"decrypted","channel":"Public","text":"bob: yo","sender":"bob"}',
+  ],
+  [195, 'enc_C3', '{"type":"GRP_TXT","channelHash":195,"decryptionStatus":"decryption_failed"}'],
+] as const;
+
+export interface Synth {
+  rand: () => number;
+  keys: string[];
+  relays: number[];
+  observerIds: string[];
+  /** Per transmission: hop width and relay route (node indexes). */
+  width: Uint8Array;
+  route: number[][];
+}
+
+/** A staging-like mesh: 2k nodes in the Bay Area (80 % repeaters), 60 observers, 7 days of traffic. */
+export function fill(store: MemoryStore, txCount: number, obsPerTx: number): Synth {
+  const rand = rng(42);
+  const hex = (n: number) => Array.from({ length: n }, () => HEX[Math.floor(rand() * 16)]).join('');
+  const keys = Array.from({ length: 2000 }, () => hex(64).toLowerCase());
+  const roles = keys.map((_, i) => (i % 10 < 8 ? 'repeater' : i % 10 === 8 ? 'room' : 'companion'));
+  const relays = keys.map((_, i) => i).filter((i) => roles[i] !== 'companion');
+  const observerIds = Array.from({ length: 60 }, (_, o) =>
+    (o < 40 ? keys[relays[o]] : hex(64)).toUpperCase(),
+  );
+  observerIds.forEach((id, o) =>
+    store.upsertObserver({
+      id,
+      name: `observer ${o}`,
+      iata: ['SJC', 'OAK', 'SFO', 'MRY'][o % 4],
+      firstSeenMs: NOW,
+      lastSeenMs: NOW,
+      packetCount: 0,
+      model: null,
+      firmware: null,
+      clientVersion: null,
+      radio: null,
+      batteryMv: null,
+      uptimeSecs: null,
+      noiseFloor: null,
+      lastPacketAtMs: null,
+    }),
+  );
+  keys.forEach((k, i) =>
+    store.upsertNode({
+      publicKey: k,
+      name: `node ${i}`,
+      role: roles[i],
+      lat: 37 + rand() * 2,
+      lon: -123 + rand() * 2,
+      firstSeenMs: NOW - 30 * 86_400_000,
+      lastSeenMs: NOW - (i % 10) * 86_400_000,
+      advertCount: Math.floor(rand() * 200),
+      batteryMv: null,
+      temperatureC: null,
+    }),
+  );
+  const types = [5, 5, 5, 4, 4, 0, 1, 2, 8, 9, 3];
+  const width = new Uint8Array(txCount);
+  const route: number[][] = [];
+  let obsId = 1;
+  for (let t = 0; t < txCount; t++) {
+    const pt = types[Math.floor(rand() * types.length)];
+    const firstSeenMs = NOW - 7 * 86_400_000 + (t / txCount) * 7 * 86_400_000;
+    width[t] = rand() < 0.8 ? 1 : 2;
+    const hops = Array.from(
+      { length: Math.floor(rand() * 13) },
+      () => relays[Math.floor(rand() * relays.length)],
+    );
+    route.push(hops);
+    const advertiser = pt === 4 ? Math.floor(rand() * keys.length) : -1;
+    const grp = pt === 5 ? GRP[t % 3] : null;
+    const raw =
+      hex2((pt << 2) | 1) +
+      hex2(((width[t] - 1) << 6) | hops.length) +
+      '00'.repeat(20 + Math.floor(rand() * 150));
+    store.appendTransmission({
+      id: t + 1,
+      rawHex: raw,
+      hash: (t + 1).toString(16).padStart(16, '0'),
+      firstSeenMs,
+      lastSeenMs: firstSeenMs,
+      routeType: 1,
+      payloadType: pt,
+      payloadVersion: 0,
+      decodedJson:
+        advertiser >= 0
+          ? `{"type":"ADVERT","pubKey":"${keys[advertiser]}","timestamp":${Math.floor(firstSeenMs / 1000) - (advertiser % 50) * 30}}`
+          : grp
+            ? grp[2]
+            : '{}',
+      fromPubkey: advertiser >= 0 ? keys[advertiser] : null,
+      channelHash: grp ? grp[1] : null,
+      scopeName: null,
+    });
+    for (let k = 0; k < obsPerTx; k++)
+      appendObs(
+        store,
+        { rand, keys, relays, observerIds, width, route },
+        t,
+        obsId++,
+        firstSeenMs + Math.floor(rand() * 5000),
+      );
+  }
+  return { rand, keys, relays, observerIds, width, route };
+}
+
+/** One sighting of transmission row t by a random observer, somewhere along its route. */
+export function appendObs(store: MemoryStore, s: Synth, t: number, id: number, rxMs: number): void {
+  const hops = s.route[t].slice(0, Math.floor(s.rand() * (s.route[t].length + 1)));
+  const w = s.width[t];
+  store.appendObservation({
+    id,
+    transmissionId: t + 1,
+    observerId: s.observerIds[Math.floor(s.rand() * s.observerIds.length)],
+    direction: null,
+    snr: s.rand() < 0.9 ? Math.round((s.rand() * 30 - 15) * 4) / 4 : null,
+    rssi: -40 - Math.floor(s.rand() * 90),
+    score: null,
+    path: hops.map((n) => s.keys[n].slice(0, 2 * w).toUpperCase()),
+    rxMs,
+    uploaderMs: null,
+  });
+}
