@@ -36,7 +36,7 @@ const dir = mkdtempSync(join(tmpdir(), 'meshlens-bench-loader-'));
 try {
   // Fixture records.
   const fx = join(dir, 'fixture.db');
-  copyFileSync(new URL('../../shared/fixtures/corescope-staging.db', import.meta.url), fx);
+  copyFileSync(new URL('../test/fixtures/corescope-staging.db', import.meta.url), fx);
   const src = openDatabase(fx);
   migrate(src);
   const observers = [...observerChunks(src)].flat();
