@@ -7,7 +7,7 @@ import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { migrate, openDatabase } from '../../src/store/sqlite/index.js';
 import { StoreLoader, type LoadOptions, type LoadResult } from '../../src/store/loader.js';
 
-export const FIXTURE_DB = new URL('../../../shared/fixtures/corescope-staging.db', import.meta.url);
+export const FIXTURE_DB = new URL('../fixtures/corescope-staging.db', import.meta.url);
 
 export async function loadFixture(
   options: LoadOptions = {},
