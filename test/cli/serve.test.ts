@@ -9,11 +9,11 @@ import { loadConfig } from '../../src/config/index.js';
 import { parseServeArgs, serveHelp, startServer } from '../../src/cli/serve.js';
 
 type HealthBody = {
-  ingest: { accepted: unknown; rejected: Record<string, number> };
+  ingest: { packets: number; statuses: number; rejected: Record<string, number> };
   mqtt: { sources: { name: string; connected: boolean }[] };
 };
 type PerfBody = {
-  ingest: { rejections: { byCode: Record<string, number> } };
+  rejections: { byCode: Record<string, number> };
   endpoints: Record<string, { count: number }>;
 };
 
@@ -26,7 +26,13 @@ function file(name: string, value: unknown): string {
 }
 const testConfig = (extra: Record<string, unknown> = {}) =>
   loadConfig({
-    path: file(`c${Math.random()}.json`, { host: '127.0.0.1', port: 0, broker: { port: 0 }, ...extra }),
+    path: file(`c${Math.random()}.json`, {
+      host: '127.0.0.1',
+      port: 0,
+      broker: { port: 0 },
+      dbPath: join(dir, `db-${Math.random()}.db`),
+      ...extra,
+    }),
     env: {},
   }).config;
 
@@ -81,8 +87,9 @@ test('meshlens serve: bad config exits 2 naming every problem; unknown flag exit
 });
 
 test('startServer: HTTP + embedded broker; messages parsed, rejections counted; stop is idempotent', async () => {
-  const server = await startServer(testConfig());
+  const server = await startServer(testConfig(), { analytics: false });
   try {
+    await server.loaded;
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(server.brokerUrl ?? '', /^mqtt:\/\/127\.0\.0\.1:\d+$/);
     const client = await mqtt.connectAsync(server.brokerUrl!);
@@ -101,9 +108,13 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     while (server.rejections.count('oversize') === 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     await client.endAsync();
+    await server.pipeline.idle();
 
     const health = (await (await fetch(`${server.url}/api/health`)).json()) as HealthBody;
-    assert.deepEqual(health.ingest.accepted, { packets: 1, status: 1 });
+    assert.equal(health.ingest.packets, 1);
+    assert.equal(health.ingest.statuses, 1);
+    // 1200AB is an ADVERT header with a 1-byte payload: decoded, then refused by the gate.
+    assert.equal(health.ingest.rejected.advert_payload_error, 1);
     assert.equal(health.ingest.rejected.invalid_json, 1);
     assert.equal(health.ingest.rejected.oversize, 1);
     assert.ok(health.ingest.rejected.unknown_topic >= 1);
@@ -112,7 +123,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     const healthz = await fetch(`${server.url}/api/healthz`);
     assert.equal(healthz.status, 200);
     const perf = (await (await fetch(`${server.url}/api/perf`)).json()) as PerfBody;
-    assert.equal(perf.ingest.rejections.byCode.invalid_json, 1);
+    assert.equal(perf.rejections.byCode.invalid_json, 1);
     assert.equal(perf.endpoints['GET /api/health'].count, 1);
   } finally {
     await Promise.all([server.stop(), server.stop()]);
@@ -122,7 +133,12 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
 });
 
 test('meshlens serve prints the URL, serves, and exits 0 on SIGTERM', async () => {
-  const config = file('run.json', { host: '127.0.0.1', port: 0, broker: { port: 0 } });
+  const config = file('run.json', {
+    host: '127.0.0.1',
+    port: 0,
+    broker: { port: 0 },
+    dbPath: join(dir, 'run.db'),
+  });
   const child = spawn(process.execPath, ['bin/meshlens.js', 'serve', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -136,9 +152,17 @@ test('meshlens serve prints the URL, serves, and exits 0 on SIGTERM', async () =
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   assert.match(out, /embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+/);
-  const r = await fetch(`${url}/api/healthz`);
+  // HTTP answers at once; /api/healthz is 503 until the (empty) store has loaded.
+  let r = await fetch(`${url}/api/healthz`);
+  const deadline = Date.now() + 10_000;
+  while (r.status === 503 && Date.now() < deadline) {
+    await new Promise((res) => setTimeout(res, 50));
+    r = await fetch(`${url}/api/healthz`);
+  }
   assert.equal(r.status, 200);
-  assert.deepEqual(await r.json(), { ready: true, loadedRows: 0, components: {} });
+  const body = (await r.json()) as { ready: boolean; components: { store: { ready: boolean } } };
+  assert.equal(body.ready, true);
+  assert.equal(body.components.store.ready, true);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
