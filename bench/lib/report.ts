@@ -1,0 +1,192 @@
+// The benchmark result format (JSON, one object per scale) and its markdown rendering.
+import type { LoadResult } from './http-load.js';
+import type { ServerStartup } from './server.js';
+import { round } from './stats.js';
+
+export interface AnalyticsRow {
+  condition: string;
+  load: LoadResult;
+}
+
+export interface EventLoopSample {
+  phase: string;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+export interface ScaleResult {
+  scale: string;
+  seed: number;
+  dataset: {
+    path: string;
+    fromCache: boolean;
+    generatedS: number | null;
+    sizeMb: number;
+    transmissions: number | null;
+    observations: number | null;
+    nodes: number | null;
+    observers: number | null;
+  };
+  startup: {
+    runs: ServerStartup[];
+    listenMs: number | null;
+    storeLoadedMs: number | null;
+    readyMs: number | null;
+    analyticsReadyMs: number | null;
+    rssMb: number | null;
+  };
+  routes: { route: string; loads: LoadResult[] }[];
+  eventLoop: EventLoopSample[];
+  ingest: {
+    published: number;
+    publishedPerS: number;
+    packetsProcessed: number;
+    observationsStored: number;
+    observationsPerS: number;
+    packetsPerS: number;
+    dropped: number;
+    maxQueueDepth: number | null;
+    seconds: number;
+    distinctMessages: number;
+    rssMbAfter: number | null;
+  } | null;
+  analytics: {
+    rows: AnalyticsRow[];
+    perAnalytic: {
+      name: string;
+      computeMsMedian: number | null;
+      computeMsMax: number | null;
+      samples: number;
+      maxSnapshotAgeMsIdleRecompute: number | null;
+      maxSnapshotAgeMsIngest: number | null;
+    }[];
+    totalRecomputeMs: number;
+    eventLoop: EventLoopSample[];
+    rssMb: number | null;
+  } | null;
+}
+
+const f = (x: number | null | undefined, d = 0): string => {
+  const r = round(x ?? null, d);
+  return r === null ? '—' : r.toLocaleString('en-US', { maximumFractionDigits: d });
+};
+const verdict = (value: number | null, limit: number): string =>
+  value === null ? 'not measured' : value <= limit ? 'met' : '**missed**';
+
+function targets(r: ScaleResult): string[] {
+  const rows: string[] = [];
+  if (r.scale === 'staging')
+    rows.push(
+      `| staging dataset generated | ${f(r.dataset.generatedS, 1)} s | <= 120 s | ${verdict(r.dataset.generatedS, 120)} |`,
+    );
+  if (r.scale === 'cascadia') {
+    rows.push(
+      `| HTTP listening after start | ${f(r.startup.listenMs)} ms | <= 1,000 ms | ${verdict(r.startup.listenMs, 1000)} |`,
+    );
+    rows.push(
+      `| fully loaded (store) | ${f(r.startup.storeLoadedMs)} ms | <= 20,000 ms | ${verdict(r.startup.storeLoadedMs, 20000)} |`,
+    );
+    rows.push(`| RSS after load | ${f(r.startup.rssMb)} MB | <= 600 MB | ${verdict(r.startup.rssMb, 600)} |`);
+  }
+  if (r.analytics && r.scale !== 'fixture') {
+    const a = r.analytics;
+    rows.push(
+      `| all nine analytics recomputed (sum of medians) | ${f(a.totalRecomputeMs)} ms | <= 2,000 ms | ${verdict(a.totalRecomputeMs, 2000)} |`,
+    );
+    const p99 = Math.max(...a.rows.filter((x) => x.condition !== 'idle').map((x) => x.load.p99Ms));
+    rows.push(
+      `| analytics GET p99 (worst, while recomputing/ingesting) | ${f(p99)} ms | <= 5 ms | ${verdict(p99, 5)} |`,
+    );
+    const eld = Math.max(...a.eventLoop.map((e) => e.p99Ms ?? 0));
+    rows.push(
+      `| event-loop delay p99 (cumulative, analytics server) | ${f(eld, 1)} ms | <= 20 ms | ${verdict(eld, 20)} |`,
+    );
+    const stale = Math.max(...a.perAnalytic.map((x) => x.maxSnapshotAgeMsIngest ?? 0));
+    rows.push(
+      `| staleness while ingesting 500/s (max snapshot age) | ${f(stale / 1000, 1)} s | <= 10 s | ${verdict(stale, 10_000)} |`,
+    );
+  }
+  return rows;
+}
+
+export function renderMarkdown(env: Record<string, unknown>, results: ScaleResult[]): string {
+  const out: string[] = [];
+  const o = env.options as Record<string, number>;
+  out.push(`# meshlens bench — ${env.date}`, '');
+  out.push(
+    `node ${env.node}, ${env.cpus}, ${env.memGb} GB, load average at the end ${JSON.stringify(env.loadAvg)}, commit ${env.commit}; ` +
+      `seed ${o.seed}, ${o.runs} startup runs (medians), ${o.durationS} s per load step, ${o.ingestS} s ingest.`,
+    '',
+  );
+  for (const r of results) {
+    const d = r.dataset;
+    out.push(`## ${r.scale}`, '');
+    out.push(
+      `Dataset: ${f(d.transmissions)} transmissions, ${f(d.observations)} observations, ${f(d.nodes)} nodes, ${f(d.observers)} observers, ${f(d.sizeMb)} MB; ` +
+        (d.generatedS === null
+          ? 'the real fixture.'
+          : `generated in ${f(d.generatedS, 1)} s${d.fromCache ? ' (cached; time from when it was made)' : ''}.`),
+      '',
+    );
+    const t = targets(r);
+    if (t.length) out.push('| target | measured | limit | |', '|---|---|---|---|', ...t, '');
+    const s = r.startup;
+    out.push('| startup (median of runs) | ms |', '|---|---|');
+    out.push(`| HTTP listening | ${f(s.listenMs)} |`);
+    out.push(`| store loaded (log line) | ${f(s.storeLoadedMs)} |`);
+    out.push(`| /api/healthz 200 | ${f(s.readyMs)} |`);
+    out.push(`| every analytic's first snapshot | ${f(s.analyticsReadyMs)} |`);
+    out.push(`| RSS after load (MB) | ${f(s.rssMb)} |`, '');
+    if (r.routes.length) {
+      out.push(
+        '| route | x8 p50 ms | x8 p99 ms | x8 req/s | x64 p50 ms | x64 p99 ms | x64 req/s | non-2xx |',
+      );
+      out.push('|---|---|---|---|---|---|---|---|');
+      for (const rt of r.routes) {
+        const [a, b] = rt.loads;
+        out.push(
+          `| ${rt.route} | ${f(a.p50Ms)} | ${f(a.p99Ms)} | ${f(a.rps)} | ${f(b?.p50Ms)} | ${f(b?.p99Ms)} | ${f(b?.rps)} | ${a.non2xx + (b?.non2xx ?? 0)} |`,
+        );
+      }
+      out.push('');
+    }
+    if (r.ingest) {
+      const i = r.ingest;
+      out.push(
+        `Ingest over MQTT (${i.distinctMessages.toLocaleString('en-US')} distinct staging-scale messages, flat out for the set time): ` +
+          `published ${f(i.publishedPerS)} msg/s; the server processed ${f(i.packetsPerS)} packets/s and stored ` +
+          `**${f(i.observationsPerS)} observations/s** (${f(i.observationsStored)} in ${f(i.seconds, 1)} s until drained), ` +
+          `${f(i.dropped)} dropped by the full ingest queue (max depth ${f(i.maxQueueDepth)}); RSS after ${f(i.rssMbAfter)} MB.`,
+        '',
+      );
+    }
+    if (r.analytics) {
+      const a = r.analytics;
+      out.push(
+        '| analytic | compute ms (median) | max | samples | max snapshot age s (recomputing) | (ingesting 500/s) |',
+      );
+      out.push('|---|---|---|---|---|---|');
+      for (const x of a.perAnalytic)
+        out.push(
+          `| ${x.name} | ${f(x.computeMsMedian)} | ${f(x.computeMsMax)} | ${x.samples} | ${f((x.maxSnapshotAgeMsIdleRecompute ?? NaN) / 1000, 1)} | ${f((x.maxSnapshotAgeMsIngest ?? NaN) / 1000, 1)} |`,
+        );
+      out.push(`| **total** | **${f(a.totalRecomputeMs)}** | | | | |`, '');
+      out.push(
+        '| analytics GET (9 endpoints cycled) | clients | p50 ms | p99 ms | req/s | non-2xx |',
+        '|---|---|---|---|---|---|',
+      );
+      for (const x of a.rows)
+        out.push(
+          `| ${x.condition} | ${x.load.connections} | ${f(x.load.p50Ms)} | ${f(x.load.p99Ms)} | ${f(x.load.rps)} | ${x.load.non2xx} |`,
+        );
+      out.push('');
+    }
+    const eld = [...r.eventLoop, ...(r.analytics?.eventLoop ?? [])];
+    if (eld.length) {
+      out.push('| event-loop delay (server, /api/health) | p99 ms | max ms |', '|---|---|---|');
+      for (const e of eld) out.push(`| ${e.phase} | ${f(e.p99Ms, 1)} | ${f(e.maxMs, 1)} |`);
+      out.push('');
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

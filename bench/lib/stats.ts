@@ -1,0 +1,31 @@
+// Small numeric helpers for the benchmark suite.
+
+export const median = (xs: number[]): number | null => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+};
+
+export const round = (x: number | null | undefined, digits = 1): number | null => {
+  if (x === null || x === undefined || !Number.isFinite(x)) return null;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every `everyMs` until it returns a non-null value or `timeoutMs` passes. */
+export async function waitFor<T>(
+  probe: () => Promise<T | null>,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<T | null> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const v = await probe().catch(() => null);
+    if (v !== null) return v;
+    await sleep(everyMs);
+  }
+  return null;
+}

@@ -1,0 +1,360 @@
+// `npm run bench`: the benchmark suite at named scales (issue 4 item 4, issue 5's analytics
+// section). Per scale: dataset generation (or the cache), server startup (median of --runs
+// child processes of the compiled `meshlens serve`), RSS, core REST latency under 8 and 64
+// clients with /api/healthz as the trivial-route baseline, MQTT ingest at full speed, and the
+// analytics: compute times, GET latency while recomputing and while ingesting 500 obs/s,
+// staleness, event-loop delay. Writes bench/results/<stamp>-<scales>.{json,md}; prints the table.
+// Usage: npm run bench -- [--scale fixture,small,staging,cascadia] [--runs 3] [--duration 5]
+//        [--ingest-seconds 10] [--seed 1] [--fresh] [--no-build] [--skip-analytics]
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { prepareDataset } from './lib/dataset-cache.js';
+import { runLoad, type LoadResult } from './lib/http-load.js';
+import { blastFor, encodePublishes, prepareMessages, publishFor } from './lib/publisher.js';
+import { renderMarkdown, type AnalyticsRow, type ScaleResult } from './lib/report.js';
+import { startServer, type BenchServer } from './lib/server.js';
+import { median, round, sleep } from './lib/stats.js';
+import { openDatabase, readCounts } from '../src/store/sqlite/index.js';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'fixture,small' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
+    'ingest-seconds': { type: 'string', default: '10' },
+    fresh: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    'skip-analytics': { type: 'boolean', default: false },
+  },
+});
+const root = process.cwd();
+const seed = Number(values.seed);
+const runs = Math.max(1, Number(values.runs));
+const durationS = Number(values.duration);
+const ingestS = Number(values['ingest-seconds']);
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const CONNECTIONS = [8, 64];
+const CORE_ROUTES = [
+  '/api/stats',
+  '/api/packets',
+  '/api/packets?type=ADVERT',
+  '/api/nodes',
+  '/api/observers',
+  '/api/channels',
+];
+const ANALYTICS_ROUTES = [
+  '/api/analytics/topology',
+  '/api/analytics/rf',
+  '/api/analytics/distance',
+  '/api/analytics/channels',
+  '/api/analytics/hash-collisions',
+  '/api/analytics/hash-sizes',
+  '/api/analytics/roles',
+  '/api/observers/clock-skew',
+  '/api/nodes/clock-skew',
+];
+const TIMEOUT_MS: Record<string, number> = {
+  fixture: 60_000,
+  small: 60_000,
+  staging: 240_000,
+  cascadia: 400_000,
+};
+
+interface HealthBody {
+  memory?: { rssMB: number };
+  eventLoop?: { p99Ms: number; maxMs: number };
+}
+interface RecomputeStats {
+  name: string;
+  runs: number;
+  lastDurationMs: number | null;
+  snapshotAgeMs: number | null;
+  warmingUp: boolean;
+}
+interface PerfBody {
+  ingest?: {
+    packets: number;
+    observationsNew: number;
+    queue: { dropped: number; depth: number; maxDepth: number };
+  };
+  analytics?: { analytics: RecomputeStats[] };
+  writer?: { pendingOps?: number; pending?: number };
+}
+
+async function eventLoop(server: BenchServer, phase: string) {
+  const h = await server.get<HealthBody>('/api/health');
+  return { phase, p99Ms: h.body.eventLoop?.p99Ms ?? null, maxMs: h.body.eventLoop?.maxMs ?? null };
+}
+
+async function routeLoads(server: BenchServer, routes: { name: string; paths: string[] }[]) {
+  const out: { route: string; loads: LoadResult[] }[] = [];
+  for (const r of routes) {
+    const loads: LoadResult[] = [];
+    for (const c of CONNECTIONS) {
+      loads.push(await runLoad(server.url, r.paths, c, durationS));
+      log(
+        `  ${r.name} x${c}: p50 ${loads.at(-1)!.p50Ms} ms, p99 ${loads.at(-1)!.p99Ms} ms, ${Math.round(loads.at(-1)!.rps)} req/s`,
+      );
+    }
+    out.push({ route: r.name, loads });
+  }
+  return out;
+}
+
+/** Samples /api/perf every 500 ms while `during` runs: compute durations and snapshot ages. */
+async function sampleAnalytics<T>(server: BenchServer, during: Promise<T>) {
+  const durations = new Map<string, number[]>();
+  const maxAge = new Map<string, number>();
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      const p = await server.get<PerfBody>('/api/perf').catch(() => null);
+      for (const a of p?.body.analytics?.analytics ?? []) {
+        if (a.lastDurationMs !== null) {
+          const list = durations.get(a.name) ?? [];
+          if (list.at(-1) !== a.lastDurationMs) list.push(a.lastDurationMs);
+          durations.set(a.name, list);
+        }
+        if (a.snapshotAgeMs !== null) maxAge.set(a.name, Math.max(maxAge.get(a.name) ?? 0, a.snapshotAgeMs));
+      }
+      await sleep(500);
+    }
+  })();
+  const result = await during;
+  done = true;
+  await poll;
+  return { result, durations, maxAge };
+}
+
+async function ingestPhase(server: BenchServer) {
+  const msgs = prepareMessages('staging', seed + 1000, Math.min(300_000, ingestS * 25_000));
+  const frames = encodePublishes(msgs);
+  const before = (await server.get<PerfBody>('/api/perf')).body.ingest;
+  const t0 = performance.now();
+  const pub = await blastFor(server.brokerUrl, frames, ingestS);
+  // Wait until the pipeline has drained what the broker delivered.
+  let last = -1;
+  let after = before;
+  let drainedAt = performance.now();
+  for (let i = 0; i < 600; i++) {
+    after = (await server.get<PerfBody>('/api/perf')).body.ingest;
+    const n = (after?.packets ?? 0) + (after?.queue.dropped ?? 0);
+    if (n === last && (after?.queue.depth ?? 0) === 0) break;
+    if (n !== last) drainedAt = performance.now();
+    last = n;
+    await sleep(200);
+  }
+  const seconds = (drainedAt - t0) / 1000;
+  const obs = (after?.observationsNew ?? 0) - (before?.observationsNew ?? 0);
+  const packets = (after?.packets ?? 0) - (before?.packets ?? 0);
+  return {
+    published: pub.published,
+    publishedPerS: pub.published / (pub.elapsedMs / 1000),
+    packetsProcessed: packets,
+    observationsStored: obs,
+    observationsPerS: obs / seconds,
+    packetsPerS: packets / seconds,
+    dropped: (after?.queue.dropped ?? 0) - (before?.queue.dropped ?? 0),
+    maxQueueDepth: after?.queue.maxDepth ?? null,
+    seconds,
+    distinctMessages: msgs.length,
+  };
+}
+
+async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
+  log(`== ${scale}`);
+  const dataset = prepareDataset(root, scale, seed, { fresh: values.fresh, log });
+  const dbMb = statSync(dataset.path).size / 1048576;
+  const countsDb = openDatabase(dataset.path, { readonly: true });
+  const counts = readCounts(countsDb);
+  countsDb.close();
+  const timeoutMs = TIMEOUT_MS[scale] ?? 400_000;
+  const startups = [];
+  let server: BenchServer | null = null;
+  for (let r = 0; r < runs; r++) {
+    const copy = join(tmp, `${scale}-${r}.db`);
+    copyFileSync(dataset.path, copy);
+    const s = await startServer({ root, dbPath: copy, tmpDir: tmp, timeoutMs, waitAnalytics: true });
+    startups.push(s.startup);
+    log(
+      `startup ${r + 1}/${runs}: listening ${round(s.startup.listenMs, 0)} ms, store loaded ${round(s.startup.storeLoadedMs, 0)} ms, ready ${round(s.startup.readyMs, 0)} ms, analytics ${round(s.startup.analyticsReadyMs, 0)} ms, RSS ${round(s.startup.rssMbAfterLoad, 0)} MB`,
+    );
+    if (r < runs - 1) {
+      await s.stop();
+      rmSync(copy, { force: true });
+    } else server = s;
+  }
+  const srv = server!;
+  const result: ScaleResult = {
+    scale,
+    seed,
+    dataset: {
+      path: dataset.path,
+      fromCache: dataset.fromCache,
+      generatedS: dataset.generatedS ?? dataset.cachedGenerationS,
+      sizeMb: dbMb,
+      transmissions: counts.transmissions,
+      observations: counts.observations,
+      nodes: counts.nodes,
+      observers: counts.observers,
+    },
+    startup: {
+      runs: startups,
+      listenMs: median(startups.map((s) => s.listenMs ?? NaN)),
+      storeLoadedMs: median(startups.map((s) => s.storeLoadedMs ?? NaN)),
+      readyMs: median(startups.map((s) => s.readyMs ?? NaN)),
+      analyticsReadyMs: median(startups.map((s) => s.analyticsReadyMs ?? NaN)),
+      rssMb: median(startups.map((s) => s.rssMbAfterLoad ?? NaN)),
+    },
+    routes: [],
+    eventLoop: [],
+    ingest: null,
+    analytics: null,
+  };
+  try {
+    await sleep(2000);
+    result.eventLoop.push(await eventLoop(srv, 'after load (cumulative since start)'));
+    const pkts = await srv.get<{ packets?: { id: number; hash: string }[] }>('/api/packets?limit=50');
+    const ids = (pkts.body.packets ?? []).map((p) => `/api/packets/${p.hash ?? p.id}`);
+    log('core routes');
+    result.routes = await routeLoads(srv, [
+      { name: '/api/healthz (baseline)', paths: ['/api/healthz'] },
+      ...CORE_ROUTES.map((p) => ({ name: p, paths: [p] })),
+      { name: '/api/packets/:id (50 ids)', paths: ids.length > 0 ? ids : ['/api/packets/1'] },
+    ]);
+    result.eventLoop.push(await eventLoop(srv, 'after core route load (cumulative)'));
+    log('ingest at full speed');
+    result.ingest = { ...(await ingestPhase(srv)), rssMbAfter: srv.rssMb() };
+    log(
+      `  ${Math.round(result.ingest.publishedPerS)} msg/s published, ${Math.round(result.ingest.observationsPerS)} obs/s stored, ${result.ingest.dropped} dropped`,
+    );
+    result.eventLoop.push(await eventLoop(srv, 'after ingest (cumulative)'));
+    if (!values['skip-analytics']) result.analytics = await analyticsSection(scale, dataset.path, tmp, srv);
+  } finally {
+    await srv.stop();
+  }
+  return result;
+}
+
+async function analyticsSection(scale: string, dbPath: string, tmp: string, idleServer: BenchServer) {
+  log('analytics: GET with no recompute running (baseline, on the default-interval server)');
+  const paths = ANALYTICS_ROUTES;
+  const rows: AnalyticsRow[] = [];
+  for (const c of CONNECTIONS)
+    rows.push({ condition: 'idle', load: await runLoad(idleServer.url, paths, c, durationS) });
+  await idleServer.stop();
+  // A server that recomputes every analytic back to back (interval 1 s), for "while recomputing".
+  const copy = join(tmp, `${scale}-analytics.db`);
+  copyFileSync(dbPath, copy);
+  const srv = await startServer({
+    root,
+    dbPath: copy,
+    tmpDir: tmp,
+    timeoutMs: TIMEOUT_MS[scale] ?? 400_000,
+    waitAnalytics: true,
+    config: { analytics: { defaultIntervalSeconds: 1 } },
+  });
+  try {
+    const eventLoopRows = [await eventLoop(srv, 'analytics server after load (cumulative)')];
+    log('analytics: GET while recomputing');
+    const recompute = await sampleAnalytics(
+      srv,
+      (async () => {
+        const out: AnalyticsRow[] = [];
+        for (const c of CONNECTIONS)
+          out.push({ condition: 'recomputing', load: await runLoad(srv.url, paths, c, durationS) });
+        return out;
+      })(),
+    );
+    rows.push(...recompute.result);
+    eventLoopRows.push(await eventLoop(srv, 'after GETs while recomputing (cumulative)'));
+    log('analytics: GET while recomputing and ingesting 500 obs/s');
+    const msgs = prepareMessages(
+      'staging',
+      seed + 2000,
+      Math.ceil(500 * durationS * CONNECTIONS.length * 1.3),
+    );
+    const abort = new AbortController();
+    const publishing = publishFor(srv.brokerUrl, msgs, 500, durationS * CONNECTIONS.length * 2, abort.signal);
+    const ingesting = await sampleAnalytics(
+      srv,
+      (async () => {
+        const out: AnalyticsRow[] = [];
+        for (const c of CONNECTIONS)
+          out.push({
+            condition: 'recomputing + ingest 500/s',
+            load: await runLoad(srv.url, paths, c, durationS),
+          });
+        return out;
+      })(),
+    );
+    abort.abort();
+    await publishing;
+    rows.push(...ingesting.result);
+    eventLoopRows.push(await eventLoop(srv, 'after GETs while ingesting 500/s (cumulative)'));
+    const perAnalytic = [...recompute.durations.keys()].sort().map((name) => {
+      const all = [...(recompute.durations.get(name) ?? []), ...(ingesting.durations.get(name) ?? [])];
+      return {
+        name,
+        computeMsMedian: median(all),
+        computeMsMax: all.length ? Math.max(...all) : null,
+        samples: all.length,
+        maxSnapshotAgeMsIdleRecompute: recompute.maxAge.get(name) ?? null,
+        maxSnapshotAgeMsIngest: ingesting.maxAge.get(name) ?? null,
+      };
+    });
+    const totalRecomputeMs = perAnalytic.reduce((s, a) => s + (a.computeMsMedian ?? 0), 0);
+    return { rows, perAnalytic, totalRecomputeMs, eventLoop: eventLoopRows, rssMb: srv.rssMb() };
+  } finally {
+    await srv.stop();
+  }
+}
+
+async function main() {
+  const scales = values.scale!.split(',').map((s) => s.trim());
+  if (!values['no-build']) {
+    log('npm run build');
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  }
+  const tmp = mkdtempSync(join(os.tmpdir(), 'meshlens-bench-'));
+  const results: ScaleResult[] = [];
+  try {
+    for (const scale of scales) results.push(await benchScale(scale, tmp));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const env = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`,
+    memGb: round(os.totalmem() / 2 ** 30, 1),
+    loadAvg: os.loadavg().map((x) => round(x, 2)),
+    commit: gitCommit(),
+    options: { seed, runs, durationS, ingestS },
+  };
+  const md = renderMarkdown(env, results);
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const stem = `${env.date.slice(0, 16).replace(/[-:T]/g, '')}-${scales.join('-')}`;
+  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ env, results }, null, 2));
+  writeFileSync(join(dir, `${stem}.md`), md);
+  process.stdout.write(md);
+  log(`results: bench/results/${stem}.{json,md}`);
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
