@@ -15,7 +15,7 @@ const filter = process.argv.slice(2);
 const files = walk('test')
   .filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)))
   .sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
   stdio: 'inherit',
 });
 process.exit(r.status ?? 1);
