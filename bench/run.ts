@@ -196,6 +196,7 @@ async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
       path: dataset.path,
       fromCache: dataset.fromCache,
       generatedS: dataset.generatedS ?? dataset.cachedGenerationS,
+      generationCpuS: dataset.cpuS,
       sizeMb: dbMb,
       transmissions: counts.transmissions,
       observations: counts.observations,

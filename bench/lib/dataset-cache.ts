@@ -3,7 +3,16 @@
 // the seed and the generator version: DATASET_FORMAT_VERSION plus a hash of the sources that
 // decide the rows (simulator, decoder, schema), so an edit there regenerates the file.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createSimulator } from '../../src/sim/index.js';
 import { DATASET_FORMAT_VERSION, writeDataset, type DatasetResult } from '../../src/sim/dataset.js';
@@ -17,6 +26,8 @@ export interface Dataset {
   path: string;
   /** Seconds to generate it in this run, or null when it came from the cache / fixture. */
   generatedS: number | null;
+  /** CPU seconds (user + system) the generation used; the wall time also counts waiting for a core. */
+  cpuS: number | null;
   /** Generation time recorded when the cached file was made. */
   cachedGenerationS: number | null;
   result: DatasetResult | null;
@@ -58,8 +69,19 @@ export function prepareDataset(
   mkdirSync(cacheDir, { recursive: true });
   if (scale === 'fixture') {
     const path = join(cacheDir, 'fixture.db');
+    rmSync(path, { force: true });
     copyFileSync(join(root, FIXTURE_DB), path);
-    return { scale, seed, path, generatedS: null, cachedGenerationS: null, result: null, fromCache: false };
+    chmodSync(path, 0o644);
+    return {
+      scale,
+      seed,
+      path,
+      generatedS: null,
+      cpuS: null,
+      cachedGenerationS: null,
+      result: null,
+      fromCache: false,
+    };
   }
   const path = join(cacheDir, `${scale}-${seed}.db`);
   const metaPath = `${path}.json`;
@@ -73,6 +95,7 @@ export function prepareDataset(
         seed,
         path,
         generatedS: null,
+        cpuS: meta.cpuS ?? null,
         cachedGenerationS: meta.generatedS,
         result: meta.result,
         fromCache: true,
@@ -81,6 +104,7 @@ export function prepareDataset(
   }
   opts.log(`dataset ${scale}-${seed}: generating (${version})`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let last = 0;
   const result = writeDataset(createSimulator(scale, { seed }), path, {
     onProgress: (p) => {
@@ -92,6 +116,8 @@ export function prepareDataset(
     },
   });
   const generatedS = (performance.now() - t0) / 1000;
-  writeFileSync(metaPath, JSON.stringify({ version, scale, seed, generatedS, result }, null, 2));
-  return { scale, seed, path, generatedS, cachedGenerationS: generatedS, result, fromCache: false };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  writeFileSync(metaPath, JSON.stringify({ version, scale, seed, generatedS, cpuS, result }, null, 2));
+  return { scale, seed, path, generatedS, cpuS, cachedGenerationS: generatedS, result, fromCache: false };
 }

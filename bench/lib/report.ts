@@ -21,6 +21,7 @@ export interface ScaleResult {
     path: string;
     fromCache: boolean;
     generatedS: number | null;
+    generationCpuS: number | null;
     sizeMb: number;
     transmissions: number | null;
     observations: number | null;
@@ -125,7 +126,7 @@ export function renderMarkdown(env: Record<string, unknown>, results: ScaleResul
       `Dataset: ${f(d.transmissions)} transmissions, ${f(d.observations)} observations, ${f(d.nodes)} nodes, ${f(d.observers)} observers, ${f(d.sizeMb)} MB; ` +
         (d.generatedS === null
           ? 'the real fixture.'
-          : `generated in ${f(d.generatedS, 1)} s${d.fromCache ? ' (cached; time from when it was made)' : ''}.`),
+          : `generated in ${f(d.generatedS, 1)} s wall, ${f(d.generationCpuS, 1)} s CPU${d.fromCache ? ' (cached; times from when it was made)' : ''}.`),
       '',
     );
     const t = targets(r);
