@@ -33,78 +33,84 @@ const OBS_PER_TX = 8;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-bench-loader-'));
+const given = arg('db', '');
 try {
-  // Fixture records.
-  const fx = join(dir, 'fixture.db');
-  copyFileSync(new URL('../test/fixtures/corescope-staging.db', import.meta.url), fx);
-  const src = openDatabase(fx);
-  migrate(src);
-  const observers = [...observerChunks(src)].flat();
-  const nodes = [...nodeChunks(src)].flat();
-  const txs = [...transmissionChunks(src)].flat().filter((t) => t.rawHex.length >= 8);
-  const paths = [...observationChunks(src)].flat().map((o) => o.path);
-  src.close();
+  const file = given !== '' ? given : buildScaled();
+  const stored = readCounts(openDatabase(file, { readonly: true }));
 
-  // Scaled database.
-  const file = join(dir, 'scaled.db');
-  const db = openDatabase(file);
-  migrate(db);
-  const writer = new SqliteWriter(db, { log: () => {} });
-  const t0 = Date.parse('2026-05-01T00:00:00Z');
-  for (const o of observers)
-    writer.upsertObserverFromPacket({ id: o.id, name: o.name, iata: o.iata, seenMs: t0 });
-  for (const n of nodes)
-    writer.upsertNode({
-      ...n,
-      seenMs: n.lastSeenMs,
-      isNewAdvert: false,
-      batteryMv: null,
-      temperatureC: null,
-    });
-  const txCount = Math.ceil(targetObs / OBS_PER_TX);
-  let obsId = 0;
-  for (let i = 0; i < txCount; i++) {
-    const base = txs[i % txs.length];
-    const k = Math.floor(i / txs.length);
-    // Distinct frames: XOR the last two payload bytes with the replica number.
-    const raw = Buffer.from(base.rawHex, 'hex');
-    raw[raw.length - 1] ^= k & 0xff;
-    raw[raw.length - 2] ^= (k >> 8) & 0xff;
-    const rawHex = raw.toString('hex').toUpperCase();
-    const ms = t0 + i * 100;
-    writer.insertTransmission({
-      ...base,
-      id: i + 1,
-      rawHex,
-      hash: contentHash(rawHex).toLowerCase(),
-      firstSeenMs: ms,
-      lastSeenMs: ms + 5000,
-    });
-    for (let j = 0; j < OBS_PER_TX; j++) {
-      const o = observers[(i * 7 + j) % observers.length];
-      writer.insertObservation({
-        id: ++obsId,
-        transmissionId: i + 1,
-        observerId: o.id,
-        direction: 'rx',
-        snr: 5.25,
-        rssi: -101,
-        score: null,
-        path: paths[(i + j) % paths.length],
-        rxMs: ms + j * 10,
-        uploaderMs: null,
+  function buildScaled(): string {
+    // Fixture records.
+    const fx = join(dir, 'fixture.db');
+    copyFileSync(new URL('../test/fixtures/corescope-staging.db', import.meta.url), fx);
+    const src = openDatabase(fx);
+    migrate(src);
+    const observers = [...observerChunks(src)].flat();
+    const nodes = [...nodeChunks(src)].flat();
+    const txs = [...transmissionChunks(src)].flat().filter((t) => t.rawHex.length >= 8);
+    const paths = [...observationChunks(src)].flat().map((o) => o.path);
+    src.close();
+
+    // Scaled database.
+    const file = join(dir, 'scaled.db');
+    const db = openDatabase(file);
+    migrate(db);
+    const writer = new SqliteWriter(db, { log: () => {} });
+    const t0 = Date.parse('2026-05-01T00:00:00Z');
+    for (const o of observers)
+      writer.upsertObserverFromPacket({ id: o.id, name: o.name, iata: o.iata, seenMs: t0 });
+    for (const n of nodes)
+      writer.upsertNode({
+        ...n,
+        seenMs: n.lastSeenMs,
+        isNewAdvert: false,
+        batteryMv: null,
+        temperatureC: null,
       });
+    const txCount = Math.ceil(targetObs / OBS_PER_TX);
+    let obsId = 0;
+    for (let i = 0; i < txCount; i++) {
+      const base = txs[i % txs.length];
+      const k = Math.floor(i / txs.length);
+      // Distinct frames: XOR the last two payload bytes with the replica number.
+      const raw = Buffer.from(base.rawHex, 'hex');
+      raw[raw.length - 1] ^= k & 0xff;
+      raw[raw.length - 2] ^= (k >> 8) & 0xff;
+      const rawHex = raw.toString('hex').toUpperCase();
+      const ms = t0 + i * 100;
+      writer.insertTransmission({
+        ...base,
+        id: i + 1,
+        rawHex,
+        hash: contentHash(rawHex).toLowerCase(),
+        firstSeenMs: ms,
+        lastSeenMs: ms + 5000,
+      });
+      for (let j = 0; j < OBS_PER_TX; j++) {
+        const o = observers[(i * 7 + j) % observers.length];
+        writer.insertObservation({
+          id: ++obsId,
+          transmissionId: i + 1,
+          observerId: o.id,
+          direction: 'rx',
+          snr: 5.25,
+          rssi: -101,
+          score: null,
+          path: paths[(i + j) % paths.length],
+          rxMs: ms + j * 10,
+          uploaderMs: null,
+        });
+      }
+      if (i % 2000 === 1999) writer.flush();
     }
-    if (i % 2000 === 1999) writer.flush();
+    writer.close();
+    db.close();
+    const keep = arg('keep', '');
+    if (keep !== '') copyFileSync(file, keep);
+    console.log(
+      `scaled db: ${txCount} transmissions, ${obsId} observations, ${observers.length} observers, ${nodes.length} nodes`,
+    );
+    return file;
   }
-  writer.close();
-  const stored = readCounts(db);
-  db.close();
-  const keep = arg('keep', '');
-  if (keep !== '') copyFileSync(file, keep);
-  console.log(
-    `scaled db: ${txCount} transmissions, ${obsId} observations, ${observers.length} observers, ${nodes.length} nodes`,
-  );
 
   const results: {
     ms: number;

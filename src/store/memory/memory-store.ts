@@ -231,8 +231,8 @@ export class MemoryStore {
 
   // ---------------------------------------------------------------- interning
 
-  /** Intern a node public key (lowercased) and make sure its node row exists. */
-  private internPubkey(pk: string): number {
+  /** Intern a node public key (lowercased) and make sure its node row exists. Internal (also batch-append.ts). */
+  internPubkey(pk: string): number {
     const id = this.interns.pubkeys.intern(pk.toLowerCase());
     if (id >= this.nodes.rowCount) {
       while (this.nodes.rowCount <= id) {
@@ -256,8 +256,8 @@ export class MemoryStore {
     return id;
   }
 
-  /** Intern an observer id and make sure its observer row exists (ids are u16 in observations). */
-  private internObserver(observerId: string): number {
+  /** Intern an observer id and make sure its observer row exists (ids are u16 in observations). Internal (also batch-append.ts). */
+  internObserver(observerId: string): number {
     const existing = this.interns.observers.lookup(observerId);
     if (existing !== NONE) return existing;
     if (this.interns.observers.size >= 0xffff)
@@ -330,21 +330,39 @@ export class MemoryStore {
     t.lastObs[c][i] = NONE;
     t.obsCount[c][i] = 0;
     this.tx.commit();
+    this.indexTransmissionRow(row);
+    return row;
+  }
 
+  /** Transmission row for an 8-byte hash given as words, or -1. Internal (batch-append.ts). */
+  txRowByHashWords(hi: number, lo: number): number {
+    return this.byHash.get(hi, lo);
+  }
+
+  /**
+   * Index a written transmission row (values read back from its columns) so the single and
+   * the batch append share one definition. Internal (batch-append.ts).
+   */
+  indexTransmissionRow(row: number): void {
+    const c = row >>> this.tx.shift;
+    const i = row & this.tx.mask;
+    const t = this.tx.cols;
+    const id = t.id[c][i];
+    const channel = t.channel[c][i];
+    const fromNode = t.fromNode[c][i];
     const ix = this.indexes;
     this.byHash.set(row);
-    this.txById.set(rec.id, row);
+    this.txById.set(id, row);
     const maxRow = this.maxTxIdRow;
-    if (maxRow === -1 || rec.id > this.txIdAt(maxRow)) {
-      if (maxRow !== -1 && rec.firstSeenMs < this.txFirstSeen(maxRow)) this.txTimeMonotonic = false;
+    if (maxRow === -1 || id > this.txIdAt(maxRow)) {
+      if (maxRow !== -1 && t.firstSeenMs[c][i] < this.txFirstSeen(maxRow)) this.txTimeMonotonic = false;
       this.maxTxIdRow = row;
     } else this.txTimeChecked = false;
     ix.txAll.add(row);
-    ix.byType.add(rec.payloadType, row);
-    ix.byRoute.add(rec.routeType, row);
+    ix.byType.add(t.payloadType[c][i], row);
+    ix.byRoute.add(t.routeType[c][i], row);
     if (channel !== NONE) ix.byChannel.add(channel, row);
     if (fromNode !== NONE) ix.byAdvertNode.add(fromNode, row);
-    return row;
   }
 
   /**
@@ -360,13 +378,7 @@ export class MemoryStore {
         `transmission id ${rec.transmissionId} is not in the store`,
       );
     }
-    const lastObsRow = this.obs.rowCount - 1;
-    const monotonic = this.obsIdsMonotonic && (lastObsRow < 0 || rec.id > this.obsIdAt(lastObsRow));
-    // Out of id order, the duplicate check costs a sorted lookup; during an unordered bulk
-    // load it is skipped (SQLite's primary key already guarantees unique ids there).
-    if (!monotonic && (this.obsById === null || this.obsById.isSorted) && this.obsRowById(rec.id) !== -1) {
-      throw new StoreError('STORE_ERR_DUPLICATE_ID', `observation id ${rec.id} already stored`);
-    }
+    const monotonic = this.checkObservationId(rec.id);
     checkTime(rec.rxMs, 'rxMs');
     if (rec.uploaderMs !== null) checkTime(rec.uploaderMs, 'uploaderMs');
     const p = parsePath(rec.path);
@@ -399,6 +411,40 @@ export class MemoryStore {
     o.pathOff[c][i] = pathOff;
     o.nextOfTx[c][i] = NONE;
 
+    this.linkObservationRow(row, monotonic);
+    this.obs.commit();
+    this.tx.noteMutation();
+    this.observers.noteMutation();
+    return row;
+  }
+
+  /**
+   * Whether observation `id` continues ascending id order (the O(1) case); throws
+   * STORE_ERR_DUPLICATE_ID for a known id. Internal (also batch-append.ts).
+   */
+  checkObservationId(id: number): boolean {
+    const lastObsRow = this.obs.rowCount - 1;
+    const monotonic = this.obsIdsMonotonic && (lastObsRow < 0 || id > this.obsIdAt(lastObsRow));
+    // Out of id order, the duplicate check costs a sorted lookup; during an unordered bulk
+    // load it is skipped (SQLite's primary key already guarantees unique ids there).
+    if (!monotonic && (this.obsById === null || this.obsById.isSorted) && this.obsRowById(id) !== -1) {
+      throw new StoreError('STORE_ERR_DUPLICATE_ID', `observation id ${id} already stored`);
+    }
+    return monotonic;
+  }
+
+  /**
+   * Link a written (not yet committed) observation row into its transmission's list, raise or
+   * lower the transmission's seen times, and index it; values are read back from the columns
+   * so the single and batch appends share one definition. The caller commits. Internal.
+   */
+  linkObservationRow(row: number, monotonic: boolean): void {
+    const c = row >>> this.obs.shift;
+    const i = row & this.obs.mask;
+    const o = this.obs.cols;
+    const txRow = o.txRow[c][i];
+    const observer = o.observer[c][i];
+    const rxMs = o.rxMs[c][i];
     // Link into the transmission's observation list (published rows: see the file comment).
     const tc = txRow >>> this.tx.shift;
     const ti = txRow & this.tx.mask;
@@ -408,15 +454,12 @@ export class MemoryStore {
     else o.nextOfTx[prev >>> this.obs.shift][prev & this.obs.mask] = row;
     t.lastObs[tc][ti] = row;
     t.obsCount[tc][ti]++;
-    if (rec.rxMs > t.lastSeenMs[tc][ti]) t.lastSeenMs[tc][ti] = rec.rxMs;
-    if (rec.rxMs < t.firstSeenMs[tc][ti]) {
-      t.firstSeenMs[tc][ti] = rec.rxMs;
+    if (rxMs > t.lastSeenMs[tc][ti]) t.lastSeenMs[tc][ti] = rxMs;
+    if (rxMs < t.firstSeenMs[tc][ti]) {
+      t.firstSeenMs[tc][ti] = rxMs;
       this.txTimeChecked = false;
     }
     this.observers.cols.lastObs[observer >>> this.observers.shift][observer & this.observers.mask] = row;
-    this.obs.commit();
-    this.tx.noteMutation();
-    this.observers.noteMutation();
 
     if (!monotonic) {
       if (this.obsIdsMonotonic) this.materializeObsIds(row);
@@ -429,8 +472,14 @@ export class MemoryStore {
       const iata = this.observers.get('iata', observer);
       if (iata !== NONE) ix.txByRegion.add(iata, txRow);
     }
-    for (let h = 0; h < p.hopCount; h++) ix.byHop.add(hopKey(p.bytes, h * p.hopSize, p.hopSize), txRow);
-    return row;
+    const hopCount = o.hopCount[c][i];
+    if (hopCount > 0) {
+      const hopSize = o.hopSize[c][i];
+      const off = o.pathOff[c][i];
+      const bytes = this.path.chunkViews[off >>> this.path.shift];
+      const at = off & this.path.mask;
+      for (let h = 0; h < hopCount; h++) ix.byHop.add(hopKey(bytes, at + h * hopSize, hopSize), txRow);
+    }
   }
 
   /** Ids stopped growing with rows: index every earlier row by id from now on. */

@@ -303,3 +303,75 @@ function* keyset<Row, Rec>(
     if (rows.length < size) return;
   }
 }
+
+// ---- Raw pages for the bulk startup load (store/load-batches.ts converts them to column
+// batches off the main thread). Raw arrays, no JOIN: observations carry observer_idx, and the
+// small observerIdsByRowid table maps it back to the observer id.
+
+/** Column order of rawTransmissionPages rows. */
+export const TX_RAW_COLUMNS = [
+  'id',
+  'raw_hex',
+  'hash',
+  'first_seen',
+  'route_type',
+  'payload_type',
+  'payload_version',
+  'decoded_json',
+  'from_pubkey',
+  'last_seen',
+  'channel_hash',
+  'scope_name',
+  'ml_last_seen_ms',
+] as const;
+
+/** Column order of rawObservationPages rows. */
+export const OBS_RAW_COLUMNS = [
+  'id',
+  'transmission_id',
+  'observer_idx',
+  'direction',
+  'snr',
+  'rssi',
+  'score',
+  'path_json',
+  'timestamp',
+  'ml_rx_ms',
+  'ml_uploader_ms',
+] as const;
+
+function* rawPages(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  options: ChunkOptions,
+): Generator<unknown[][]> {
+  const stmt = db
+    .prepare(`SELECT ${columns.join(', ')} FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`)
+    .raw(true);
+  const size = options.chunkSize ?? 8192;
+  let after = options.after ?? 0;
+  for (;;) {
+    const rows = stmt.all(after, size) as unknown[][];
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1][0] as number;
+    if (rows.length < size) return;
+  }
+}
+
+/** Transmissions as raw arrays (TX_RAW_COLUMNS order), id order, `chunkSize` per page. */
+export function rawTransmissionPages(db: Db, options: ChunkOptions = {}): Generator<unknown[][]> {
+  return rawPages(db, 'transmissions', TX_RAW_COLUMNS, options);
+}
+
+/** Observations as raw arrays (OBS_RAW_COLUMNS order, observer_idx unresolved), id order. */
+export function rawObservationPages(db: Db, options: ChunkOptions = {}): Generator<unknown[][]> {
+  return rawPages(db, 'observations', OBS_RAW_COLUMNS, options);
+}
+
+/** observers.rowid (= observations.observer_idx) -> observer id. */
+export function observerIdsByRowid(db: Db): Map<number, string> {
+  const rows = db.prepare('SELECT rowid, id FROM observers').raw(true).all() as [number, string][];
+  return new Map(rows);
+}

@@ -1,0 +1,40 @@
+// The load worker's protocol (load-worker.ts <-> loader.ts): the worker reads the database
+// with its own read-only connection and posts column batches, transferring their buffers (no
+// structured-clone copy, design.md "The one hard problem"). Flow control: the worker keeps at
+// most `maxInFlight` batches unacknowledged, waiting on a shared counter the loader advances
+// (Atomics), so a slow main thread bounds the memory held in queued batches.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BatchEvent } from './load-batches.js';
+
+export interface LoadWorkerData {
+  dbPath: string;
+  rehash: boolean;
+  txBatchRows: number;
+  obsBatchRows: number;
+  maxInFlight: number;
+  /** Int32 slot kAcked: sequence number of the last batch the loader finished. */
+  control: SharedArrayBuffer;
+}
+
+export const kAcked = 0;
+
+/** A BatchEvent numbered in posting order, or the worker's failure. */
+export type LoadWorkerMessage = (BatchEvent & { seq: number }) | { kind: 'error'; message: string };
+
+// Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
+const EXT = extname(fileURLToPath(import.meta.url));
+const WORKER_URL = new URL(`./load-worker${EXT}`, import.meta.url);
+
+/**
+ * Start the load worker. On Node 20 a worker does not inherit tsx's hooks from `--import tsx`,
+ * so under tsx a small eval'd bootstrap registers them first (as sqlite/writer-thread.ts does).
+ */
+export function startLoadWorker(workerData: LoadWorkerData): Worker {
+  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(WORKER_URL.href);
+  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(boot, { eval: true, execArgv: [], workerData });
+}
