@@ -5,8 +5,8 @@
 // the frame header; observers, their metrics and the advertised nodes are upserted with the same
 // statements and column formats as the live writer (src/store/sqlite/operations.ts).
 //
-// Speed: one connection, journal off and no secondary indexes while filling (they are rebuilt
-// by migrate() at the end, so the schema is exactly what migrate() produces), big transactions,
+// Speed: one connection, journal off and no secondary indexes but the dedup key while filling
+// (they are rebuilt by migrate() at the end, so the schema is exactly what migrate() produces), big transactions,
 // positional prepared statements. The file is built under a temporary name and renamed when
 // complete, so a crash never leaves a half-written dataset under the final name.
 import { existsSync, renameSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { parseStatusMessage } from '../ingest/observer-message.js';
 import { resolveUploaderTime } from '../ingest/uploader-time.js';
 import { migrate, openDatabase, type Db } from '../store/sqlite/index.js';
 import { OpApplier, type ObserverPacketUpsert } from '../store/sqlite/operations.js';
-import { INDEXES, OBSERVATION_DEDUP_INDEX } from '../store/sqlite/schema.js';
+import { INDEXES } from '../store/sqlite/schema.js';
 import { toEpochSeconds, toRfc3339, toSqliteDatetime } from '../store/sqlite/time.js';
 import { KNOWN_HASHTAGS } from './channels.js';
 import type { SimMessage, SimPacketMessage, SimStatusMessage } from './messages.js';
@@ -129,7 +129,6 @@ function dropIndexes(db: Db): void {
     const m = /INDEX IF NOT EXISTS (\w+) ON (transmissions|observations)\(/.exec(sql);
     if (m) db.exec(`DROP INDEX IF EXISTS ${m[1]}`);
   }
-  db.exec(`DROP INDEX IF EXISTS ${OBSERVATION_DEDUP_INDEX}`);
 }
 
 /**
@@ -182,7 +181,7 @@ function fill(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertObs = db.prepare(
-    `INSERT INTO observations (id, transmission_id, observer_idx, direction, snr, rssi, score, path_json,
+    `INSERT OR IGNORE INTO observations (id, transmission_id, observer_idx, direction, snr, rssi, score, path_json,
        timestamp, ml_rx_ms, ml_uploader_ms)
      VALUES (?, ?, ?, 'rx', ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -343,15 +342,13 @@ function fill(
       const n = nodes.get(tx.advertKey)!;
       if (m.rxMs > n.lastMs) n.lastMs = m.rxMs;
     }
-    // A re-delivery only fills signal fields that are still NULL; the simulator always sends them.
-    if (m.duplicate) {
-      duplicateMessages++;
-      return;
-    }
+    // The (transmission, observer, path) unique index decides what is a re-delivery, in arrival
+    // order as the live pipeline does (the stream's `duplicate` flag follows reception order,
+    // which upload delays can swap). A re-delivery only fills NULL signal fields, and the
+    // simulator always sends them, so it changes nothing.
     const p = m.payload;
-    observations++;
-    insertObs.run(
-      observations,
+    const added = insertObs.run(
+      observations + 1,
       tx.id,
       o.idx,
       p.SNR,
@@ -361,7 +358,9 @@ function fill(
       toEpochSeconds(m.rxMs),
       m.rxMs,
       resolveUploaderTime(p.timestamp, m.rxMs).timestampMs,
-    );
+    ).changes;
+    if (added === 1) observations++;
+    else duplicateMessages++;
   };
 
   const progress = (): DatasetProgress => ({
