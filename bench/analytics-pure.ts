@@ -4,6 +4,7 @@
 // hop strings are interned per (node, width), as a store with a string table would return them.
 // Run: npm run bench:analytics-pure [-- --tx 78000 --obs-per-tx 30 --nodes 2000 --runs 3]
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import type { AnalyticsInput } from '../src/analytics/input.js';
 import { hopCodeOf } from '../src/analytics/hop-code.js';
 import { DEFAULT_QUERY } from '../src/analytics/query.js';
@@ -157,41 +158,46 @@ export function syntheticInput(txCount: number, obsPerTx: number, nodeCount: num
   };
 }
 
-const txCount = arg('tx', 78_000);
-const obsPerTx = arg('obs-per-tx', 30);
-const nodeCount = arg('nodes', 2000);
-const runs = arg('runs', 3);
-const t0 = performance.now();
-const input = syntheticInput(txCount, obsPerTx, nodeCount);
-console.log(
-  `synthetic input: ${txCount} tx, ${input.obs.count} observations, ${nodeCount} nodes, ` +
-    `built in ${(performance.now() - t0).toFixed(0)} ms (node ${process.version})`,
-);
-const analytics = [
-  ['topology', computeTopology],
-  ['rf', computeRf],
-  ['distance', computeDistance],
-  ['channels', computeChannels],
-] as const;
-const regional = { ...DEFAULT_QUERY, regions: ['SJC'] };
-let total = 0;
-for (const [name, compute] of analytics) {
-  for (const [label, query] of [
-    ['default', DEFAULT_QUERY],
-    ['region=SJC', regional],
-  ] as const) {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const s = performance.now();
-      compute(input, query);
-      times.push(performance.now() - s);
+function main(): void {
+  const txCount = arg('tx', 78_000);
+  const obsPerTx = arg('obs-per-tx', 30);
+  const nodeCount = arg('nodes', 2000);
+  const runs = arg('runs', 3);
+  const t0 = performance.now();
+  const input = syntheticInput(txCount, obsPerTx, nodeCount);
+  console.log(
+    `synthetic input: ${txCount} tx, ${input.obs.count} observations, ${nodeCount} nodes, ` +
+      `built in ${(performance.now() - t0).toFixed(0)} ms (node ${process.version})`,
+  );
+  const analytics = [
+    ['topology', computeTopology],
+    ['rf', computeRf],
+    ['distance', computeDistance],
+    ['channels', computeChannels],
+  ] as const;
+  const regional = { ...DEFAULT_QUERY, regions: ['SJC'] };
+  let total = 0;
+  for (const [name, compute] of analytics) {
+    for (const [label, query] of [
+      ['default', DEFAULT_QUERY],
+      ['region=SJC', regional],
+    ] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const s = performance.now();
+        compute(input, query);
+        times.push(performance.now() - s);
+      }
+      times.sort((a, b) => a - b);
+      const median = times[times.length >> 1];
+      if (label === 'default') total += median;
+      console.log(
+        `${name.padEnd(9)} ${label.padEnd(11)} median ${median.toFixed(0).padStart(5)} ms  (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`,
+      );
     }
-    times.sort((a, b) => a - b);
-    const median = times[times.length >> 1];
-    if (label === 'default') total += median;
-    console.log(
-      `${name.padEnd(9)} ${label.padEnd(11)} median ${median.toFixed(0).padStart(5)} ms  (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`,
-    );
   }
+  console.log(`sum of default-query medians: ${total.toFixed(0)} ms`);
 }
-console.log(`sum of default-query medians: ${total.toFixed(0)} ms`);
+
+// Runs only as a script: importing this module (for syntheticInput) has no side effects.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

@@ -2,10 +2,21 @@
 // took, from GPS positions of the sender and the resolved relays of each best path.
 import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
+import { IntIndex } from './int-index.js';
+import { HopCodeIndex } from './hop-code.js';
 import { buildPathContext, regionTransmissions, type PathContext } from './path-context.js';
 import { hasGps, haversineKm } from './geo.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
-import { EMPTY_HISTOGRAM, FloatList, histogram, round1, round2, selectKth, type Histogram } from './stats.js';
+import {
+  EMPTY_HISTOGRAM,
+  FloatList,
+  histogram,
+  round1,
+  round2,
+  selectKth,
+  topK,
+  type Histogram,
+} from './stats.js';
 import { HOUR_MS, hourLabel, rfc3339 } from './time-format.js';
 
 export type LinkType = 'R↔R' | 'C↔R' | 'C↔C';
@@ -79,6 +90,18 @@ export function computeDistance(
   for (let i = 0; i < nodes.count; i++) gps[i] = hasGps(resolver.lat[i], resolver.lon[i]) ? 1 : 0;
   const ctx = resolver.newContext();
   const chain: number[] = [];
+  let codes = new Int32Array(64);
+  // A resolution depends only on the hop and the context's member set. Most per-transmission
+  // contexts are at most two nodes (observer, sender) and recur across thousands of
+  // transmissions, so those resolutions are memoised by (member pair, hop code).
+  // Keys: member pair -> context index (< 2^15), hop code -> code index (< 2^16), and
+  // (context index, code index) -> resolved node + 1, all int32 in typed tables.
+  const ctxOf = new IntIndex();
+  const codeOf = new HopCodeIndex();
+  let codeCount = 0;
+  const memo = new IntIndex();
+  const n1 = nodes.count + 1;
+  const memoOk = n1 * n1 < 2 ** 31;
 
   /** The GPS chain of a transmission: sender (if a GPS node), then resolved GPS relays. */
   const buildChain = (t: number, r: number): void => {
@@ -89,10 +112,36 @@ export function computeDistance(
     const o = obs.observer(r);
     if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
     const n = obs.hopCount(r);
-    for (let k = 0; k < n; k++) ctx.add(resolver.uniqueCode(obs.hopCode(r, k)));
-    if (sender >= 0 && gps[sender] === 1) chain.push(sender);
+    if (codes.length < n) codes = new Int32Array(n * 2);
     for (let k = 0; k < n; k++) {
-      const node = resolver.resolveCode(obs.hopCode(r, k), ctx);
+      codes[k] = obs.hopCode(r, k);
+      ctx.add(resolver.uniqueCode(codes[k]));
+    }
+    if (sender >= 0 && gps[sender] === 1) chain.push(sender);
+    const m = ctx.members;
+    let ctxIdx = -1;
+    if (memoOk && m.length <= 2) {
+      const a = m.length > 0 ? m[0] + 1 : 0;
+      const b = m.length > 1 ? m[1] + 1 : 0;
+      const pair = a < b ? a * n1 + b : b * n1 + a;
+      ctxIdx = ctxOf.get(pair);
+      if (ctxIdx < 0) ctxOf.set(pair, (ctxIdx = ctxOf.size));
+      if (ctxIdx >= 32768) ctxIdx = -1;
+    }
+    for (let k = 0; k < n; k++) {
+      const code = codes[k];
+      let node: number;
+      let codeIdx = ctxIdx >= 0 ? codeOf.get(code) : -1;
+      if (ctxIdx >= 0 && codeIdx < 0 && code >= 0 && codeCount < 65536)
+        codeOf.set(code, (codeIdx = codeCount++));
+      if (codeIdx >= 0) {
+        const key = ctxIdx * 65536 + codeIdx;
+        const hit = memo.get(key);
+        if (hit < 0) {
+          node = resolver.resolveCode(code, ctx);
+          memo.set(key, node + 1);
+        } else node = hit - 1;
+      } else node = resolver.resolveCode(code, ctx);
       if (node >= 0 && gps[node] === 1) chain.push(node);
     }
   };
@@ -104,7 +153,8 @@ export function computeDistance(
   const byCat = [new FloatList(1024), new FloatList(1024), new FloatList(1024)]; // index = 2 - linkType
   // Per unordered node pair (id in `pairOf`): the longest record and how many records. The
   // SNRs of every record are kept as (pair id, snr) lists and gathered for the top pairs only.
-  const pairOf = new Map<number, number>();
+  const pairOf = nodes.count < 46_000 ? new IntIndex() : null; // a * n + b must fit an int32
+  const pairOfWide = new Map<number, number>();
   const pFrom: number[] = [];
   const pTo: number[] = [];
   const pDist: number[] = [];
@@ -156,10 +206,11 @@ export function computeDistance(
       hourSum[hi] += d;
       hourCount[hi]++;
       const key = a < b ? a * nodes.count + b : b * nodes.count + a;
-      let p = pairOf.get(key);
-      if (p === undefined) {
+      let p = pairOf !== null ? pairOf.get(key) : (pairOfWide.get(key) ?? -1);
+      if (p < 0) {
         p = pFrom.length;
-        pairOf.set(key, p);
+        if (pairOf !== null) pairOf.set(key, p);
+        else pairOfWide.set(key, p);
         pFrom.push(a);
         pTo.push(b);
         pDist.push(d);
@@ -195,16 +246,7 @@ export function computeDistance(
   };
   // Top pairs by distance (ties: earlier transmission first), kept in a small sorted list.
   const before = (x: number, y: number) => pDist[x] > pDist[y] || (pDist[x] === pDist[y] && pTx[x] < pTx[y]);
-  const top: number[] = [];
-  for (let p = 0; p < pFrom.length; p++) {
-    if (top.length === TOP_HOPS && !before(p, top[TOP_HOPS - 1])) continue;
-    let i = top.length < TOP_HOPS ? top.length : TOP_HOPS - 1;
-    while (i > 0 && before(p, top[i - 1])) {
-      if (i < TOP_HOPS) top[i] = top[i - 1];
-      i--;
-    }
-    top[i] = p;
-  }
+  const top = topK(pFrom.length, TOP_HOPS, before);
   const topSnrs = new Map<number, number[]>(top.map((p) => [p, []]));
   for (let i = 0; i < snrPair.length; i++) topSnrs.get(snrPair.data[i])?.push(snrValue.data[i]);
   const topHops: DistanceHop[] = top.map((p) => {
@@ -224,8 +266,9 @@ export function computeDistance(
     };
   });
 
-  const order = pathTx.map((_, i) => i).sort((x, y) => pathDist[y] - pathDist[x] || pathTx[x] - pathTx[y]);
-  const topPaths = order.slice(0, TOP_PATHS).map((i) => {
+  const pathBefore = (x: number, y: number) =>
+    pathDist[x] > pathDist[y] || (pathDist[x] === pathDist[y] && pathTx[x] < pathTx[y]);
+  const topPaths = topK(pathTx.length, TOP_PATHS, pathBefore).map((i) => {
     const t = pathTx[i];
     buildChain(t, best[t]); // deterministic: the same chain as in the main pass
     const hops: DistancePathHop[] = [];

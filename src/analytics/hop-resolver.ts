@@ -19,6 +19,7 @@ import type { AnalyticsInput } from './input.js';
 import { equirectSq, hasGps } from './geo.js';
 import { HOUR_MS } from './time-format.js';
 import { HopCodeIndex, hopCodeOf } from './hop-code.js';
+import { IntIndex, mix32 } from './int-index.js';
 
 export type ResolveTier =
   'unresolved' | 'unique_prefix' | 'neighbor_affinity' | 'gps_centroid' | 'advert_count_gps' | 'advert_count';
@@ -95,7 +96,7 @@ interface NeighborGraph {
   edgeMask: number;
 }
 
-const hashSlot = (key: number, mask: number): number => (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+const hashSlot = (key: number, mask: number): number => mix32(key) & mask;
 
 export class HopResolver {
   /** Per node: latitude/longitude (NaN when absent). */
@@ -198,6 +199,9 @@ export class HopResolver {
   buildNeighborGraph(best: Int32Array): void {
     const { tx, obs, nodes, nowMs } = this.input;
     const n = nodes.count;
+    // Edge ids by node-pair key: a typed open-addressing table while n² fits an int32.
+    const small = n * n < 2 ** 31;
+    const edgeIdx = new IntIndex();
     const edgeOf = new Map<number, number>();
     const ea: number[] = [];
     const eb: number[] = [];
@@ -207,10 +211,11 @@ export class HopResolver {
     const addEdge = (a: number, b: number, observer: number, at: number): void => {
       if (a === b) return;
       const key = a < b ? a * n + b : b * n + a;
-      let e = edgeOf.get(key);
-      if (e === undefined) {
+      let e = small ? edgeIdx.get(key) : (edgeOf.get(key) ?? -1);
+      if (e < 0) {
         e = ea.length;
-        edgeOf.set(key, e);
+        if (small) edgeIdx.set(key, e);
+        else edgeOf.set(key, e);
         ea.push(a);
         eb.push(b);
         count.push(0);
@@ -249,7 +254,7 @@ export class HopResolver {
     for (let i = 0; i < n; i++) adjStart[i + 1] += adjStart[i];
     const fill = adjStart.slice(0, n);
     let edgeMask = 15;
-    while (edgeMask + 1 < 2 * m) edgeMask = edgeMask * 2 + 1;
+    while (edgeMask + 1 < 4 * m) edgeMask = edgeMask * 2 + 1;
     const edgeKey = n * n < 2 ** 31 ? new Int32Array(edgeMask + 1).fill(-1) : null;
     const edgeScore = new Float64Array(edgeKey ? edgeMask + 1 : 0);
     const edgeCount = new Int32Array(edgeKey ? edgeMask + 1 : 0);

@@ -59,7 +59,8 @@ export interface EngineOptions {
   cacheEntries?: number;
   /**
    * How long a worker may reuse its snapshot and shared intermediates for further computes
-   * while data keeps arriving (default 2000 ms): a recompute round then builds them once.
+   * while data keeps arriving (default: minRefreshSeconds, the data-driven refresh granularity
+   * anyway): a round of nine recomputes then builds them once, not once per analytic.
    */
   snapshotReuseMs?: number;
 }
@@ -107,7 +108,6 @@ export class AnalyticsService {
     this.pool = opts.pool ?? null;
     this.ownsPool = !opts.pool;
     const a = opts.config.analytics as AnalyticsConfig & Record<string, unknown>;
-    this.reuseMs = opts.snapshotReuseMs ?? num(a.snapshotReuseMs) ?? 2000;
     const defaultS = a.defaultIntervalSeconds > 0 ? a.defaultIntervalSeconds : 300;
     const entries = ANALYTICS.map((spec) => {
       const s = a.recomputeIntervalSeconds?.[spec.configKey];
@@ -118,6 +118,8 @@ export class AnalyticsService {
       };
     });
     const store = opts.store;
+    const minRefreshMs = (opts.minRefreshSeconds ?? num(a.minRefreshSeconds) ?? 5) * 1000;
+    this.reuseMs = opts.snapshotReuseMs ?? minRefreshMs;
     this.recomputer = new Recomputer<ReadyBody>(entries, {
       isLoaded: opts.isLoaded,
       dataVersion: () =>
@@ -130,7 +132,7 @@ export class AnalyticsService {
         store.nodes.mutationCount() +
         store.observers.mutationCount(),
       maxCpuShare: opts.maxCpuShare ?? num(a.maxCpuShare) ?? 0.5,
-      minRefreshMs: (opts.minRefreshSeconds ?? num(a.minRefreshSeconds) ?? 5) * 1000,
+      minRefreshMs,
       pollMs: opts.pollMs,
       now: this.now,
       log: opts.log,

@@ -210,3 +210,18 @@ function listStats(values: FloatList): {
   const median = selectKth(a.slice(0, n), n, n >> 1);
   return { min, max, avg, median, stddev: Math.sqrt(sq / n) };
 }
+
+/** Indexes of the first k of 0..n-1 in `before` order (stable: ties keep index order). */
+export function topK(n: number, k: number, before: (x: number, y: number) => boolean): number[] {
+  const top: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (top.length === k && !before(p, top[k - 1])) continue;
+    let i = top.length < k ? top.length : k - 1;
+    while (i > 0 && before(p, top[i - 1])) {
+      if (i < k) top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = p;
+  }
+  return top;
+}

@@ -4,6 +4,8 @@ import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
 import { AggregateResolver } from './hop-resolver.js';
 import { HopCodeIndex, hopText } from './hop-code.js';
+import { mix32 } from './int-index.js';
+import { topK } from './stats.js';
 import { buildPathContext, regionTransmissions, type PathContext } from './path-context.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 
@@ -60,12 +62,52 @@ const MAX_REACH_RING = 15;
  * Nodes listed per reach ring. CoreScope lists every node (unbounded: 60 observers × 2k nodes made
  * a 10 MB body at staging scale); meshlens keeps the most-heard ones (docs/compatibility.md).
  */
-export const MAX_REACH_NODES = 20;
+export const MAX_REACH_NODES = 10;
 const TOP_REPEATERS = 20;
 const TOP_PAIRS = 15;
 const TOP_MULTI_OBS = 50;
 const TOP_BEST_PATH = 50;
 const UNIQUE_NODES_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/** Distinct (lo, hi) hop-id pairs with counts, in first-seen order (open addressing). */
+class PairCounter {
+  readonly lo: number[] = [];
+  readonly hi: number[] = [];
+  readonly count: number[] = [];
+  private slots = new Int32Array(1024).fill(-1);
+  private mask = 1023;
+
+  get size(): number {
+    return this.lo.length;
+  }
+
+  private slot(lo: number, hi: number): number {
+    let h = mix32(Math.imul(lo, 0x9e3779b1) ^ hi) & this.mask;
+    for (;;) {
+      const p = this.slots[h];
+      if (p < 0 || (this.lo[p] === lo && this.hi[p] === hi)) return h;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  add(lo: number, hi: number): void {
+    const h = this.slot(lo, hi);
+    const p = this.slots[h];
+    if (p >= 0) {
+      this.count[p]++;
+      return;
+    }
+    this.slots[h] = this.lo.length;
+    this.lo.push(lo);
+    this.hi.push(hi);
+    this.count.push(1);
+    if (this.lo.length * 2 > this.mask) {
+      this.mask = this.mask * 2 + 1;
+      this.slots = new Int32Array(this.mask + 1).fill(-1);
+      for (let q = 0; q < this.lo.length; q++) this.slots[this.slot(this.lo[q], this.hi[q])] = q;
+    }
+  }
+}
 
 export function computeTopology(
   input: AnalyticsInput,
@@ -115,16 +157,15 @@ export function computeTopology(
     }
     return id;
   };
-  // Pair counts per lower hop id (numeric keys stay small integers: cheap Map lookups).
-  const pairFreq: Array<Map<number, number> | undefined> = [];
-  const pairKeys: Array<[number, number]> = [];
+  const pairFreq = new PairCounter();
   const hopCounts = new Map<number, number>();
-  const lengths: number[] = [];
+  let considered_ = 0; // transmissions counted in the hop-length figures
   const snrSum = new Map<number, number>();
   const snrCount = new Map<number, number>();
   const observerOrder: number[] = [];
   const observerSeen = new Uint8Array(observers.count);
-  const reachKey: number[] = [];
+  const reachHop: number[] = [];
+  const reachObs: number[] = [];
   const reachMin: number[] = [];
   const reachMax: number[] = [];
   const reachCount: number[] = [];
@@ -152,7 +193,7 @@ export function computeTopology(
     }
     if (!any) continue;
     hopCounts.set(n, (hopCounts.get(n) ?? 0) + 1);
-    lengths.push(n);
+    considered_++;
     const snr = obs.snr(r);
     if (!Number.isNaN(snr)) {
       snrSum.set(n, (snrSum.get(n) ?? 0) + snr);
@@ -170,22 +211,16 @@ export function computeTopology(
       if (k + 1 < n && keep_[k + 1] === 1) {
         const a = id;
         const b = ids_[k + 1];
-        const lo = hopStr[a] <= hopStr[b] ? a : b;
-        const hi = lo === a ? b : a;
-        let m = pairFreq[lo];
-        if (m === undefined) pairFreq[lo] = m = new Map();
-        const c = m.get(hi);
-        if (c === undefined) {
-          m.set(hi, 1);
-          pairKeys.push([lo, hi]);
-        } else m.set(hi, c + 1);
+        if (hopStr[a] <= hopStr[b]) pairFreq.add(a, b);
+        else pairFreq.add(b, a);
       }
       if (o < 0) continue;
       const d = n - k; // spec §3.1: the last hop is 1 away from the observer
       const ri = reachSlot[id][o];
       if (ri < 0) {
-        reachSlot[id][o] = reachKey.length;
-        reachKey.push(id * nObs + o);
+        reachSlot[id][o] = reachHop.length;
+        reachHop.push(id);
+        reachObs.push(o);
         reachMin.push(d);
         reachMax.push(d);
         reachCount.push(1);
@@ -223,47 +258,70 @@ export function computeTopology(
     .slice(0, TOP_REPEATERS)
     .map((g) => ({ hop: g.hop, count: g.count, name: nodeName(g.node), pubkey: nodeKey(g.node) }));
 
-  const pairs = new Map<string, { a: string; b: string; na: number; nb: number; count: number }>();
-  for (const [lo, hi] of pairKeys) {
-    const count = pairFreq[lo]!.get(hi)!;
+  // Pairs: raw pairs whose both ends are unique merge by node pair; the others stay as they are.
+  const labelOf = (u: number, fallback: string) => label.get(u) ?? fallback;
+  const groupOf = new Map<number, number>();
+  const gA: string[] = [];
+  const gB: string[] = [];
+  const gNa: number[] = [];
+  const gNb: number[] = [];
+  const gCount: number[] = [];
+  for (let p = 0; p < pairFreq.size; p++) {
+    const lo = pairFreq.lo[p];
+    const hi = pairFreq.hi[p];
+    const count = pairFreq.count[p];
     const ua = resolver.uniqueCode(hopCode[lo]);
     const ub = resolver.uniqueCode(hopCode[hi]);
-    let a = hopStr[lo];
-    let b = hopStr[hi];
-    let key = `h${a}|${b}`;
     if (ua >= 0 && ub >= 0) {
-      a = label.get(ua) ?? a;
-      b = label.get(ub) ?? b;
-      if (a > b) [a, b] = [b, a];
-      key = `n${Math.min(ua, ub)}|${Math.max(ua, ub)}`;
+      const key = Math.min(ua, ub) * nodes.count + Math.max(ua, ub);
+      const g = groupOf.get(key);
+      if (g !== undefined) {
+        gCount[g] += count;
+        continue;
+      }
+      groupOf.set(key, gA.length);
+      let a = labelOf(ua, hopStr[lo]);
+      let b = labelOf(ub, hopStr[hi]);
+      let na = ua;
+      let nb = ub;
+      if (a > b) [a, b, na, nb] = [b, a, ub, ua];
+      gA.push(a);
+      gB.push(b);
+      gNa.push(na);
+      gNb.push(nb);
+    } else {
+      gA.push(hopStr[lo]);
+      gB.push(hopStr[hi]);
+      gNa.push(agg.resolveCode(hopCode[lo]));
+      gNb.push(agg.resolveCode(hopCode[hi]));
     }
-    const g = pairs.get(key);
-    if (g) g.count += count;
-    else pairs.set(key, { a, b, na: agg.resolve(a), nb: agg.resolve(b), count });
+    gCount.push(count);
   }
-  const topPairs = [...pairs.values()]
-    .sort(
-      (x, y) => y.count - x.count || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0),
-    )
-    .slice(0, TOP_PAIRS)
-    .map((p) => ({
-      hopA: p.a,
-      hopB: p.b,
-      count: p.count,
-      nameA: nodeName(p.na),
-      nameB: nodeName(p.nb),
-      pubkeyA: nodeKey(p.na),
-      pubkeyB: nodeKey(p.nb),
-    }));
+  const pairBefore = (x: number, y: number) =>
+    gCount[x] > gCount[y] ||
+    (gCount[x] === gCount[y] && (gA[x] < gA[y] || (gA[x] === gA[y] && gB[x] < gB[y])));
+  const topPairs = topK(gA.length, TOP_PAIRS, pairBefore).map((g) => ({
+    hopA: gA[g],
+    hopB: gB[g],
+    count: gCount[g],
+    nameA: nodeName(gNa[g]),
+    nameB: nodeName(gNb[g]),
+    pubkeyA: nodeKey(gNa[g]),
+    pubkeyB: nodeKey(gNb[g]),
+  }));
 
-  // Hop-count summary.
+  // Hop-count summary from the per-length counts: mean, upper median (sorted[⌊len/2⌋]), max.
   let sum = 0;
   let maxHops = 0;
-  for (const n of lengths) {
-    sum += n;
-    if (n > maxHops) maxHops = n;
+  let medianHops = 0;
+  let seen = 0;
+  for (const n of [...hopCounts.keys()].sort((a, b) => a - b)) {
+    const c = hopCounts.get(n)!;
+    sum += n * c;
+    maxHops = n;
+    if (seen <= considered_ >> 1 && considered_ >> 1 < seen + c) medianHops = n;
+    seen += c;
   }
-  lengths.sort((a, b) => a - b);
   const hopDistribution = [...hopCounts.entries()]
     .filter(([h]) => h <= MAX_HOP_DISTRIBUTION)
     .sort((a, b) => a[0] - b[0])
@@ -274,12 +332,14 @@ export function computeTopology(
     .map(([hops, count]) => ({ hops, count, avgSnr: snrSum.get(hops)! / count }));
 
   // Per-observer reach, multi-observer nodes, best observer per hop.
-  const observerName = (o: number): string => observers.name(o) ?? observers.id(o);
+  const obsId = Array.from({ length: observers.count }, (_, o) => observers.id(o));
+  const obsName = Array.from({ length: observers.count }, (_, o) => observers.name(o) ?? obsId[o]);
+  const observerName = (o: number): string => obsName[o];
   const reachByObserver = new Map<number, number[]>();
   const reachByHop = new Map<number, number[]>();
-  for (let i = 0; i < reachKey.length; i++) {
-    const o = reachKey[i] % nObs;
-    const id = (reachKey[i] - o) / nObs;
+  for (let i = 0; i < reachHop.length; i++) {
+    const o = reachObs[i];
+    const id = reachHop[i];
     const lo = reachByObserver.get(o);
     if (lo) lo.push(i);
     else reachByObserver.set(o, [i]);
@@ -287,8 +347,8 @@ export function computeTopology(
     if (lh) lh.push(i);
     else reachByHop.set(id, [i]);
   }
-  const hopOf = (i: number): string => hopStr[(reachKey[i] - (reachKey[i] % nObs)) / nObs];
-  const obsOf = (i: number): number => reachKey[i] % nObs;
+  const hopOf = (i: number): string => hopStr[reachHop[i]];
+  const obsOf = (i: number): number => reachObs[i];
   const perObserverReach: TopologyResponse['perObserverReach'] = {};
   const byCountThenHopIdx = (a: number, b: number) =>
     reachCount[b] - reachCount[a] || (hopOf(a) < hopOf(b) ? -1 : hopOf(a) > hopOf(b) ? 1 : 0);
@@ -312,7 +372,7 @@ export function computeTopology(
             .sort(byCountThenHopIdx)
             .slice(0, MAX_REACH_NODES)
             .map((i) => {
-              const node = agg.resolveCode(hopCode[(reachKey[i] - obsOf(i)) / nObs]);
+              const node = agg.resolveCode(hopCode[reachHop[i]]);
               return {
                 hop: hopOf(i),
                 name: nodeName(node),
@@ -335,7 +395,7 @@ export function computeTopology(
         (a, b) =>
           reachMin[a] - reachMin[b] ||
           reachCount[b] - reachCount[a] ||
-          (observers.id(obsOf(a)) < observers.id(obsOf(b)) ? -1 : 1),
+          (obsId[obsOf(a)] < obsId[obsOf(b)] ? -1 : 1),
       );
     const bestI = sorted[0];
     bestPathList.push({
@@ -343,7 +403,7 @@ export function computeTopology(
       name: nodeName(node),
       pubkey: nodeKey(node),
       minDist: reachMin[bestI],
-      observer_id: observers.id(obsOf(bestI)),
+      observer_id: obsId[obsOf(bestI)],
       observer_name: observerName(obsOf(bestI)),
     });
     if (list.length < 2) continue;
@@ -352,7 +412,7 @@ export function computeTopology(
       name: nodeName(node),
       pubkey: nodeKey(node),
       observers: sorted.map((i) => ({
-        observer_id: observers.id(obsOf(i)),
+        observer_id: obsId[obsOf(i)],
         observer_name: observerName(obsOf(i)),
         minDist: reachMin[i],
         count: reachCount[i],
@@ -368,8 +428,8 @@ export function computeTopology(
 
   return {
     uniqueNodes,
-    avgHops: lengths.length ? sum / lengths.length : 0,
-    medianHops: lengths.length ? lengths[lengths.length >> 1] : 0,
+    avgHops: considered_ ? sum / considered_ : 0,
+    medianHops,
     maxHops,
     hopDistribution,
     topRepeaters,
