@@ -188,3 +188,38 @@ test('data-driven refresh follows new data within the CPU budget', async () => {
   assert.ok(Date.now() - changedAt < 400, `caught up after ${Date.now() - changedAt} ms`);
   await r.stop();
 });
+
+test('a result that saw older data (a reused snapshot) keeps the analytic dirty until one sees the current version', async () => {
+  let version = 1;
+  // The compute reports the version it saw: always one behind the store until the store stops moving.
+  const seen: number[] = [];
+  const entry: RecomputeEntry<number> = {
+    name: 'a',
+    intervalMs: 60_000,
+    compute: async () => {
+      const v = version === 1 ? 1 : version - 1;
+      seen.push(v);
+      return v;
+    },
+  };
+  const r = new Recomputer([entry], {
+    isLoaded: () => true,
+    dataVersion: () => version,
+    versionOf: (v) => v,
+    minRefreshMs: 20,
+    maxCpuShare: 1,
+    pollMs: 5,
+  });
+  try {
+    r.start();
+    await until(() => seen.length === 1);
+    version = 3; // the next pass sees 2, not 3: still stale, so another pass must follow
+    await until(() => seen.includes(2));
+    assert.equal(r.stats()[0].stale, true);
+    await until(() => seen.length >= 3, 2000).catch(() => undefined);
+    // Without versionOf the pass that saw 2 would have recorded 3 and stopped refreshing.
+    assert.ok(seen.length >= 3, `passes: ${seen.join(',')}`);
+  } finally {
+    await r.stop();
+  }
+});
