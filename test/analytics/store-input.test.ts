@@ -89,7 +89,10 @@ function compareInputs(s: AnalyticsInput, r: AnalyticsInput): number {
     ] as const) {
       eq(`obs.${k}(${i})`, s.obs[k](i), r.obs[k](i));
     }
-    for (let h = 0; h < s.obs.hopCount(i); h++) eq(`obs.hop(${i},${h})`, s.obs.hop(i, h), r.obs.hop(i, h));
+    for (let h = 0; h < s.obs.hopCount(i); h++) {
+      eq(`obs.hop(${i},${h})`, s.obs.hop(i, h), r.obs.hop(i, h));
+      eq(`obs.hopCode(${i},${h})`, s.obs.hopCode(i, h), r.obs.hopCode(i, h));
+    }
   }
   for (let i = 0; i < s.nodes.count; i++) {
     for (const k of [
