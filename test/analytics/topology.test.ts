@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeTopology } from '../../src/analytics/topology.js';
+import { computeTopology, MAX_REACH_NODES } from '../../src/analytics/topology.js';
 import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/query.js';
 import { recordsInput } from '../../src/analytics/records-input.js';
 import { key, node, observer, sighting, store, tx, at, NOW } from './small-store.js';
@@ -264,5 +264,37 @@ test('topology on the real fixture', () => {
   assert.equal(
     r.observers.length,
     new Set(data.observations.filter((o) => o.path.length > 0).map((o) => o.observerId)).size,
+  );
+});
+
+test('topology: a reach ring lists at most MAX_REACH_NODES nodes, the most-heard first (documented cap)', () => {
+  // 14 repeaters heard by one observer as single-hop paths: node i in i+1 transmissions.
+  const prefixes = Array.from({ length: 14 }, (_, i) => (0x10 + i).toString(16).toUpperCase());
+  const observations = [];
+  const transmissions = [];
+  let id = 1;
+  for (const [i, p] of prefixes.entries()) {
+    for (let k = 0; k <= i; k++) {
+      transmissions.push(tx(id, 5, { firstSeenMs: at('10:00') }));
+      observations.push(sighting(id, O1.id, [p]));
+      id++;
+    }
+  }
+  const big = store({
+    nodes: prefixes.map((p) => node(`${p.toLowerCase()}99`, { name: `R${p}` })),
+    observers: [O1],
+    transmissions,
+    observations,
+  });
+  const rings = computeTopology(big, DEFAULT_QUERY).perObserverReach[O1.id].rings;
+  assert.equal(MAX_REACH_NODES, 10);
+  assert.equal(rings.length, 1);
+  // Counts 14..5 survive (prefixes 1D down to 14); the four least-heard (13..10) are cut.
+  assert.deepEqual(
+    rings[0].nodes.map((n) => [n.hop, n.count]),
+    prefixes
+      .map((p, i) => [p, i + 1] as [string, number])
+      .reverse()
+      .slice(0, 10),
   );
 });
