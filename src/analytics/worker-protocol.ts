@@ -46,6 +46,8 @@ export interface ResultBody {
   /** When the compute read the store (epoch ms); the snapshot's age counts from here. */
   computedAtMs: number;
   durationMs: number;
+  /** CPU time of the worker thread for this compute (ms, 10 ms resolution; NaN if unknown). */
+  cpuMs: number;
   /** Rows the compute saw. */
   counts: SnapshotCounts;
   /** The store's data version (sum of committed rows and mutation counters) the snapshot saw. */
