@@ -34,6 +34,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-bench-loader-'));
 const given = arg('db', '');
+const workers = arg('workers', '');
 try {
   const file = given !== '' ? given : buildScaled();
   const stored = readCounts(openDatabase(file, { readonly: true }));
@@ -119,13 +120,19 @@ try {
     maxChunkMs: number;
     loopP99: number;
     obsMs: number;
+    rssMb: number;
+    storeMb: number;
+    cpuMs: number;
+    busyMs: number;
   }[] = [];
   for (let r = 0; r < runs; r++) {
     const rdb = openDatabase(file);
     const store = new MemoryStore();
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
-    const res = await new StoreLoader(rdb, store).run();
+    const cpu0 = process.cpuUsage();
+    const res = await new StoreLoader(rdb, store, workers === '' ? {} : { workers: Number(workers) }).run();
+    const cpu = process.cpuUsage(cpu0);
     loop.disable();
     rdb.close();
     const rows = res.counts.observers + res.counts.nodes + res.counts.transmissions + res.counts.observations;
@@ -138,9 +145,13 @@ try {
       obsMs: res.timingsMs.observations,
       maxChunkMs: res.maxChunkMs,
       loopP99: loop.percentile(99) / 1e6,
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+      storeMb: store.memory().totalBytes / 2 ** 20,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      busyMs: res.busyMs,
     });
     console.log(
-      `run ${r + 1}: total ${res.totalMs.toFixed(0)} ms (tx ${res.timingsMs.transmissions.toFixed(0)} ms, obs ${res.timingsMs.observations.toFixed(0)} ms, compact ${res.timingsMs.compact.toFixed(0)} ms), rehashed ${res.rehashed}, max chunk ${res.maxChunkMs.toFixed(1)} ms`,
+      `run ${r + 1}: total ${res.totalMs.toFixed(0)} ms (tx ${res.timingsMs.transmissions.toFixed(0)} ms, obs ${res.timingsMs.observations.toFixed(0)} ms, compact ${res.timingsMs.compact.toFixed(0)} ms), rehashed ${res.rehashed}, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (main busy ${res.busyMs.toFixed(0)} ms, ${res.workers} workers), max chunk ${res.maxChunkMs.toFixed(1)} ms, loop p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, store ${(store.memory().totalBytes / 2 ** 20).toFixed(0)} MB`,
     );
   }
   const m = (k: keyof (typeof results)[0]) => median(results.map((x) => x[k]));
@@ -154,6 +165,10 @@ try {
         medianObservationsPerSec: Math.round(m('obsPerSec')),
         medianMaxChunkMs: Math.round(m('maxChunkMs') * 10) / 10,
         medianLoopDelayP99Ms: Math.round(m('loopP99') * 10) / 10,
+        medianRssMb: Math.round(m('rssMb')),
+        medianCpuMs: Math.round(m('cpuMs')),
+        medianMainBusyMs: Math.round(m('busyMs')),
+        medianStoreMb: Math.round(m('storeMb')),
         projected5MObservationsSec: Math.round((5e6 / m('obsPerSec')) * 10) / 10,
       },
       null,

@@ -18,9 +18,11 @@ import { advertTimestamp, toQuarter } from './memory/codec.js';
 import type { Db } from './sqlite/open.js';
 import {
   observerIdsByRowid,
-  rawObservationPages,
+  readCounts,
+  stridedObservationPages,
   rawTransmissionPages,
   type ReadStats,
+  type RowCounts,
 } from './sqlite/readers.js';
 import { parseTimeMs } from './sqlite/time.js';
 
@@ -93,6 +95,11 @@ export interface TxBuilderOptions {
   /** Recompute content hashes from the frame (the loader's rehash option). */
   rehash: boolean;
   stats: ReadStats;
+}
+
+/** Dictionary index of a nullable text column (-1 = null). */
+function str(v: unknown, d: Dict, emptyIsNull: boolean): number {
+  return v === null || v === undefined || (emptyIsNull && v === '') ? -1 : d.get(String(v));
 }
 
 /** Builds TxBatches from TX_RAW_COLUMNS rows. */
@@ -216,8 +223,6 @@ export class TxBatchBuilder {
     b.jsonOff[k + 1] = this.json.used;
     b.advertTs[k] = type === 4 && bad === BAD.ok ? advertTimestamp(decoded) : 0;
 
-    const str = (v: unknown, d: Dict, emptyIsNull: boolean) =>
-      v === null || v === undefined || (emptyIsNull && v === '') ? -1 : d.get(String(v));
     b.fromNode[k] = str(fromCol, this.dicts.pubkeys, true);
     b.channel[k] = str(channelCol, this.dicts.channels, false);
     b.scope[k] = str(scopeCol, this.dicts.names, false);
@@ -433,11 +438,15 @@ export class ObsBatchBuilder {
   }
 }
 
-/** What the batch producer emits, in order: tx batches, 'tx-done', obs batches, 'done'. */
+/**
+ * What a batch producer emits, in order: (if it reads transmissions) tx batches and 'tx-done',
+ * then its observation pages (numbered in the global id order), then 'done'.
+ */
 export type BatchEvent =
+  | { kind: 'counts'; counts: RowCounts }
   | { kind: 'tx'; batch: TxBatch }
   | { kind: 'tx-done' }
-  | { kind: 'obs'; batch: ObsBatch }
+  | { kind: 'obs'; batch: ObsBatch; page: number }
   | { kind: 'done'; stats: ReadStats };
 
 export interface ProduceOptions {
@@ -445,20 +454,31 @@ export interface ProduceOptions {
   txBatchRows: number;
   obsBatchRows: number;
   stats: ReadStats;
+  /** Read the transmissions (one producer does). */
+  transmissions: boolean;
+  /** First emit the tables' row counts (a worker does: count(*) over millions of rows takes ~0.1 s). */
+  counts?: boolean;
+  /** This producer reads observation pages first, first + stride, ... (stridedObservationPages). */
+  first: number;
+  stride: number;
 }
 
-/** Every transmission then every observation of `db` as column batches (worker or in-thread). */
+/** The transmissions (optionally) then this producer's share of the observations, as column batches. */
 export function* produceBatches(db: Db, o: ProduceOptions): Generator<BatchEvent> {
-  const tx = new TxBatchBuilder(o.txBatchRows, { rehash: o.rehash, stats: o.stats });
-  for (const page of rawTransmissionPages(db, { chunkSize: o.txBatchRows })) {
-    for (const r of page) tx.add(r);
-    yield { kind: 'tx', batch: tx.take() };
+  if (o.counts) yield { kind: 'counts', counts: readCounts(db) };
+  if (o.transmissions) {
+    const tx = new TxBatchBuilder(o.txBatchRows, { rehash: o.rehash, stats: o.stats });
+    for (const page of rawTransmissionPages(db, { chunkSize: o.txBatchRows })) {
+      for (const r of page) tx.add(r);
+      yield { kind: 'tx', batch: tx.take() };
+    }
+    yield { kind: 'tx-done' };
   }
-  yield { kind: 'tx-done' };
   const obs = new ObsBatchBuilder(o.obsBatchRows, observerIdsByRowid(db), o.stats);
-  for (const page of rawObservationPages(db, { chunkSize: o.obsBatchRows })) {
-    for (const r of page) obs.add(r);
-    yield { kind: 'obs', batch: obs.take() };
+  const pages = stridedObservationPages(db, { chunkSize: o.obsBatchRows, stride: o.stride, first: o.first });
+  for (const { page, rows } of pages) {
+    for (const r of rows) obs.add(r);
+    yield { kind: 'obs', batch: obs.take(), page };
   }
   yield { kind: 'done', stats: o.stats };
 }

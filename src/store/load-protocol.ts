@@ -14,6 +14,13 @@ export interface LoadWorkerData {
   txBatchRows: number;
   obsBatchRows: number;
   maxInFlight: number;
+  /** This worker reads the transmissions (worker 0 does). */
+  transmissions: boolean;
+  /** This worker first posts the row counts (worker 0 does). */
+  counts: boolean;
+  /** Observation pages first, first + stride, ... (stride = number of load workers). */
+  first: number;
+  stride: number;
   /** Int32 slot kAcked: sequence number of the last batch the loader finished. */
   control: SharedArrayBuffer;
 }

@@ -18,12 +18,18 @@ import {
   appendObservationBatch,
   appendTransmissionBatch,
   newBatchTally,
-  type BatchTally,
 } from './memory/batch-append.js';
-import { produceBatches } from './load-batches.js';
+import { produceBatches, type ProduceOptions } from './load-batches.js';
 import { kAcked, startLoadWorker, type LoadWorkerMessage } from './load-protocol.js';
 import type { Db } from './sqlite/open.js';
-import { newReadStats, nodeChunks, observerChunks, readCounts, type ReadStats } from './sqlite/readers.js';
+import {
+  newReadStats,
+  nodeChunks,
+  observerChunks,
+  readCounts,
+  type ReadStats,
+  type RowCounts,
+} from './sqlite/readers.js';
 
 export type LoadPhase =
   'pending' | 'observers' | 'nodes' | 'transmissions' | 'observations' | 'compact' | 'done' | 'failed';
@@ -50,8 +56,10 @@ export interface LoadResult {
   totalMs: number;
   /** Longest synchronous stretch between two yields, ms (what a request could wait). */
   maxChunkMs: number;
-  /** Whether transmissions/observations were read by the load worker. */
-  worker: boolean;
+  /** Sum of the synchronous stretches on this thread, ms (its share of the load's CPU). */
+  busyMs: number;
+  /** Load workers that read transmissions/observations (0 = read in this thread). */
+  workers: number;
 }
 
 export interface LoadOptions {
@@ -64,10 +72,11 @@ export interface LoadOptions {
   /** Longest synchronous append stretch before yielding, ms (default 8). */
   sliceMs?: number;
   /**
-   * Read and convert in a worker thread (default: yes when the database is a file; an
-   * in-memory database can only be read through its own connection, so in this thread).
+   * Worker threads that read and convert, each on its own read-only connection (default 2 when
+   * the database is a file: reading is the bottleneck, ~3x the append cost per row; an
+   * in-memory database can only be read through its own connection, so 0 = in this thread).
    */
-  worker?: boolean;
+  workers?: number;
   /** Recompute content hashes from raw_hex (default true; see the file comment). */
   rehash?: boolean;
   /** Called after every chunk and phase change. */
@@ -135,19 +144,38 @@ export class StoreLoader {
     const timingsMs = { observers: 0, nodes: 0, transmissions: 0, observations: 0, compact: 0 };
     const counts = { observers: 0, nodes: 0, transmissions: 0, observations: 0 };
     let maxChunkMs = 0;
+    let busyMs = 0;
+    /** Accounts one synchronous stretch that began at `start`. */
+    const slice = (start: number) => {
+      const ms = performance.now() - start;
+      busyMs += ms;
+      if (ms > maxChunkMs) maxChunkMs = ms;
+    };
     const t0 = performance.now();
 
-    const total = readCounts(db);
-    progress.rowsTotal = total.observers + total.nodes + total.transmissions + total.observations;
-    const useWorker = this.options.worker ?? (!db.memory && db.name !== '');
-    const produce = {
+    const workers = db.memory || db.name === '' ? 0 : (this.options.workers ?? 2);
+    const produce = (first: number, stride: number): ProduceOptions => ({
       rehash,
       txBatchRows: chunkSize ?? 2048,
       obsBatchRows: chunkSize ?? 8192,
-      stats: readStats,
+      stats: newReadStats(),
+      transmissions: first === 0,
+      first,
+      stride,
+    });
+    const setTotal = (c: RowCounts) => {
+      progress.rowsTotal = c.observers + c.nodes + c.transmissions + c.observations;
+      report();
     };
-    // Started first so its startup (and first reads) overlap the observers and nodes phases.
-    const source = useWorker ? new WorkerSource(db.name, produce) : new InThreadSource(db, produce);
+    // Started first so their startup (and first reads) overlap the observers and nodes phases.
+    // The first worker also counts the rows (for progress), off this thread.
+    const sources: BatchSource[] = [];
+    if (workers === 0) {
+      setTotal(readCounts(db));
+      sources.push(new InThreadSource(db, produce(0, 1)));
+    } else
+      for (let w = 0; w < workers; w++)
+        sources.push(new WorkerSource(db.name, { ...produce(w, workers), counts: w === 0 }, setTotal));
     try {
       const reject = (err: unknown) => {
         if (!(err instanceof StoreError)) throw err;
@@ -175,7 +203,7 @@ export class StoreLoader {
           }
           progress.rowsLoaded += chunk.length;
           report();
-          maxChunkMs = Math.max(maxChunkMs, performance.now() - sliceStart);
+          slice(sliceStart);
           await yieldFn();
           sliceStart = performance.now();
         }
@@ -186,48 +214,85 @@ export class StoreLoader {
       await recordPhase('observers', observerChunks(db, opts), (o) => store.upsertObserver(o));
       await recordPhase('nodes', nodeChunks(db, opts), (n) => store.upsertNode(n));
 
-      const dicts = new BatchDictionaries(store);
+      // One dictionary mapping per source: each builder numbers its strings independently.
+      const dicts = sources.map(() => new BatchDictionaries(store));
       const tallies = { transmissions: newBatchTally(), observations: newBatchTally() };
-      /** Appends the batches of one table in time slices until `end` arrives. */
-      const batchPhase = async (name: 'transmissions' | 'observations', end: 'tx-done' | 'done') => {
-        progress.phase = name;
-        report();
-        const start = performance.now();
-        const tally: BatchTally = tallies[name];
-        for (;;) {
-          const msg = await source.next();
-          if (msg.kind === 'error') throw new Error(msg.message);
-          if (msg.kind === 'done') Object.assign(readStats, mergeStats(readStats, msg.stats));
-          if (msg.kind === end) break;
-          if (msg.kind !== 'tx' && msg.kind !== 'obs') throw new Error(`load worker: unexpected ${msg.kind}`);
-          dicts.add(msg.batch.dict);
-          for (let at = 0; at < msg.batch.n;) {
-            const sliceStart = performance.now();
-            const next =
-              msg.kind === 'tx'
-                ? appendTransmissionBatch(store, msg.batch, at, dicts, tally, sliceStart + sliceMs)
-                : appendObservationBatch(store, msg.batch, at, dicts, tally, sliceStart + sliceMs);
-            progress.rowsLoaded += next - at;
-            at = next;
-            report();
-            maxChunkMs = Math.max(maxChunkMs, performance.now() - sliceStart);
-            await yieldFn();
-          }
-          source.ack(msg.seq);
-        }
-        counts[name] = tally.stored;
-        for (const [code, n] of Object.entries(tally.rejected)) rejected[code] = (rejected[code] ?? 0) + n;
-        timingsMs[name] = performance.now() - start;
+      const mergeStats = (st: ReadStats) => {
+        readStats.badPathJson += st.badPathJson;
+        readStats.badTimes += st.badTimes;
+        readStats.unknownObserver += st.unknownObserver;
       };
-      await batchPhase('transmissions', 'tx-done');
-      await batchPhase('observations', 'done');
+      /** Appends one batch in time slices, then acknowledges it. */
+      const apply = async (w: number, msg: LoadWorkerMessage) => {
+        if (msg.kind !== 'tx' && msg.kind !== 'obs') throw new Error(`load worker: unexpected ${msg.kind}`);
+        const tally = msg.kind === 'tx' ? tallies.transmissions : tallies.observations;
+        dicts[w].add(msg.batch.dict);
+        for (let at = 0; at < msg.batch.n;) {
+          const sliceStart = performance.now();
+          const next =
+            msg.kind === 'tx'
+              ? appendTransmissionBatch(store, msg.batch, at, dicts[w], tally, sliceStart + sliceMs)
+              : appendObservationBatch(store, msg.batch, at, dicts[w], tally, sliceStart + sliceMs);
+          progress.rowsLoaded += next - at;
+          at = next;
+          report();
+          slice(sliceStart);
+          await yieldFn();
+        }
+        sources[w].ack(msg.seq);
+      };
+      const next = async (w: number) => {
+        const msg = await sources[w].next();
+        if (msg.kind === 'error') throw new Error(msg.message);
+        if (msg.kind === 'done') mergeStats(msg.stats);
+        return msg;
+      };
+
+      progress.phase = 'transmissions';
+      report();
+      let start = performance.now();
+      for (let msg = await next(0); msg.kind !== 'tx-done'; msg = await next(0)) await apply(0, msg);
+      timingsMs.transmissions = performance.now() - start;
+
+      // Observation pages in id order, page p from source p mod n; the first missing page ends it.
+      progress.phase = 'observations';
+      report();
+      start = performance.now();
+      const done = new Set<number>();
+      for (let page = 0; ; page++) {
+        const w = page % sources.length;
+        const msg = await next(w);
+        if (msg.kind === 'done') {
+          done.add(w);
+          break;
+        }
+        if (msg.kind !== 'obs' || msg.page !== page)
+          throw new Error(`load worker ${w}: expected observation page ${page}, got ${msg.kind}`);
+        await apply(w, msg);
+      }
+      for (let w = 0; w < sources.length; w++) {
+        if (done.has(w)) continue;
+        const msg = await next(w);
+        if (msg.kind !== 'done') throw new Error(`load worker ${w}: pages past the last one`);
+      }
+      timingsMs.observations = performance.now() - start;
+      for (const name of ['transmissions', 'observations'] as const) {
+        counts[name] = tallies[name].stored;
+        for (const [code, n] of Object.entries(tallies[name].rejected))
+          rejected[code] = (rejected[code] ?? 0) + n;
+      }
 
       progress.phase = 'compact';
       report();
       const c0 = performance.now();
-      store.compact();
+      const steps = store.compactSteps();
+      for (let more = true; more;) {
+        const sliceStart = performance.now();
+        while ((more = !steps.next().done) && performance.now() - sliceStart < sliceMs);
+        slice(sliceStart);
+        if (more) await yieldFn();
+      }
       timingsMs.compact = performance.now() - c0;
-      maxChunkMs = Math.max(maxChunkMs, timingsMs.compact);
 
       progress.phase = 'done';
       report();
@@ -239,28 +304,13 @@ export class StoreLoader {
         timingsMs,
         totalMs: performance.now() - t0,
         maxChunkMs,
-        worker: useWorker,
+        busyMs,
+        workers,
       };
     } finally {
-      await source.close();
+      await Promise.all(sources.map((src) => src.close()));
     }
   }
-}
-
-function mergeStats(main: ReadStats, worker: ReadStats): ReadStats {
-  if (main === worker) return main;
-  return {
-    badPathJson: main.badPathJson + worker.badPathJson,
-    badTimes: main.badTimes + worker.badTimes,
-    unknownObserver: main.unknownObserver + worker.unknownObserver,
-  };
-}
-
-interface ProduceConfig {
-  rehash: boolean;
-  txBatchRows: number;
-  obsBatchRows: number;
-  stats: ReadStats;
 }
 
 interface BatchSource {
@@ -279,13 +329,21 @@ class WorkerSource implements BatchSource {
   private waiter: ((m: LoadWorkerMessage) => void) | null = null;
   private finished = false;
 
-  constructor(dbPath: string, c: ProduceConfig) {
+  constructor(
+    dbPath: string,
+    c: ProduceOptions,
+    private readonly onCounts: (c: RowCounts) => void,
+  ) {
     this.worker = startLoadWorker({
       dbPath,
       rehash: c.rehash,
       txBatchRows: c.txBatchRows,
       obsBatchRows: c.obsBatchRows,
       maxInFlight: WorkerSource.MAX_IN_FLIGHT,
+      transmissions: c.transmissions,
+      counts: c.counts ?? false,
+      first: c.first,
+      stride: c.stride,
       control: this.control.buffer as SharedArrayBuffer,
     });
     this.worker.on('message', (m: LoadWorkerMessage) => this.push(m));
@@ -297,6 +355,7 @@ class WorkerSource implements BatchSource {
   }
 
   private push(m: LoadWorkerMessage): void {
+    if (m.kind === 'counts') return this.onCounts(m.counts);
     if (m.kind === 'done' || m.kind === 'error') this.finished = true;
     const w = this.waiter;
     if (w) {
@@ -327,7 +386,7 @@ class InThreadSource implements BatchSource {
   private readonly gen;
   private seq = 0;
 
-  constructor(db: Db, c: ProduceConfig) {
+  constructor(db: Db, c: ProduceOptions) {
     this.gen = produceBatches(db, c);
   }
 

@@ -30,6 +30,14 @@ export class KeyedLists {
     for (const l of this.lists.values()) l.trim();
   }
 
+  /** trim() one list per step, so a caller can spread it over time slices. */
+  *trimSteps(): Generator<void> {
+    for (const l of this.lists.values()) {
+      l.trim();
+      yield;
+    }
+  }
+
   clear(): void {
     this.lists.clear();
   }
@@ -84,6 +92,15 @@ export class StoreIndexes {
     this.txAll.trim();
     for (const k of [this.byType, this.byRoute, this.byChannel, this.byAdvertNode, this.byHop]) k.trim();
     for (const k of [this.txByObserver, this.txByRegion, this.obsByObserver]) k.trim();
+  }
+
+  /** trim() in small steps (one list each): the loader runs them in time slices. */
+  *trimSteps(): Generator<void> {
+    this.txAll.trim();
+    yield;
+    for (const k of [this.byType, this.byRoute, this.byChannel, this.byAdvertNode, this.byHop])
+      yield* k.trimSteps();
+    for (const k of [this.txByObserver, this.txByRegion, this.obsByObserver]) yield* k.trimSteps();
   }
 
   byteLength(): number {

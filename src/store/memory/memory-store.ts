@@ -813,6 +813,12 @@ export class MemoryStore {
     this.obsById?.trim();
   }
 
+  /** compact() in small steps (one index list each), for a time-sliced caller. */
+  *compactSteps(): Generator<void> {
+    yield* this.indexes.trimSteps();
+    this.obsById?.trim();
+  }
+
   memory(): MemoryReport {
     let interns = 0;
     let internMaps = 0;

@@ -370,6 +370,36 @@ export function rawObservationPages(db: Db, options: ChunkOptions = {}): Generat
   return rawPages(db, 'observations', OBS_RAW_COLUMNS, options);
 }
 
+/**
+ * Every `stride`-th page of rawObservationPages, starting with page `first` (0-based), each
+ * with its page number: with stride K, K readers on K connections (workers first = 0..K-1)
+ * together read every page once, in parallel. Skipping another reader's page costs an OFFSET
+ * walk of the primary key inside SQLite (no rows cross into JS).
+ */
+export function* stridedObservationPages(
+  db: Db,
+  options: { chunkSize: number; stride: number; first: number },
+): Generator<{ page: number; rows: unknown[][] }> {
+  const { chunkSize: size, stride, first } = options;
+  const stmt = db
+    .prepare(`SELECT ${OBS_RAW_COLUMNS.join(', ')} FROM observations WHERE id > ? ORDER BY id LIMIT ?`)
+    .raw(true);
+  const skip = db
+    .prepare('SELECT id FROM observations WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?')
+    .pluck(true);
+  /** Id of the last row before the page that starts `n` rows after `after` (undefined: no such page). */
+  const skipRows = (after: number, n: number): number | undefined =>
+    n === 0 ? after : (skip.get(after, n - 1) as number | undefined);
+  let after = skipRows(0, first * size);
+  for (let page = first; after !== undefined; page += stride) {
+    const rows = stmt.all(after, size) as unknown[][];
+    if (rows.length === 0) return;
+    yield { page, rows };
+    if (rows.length < size) return;
+    after = skipRows(rows[rows.length - 1][0] as number, (stride - 1) * size);
+  }
+}
+
 /** observers.rowid (= observations.observer_idx) -> observer id. */
 export function observerIdsByRowid(db: Db): Map<number, string> {
   const rows = db.prepare('SELECT rowid, id FROM observers').raw(true).all() as [number, string][];
