@@ -242,8 +242,16 @@ export function appendTransmissionBatch(
       countError(tally, err);
       continue;
     }
-    const rawOff = store.raw.append(b.raw.subarray(b.rawOff[k], b.rawOff[k + 1]));
-    const jsonOff = store.json.append(b.json.subarray(b.jsonOff[k], b.jsonOff[k + 1]));
+    let rawOff: number;
+    let jsonOff: number;
+    try {
+      // As appendTransmission: interned first, then the heaps (which may refuse an entry).
+      rawOff = store.raw.append(b.raw.subarray(b.rawOff[k], b.rawOff[k + 1]));
+      jsonOff = store.json.append(b.json.subarray(b.jsonOff[k], b.jsonOff[k + 1]));
+    } catch (err) {
+      countError(tally, err);
+      continue;
+    }
 
     const row = tx.reserveRow();
     const c = row >>> tx.shift;
@@ -317,7 +325,12 @@ export function appendObservationBatch(
     let pathOff = 0;
     if (hopCount > 0) {
       const at = b.pathOff[k];
-      pathOff = store.path.append(b.path.subarray(at, at + hopCount * hopSize));
+      try {
+        pathOff = store.path.append(b.path.subarray(at, at + hopCount * hopSize));
+      } catch (err) {
+        countError(tally, err);
+        continue;
+      }
     }
     const row = obs.reserveRow();
     const c = row >>> obs.shift;
