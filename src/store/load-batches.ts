@@ -87,6 +87,16 @@ class Bytes {
   }
 }
 
+/** Views of a batch's row columns cut to its n rows (offset columns to n + 1); buffers unchanged. */
+function trimmed<B extends { n: number }>(b: B, offsetColumns: readonly string[]): B {
+  const out: Record<string, unknown> = { ...b };
+  for (const [k, v] of Object.entries(b)) {
+    if (!ArrayBuffer.isView(v) || k === 'raw' || k === 'json' || k === 'path') continue;
+    out[k] = (v as unknown as Uint8Array).subarray(0, offsetColumns.includes(k) ? b.n + 1 : b.n);
+  }
+  return out as B;
+}
+
 function hashWords(h: string): [number, number] {
   return [parseInt(h.slice(0, 8), 16) >>> 0, parseInt(h.slice(8), 16) >>> 0];
 }
@@ -236,7 +246,7 @@ export class TxBatchBuilder {
     b.json = this.json.finish();
     b.dict = takeDicts(this.dicts);
     this.reset();
-    return b;
+    return trimmed(b, ['rawOff', 'jsonOff']);
   }
 }
 
@@ -434,7 +444,7 @@ export class ObsBatchBuilder {
     b.path = this.path.finish();
     b.dict = takeDicts(this.dicts);
     this.reset();
-    return b;
+    return trimmed(b, []);
   }
 }
 
