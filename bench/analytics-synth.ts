@@ -39,7 +39,7 @@ export interface Synth {
   relays: number[];
   observerIds: string[];
   /** Per transmission: hop width and relay route (node indexes). */
-  width: Uint8Array;
+  width: number[];
   route: number[][];
 }
 
@@ -85,54 +85,54 @@ export function fill(store: MemoryStore, txCount: number, obsPerTx: number): Syn
       temperatureC: null,
     }),
   );
-  const types = [5, 5, 5, 4, 4, 0, 1, 2, 8, 9, 3];
-  const width = new Uint8Array(txCount);
-  const route: number[][] = [];
+  const synth: Synth = { rand, keys, relays, observerIds, width: [], route: [] };
   let obsId = 1;
   for (let t = 0; t < txCount; t++) {
-    const pt = types[Math.floor(rand() * types.length)];
     const firstSeenMs = NOW - 7 * 86_400_000 + (t / txCount) * 7 * 86_400_000;
-    width[t] = rand() < 0.8 ? 1 : 2;
-    const hops = Array.from(
-      { length: Math.floor(rand() * 13) },
-      () => relays[Math.floor(rand() * relays.length)],
-    );
-    route.push(hops);
-    const advertiser = pt === 4 ? Math.floor(rand() * keys.length) : -1;
-    const grp = pt === 5 ? GRP[t % 3] : null;
-    const raw =
-      hex2((pt << 2) | 1) +
-      hex2(((width[t] - 1) << 6) | hops.length) +
-      '00'.repeat(20 + Math.floor(rand() * 150));
-    store.appendTransmission({
-      id: t + 1,
-      rawHex: raw,
-      hash: (t + 1).toString(16).padStart(16, '0'),
-      firstSeenMs,
-      lastSeenMs: firstSeenMs,
-      routeType: 1,
-      payloadType: pt,
-      payloadVersion: 0,
-      decodedJson:
-        advertiser >= 0
-          ? `{"type":"ADVERT","pubKey":"${keys[advertiser]}","timestamp":${Math.floor(firstSeenMs / 1000) - (advertiser % 50) * 30}}`
-          : grp
-            ? grp[2]
-            : '{}',
-      fromPubkey: advertiser >= 0 ? keys[advertiser] : null,
-      channelHash: grp ? grp[1] : null,
-      scopeName: null,
-    });
+    appendTx(store, synth, t, firstSeenMs);
     for (let k = 0; k < obsPerTx; k++)
-      appendObs(
-        store,
-        { rand, keys, relays, observerIds, width, route },
-        t,
-        obsId++,
-        firstSeenMs + Math.floor(rand() * 5000),
-      );
+      appendObs(store, synth, t, obsId++, firstSeenMs + Math.floor(rand() * 5000));
   }
-  return { rand, keys, relays, observerIds, width, route };
+  return synth;
+}
+
+const TYPES = [5, 5, 5, 4, 4, 0, 1, 2, 8, 9, 3];
+
+/** A new transmission as row t (id t + 1): random type, hop width and relay route. */
+export function appendTx(store: MemoryStore, s: Synth, t: number, firstSeenMs: number): void {
+  const { rand, keys, relays } = s;
+  const pt = TYPES[Math.floor(rand() * TYPES.length)];
+  s.width[t] = rand() < 0.8 ? 1 : 2;
+  const hops = Array.from(
+    { length: Math.floor(rand() * 13) },
+    () => relays[Math.floor(rand() * relays.length)],
+  );
+  s.route[t] = hops;
+  const advertiser = pt === 4 ? Math.floor(rand() * keys.length) : -1;
+  const grp = pt === 5 ? GRP[t % 3] : null;
+  const raw =
+    hex2((pt << 2) | 1) +
+    hex2(((s.width[t] - 1) << 6) | hops.length) +
+    '00'.repeat(20 + Math.floor(rand() * 150));
+  store.appendTransmission({
+    id: t + 1,
+    rawHex: raw,
+    hash: (t + 1).toString(16).padStart(16, '0'),
+    firstSeenMs,
+    lastSeenMs: firstSeenMs,
+    routeType: 1,
+    payloadType: pt,
+    payloadVersion: 0,
+    decodedJson:
+      advertiser >= 0
+        ? `{"type":"ADVERT","pubKey":"${keys[advertiser]}","timestamp":${Math.floor(firstSeenMs / 1000) - (advertiser % 50) * 30}}`
+        : grp
+          ? grp[2]
+          : '{}',
+    fromPubkey: advertiser >= 0 ? keys[advertiser] : null,
+    channelHash: grp ? grp[1] : null,
+    scopeName: null,
+  });
 }
 
 /** One sighting of transmission row t by a random observer, somewhere along its route. */
