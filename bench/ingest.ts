@@ -84,6 +84,9 @@ interface Run {
   loopP99Ms: number;
   loopMaxMs: number;
   rssMB: number;
+  /** CPU time per message: the main thread alone, and the whole process (+ writer worker). */
+  mainCpuUs: number;
+  procCpuUs: number;
   maxSliceMs: number;
   meanPacketUs: number;
   dropped: number;
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
           `msg/s ${fmt(med('msgPerSec'))}, all committed to SQLite after ${med('toSqliteSec').toFixed(2)} s, ` +
           `loop p99 ${med('loopP99Ms').toFixed(1)} ms (max ${med('loopMaxMs').toFixed(1)}), ` +
           `longest ingest slice ${med('maxSliceMs').toFixed(1)} ms, ${med('meanPacketUs').toFixed(1)} us/packet, ` +
+          `CPU/msg main ${med('mainCpuUs').toFixed(0)} us, process ${med('procCpuUs').toFixed(0)} us, ` +
           `RSS ${med('rssMB').toFixed(0)} MB, dropped ${med('dropped')}, rejected ${med('rejected')}`,
       );
     }
@@ -154,6 +158,8 @@ async function runOnce(dir: string, file: string, count: number, rate: number, r
   // The clock starts at the first message in, and stops when every message is handled.
   while (q().enqueued === 0) await new Promise((res) => setTimeout(res, 1));
   const t0 = performance.now();
+  const main0 = mainThreadCpuMs();
+  const proc0 = process.cpuUsage();
   loop.enable();
   while (handled() < count) {
     await new Promise((res) => setTimeout(res, 5));
@@ -161,6 +167,8 @@ async function runOnce(dir: string, file: string, count: number, rate: number, r
   }
   await server.pipeline.idle();
   const ingestSec = (performance.now() - t0) / 1000;
+  const mainCpuMs = mainThreadCpuMs() - main0;
+  const proc = process.cpuUsage(proc0);
   loop.disable();
   await server.writer.flush();
   const toSqliteSec = (performance.now() - t0) / 1000;
@@ -175,11 +183,27 @@ async function runOnce(dir: string, file: string, count: number, rate: number, r
     loopP99Ms: loop.percentile(99) / 1e6,
     loopMaxMs: loop.max / 1e6,
     rssMB,
+    mainCpuUs: (mainCpuMs * 1000) / count,
+    procCpuUs: (proc.user + proc.system) / count,
     maxSliceMs: s.queue.maxSliceMs,
     meanPacketUs: s.meanPacketUs,
     dropped: s.queue.dropped,
     rejected: s.rejected,
   };
+}
+
+/**
+ * CPU time of the main thread alone (Linux /proc, 10 ms ticks): unlike wall-clock rates it does
+ * not move with what else the shared machine runs. NaN elsewhere.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 function median(xs: number[]): number {

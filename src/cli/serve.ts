@@ -15,8 +15,7 @@ import { WebsocketFeed } from '../api/websocket.js';
 import { ConfigError, loadConfig, type MeshlensConfig } from '../config/index.js';
 import { EmbeddedBroker } from '../ingest/broker.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
-import { MqttSource } from '../ingest/mqtt-source.js';
-import { admission, parseObserverMessage } from '../ingest/observer-message.js';
+import { IngestWorker, type SourceHandle } from '../ingest/ingest-thread.js';
 import { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
 import { resolveSources } from '../ingest/sources.js';
@@ -42,7 +41,7 @@ export interface RunningServer {
   brokerUrl: string | null;
   app: FastifyInstance;
   rejections: RejectionCounter;
-  sources: MqttSource[];
+  sources: SourceHandle[];
   store: MemoryStore;
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
@@ -213,40 +212,23 @@ export async function startServer(
     }
     brokerUrl = broker.url;
   }
-  const sources = resolveSources(config, brokerUrl).map((options) => {
-    const filters = admission({
-      observerIATAWhitelist: config.observerIATAWhitelist,
-      observerBlacklist: config.observerBlacklist,
-      iataFilter: options.iataFilter ?? [],
-    });
-    return new MqttSource(options, {
+  // The MQTT clients and message parsing run in a worker thread (ingest-thread.ts); decode,
+  // dedup and store appends stay here, behind the bounded queue.
+  const ingestWorker = new IngestWorker(
+    {
+      sources: resolveSources(config, brokerUrl),
+      observerIATAWhitelist: [...config.observerIATAWhitelist],
+      observerBlacklist: [...config.observerBlacklist],
+    },
+    {
       log,
-      onReject: (code, d) =>
-        pipeline.reject(code, `${d.bytes} bytes`, {
-          topic: d.topic,
-          source: d.source.name,
-          observerId: topicObserver(d.topic),
-        }),
-      onMessage: (topic, payload, source) => {
-        const nowMs = Date.now();
-        const ctx = {
-          nowMs,
-          admission: filters,
-          ...(options.region ? { sourceRegion: options.region } : {}),
-        };
-        const message = parseObserverMessage(topic, payload, ctx);
-        if (message.ok) pipeline.submit(message, source.name, nowMs, topic);
-        else
-          pipeline.reject(message.code, message.detail, {
-            topic,
-            source: source.name,
-            payload,
-            observerId: topicObserver(topic),
-            atMs: nowMs,
-          });
-      },
-    });
-  });
+      packet: (input) => pipeline.submitPacket(input),
+      status: (message, source, rxMs, topic) => pipeline.submit(message, source, rxMs, topic),
+      reject: (code, detail, ctx) =>
+        pipeline.reject(code, detail, { ...ctx, observerId: topicObserver(ctx.topic) }),
+    },
+  );
+  const sources: SourceHandle[] = ingestWorker.sources;
   for (const source of sources)
     void source.start().then((ok) => {
       if (!ok) log('warn', `mqtt source ${source.name}: not connected yet; retrying in the background`);

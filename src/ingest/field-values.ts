@@ -26,12 +26,19 @@ export function pick(obj: Record<string, unknown>, ...keys: string[]): unknown {
   return undefined;
 }
 
+const controlChars = /[\u0000-\u001f\u007f-\u009f]/;
+
 /**
  * Free text for names and versions: control characters removed (they corrupt logs and the UI),
  * trimmed, capped at `maxChars`; null when nothing is left.
  */
 export function readText(value: unknown, maxChars = 100): string | null {
   if (typeof value !== 'string') return null;
+  // Fast path (most names): nothing to strip and short enough that no code point can be cut.
+  if (value.length <= maxChars && !controlChars.test(value)) {
+    const text = value.trim();
+    return text === '' ? null : text;
+  }
   const text = [...value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()].slice(0, maxChars).join('');
   return text === '' ? null : text;
 }

@@ -61,7 +61,7 @@ type Parsed<T> = { ok: true; value: T } | Rejection;
 export function parseJsonObject(payload: Uint8Array | string): Parsed<Record<string, unknown>> {
   let value: unknown;
   try {
-    value = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
+    value = JSON.parse(typeof payload === 'string' ? payload : utf8(payload));
   } catch (err) {
     return reject('invalid_json', (err as Error).message);
   }
@@ -71,6 +71,13 @@ export function parseJsonObject(payload: Uint8Array | string): Parsed<Record<str
       `expected a JSON object, got ${Array.isArray(value) ? 'array' : typeof value}`,
     );
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/** Decodes without copying (Buffer.from(buffer) would copy the bytes first). */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.isBuffer(bytes)
+    ? bytes.toString('utf8')
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** Validates a frame's hex: even length, hex digits, 2..255 bytes; returns it uppercase. */

@@ -42,8 +42,25 @@ const observerIdPattern = /^[0-9A-Fa-f]{64}$/;
 // IATA codes are normally 3 letters, but deployments use longer region tags.
 const iataPattern = /^[A-Za-z0-9_-]{1,16}$/;
 
-/** Splits and validates an observer topic. */
-export function parseTopic(topic: string): { ok: true; value: ObserverTopic } | Rejection {
+type TopicResult = { ok: true; value: ObserverTopic } | Rejection;
+
+/** Parsed topics by text: each observer publishes to the same few topics over and over. */
+const topicCache = new Map<string, TopicResult>();
+const topicCacheMax = 10_000;
+
+/** Splits and validates an observer topic (results are frozen and shared). */
+export function parseTopic(topic: string): TopicResult {
+  let r = topicCache.get(topic);
+  if (r !== undefined) return r;
+  r = parseTopicText(topic);
+  Object.freeze(r);
+  if (r.ok) Object.freeze(r.value);
+  if (topicCache.size >= topicCacheMax) topicCache.clear();
+  topicCache.set(topic, r);
+  return r;
+}
+
+function parseTopicText(topic: string): TopicResult {
   const parts = topic.split('/');
   if (parts[0] !== 'meshcore') return reject('unknown_topic', `not a meshcore/ topic: ${clip(topic)}`);
   if (parts.length >= 2 && ignoredSecondLevel.has(parts[1]))

@@ -112,7 +112,10 @@ export interface PipelineStats {
   queue: IngestQueueStats;
 }
 
-type Queued = { message: ObserverMessage; source: string; rxMs: number; topic: string };
+/** A parsed message, or a packet already flattened by the ingest worker (ingest-thread.ts). */
+type Queued =
+  | { message: ObserverMessage; source: string; rxMs: number; topic: string; input?: undefined }
+  | { input: PacketInput; message?: undefined };
 
 export class IngestPipeline {
   readonly queue: IngestQueue<Queued>;
@@ -146,13 +149,15 @@ export class IngestPipeline {
     this.queue = new IngestQueue<Queued>({
       capacity: options.bufferSize,
       consume: (q) => this.#consume(q),
-      onDrop: (q) =>
+      onDrop: (q) => {
+        const i = q.input;
         this.reject('queue_full', `ingest queue full (${options.bufferSize})`, {
-          source: q.source,
-          topic: q.topic,
-          observerId: q.message.topic.observerId,
-          atMs: q.rxMs,
-        }),
+          source: i ? i.source : q.source,
+          topic: i ? i.topic : q.topic,
+          observerId: i ? i.observerId : q.message.topic.observerId,
+          atMs: i ? i.rxMs : q.rxMs,
+        });
+      },
       ...(options.log ? { log: options.log } : {}),
     });
   }
@@ -162,6 +167,11 @@ export class IngestPipeline {
   /** Queues a parsed MQTT message; false when the queue is full (counted as `queue_full`). */
   submit(message: ObserverMessage, source: string, rxMs: number, topic: string): boolean {
     return this.queue.push({ message, source, rxMs, topic });
+  }
+
+  /** Queues a packet already parsed into its fields; false when the queue is full. */
+  submitPacket(input: PacketInput): boolean {
+    return this.queue.push({ input });
   }
 
   /** Starts draining the queue (after the store has loaded, spec §1.9 "buffer until ready"). */
@@ -291,6 +301,10 @@ export class IngestPipeline {
   // ------------------------------------------------------------ internals
 
   #consume(q: Queued): void {
+    if (q.input) {
+      this.ingestPacket(q.input);
+      return;
+    }
     const m = q.message;
     if (m.kind === 'status') {
       this.ingestStatus(m.topic.observerId, m.region, m.status, q.rxMs);

@@ -1,7 +1,8 @@
 // The SQLite writer in a worker thread (main-thread side). On the main thread a single COMMIT
 // still held the event loop 33-200 ms under disk contention (bench/sqlite-write.ts), far over
-// issue 3's "a few ms per batch". Here each operation is only appended to an array; the array is
-// posted to a worker in batches, and the worker's own connection and SqliteWriter commit them.
+// issue 3's "a few ms per batch". Here each operation is only appended, flat-encoded (op-codec.ts),
+// to the current batch; batches are posted to a worker, whose own connection and SqliteWriter
+// commit them.
 //
 // Exactly-once across worker crashes: the worker commits each batch as one transaction that also
 // records the batch's sequence number (writer-worker.ts, table ml_writer_progress). A restarted
@@ -12,6 +13,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointerStats } from './checkpointer.js';
+import { encodeOp } from './op-codec.js';
 import type {
   DroppedPacket,
   NodeUpsert,
@@ -29,7 +31,7 @@ export interface WriterThreadOptions {
   /** Post queued operations to the worker after this long (ms). Default 25. */
   batchIntervalMs?: number;
   /** Post at once when this many operations are queued; also the largest batch. Default 1000:
-   * the structured clone costs ~3-4 us per operation on the main thread, so ~4 ms per batch. */
+   * posting a flat-encoded batch of 1,000 takes the main thread ~1-2 ms. */
   batchMaxOps?: number;
   /** Batches posted but not yet committed before posting waits. Default 4. */
   maxInFlightBatches?: number;
@@ -83,7 +85,8 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { t: 'batch'; seq: number; ops: WriteOp[] }
+  /** `ops`: the batch flat-encoded by op-codec.ts. */
+  | { t: 'batch'; seq: number; ops: unknown[] }
   | { t: 'backup'; id: number; path: string }
   | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
   | { t: 'close' };
@@ -96,9 +99,14 @@ export type FromWorker =
   | { t: 'log'; message: string }
   | { t: 'closed'; stats: WriterStats; checkpoints: CheckpointerStats };
 
-interface Batch {
+/** Flat-encoded operations (op-codec.ts) and how many. */
+interface Chunk {
+  flat: unknown[];
+  n: number;
+}
+
+interface Batch extends Chunk {
   seq: number;
-  ops: WriteOp[];
   /** enqueued-op count once this batch is committed */
   endOp: number;
   sentAt: number;
@@ -147,7 +155,10 @@ export class SqliteWriterThread {
   private worker: Worker | null = null;
   private isReady = false;
   private readyWaiters: { resolve(): void; reject(err: Error): void }[] = [];
-  private queue: WriteOp[] = [];
+  /** Full chunks waiting to be posted, then the one being filled. */
+  private full: Chunk[] = [];
+  private current: Chunk = { flat: [], n: 0 };
+  private queuedOps = 0;
   private inFlight: Batch[] = [];
   private seq = 0;
   /** Operations accepted so far / committed so far (flush targets compare against these). */
@@ -286,8 +297,8 @@ export class SqliteWriterThread {
     const c = this.workerStats;
     const errorsByCode = { ...p.errorsByCode };
     for (const [k, v] of Object.entries(c.errorsByCode)) errorsByCode[k] = (errorsByCode[k] ?? 0) + v;
-    const queuedOps = this.queue.length;
-    const inFlightOps = this.inFlight.reduce((n, b) => n + b.ops.length, 0);
+    const queuedOps = this.queuedOps;
+    const inFlightOps = this.inFlightOps();
     return {
       batches: p.batches + c.batches,
       opsWritten: p.opsWritten + c.opsWritten,
@@ -317,7 +328,7 @@ export class SqliteWriterThread {
 
   private enqueue(op: WriteOp): void {
     if (this.closing) throw new Error('SqliteWriterThread is closed');
-    const n = this.queue.length;
+    const n = this.queuedOps;
     if (n >= this.o.maxQueuedOps) {
       // Last resort against running out of memory when the disk stalls for minutes.
       if (this.local.droppedOps++ % 10_000 === 0)
@@ -326,7 +337,13 @@ export class SqliteWriterThread {
         );
       return;
     }
-    this.queue.push(op);
+    const c = this.current;
+    encodeOp(c.flat, op);
+    if (++c.n >= this.o.batchMaxOps) {
+      this.full.push(c);
+      this.current = { flat: [], n: 0 };
+    }
+    this.queuedOps++;
     this.enqueued++;
     if (n + 1 > this.local.maxQueuedOps) this.local.maxQueuedOps = n + 1;
     if (n + 1 >= this.o.highWaterOps && !this.local.overloaded) {
@@ -336,7 +353,7 @@ export class SqliteWriterThread {
         `sqlite writer thread: worker behind, ${n + 1} ops queued, ${this.inFlight.length} batches in flight`,
       );
     }
-    if (n + 1 >= this.o.batchMaxOps) this.pump(true);
+    if (this.full.length > 0) this.pump(true);
     else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -349,34 +366,37 @@ export class SqliteWriterThread {
   /** Posts queued operations while in-flight batches are under the limit. */
   private pump(force: boolean): void {
     if (!this.worker || !this.isReady) return;
-    while (this.queue.length > 0 && this.inFlight.length < this.o.maxInFlightBatches) {
-      if (!force && this.queue.length < this.o.batchMaxOps) break;
-      const ops =
-        this.queue.length <= this.o.batchMaxOps ? this.queue : this.queue.slice(0, this.o.batchMaxOps);
-      this.queue = ops === this.queue ? [] : this.queue.slice(ops.length);
-      const batch: Batch = { seq: ++this.seq, ops, endOp: 0, sentAt: 0 };
-      batch.endOp = this.committed + this.inFlightOps() + ops.length;
+    while (this.queuedOps > 0 && this.inFlight.length < this.o.maxInFlightBatches) {
+      let chunk = this.full.shift();
+      if (!chunk) {
+        if (!force) break;
+        chunk = this.current;
+        this.current = { flat: [], n: 0 };
+      }
+      this.queuedOps -= chunk.n;
+      const batch: Batch = { seq: ++this.seq, flat: chunk.flat, n: chunk.n, endOp: 0, sentAt: 0 };
+      batch.endOp = this.committed + this.inFlightOps() + chunk.n;
       this.inFlight.push(batch);
       this.post(batch);
       this.local.batchesPosted++;
     }
-    if (this.local.overloaded && this.queue.length < this.o.highWaterOps / 2) {
+    if (this.local.overloaded && this.queuedOps < this.o.highWaterOps / 2) {
       this.local.overloaded = false;
-      this.log(`sqlite writer thread: caught up (${this.queue.length} ops queued)`);
+      this.log(`sqlite writer thread: caught up (${this.queuedOps} ops queued)`);
     }
     this.updateRef();
   }
 
   private inFlightOps(): number {
     let n = 0;
-    for (const b of this.inFlight) n += b.ops.length;
+    for (const b of this.inFlight) n += b.n;
     return n;
   }
 
   private post(batch: Batch): void {
     const t0 = performance.now();
     batch.sentAt = t0;
-    this.worker!.postMessage({ t: 'batch', seq: batch.seq, ops: batch.ops } satisfies ToWorker);
+    this.worker!.postMessage({ t: 'batch', seq: batch.seq, ops: batch.flat } satisfies ToWorker);
     const ms = performance.now() - t0;
     if (ms > this.local.maxPostMs) this.local.maxPostMs = ms;
   }
@@ -478,7 +498,7 @@ export class SqliteWriterThread {
     this.isReady = false;
     for (const rpc of this.rpcs.values()) rpc.reject(new Error(`sqlite writer worker exited (code ${code})`));
     this.rpcs.clear();
-    if (this.closing && this.inFlight.length === 0 && this.queue.length === 0) return;
+    if (this.closing && this.inFlight.length === 0 && this.queuedOps === 0) return;
     // A crash: keep what the dead worker had reported, start another and re-send.
     this.local.workerRestarts++;
     this.consecutiveCrashes++;

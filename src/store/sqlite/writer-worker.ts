@@ -15,6 +15,7 @@ import { WalCheckpointer, type CheckpointerStats } from './checkpointer.js';
 import { backupTo } from './backup.js';
 import { applyRetention } from './retention.js';
 import type { WriteOp } from './operations.js';
+import { decodeOps } from './op-codec.js';
 import type { FromWorker, ToWorker, WorkerInit } from './writer-thread.js';
 
 const init = workerData as WorkerInit;
@@ -115,7 +116,7 @@ async function onClose(): Promise<void> {
 }
 
 port.on('message', (m: ToWorker) => {
-  if (m.t === 'batch') onBatch(m.seq, m.ops);
+  if (m.t === 'batch') onBatch(m.seq, decodeOps(m.ops));
   else if (m.t === 'close') void onClose();
   else void onCall(m);
 });

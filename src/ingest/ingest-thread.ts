@@ -1,0 +1,186 @@
+// The MQTT sources in a worker thread (main-thread side; the worker is ingest-worker.ts). The
+// main thread keeps what must be single-owner: the queue, decode, dedup and store appends
+// (pipeline.ts). Each source is represented here by a SourceHandle with MqttSource's read API.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { MqttSourceOptions } from './mqtt-source.js';
+import type { PacketInput } from './pipeline.js';
+import {
+  PACKET,
+  PACKET_FIELDS,
+  REJECT_FIELDS,
+  STATUS,
+  STATUS_FIELDS,
+  type FromIngestWorker,
+  type IngestWorkerInit,
+  type StatusMessage,
+  type ToIngestWorker,
+} from './ingest-protocol.js';
+import { maskUrl, type SourceStatus } from './source-status.js';
+
+export interface IngestWorkerEvents {
+  packet(input: PacketInput): void;
+  status(message: StatusMessage, source: string, rxMs: number, topic: string): void;
+  reject(
+    code: string,
+    detail: string,
+    ctx: { source: string; topic: string; atMs: number; payload?: Uint8Array },
+  ): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+// Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
+const EXT = extname(fileURLToPath(import.meta.url));
+const WORKER_URL = new URL(`./ingest-worker${EXT}`, import.meta.url);
+
+/** On Node 20 a worker does not inherit tsx's hooks, so under tsx a bootstrap registers them. */
+function startWorker(workerData: IngestWorkerInit): Worker {
+  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(WORKER_URL.href);
+  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(boot, { eval: true, execArgv: [], workerData });
+}
+
+/** One configured source as seen from the main thread. */
+export class SourceHandle {
+  readonly name: string;
+  #status: SourceStatus;
+  #started: Promise<boolean>;
+  #resolveStarted!: (ok: boolean) => void;
+
+  constructor(
+    readonly options: Readonly<MqttSourceOptions>,
+    private readonly owner: IngestWorker,
+  ) {
+    this.name = options.name;
+    this.#started = new Promise((r) => (this.#resolveStarted = r));
+    this.#status = {
+      name: options.name,
+      broker: maskUrl(options.url),
+      connected: false,
+      lastConnectMs: null,
+      lastDisconnectMs: null,
+      lastPacketMs: null,
+      lastHandledMs: null,
+      connectCount: 0,
+      disconnectCount: 0,
+      packetsTotal: 0,
+      packetsLast5m: 0,
+      rejectedTotal: 0,
+      lastError: null,
+      silent: false,
+    };
+  }
+
+  /** Resolves true once connected, false when the connect timeout passed first. */
+  start(): Promise<boolean> {
+    return this.#started;
+  }
+
+  /** Stops every source of the worker (they share it). */
+  stop(): Promise<void> {
+    return this.owner.stop();
+  }
+
+  get connected(): boolean {
+    return this.#status.connected;
+  }
+
+  /** The latest status the worker reported (at most ~50 ms old after a change). */
+  status(): SourceStatus {
+    return { ...this.#status };
+  }
+
+  /** @internal */
+  update(status: SourceStatus | null, started?: boolean): void {
+    if (status) this.#status = status;
+    if (started !== undefined) this.#resolveStarted(started);
+  }
+}
+
+export class IngestWorker {
+  readonly sources: SourceHandle[];
+  readonly #worker: Worker;
+  readonly #events: IngestWorkerEvents;
+  #stopping: Promise<void> | null = null;
+  #exited: Promise<void>;
+
+  constructor(init: IngestWorkerInit, events: IngestWorkerEvents) {
+    this.#events = events;
+    this.sources = init.sources.map((o) => new SourceHandle(o, this));
+    this.#worker = startWorker(init);
+    this.#worker.on('message', (m: FromIngestWorker) => this.#onMessage(m));
+    this.#worker.on('error', (err) => events.log('error', `ingest worker failed: ${err.stack ?? err}`));
+    this.#exited = new Promise((r) => this.#worker.once('exit', () => r()));
+  }
+
+  /** Disconnects every source and ends the worker; messages already received are delivered. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#worker.postMessage({ t: 'stop' } satisfies ToIngestWorker);
+      await this.#exited;
+      for (const s of this.sources) s.update(null, false);
+    })();
+    return this.#stopping;
+  }
+
+  #onMessage(m: FromIngestWorker): void {
+    switch (m.t) {
+      case 'batch':
+        return this.#batch(m.flat);
+      case 'state':
+        m.statuses.forEach((s, i) => this.sources[i]?.update(s));
+        return;
+      case 'started':
+        this.sources[m.index]?.update(null, m.ok);
+        return;
+      case 'log':
+        this.#events.log(m.level, m.message);
+        return;
+      case 'stopped':
+        return;
+    }
+  }
+
+  #batch(f: unknown[]): void {
+    const e = this.#events;
+    let i = 0;
+    while (i < f.length) {
+      const tag = f[i] as number;
+      const source = this.sources[f[i + 1] as number].name;
+      const topic = f[i + 2] as string;
+      const rxMs = f[i + 3] as number;
+      if (tag === PACKET) {
+        e.packet({
+          observerId: f[i + 4] as string,
+          region: f[i + 5] as string,
+          rawHex: f[i + 6] as string,
+          snr: f[i + 7] as number | null,
+          rssi: f[i + 8] as number | null,
+          score: f[i + 9] as number | null,
+          direction: f[i + 10] as string | null,
+          origin: f[i + 11] as string | null,
+          uploaderMs: f[i + 12] as number | null,
+          rxMs,
+          source,
+          topic,
+        });
+        i += PACKET_FIELDS;
+      } else if (tag === STATUS) {
+        e.status(f[i + 4] as StatusMessage, source, rxMs, topic);
+        i += STATUS_FIELDS;
+      } else {
+        const payload = f[i + 6] as Uint8Array | null;
+        e.reject(f[i + 4] as string, f[i + 5] as string, {
+          source,
+          topic,
+          atMs: rxMs,
+          ...(payload ? { payload } : {}),
+        });
+        i += REJECT_FIELDS;
+      }
+    }
+  }
+}
