@@ -11,7 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { runLoad } from './lib/http-load.js';
 
 const argv = process.argv.slice(2);
 function arg(name: string, dflt: number): number {
@@ -51,16 +51,6 @@ function next(child: ChildProcess, kind: string): Promise<Msg> {
     const onExit = (code: number) => reject(new Error(`server exited with code ${code}`));
     child.on('message', onMsg);
     child.once('exit', onExit);
-  });
-}
-
-function cannon(port: number, connections: number, paths: string[]): Promise<autocannon.Result> {
-  return autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration: SECONDS,
-    headers: { 'accept-encoding': 'gzip' },
-    requests: paths.map((p) => ({ method: 'GET', path: p })),
   });
 }
 
@@ -110,12 +100,12 @@ async function main(): Promise<void> {
   for (const [label, paths] of rows) {
     for (const connections of [8, 64]) {
       child.send({ cmd: 'phase-start' });
-      const r = await cannon(ready.port, connections, paths);
+      const r = await runLoad(`http://127.0.0.1:${ready.port}`, paths, connections, SECONDS);
       child.send({ cmd: 'phase-end' });
       const p = await next(child, 'phase');
       last = p;
       console.log(
-        `| ${label} | ${connections} | ${fmt(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.non2xx} | ` +
+        `| ${label} | ${connections} | ${fmt(r.rps)} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.non2xx + r.errors} | ` +
           `${fmt(p.eldP50)} / ${fmt(p.eldP99)} / ${fmt(p.eldMax)} | ${p.recomputes} | ${fmt(p.stalenessMedianMs / 1000)} / ${fmt(p.stalenessMaxMs / 1000)} | ` +
           `${fmt(p.ingestedPerS)} (${fmt(p.ingestMainMs)}) | ${fmt(p.processCpuShare * 100)} % | ${load()} |`,
       );
