@@ -3,12 +3,23 @@
 // (replicas of the 499 transmissions with distinct content hashes, OBS_PER_TX observations each
 // by distinct observers with fixture paths), then times StoreLoader into a fresh MemoryStore.
 // Reports median rows/s and observations/s over several runs, the longest synchronous stretch
-// between two yields, and the event-loop delay p99 during the load.
-// Usage: npm run bench:loader [-- --obs 200000 --runs 3 --keep /tmp/scaled.db]
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+// between two yields, the event-loop delay p99 during the load, CPU time (all threads) and RSS.
+// Datasets: the scaled fixture (--obs N), a simulator scale built once into bench/.cache
+// (--scale cascadia, via bench/lib/dataset-cache.ts), or any file (--db path).
+// --server <root>: instead of loading in-process, start `node <root>/bin/meshlens.js serve`
+// (compiled JS; root = the repository after `npm run build`) on a copy of the database and
+// report spawn -> listening, -> loaded, the server process RSS after the load, and the latency
+// of /api/healthz polled every 20 ms during the load (what a client sees of the event loop).
+// Usage: npm run bench:loader [-- --obs 200000 | --scale cascadia | --db f.db] [--runs 3]
+//        [--workers 2] [--keep /tmp/scaled.db] [--server .]
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { prepareDataset } from './lib/dataset-cache.js';
+import { freePort, procRssMb } from './lib/server.js';
+import { sleep } from './lib/stats.js';
 import { contentHash } from '../src/protocol/hash.js';
 import { StoreLoader } from '../src/store/loader.js';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
@@ -34,10 +45,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-bench-loader-'));
 const given = arg('db', '');
+const scale = arg('scale', '');
 const workers = arg('workers', '');
+const serverRoot = arg('server', '');
 try {
-  const file = given !== '' ? given : buildScaled();
-  const stored = readCounts(openDatabase(file, { readonly: true }));
+  const file =
+    given !== ''
+      ? given
+      : scale !== ''
+        ? prepareDataset(process.cwd(), scale, 1, { log: (m) => console.log(m) }).path
+        : buildScaled();
+  const countDb = openDatabase(file, { readonly: true });
+  const stored = readCounts(countDb);
+  countDb.close();
+  console.log(
+    `load ${file}: ${JSON.stringify(stored)}; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  if (serverRoot !== '') await serverRuns(file);
+  else await inProcessRuns(file, stored);
 
   function buildScaled(): string {
     // Fixture records.
@@ -112,7 +139,106 @@ try {
     );
     return file;
   }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
+/** --server mode: the real server on a copy of `file`, `runs` times. */
+async function serverRuns(file: string): Promise<void> {
+  const pct = (xs: number[], p: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+  const rows: Record<string, number | null>[] = [];
+  for (let r = 0; r < runs; r++) {
+    const copy = join(dir, `server-${r}.db`);
+    copyFileSync(file, copy);
+    const port = await freePort();
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        host: '127.0.0.1',
+        broker: { enabled: true, host: '127.0.0.1', port: await freePort() },
+      }),
+    );
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [
+        join(serverRoot, 'bin/meshlens.js'),
+        'serve',
+        '--db',
+        copy,
+        '--port',
+        String(port),
+        '--config',
+        config,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let reported: number | null = null;
+    for (const s of [child.stdout, child.stderr])
+      s.on('data', (d: Buffer) => {
+        const m = /store loaded in (\d+) ms/.exec(d.toString());
+        if (m) reported = Number(m[1]);
+      });
+    let listenMs: number | null = null;
+    let loadedMs: number | null = null;
+    const latencies: number[] = [];
+    let peakRss = 0;
+    while (loadedMs === null && performance.now() - t0 < 600_000) {
+      const q0 = performance.now();
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/healthz`);
+        await res.arrayBuffer();
+        const now = performance.now();
+        listenMs ??= now - t0;
+        latencies.push(now - q0);
+        if (res.status === 200) loadedMs = now - t0;
+      } catch {
+        // not listening yet
+      }
+      peakRss = Math.max(peakRss, procRssMb(child.pid!) ?? 0);
+      await sleep(20);
+    }
+    const rssLoaded = procRssMb(child.pid!);
+    await sleep(10_000);
+    const rss10s = procRssMb(child.pid!);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(copy, { force: true });
+    rmSync(`${copy}-wal`, { force: true });
+    rmSync(`${copy}-shm`, { force: true });
+    const row = {
+      listenMs,
+      loadedMs,
+      loadReportedMs: reported,
+      healthzP50Ms: pct(latencies, 50),
+      healthzP99Ms: pct(latencies, 99),
+      healthzMaxMs: Math.max(...latencies),
+      healthzSamples: latencies.length,
+      rssMbAtLoaded: rssLoaded,
+      rssMbPeakDuringLoad: peakRss,
+      rssMb10sLater: rss10s,
+    };
+    rows.push(row);
+    console.log(`server run ${r + 1}: ${JSON.stringify(row)}`);
+  }
+  const med = (k: string) => median(rows.map((x) => x[k] ?? NaN));
+  console.log(
+    JSON.stringify(
+      {
+        machine: `${cpus()[0].model} x${cpus().length}, node ${process.version}`,
+        loadAverage: loadavg(),
+        medians: Object.fromEntries(Object.keys(rows[0]).map((k) => [k, Math.round(med(k) * 10) / 10])),
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+/** Default mode: StoreLoader into a fresh MemoryStore in this process, `runs` times. */
+async function inProcessRuns(file: string, stored: ReturnType<typeof readCounts>): Promise<void> {
   const results: {
     ms: number;
     rowsPerSec: number;
@@ -175,6 +301,4 @@ try {
       2,
     ),
   );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

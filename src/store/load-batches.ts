@@ -257,18 +257,22 @@ interface PathOut {
   hopCount: number;
 }
 
+/** Char code -> hex digit value, -1 for anything else (codes >= 128 are checked by the caller). */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
+
 function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
+  return c < 128 ? HEX_VALUE[c] : -1;
 }
 
 /** Builds ObsBatches from OBS_RAW_COLUMNS rows. */
 export class ObsBatchBuilder {
   private readonly dicts = { observers: new Dict(), directions: new Dict() };
-  /** observer_idx -> observer dictionary index (cached). */
-  private readonly observerOfIdx = new Map<unknown, number>();
+  /** Known observer_idx (< 65536) -> observer dictionary index (cached). */
+  private readonly observerOfSmallIdx: number[] = [];
   private b!: ObsBatch;
   private path!: Bytes;
   private readonly parsed: PathOut = { ok: true, hopSize: 0, hopCount: 0 };
@@ -312,23 +316,30 @@ export class ObsBatchBuilder {
     const b = this.b;
     const k = b.n++;
     const stats = this.stats;
-    const [id, txId, observerIdx, direction, snr, rssi, score, pathJson, timestamp, mlRx, mlUploader] = r;
+    // Indexed reads, not destructuring (this runs millions of times).
+    const id = r[0];
+    const txId = r[1];
+    const observerIdx = r[2];
+    const direction = r[3];
+    const mlRx = r[9];
+    const mlUploader = r[10];
     let bad: number = isId(id) ? BAD.ok : BAD.id;
     b.id[k] = bad === BAD.ok ? (id as number) : 0;
     // A transmission id outside u32 matches no stored transmission.
     b.txId[k] = isId(txId) ? txId : 0xffffffff;
 
-    let obsIdx = this.observerOfIdx.get(observerIdx);
+    // readers.observationChunks: an observer_idx without an observers row reads as '' (counted).
+    const small = typeof observerIdx === 'number' && observerIdx >= 0 && observerIdx < 0x10000;
+    let obsIdx = small ? this.observerOfSmallIdx[observerIdx] : undefined;
     if (obsIdx === undefined) {
       const known = typeof observerIdx === 'number' ? this.observerIds.get(observerIdx) : undefined;
       obsIdx = this.dicts.observers.get(known ?? '');
-      if (known !== undefined) this.observerOfIdx.set(observerIdx, obsIdx);
+      if (known === undefined) stats.unknownObserver++;
+      else if (small) this.observerOfSmallIdx[observerIdx] = obsIdx;
     }
-    // readers.observationChunks: an observer_idx without an observers row reads as ''.
-    if (typeof observerIdx !== 'number' || !this.observerIds.has(observerIdx)) stats.unknownObserver++;
     b.observer[k] = obsIdx;
 
-    let rxMs = (mlRx as number | null) ?? parseTimeMs(timestamp);
+    let rxMs = (mlRx as number | null) ?? parseTimeMs(r[8]);
     if (rxMs === null) {
       stats.badTimes++;
       rxMs = 0;
@@ -336,14 +347,14 @@ export class ObsBatchBuilder {
     b.rxMs[k] = rxMs;
     const uploaderMs = mlUploader as number | null;
     b.uploaderDeltaMs[k] = uploaderMs === null ? NaN : uploaderMs - rxMs;
-    b.snr[k] = toQuarter(snr as number | null);
-    b.rssi[k] = toQuarter(rssi as number | null);
-    b.score[k] = (score as number | null) ?? NaN;
+    b.snr[k] = toQuarter(r[4] as number | null);
+    b.rssi[k] = toQuarter(r[5] as number | null);
+    b.score[k] = (r[6] as number | null) ?? NaN;
     b.direction[k] =
       direction === null || direction === undefined ? 0 : this.dicts.directions.get(String(direction)) + 1;
 
     b.pathOff[k] = this.path.used;
-    const p = this.parsePath(pathJson);
+    const p = this.parsePath(r[7]);
     b.hopSize[k] = p.ok ? p.hopSize : 0;
     b.hopCount[k] = p.ok ? p.hopCount : 0;
     if (bad === BAD.ok && (!Number.isFinite(rxMs) || (uploaderMs !== null && !Number.isFinite(uploaderMs))))

@@ -246,8 +246,8 @@ export function appendTransmissionBatch(
     let jsonOff: number;
     try {
       // As appendTransmission: interned first, then the heaps (which may refuse an entry).
-      rawOff = store.raw.append(b.raw.subarray(b.rawOff[k], b.rawOff[k + 1]));
-      jsonOff = store.json.append(b.json.subarray(b.jsonOff[k], b.jsonOff[k + 1]));
+      rawOff = store.raw.appendRange(b.raw, b.rawOff[k], b.rawOff[k + 1] - b.rawOff[k]);
+      jsonOff = store.json.appendRange(b.json, b.jsonOff[k], b.jsonOff[k + 1] - b.jsonOff[k]);
     } catch (err) {
       countError(tally, err);
       continue;
@@ -326,7 +326,7 @@ export function appendObservationBatch(
     if (hopCount > 0) {
       const at = b.pathOff[k];
       try {
-        pathOff = store.path.append(b.path.subarray(at, at + hopCount * hopSize));
+        pathOff = store.path.appendRange(b.path, at, hopCount * hopSize);
       } catch (err) {
         countError(tally, err);
         continue;

@@ -137,6 +137,16 @@ export class HeapWriter extends HeapReader {
     return off;
   }
 
+  /** Appends src[start, start + len) (no subarray per call: the bulk load's hot path). */
+  appendRange(src: Uint8Array, start: number, len: number): number {
+    const off = this.reserve(len);
+    const dst = this.chunkViews[off >>> this.shift];
+    const at = off & this.mask;
+    if (len <= 32) for (let i = 0; i < len; i++) dst[at + i] = src[start + i];
+    else dst.set(src.subarray(start, start + len), at);
+    return off;
+  }
+
   /** Appends the UTF-8 bytes of `s`; returns [offset, byteLength]. */
   appendText(s: string): [number, number] {
     const len = Buffer.byteLength(s, 'utf8');
