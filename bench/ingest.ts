@@ -8,7 +8,7 @@
 // fast as it can: capacity) and `paced` at PACED_RATE messages/s (the issue's target rate).
 // Run: npm run bench:ingest [-- messages runs modes], e.g. `-- 100000 3 max,paced`
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,7 @@ async function runOnce(dir: string, file: string, count: number, rate: number, r
   while (q().enqueued === 0) await new Promise((res) => setTimeout(res, 1));
   const t0 = performance.now();
   const main0 = mainThreadCpuMs();
+  const threads0 = threadCpuMs();
   const proc0 = process.cpuUsage();
   loop.enable();
   while (handled() < count) {
@@ -168,6 +169,20 @@ async function runOnce(dir: string, file: string, count: number, rate: number, r
   await server.pipeline.idle();
   const ingestSec = (performance.now() - t0) / 1000;
   const mainCpuMs = mainThreadCpuMs() - main0;
+  if (process.env.BENCH_THREADS) {
+    const t1 = threadCpuMs();
+    const rows = [...t1].map(([tid, v]) => [tid, v.name, v.ms - (threads0.get(tid)?.ms ?? 0)] as const);
+    rows.sort((a, b) => b[2] - a[2]);
+    console.log(
+      `  thread CPU us/msg: ${rows
+        .slice(0, 6)
+        .map(
+          ([tid, name, ms]) =>
+            `${tid === process.pid ? 'main' : `${name}#${tid}`} ${((ms * 1000) / count).toFixed(0)}`,
+        )
+        .join(', ')}`,
+    );
+  }
   const proc = process.cpuUsage(proc0);
   loop.disable();
   await server.writer.flush();
@@ -204,6 +219,22 @@ function mainThreadCpuMs(): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU ms of every thread of this process by thread id (BENCH_THREADS=1 prints the top ones). */
+function threadCpuMs(): Map<number, { name: string; ms: number }> {
+  const out = new Map<number, { name: string; ms: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), { name, ms: (Number(f[11]) + Number(f[12])) * 10 });
+    }
+  } catch {
+    // not Linux: no per-thread breakdown
+  }
+  return out;
 }
 
 function median(xs: number[]): number {

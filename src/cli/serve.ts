@@ -219,6 +219,7 @@ export async function startServer(
       sources: resolveSources(config, brokerUrl),
       observerIATAWhitelist: [...config.observerIATAWhitelist],
       observerBlacklist: [...config.observerBlacklist],
+      validateSignatures: config.validateSignatures,
     },
     {
       log,

@@ -8,14 +8,15 @@ import type { SourceStatus } from './source-status.js';
 /**
  * Record layouts in a batch, each starting with its tag, the source index, the topic and the
  * receive time (ms):
- *   PACKET: observerId, region, rawHex, snr, rssi, score, direction, origin, uploaderMs
+ *   PACKET: observerId, region, rawHex, snr, rssi, score, direction, origin, uploaderMs,
+ *           advertSignatureValid (ADVERTs when validating signatures, else null)
  *   STATUS: the parsed status message (an object; status messages are rare)
  *   REJECT: code, detail, payload (Uint8Array, or null for `oversize`)
  */
 export const PACKET = 0;
 export const STATUS = 1;
 export const REJECT = 2;
-export const PACKET_FIELDS = 13;
+export const PACKET_FIELDS = 14;
 export const STATUS_FIELDS = 5;
 export const REJECT_FIELDS = 7;
 
@@ -26,6 +27,8 @@ export interface IngestWorkerInit {
   sources: MqttSourceOptions[];
   observerIATAWhitelist: string[];
   observerBlacklist: string[];
+  /** Verify ADVERT signatures here (config `validateSignatures`), off the main thread. */
+  validateSignatures: boolean;
 }
 
 export type ToIngestWorker = { t: 'stop' };

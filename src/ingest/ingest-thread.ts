@@ -163,6 +163,7 @@ export class IngestWorker {
           direction: f[i + 10] as string | null,
           origin: f[i + 11] as string | null,
           uploaderMs: f[i + 12] as number | null,
+          ...(f[i + 13] !== null ? { advertSignatureValid: f[i + 13] as boolean } : {}),
           rxMs,
           source,
           topic,

@@ -46,6 +46,8 @@ export interface PacketInput {
   uploaderMs: number | null;
   /** MQTT source name or 'api'. */
   source: string;
+  /** An ADVERT's signature verdict computed upstream (the ingest worker); absent: verify here. */
+  advertSignatureValid?: boolean;
   topic?: string;
 }
 
@@ -356,7 +358,7 @@ export class IngestPipeline {
     if (isNewTransmission && packet.header.payloadType === ADVERT) {
       if (o.validateSignatures && advert) {
         this.#s.advertsVerified++;
-        advert.signatureValid = verifyAdvertSignature(packet.payloadBytes);
+        advert.signatureValid = input.advertSignatureValid ?? verifyAdvertSignature(packet.payloadBytes);
       }
       const verdict = checkAdvert(packet.payload);
       if (verdict) {
