@@ -47,6 +47,12 @@ export interface RecomputerOptions<T> {
    * (a compute that reused a recent snapshot): the analytic then stays dirty for the next pass.
    */
   versionOf?: (value: T) => number;
+  /**
+   * CPU time a result cost (ms), charged to the budget instead of the pass's wall time: on a
+   * loaded machine wall time mostly measures the neighbours, and charging it would slow
+   * refreshes exactly when the worker got the least CPU. NaN or absent: wall time.
+   */
+  costOf?: (value: T) => number;
   now?: () => number;
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
@@ -90,8 +96,8 @@ interface State<T> {
 export class Recomputer<T> {
   private readonly states: State<T>[];
   private readonly byName = new Map<string, State<T>>();
-  private readonly opts: Required<Omit<RecomputerOptions<T>, 'log' | 'computedAt' | 'versionOf'>> &
-    Pick<RecomputerOptions<T>, 'log' | 'computedAt' | 'versionOf'>;
+  private readonly opts: Required<Omit<RecomputerOptions<T>, 'log' | 'computedAt' | 'versionOf' | 'costOf'>> &
+    Pick<RecomputerOptions<T>, 'log' | 'computedAt' | 'versionOf' | 'costOf'>;
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private stopped = false;
@@ -113,6 +119,7 @@ export class Recomputer<T> {
       log: options.log,
       computedAt: options.computedAt,
       versionOf: options.versionOf,
+      costOf: options.costOf,
     };
     this.states = entries.map((entry) => ({
       entry,
@@ -240,10 +247,12 @@ export class Recomputer<T> {
     s.runs++;
     if (reason === 'data') s.dataDrivenRuns++;
     if (reason === 'interval') s.intervalRuns++;
+    let cost = NaN;
     try {
       const value = await s.entry.compute();
       const durationMs = performance.now() - t0;
       s.lastDurationMs = durationMs;
+      cost = this.opts.costOf?.(value) ?? NaN;
       const computedAtMs = this.opts.computedAt ? this.opts.computedAt(value, start) : start;
       s.snapshot = { value, computedAtMs, durationMs };
       s.firstPassDone = true;
@@ -263,7 +272,7 @@ export class Recomputer<T> {
     }
     const end = this.opts.now();
     s.lastEndMs = end;
-    const d = s.lastDurationMs ?? 0;
+    const d = Number.isFinite(cost) ? cost : (s.lastDurationMs ?? 0);
     if (reason !== 'initial') this.budgetReadyAtMs = end + d * (1 / this.opts.maxCpuShare - 1);
     for (const w of this.waiters.splice(0)) w();
   }

@@ -15,15 +15,26 @@ import { isResultBody, type ResultBody, type Task } from './worker-protocol.js';
 
 const gunzipAsync = promisify(gunzip);
 
-/** A finished response body: gzip bytes as computed in the worker; identity made once, on demand. */
+let bodySerial = 0;
+
+/**
+ * A finished response body: gzip bytes as computed in the worker (wrapped, not copied), its
+ * response headers built once, identity made once, on demand. Serving it is a buffer write.
+ */
 export class ReadyBody {
   readonly gzip: Buffer;
   readonly jsonBytes: number;
   readonly computedAtMs: number;
   readonly durationMs: number;
+  /** Worker CPU time of the compute (ms; NaN if unknown): the recomputer's budget charge. */
+  readonly cpuMs: number;
   readonly empty: boolean;
   /** The store data version the compute saw (recomputer freshness). */
   readonly dataVersion: number;
+  /** Strong validator of the identity representation; the gzip one is `etagGzip`. */
+  readonly etag: string;
+  readonly etagGzip: string;
+  readonly computedAtIso: string;
   private plain: Promise<Buffer> | null = null;
 
   constructor(r: ResultBody) {
@@ -31,8 +42,14 @@ export class ReadyBody {
     this.jsonBytes = r.jsonBytes;
     this.computedAtMs = r.computedAtMs;
     this.durationMs = r.durationMs;
+    this.cpuMs = r.cpuMs;
     this.empty = r.empty;
     this.dataVersion = r.dataVersion;
+    this.computedAtIso = new Date(r.computedAtMs).toISOString();
+    // Unique per body in this process; a restart changes the time part.
+    const tag = `${r.computedAtMs.toString(36)}-${(++bodySerial).toString(36)}-${this.gzip.length.toString(36)}`;
+    this.etag = `"${tag}"`;
+    this.etagGzip = `"${tag}-gz"`;
   }
 
   /**
@@ -59,10 +76,12 @@ export interface EngineOptions {
   cacheEntries?: number;
   /**
    * How long a worker may reuse its snapshot and shared intermediates for further computes
-   * while data keeps arriving (default: minRefreshSeconds, the data-driven refresh granularity
-   * anyway): a round of nine recomputes then builds them once, not once per analytic.
+   * while data keeps arriving (default: twice minRefreshSeconds); each default-query analytic
+   * reuses it at most once, so a round of nine builds them once, not once per analytic.
    */
   snapshotReuseMs?: number;
+  /** Snapshot age beyond which its recompute runs at normal priority (default 10 000 ms). */
+  urgentAgeMs?: number;
 }
 
 export interface AnalyticsServiceOptions extends EngineOptions {
@@ -100,6 +119,7 @@ export class AnalyticsService {
   private readonly ownsPool: boolean;
   private readonly now: () => number;
   private readonly reuseMs: number;
+  private readonly urgentAgeMs: number;
   private stopped = false;
 
   constructor(opts: AnalyticsServiceOptions) {
@@ -114,12 +134,15 @@ export class AnalyticsService {
       return {
         name: spec.name,
         intervalMs: (s !== undefined && s > 0 ? s : defaultS) * 1000,
-        compute: () => this.compute(spec, null, this.defaultQuery()),
+        compute: () => this.compute(spec, null, this.defaultQuery(), true),
       };
     });
     const store = opts.store;
     const minRefreshMs = (opts.minRefreshSeconds ?? num(a.minRefreshSeconds) ?? 5) * 1000;
-    this.reuseMs = opts.snapshotReuseMs ?? minRefreshMs;
+    this.urgentAgeMs = opts.urgentAgeMs ?? 10_000;
+    // A round of nine shares one snapshot (the worker reuses it once per analytic), so the
+    // window only bounds how old a reused snapshot may get: twice the data-driven granularity.
+    this.reuseMs = opts.snapshotReuseMs ?? 2 * minRefreshMs;
     this.recomputer = new Recomputer<ReadyBody>(entries, {
       isLoaded: opts.isLoaded,
       dataVersion: () =>
@@ -138,6 +161,7 @@ export class AnalyticsService {
       log: opts.log,
       computedAt: (body) => body.computedAtMs,
       versionOf: (body) => body.dataVersion,
+      costOf: (body) => body.cpuMs,
     });
     this.cache = new TtlCache(opts.cacheEntries ?? num(a.cacheEntries) ?? 256, this.now);
   }
@@ -161,13 +185,20 @@ export class AnalyticsService {
     spec: AnalyticSpec | null,
     pubkey: string | null,
     query: AnalyticsQuery,
+    recompute = false,
   ): Promise<ReadyBody> {
     const task: Task = spec
       ? { kind: 'analytic', name: spec.name, query, nowMs: this.now() }
       : { kind: 'node-clock-skew', pubkey: pubkey!, nowMs: this.now() };
     task.reuseMs = this.reuseMs;
+    const pool = this.workerPool();
+    // A snapshot already older than the staleness target computes at normal priority: on a
+    // loaded machine a niced worker can otherwise fall further behind every round.
+    const snap = recompute && spec ? this.recomputer.load(spec.name) : null;
+    const overdue = snap !== null && this.now() - snap.computedAtMs > this.urgentAgeMs;
+    task.niceness = overdue ? 0 : pool.niceness;
     const group = spec ? spec.group : 'engine';
-    const r = await this.workerPool().run(task, group === null ? -1 : GROUP_WORKER[group]);
+    const r = await pool.run(task, group === null ? -1 : GROUP_WORKER[group]);
     if (!isResultBody(r)) throw new Error('unexpected probe result');
     return new ReadyBody(r);
   }

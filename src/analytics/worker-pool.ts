@@ -79,7 +79,8 @@ function startWorker(url: URL, options: ConstructorParameters<typeof Worker>[1])
 export class WorkerPool {
   readonly size: number;
   private readonly store: MemoryStore;
-  private readonly niceness: number;
+  /** Nice value tasks run at unless they ask for another (Task.niceness). */
+  readonly niceness: number;
   private readonly url: URL;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];

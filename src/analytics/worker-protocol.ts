@@ -25,6 +25,8 @@ export interface WorkerInit {
 export interface SnapshotPolicy {
   reuseMs?: number;
   fresh?: boolean;
+  /** Run this task at this nice value (the pool's, or 0 when the snapshot is overdue). */
+  niceness?: number;
 }
 
 export type Task =

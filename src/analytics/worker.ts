@@ -25,19 +25,23 @@ const input = new StoreInput(view);
 
 /**
  * On a 2-core machine a busy worker competes with the event loop for a core; a higher nice
- * value for this thread alone lets the kernel prefer the loop. Linux only: /proc/thread-self
- * names this thread's id, and setpriority(2) on a thread id affects just that thread.
+ * value for this thread alone lets the kernel prefer the loop. A task may ask for normal
+ * priority (`urgent`: its snapshot is already too stale), so a loaded machine cannot starve
+ * the recomputer indefinitely. Linux only: /proc/thread-self names this thread's id, and
+ * setpriority(2) on a thread id affects just that thread.
  */
-function lowerPriority(niceness: number): void {
-  if (niceness <= 0 || process.platform !== 'linux') return;
+let niceNow = 0;
+function setNiceness(niceness: number): void {
+  if (niceness === niceNow || process.platform !== 'linux') return;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (Number.isInteger(tid) && tid > 0) setPriority(tid, niceness);
+    niceNow = niceness;
   } catch {
-    // No permission or no procfs: run at normal priority.
+    // No permission (raising priority back needs CAP_SYS_NICE) or no procfs: keep what we have.
   }
 }
-lowerPriority(init.niceness);
+setNiceness(Math.max(0, init.niceness));
 
 /**
  * CPU time this thread has used (ms; Linux /proc, 10 ms ticks), NaN elsewhere. Wall time on a
@@ -77,8 +81,10 @@ type Snap = ReturnType<StoreInput['snapshot']>;
 /**
  * The current snapshot and its shared intermediates (clock-skew engine and fleet, best
  * observations, hop resolver and neighbour graph; spec §9 item 2). Reused while the data has
- * not changed, and under steady ingest for `reuseMs` after it was taken, so the nine analytics
- * of one recompute round share one build instead of each rebuilding them over a few more rows.
+ * not changed; under steady ingest, by each default-query analytic at most once and for at most
+ * `reuseMs` after it was taken. A recompute round of the nine thus shares one build (a round
+ * longer than a fixed reuse window used to rebuild the intermediates mid-round), and the
+ * second time an analytic comes round it starts a new snapshot.
  */
 let shared: {
   version: number;
@@ -86,15 +92,31 @@ let shared: {
   computedAtMs: number;
   snap: Snap;
   ctx: ComputeContext;
+  /** Default-query analytics already computed over this snapshot. */
+  served: Set<string>;
 } | null = null;
 
-function current(nowMs: number, reuseMs: number, fresh: boolean) {
+function current(nowMs: number, reuseMs: number, fresh: boolean, name: string | null) {
   const version = dataVersion();
   const t = performance.now();
-  if (shared && !fresh && (shared.version === version || t - shared.takenAt <= reuseMs)) return shared;
+  if (
+    shared &&
+    !fresh &&
+    (shared.version === version ||
+      (t - shared.takenAt <= reuseMs && (name === null || !shared.served.has(name))))
+  ) {
+    if (name !== null) shared.served.add(name);
+    return shared;
+  }
   const snap = input.snapshot(nowMs);
-  shared = { version, takenAt: t, computedAtMs: Date.now(), snap, ctx: lazyContext(snap) };
+  const served = new Set<string>(name === null ? [] : [name]);
+  shared = { version, takenAt: t, computedAtMs: Date.now(), snap, ctx: lazyContext(snap), served };
   return shared;
+}
+
+/** Whether a query is the default one (the recomputer's snapshots). */
+function isDefault(q: { regions: unknown; fromMs: unknown; toMs: unknown; area: unknown }): boolean {
+  return q.regions === null && q.fromMs === null && q.toMs === null && q.area === null;
 }
 
 function encode(
@@ -136,7 +158,9 @@ function run(task: Task): ResultBody | ProbeResult {
   }
   const started = performance.now();
   const cpuStarted = threadCpuMs();
-  const cur = current(task.nowMs, task.reuseMs ?? 0, task.fresh === true);
+  if (task.niceness !== undefined) setNiceness(task.niceness);
+  const name = task.kind === 'analytic' && isDefault(task.query) ? task.name : null;
+  const cur = current(task.nowMs, task.reuseMs ?? 0, task.fresh === true, name);
   const { snap, ctx, computedAtMs } = cur;
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);

@@ -223,3 +223,32 @@ test('a result that saw older data (a reused snapshot) keeps the analytic dirty 
     await r.stop();
   }
 });
+
+test('the budget charges a result its reported CPU cost, not the wall time of the pass', async () => {
+  // Passes take 60 ms of wall time but report a cost of 6 ms (a worker that waited for a core):
+  // with half a core the budget waits 6 ms after each, not 60 ms.
+  const passes = (costOf?: (v: number) => number) => {
+    let version = 0;
+    const e = counter('a', 3_600_000, 60);
+    const r = new Recomputer([e], {
+      isLoaded: () => true,
+      dataVersion: () => version++,
+      costOf,
+      pollMs: 2,
+      maxCpuShare: 0.5,
+      minRefreshMs: 0,
+    });
+    return { e, r };
+  };
+  const cheap = passes(() => 6);
+  const wall = passes();
+  const nan = passes(() => NaN);
+  for (const p of [cheap, wall, nan]) p.r.start();
+  await sleep(1300);
+  await Promise.all([cheap, wall, nan].map((p) => p.r.stop()));
+  // Charged 6 ms: one pass per ~62 ms (60 + 2 poll); charged 60 ms: one per ~122 ms.
+  assert.ok(cheap.e.calls >= 15, `cost-charged passes: ${cheap.e.calls}`);
+  assert.ok(wall.e.calls <= 12, `wall-charged passes: ${wall.e.calls}`);
+  // A cost of NaN (unknown) falls back to the wall time.
+  assert.ok(nan.e.calls <= 12, `NaN-charged passes: ${nan.e.calls}`);
+});

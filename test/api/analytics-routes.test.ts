@@ -109,24 +109,25 @@ interface Got {
 }
 
 function get(port: number, agent: Agent, path: string, encoding = 'gzip'): Promise<Got> {
+  return getWith(port, agent, path, encoding ? { 'accept-encoding': encoding } : {});
+}
+
+function getWith(port: number, agent: Agent, path: string, headers: Record<string, string>): Promise<Got> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { port, path, agent, headers: encoding ? { 'accept-encoding': encoding } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-            ms: performance.now() - t0,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
+    const req = httpRequest({ port, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ms: performance.now() - t0,
+        }),
+      );
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.end();
   });
@@ -183,6 +184,28 @@ test('the reference gate on the fixture: 8 readers x 25 requests per endpoint, p
       assert.ok(p99 < 100, `${path}: p99 ${p99.toFixed(1)} ms`);
       t.diagnostic(`${path} p50 ${latencies[100].toFixed(2)} ms p99 ${p99.toFixed(2)} ms`);
     }
+
+    // Conditional GET: the ETag names the representation; a match is a bodiless 304 with the
+    // same validator and snapshot age, a stale or foreign one gets the full body.
+    const full = await get(port, agent, '/api/analytics/rf');
+    const etag = String(full.headers.etag);
+    assert.match(etag, /^"[0-9a-z-]+-gz"$/);
+    const plainRf = await get(port, agent, '/api/analytics/rf', '');
+    assert.equal(String(plainRf.headers.etag), etag.replace('-gz"', '"'));
+    const cached = await getWith(port, agent, '/api/analytics/rf', {
+      'accept-encoding': 'gzip',
+      'if-none-match': etag,
+    });
+    assert.equal(cached.status, 304);
+    assert.equal(cached.body.length, 0);
+    assert.equal(cached.headers.etag, etag);
+    assert.match(String(cached.headers['x-snapshot-age-ms']), /^\d+$/);
+    const other = await getWith(port, agent, '/api/analytics/rf', {
+      'accept-encoding': 'gzip',
+      'if-none-match': '"x"',
+    });
+    assert.equal(other.status, 200);
+    assert.deepEqual(decode(other), decode(full));
     agent.destroy();
 
     // Values, reasoned from the fixture: 499 transmissions, 500 observations, 200 nodes (spec §0).

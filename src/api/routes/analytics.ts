@@ -142,9 +142,22 @@ export function parseAnalyticsQuery(
   return { query, key: key.length === 0 ? null : key.join('&') };
 }
 
-/** Whether Accept-Encoding admits gzip (RFC 9110 §12.5.3: q=0 means "not acceptable"). */
+/**
+ * Whether Accept-Encoding admits gzip (RFC 9110 §12.5.3: q=0 means "not acceptable"). Clients
+ * send the same few header values over and over: answers are memoized (bounded).
+ */
+const gzipMemo = new Map<string, boolean>();
 export function acceptsGzip(header: string | string[] | undefined): boolean {
   const h = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const known = gzipMemo.get(h);
+  if (known !== undefined) return known;
+  const yes = parseAcceptsGzip(h);
+  if (gzipMemo.size >= 64) gzipMemo.clear();
+  gzipMemo.set(h, yes);
+  return yes;
+}
+
+function parseAcceptsGzip(h: string): boolean {
   let gzip: number | null = null;
   let star: number | null = null;
   for (const part of h.split(',')) {
@@ -200,15 +213,18 @@ export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async
         .send({ error: 'analytics warming up', retry_after_s: answer.retryAfterS });
     }
     if (answer.status === 'not-found') return reply.code(404).send({ error: notFound });
+    // O(1) per request: headers from the body's precomputed strings, the stored Buffer as is.
     const body = answer.body;
+    const gzip = acceptsGzip(request.headers['accept-encoding']);
+    const etag = gzip ? body.etagGzip : body.etag;
     reply
       .header('Content-Type', 'application/json; charset=utf-8')
       .header('Vary', 'Accept-Encoding')
+      .header('ETag', etag)
       .header('X-Snapshot-Age-Ms', String(Math.max(0, Math.round(now() - body.computedAtMs))))
-      .header('X-Computed-At', new Date(body.computedAtMs).toISOString());
-    if (acceptsGzip(request.headers['accept-encoding'])) {
-      return reply.header('Content-Encoding', 'gzip').send(body.gzip);
-    }
+      .header('X-Computed-At', body.computedAtIso);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    if (gzip) return reply.header('Content-Encoding', 'gzip').send(body.gzip);
     return reply.send(await body.identity());
   }
 
