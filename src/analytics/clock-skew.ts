@@ -19,6 +19,7 @@
 // uploader-calibrated, else rxMs − latency offset when latency-calibrated, else rxMs.
 import type { AnalyticsInput } from './input.js';
 import { medianInPlace, quantileInPlace } from './robust-stats.js';
+import { FloatList } from './stats.js';
 
 export type ClockSeverity = 'ok' | 'warning' | 'critical' | 'absurd' | 'no_clock' | 'bimodal_clock';
 export type CalibrationMethod = 'uploader-clock' | 'ingest-latency';
@@ -97,22 +98,24 @@ function calibrateUploaders(
   const { obs } = input;
   const nObs = obs.count;
   const nObservers = input.observers.count;
-  const start = new Int32Array(nObservers + 1);
-  for (let r = 0; r < nObs; r++) {
-    if (!Number.isFinite(obs.uploaderMs(r))) continue;
-    const o = obs.observer(r);
-    if (o >= 0) start[o + 1]++;
-  }
-  for (let o = 0; o < nObservers; o++) start[o + 1] += start[o];
-  if (start[nObservers] === 0) return;
-  const fill = start.slice(0, nObservers);
-  const diffs = new Float64Array(start[nObservers]);
+  // One scan collects (observer, uploader - rx) pairs; a bucket pass groups them by observer.
+  const pairObs: number[] = [];
+  const pairDiff = new FloatList(1024);
   for (let r = 0; r < nObs; r++) {
     const u = obs.uploaderMs(r);
     if (!Number.isFinite(u)) continue;
     const o = obs.observer(r);
-    if (o >= 0) diffs[fill[o]++] = u - obs.rxMs(r);
+    if (o < 0) continue;
+    pairObs.push(o);
+    pairDiff.push(u - obs.rxMs(r));
   }
+  if (pairObs.length === 0) return;
+  const start = new Int32Array(nObservers + 1);
+  for (const o of pairObs) start[o + 1]++;
+  for (let o = 0; o < nObservers; o++) start[o + 1] += start[o];
+  const fill = start.slice(0, nObservers);
+  const diffs = new Float64Array(pairObs.length);
+  for (let i = 0; i < pairObs.length; i++) diffs[fill[pairObs[i]]++] = pairDiff.data[i];
   for (let o = 0; o < nObservers; o++) {
     const n = start[o + 1] - start[o];
     if (n === 0) continue;
@@ -120,6 +123,41 @@ function calibrateUploaders(
     offset[o] = quantileInPlace(diffs, UPLOADER_OFFSET_QUANTILE, start[o], start[o + 1]);
     samples[o] = n;
   }
+}
+
+/**
+ * Observation rows per advert hash, in row order: obsRows[obsStart[h] .. obsStart[h+1]). From the
+ * store's per-transmission lists when the input has them (adverts are a fraction of all
+ * transmissions: no pass over every observation), else counted and filled in two scans.
+ */
+function advertObservations(
+  input: AnalyticsInput,
+  hashOfTx: Int32Array,
+  hashTxList: number[],
+): { obsStart: Int32Array; obsRows: Int32Array } {
+  const { tx, obs } = input;
+  const hashCount = hashTxList.length;
+  const obsStart = new Int32Array(hashCount + 1);
+  if (tx.firstObs && obs.nextOfTx) {
+    const rows = new FloatList(1024);
+    for (let h = 0; h < hashCount; h++) {
+      for (let r = tx.firstObs(hashTxList[h]); r >= 0; r = obs.nextOfTx(r)) rows.push(r);
+      obsStart[h + 1] = rows.length;
+    }
+    return { obsStart, obsRows: Int32Array.from(rows.data.subarray(0, rows.length)) };
+  }
+  for (let r = 0; r < obs.count; r++) {
+    const t = obs.txRow(r);
+    if (t >= 0 && hashOfTx[t] >= 0) obsStart[hashOfTx[t] + 1]++;
+  }
+  for (let h = 0; h < hashCount; h++) obsStart[h + 1] += obsStart[h];
+  const obsRows = new Int32Array(obsStart[hashCount]);
+  const fill = obsStart.slice(0, hashCount);
+  for (let r = 0; r < obs.count; r++) {
+    const t = obs.txRow(r);
+    if (t >= 0 && hashOfTx[t] >= 0) obsRows[fill[hashOfTx[t]]++] = r;
+  }
+  return { obsStart, obsRows };
 }
 
 export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
@@ -142,18 +180,7 @@ export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
     hashTxList.push(r);
   }
   const hashCount = hashTxList.length;
-  const obsStart = new Int32Array(hashCount + 1);
-  for (let r = 0; r < obs.count; r++) {
-    const t = obs.txRow(r);
-    if (t >= 0 && hashOfTx[t] >= 0) obsStart[hashOfTx[t] + 1]++;
-  }
-  for (let h = 0; h < hashCount; h++) obsStart[h + 1] += obsStart[h];
-  const obsRows = new Int32Array(obsStart[hashCount]);
-  const fill = obsStart.slice(0, hashCount);
-  for (let r = 0; r < obs.count; r++) {
-    const t = obs.txRow(r);
-    if (t >= 0 && hashOfTx[t] >= 0) obsRows[fill[hashOfTx[t]]++] = r;
-  }
+  const { obsStart, obsRows } = advertObservations(input, hashOfTx, hashTxList);
 
   // Latency calibration for observers without uploader stamps (§6.2 step 2, on best times).
   const partial: ClockSkewEngine = {

@@ -37,6 +37,12 @@ export interface TxColumns {
   channelName(row: number): string | null;
   /** CoreScope's decoded_json text, for the rare fields no column carries. */
   decodedJson(row: number): string;
+  /**
+   * First observation row of the transmission (-1 = none below `obs.count`), where the store
+   * keeps a per-transmission list; follow `obs.nextOfTx`. Rows come in increasing order.
+   * Absent: analytics group observations by scanning them.
+   */
+  firstObs?(row: number): number;
 }
 
 export interface ObsColumns {
@@ -58,6 +64,8 @@ export interface ObsColumns {
   hop(row: number, k: number): string;
   /** Hop k as a numeric code, `(size << 24) | prefix bytes` (hop-code.ts); -1 when not 1-3 hex bytes. */
   hopCode(row: number, k: number): number;
+  /** Next observation row of the same transmission (-1 = last below `count`); with `tx.firstObs`. */
+  nextOfTx?(row: number): number;
 }
 
 export interface NodeTable {

@@ -201,10 +201,18 @@ export class Recomputer<T> {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.tick().finally(() => {
-        this.running = null;
-        this.schedule(this.opts.pollMs);
-      });
+      this.running = this.tick()
+        .catch((err: unknown) => {
+          this.opts.log?.('analytics scheduler error', { error: String(err) });
+          return false;
+        })
+        .then((ran) => {
+          this.running = null;
+          // After a pass, look again as soon as the budget allows rather than on the next poll:
+          // nine passes a round would otherwise idle up to nine poll periods.
+          const budgetWait = this.budgetReadyAtMs - this.opts.now();
+          this.schedule(ran ? Math.max(0, Math.min(this.opts.pollMs, budgetWait)) : this.opts.pollMs);
+        });
     }, delayMs);
     this.timer.unref();
   }
@@ -232,11 +240,13 @@ export class Recomputer<T> {
     return stalest ? { state: stalest, reason: 'data' } : null;
   }
 
-  private async tick(): Promise<void> {
-    if (this.stopped || !this.opts.isLoaded()) return;
+  /** Run the most urgent pass, if any; true when one ran. */
+  private async tick(): Promise<boolean> {
+    if (this.stopped || !this.opts.isLoaded()) return false;
     const picked = this.pick(this.opts.now());
-    if (!picked) return;
+    if (!picked) return false;
     await this.runPass(picked.state, picked.reason);
+    return true;
   }
 
   private async runPass(s: State<T>, reason: PassReason): Promise<void> {

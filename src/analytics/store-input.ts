@@ -78,7 +78,7 @@ export class StoreInput {
     return {
       nowMs,
       counts,
-      tx: this.txColumns(counts.tx, nodes.indexOfRow),
+      tx: this.txColumns(counts.tx, nodes.indexOfRow, counts.obs),
       obs: this.obsColumns(counts.obs),
       nodes: nodes.table,
       observers: this.observerTable(counts.observers),
@@ -92,7 +92,7 @@ export class StoreInput {
     this.chanByte = next;
   }
 
-  private txColumns(count: number, nodeIndexOfRow: Int32Array): TxColumns {
+  private txColumns(count: number, nodeIndexOfRow: Int32Array, obsCount: number): TxColumns {
     const v = this.view;
     const t = v.tx.cols;
     const shift = v.tx.shift;
@@ -153,6 +153,10 @@ export class StoreInput {
         return s === null || s.startsWith('enc_') ? null : s;
       },
       decodedJson: (r) => v.txDecodedJson(r),
+      firstObs: (r) => {
+        const o = t.firstObs[r >>> shift][r & mask];
+        return o === NONE || o >= obsCount ? -1 : o;
+      },
     };
   }
 
@@ -166,6 +170,7 @@ export class StoreInput {
     const hMask = heap.mask;
     const hViews = heap.chunkViews;
     const hops = this.hops;
+    const next = o.nextOfTx;
     return {
       count,
       txRow: (r) => o.txRow[r >>> shift][r & mask],
@@ -189,6 +194,11 @@ export class StoreInput {
         const size = o.hopSize[c][i];
         const off = o.pathOff[c][i] + k * size;
         return hopCodeAt(hViews[off >>> hShift], off & hMask, size);
+      },
+      // A list never links into an unpublished row: stop at the snapshot's count (view.ts).
+      nextOfTx: (r) => {
+        const o = next[r >>> shift][r & mask];
+        return o === NONE || o >= count ? -1 : o;
       },
     };
   }
