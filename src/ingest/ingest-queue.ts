@@ -9,6 +9,8 @@ export interface IngestQueueOptions<T> {
   capacity: number;
   /** Handles one item; a throw is caught, counted and logged (style-examples §3). */
   consume: (item: T) => void;
+  /** Called at the end of every slice, before idle() waiters resolve (deferred work). */
+  afterSlice?: () => void;
   /** Called for each dropped item (the pipeline counts it as a `queue_full` rejection). */
   onDrop?: (item: T) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -42,8 +44,8 @@ export class IngestQueue<T> {
   #stallDrops = 0;
   #lastLogMs = 0;
   #idleWaiters: (() => void)[] = [];
-  readonly #o: Required<Omit<IngestQueueOptions<T>, 'onDrop' | 'log'>> &
-    Pick<IngestQueueOptions<T>, 'onDrop' | 'log'>;
+  readonly #o: Required<Omit<IngestQueueOptions<T>, 'onDrop' | 'log' | 'afterSlice'>> &
+    Pick<IngestQueueOptions<T>, 'onDrop' | 'log' | 'afterSlice'>;
   readonly #stats = {
     maxDepth: 0,
     enqueued: 0,
@@ -133,6 +135,12 @@ export class IngestQueue<T> {
       }
       this.#stats.consumed++;
       if (++n % checkEvery === 0 && performance.now() - start >= sliceMs) break;
+    }
+    try {
+      this.#o.afterSlice?.();
+    } catch (err) {
+      this.#stats.consumerErrors++;
+      this.#o.log?.('error', `ingest: end-of-slice handler failed: ${(err as Error).stack ?? err}`);
     }
     const ms = performance.now() - start;
     this.#stats.slices++;
