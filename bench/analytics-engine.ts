@@ -7,7 +7,8 @@
 // the nine analytics cycled; 8 and 64 clients; all while recomputing and ingesting): client
 // p50/p99, server event-loop delay p50/p99/max of that phase alone, recompute passes, snapshot
 // staleness, and the server process's CPU share. `--cpu-prof DIR` profiles the server.
-// Run: npm run bench:analytics [-- --tx 78000 --obs-per-tx 30 --seconds 10 --runs 3 --threads N]
+// Run: npm run bench:analytics [-- --tx 78000 --obs-per-tx 30 --seconds 10 --runs 3 --threads N
+//        --max-cpu-share 0.5 --niceness 5 --ingest 500 --cpu-prof DIR]
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

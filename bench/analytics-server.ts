@@ -29,6 +29,7 @@ const RUNS = arg('runs', 3);
 const INGEST_PER_S = arg('ingest', 500);
 const THREADS = arg('threads', 0) || undefined;
 const NICENESS = process.argv.includes('--niceness') ? arg('niceness', 5) : undefined;
+const MAX_CPU_SHARE = arg('max-cpu-share', 0.5);
 const send = (m: unknown) => process.send!(m);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -95,6 +96,7 @@ const service = new AnalyticsService({
   },
   isLoaded: () => true,
   workerThreads: THREADS,
+  maxCpuShare: MAX_CPU_SHARE,
   poolOptions: NICENESS === undefined ? undefined : { niceness: NICENESS },
 });
 t0 = performance.now();
