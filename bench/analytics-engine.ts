@@ -12,6 +12,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { runLoad } from './lib/http-load.js';
 
 const argv = process.argv.slice(2);
@@ -90,25 +91,32 @@ async function main(): Promise<void> {
   );
   console.log(
     `\nAll phases while recomputing and ingesting; event-loop delay is the server's, this phase only.\n\n` +
-      `| route | clients | req/s | p50 ms | p99 ms | max ms | non-2xx | ELD p50 / p99 / max ms | recomputes | staleness median / max s | ingest obs/s (main-thread ms) | server CPU | load avg |\n` +
-      `|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
+      `| route | clients | req/s | p50 ms | p99 ms | max ms | non-2xx | ELD p50 / p99 / max ms | recomputes | staleness median / max s | ingest obs/s (main-thread ms) | server CPU | client CPU | load avg |\n` +
+      `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
   );
+  // rf alone (a 6 KiB body) separates per-request cost from moving the big bodies (topology
+  // and hash-collisions are ~300 KiB gzip each).
   const rows: Array<[string, string[]]> = [
     ['/api/healthz', ['/api/healthz']],
+    ['/api/analytics/rf only', ['/api/analytics/rf']],
     ['analytics (9 cycled)', ANALYTICS_PATHS],
   ];
   let last: Msg | null = null;
   for (const [label, paths] of rows) {
     for (const connections of [8, 64]) {
       child.send({ cmd: 'phase-start' });
+      const clientCpu = process.cpuUsage();
+      const t0 = performance.now();
       const r = await runLoad(`http://127.0.0.1:${ready.port}`, paths, connections, SECONDS);
+      const cc = process.cpuUsage(clientCpu);
+      const clientShare = (cc.user + cc.system) / 1000 / (performance.now() - t0);
       child.send({ cmd: 'phase-end' });
       const p = await next(child, 'phase');
       last = p;
       console.log(
         `| ${label} | ${connections} | ${fmt(r.rps)} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.non2xx + r.errors} | ` +
           `${fmt(p.eldP50)} / ${fmt(p.eldP99)} / ${fmt(p.eldMax)} | ${p.recomputes} | ${fmt(p.stalenessMedianMs / 1000)} / ${fmt(p.stalenessMaxMs / 1000)} | ` +
-          `${fmt(p.ingestedPerS)} (${fmt(p.ingestMainMs)}) | ${fmt(p.processCpuShare * 100)} % | ${load()} |`,
+          `${fmt(p.ingestedPerS)} (${fmt(p.ingestMainMs)}) | ${fmt(p.processCpuShare * 100)} % | ${fmt(clientShare * 100)} % | ${load()} |`,
       );
     }
   }

@@ -112,3 +112,52 @@ test('default pool size leaves a core for the event loop', () => {
   const n = defaultPoolSize();
   assert.ok(n >= 1 && n <= 2);
 });
+
+test('a recompute round shares one snapshot: each default-query analytic reuses it once, then a new one is taken', async () => {
+  const records = fixtureRecords();
+  const store = new MemoryStore(SMALL);
+  const half = Math.floor(records.transmissions.length / 2);
+  const firstIds = new Set(records.transmissions.slice(0, half).map((t) => t.id));
+  loadInto(store, {
+    observers: records.observers,
+    nodes: records.nodes,
+    transmissions: records.transmissions.slice(0, half),
+    observations: records.observations.filter((o) => firstIds.has(o.transmissionId)),
+  });
+  const pool = new WorkerPool(store, { size: 1, niceness: 0 });
+  const run = async (name: 'rf' | 'channels', niceness?: number) =>
+    (await pool.run({
+      kind: 'analytic',
+      name,
+      query: DEFAULT_QUERY,
+      nowMs: Date.now(),
+      reuseMs: 60_000,
+      niceness,
+    })) as ResultBody;
+  const rfTotal = (r: ResultBody) =>
+    (JSON.parse(gunzipSync(Buffer.from(r.gzip)).toString()) as { totalTransmissions: number })
+      .totalTransmissions;
+  try {
+    const a = await run('rf');
+    assert.equal(rfTotal(a), half);
+    // New data arrives; channels has not used this snapshot yet, so it reuses it (same round).
+    loadInto(store, {
+      observers: [],
+      nodes: [],
+      transmissions: records.transmissions.slice(half),
+      observations: records.observations.filter((o) => !firstIds.has(o.transmissionId)),
+    });
+    const b = await run('channels', 0);
+    assert.equal(b.computedAtMs, a.computedAtMs);
+    assert.equal(b.dataVersion, a.dataVersion);
+    // rf comes round again: it already used that snapshot, so it gets a new one with all rows.
+    const c = await run('rf');
+    assert.ok(c.dataVersion > a.dataVersion);
+    assert.equal(rfTotal(c), records.transmissions.length);
+    // Nothing changed since: a repeat reuses the snapshot whoever asks.
+    const d = await run('rf');
+    assert.equal(d.computedAtMs, c.computedAtMs);
+  } finally {
+    await pool.close();
+  }
+});
