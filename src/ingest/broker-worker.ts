@@ -2,6 +2,7 @@
 // own event loop. Under sustained ingest the broker (MQTT parsing of every publish, topic
 // matching, one socket write per delivery) took ~30% of the main thread's time.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadPriority } from './thread-priority.js';
 import { EmbeddedBroker, type BrokerStats, type EmbeddedBrokerOptions } from './broker.js';
 
 export type ToBrokerWorker = { t: 'stop' };
@@ -11,6 +12,7 @@ export type FromBrokerWorker =
   | { t: 'stats'; stats: BrokerStats }
   | { t: 'stopped' };
 
+lowerThisThreadPriority();
 const port = parentPort!;
 const send = (m: FromBrokerWorker): void => port.postMessage(m);
 const broker = new EmbeddedBroker(workerData as EmbeddedBrokerOptions);
