@@ -170,35 +170,38 @@ export class StoreInput {
     const hMask = heap.mask;
     const hViews = heap.chunkViews;
     const hops = this.hops;
+    // Column chunk lists are captured once (tables push new chunks into the same arrays): a hot
+    // accessor then does two indexed loads and no property lookup.
+    const { txRow, observer, rxMs, uploaderDeltaMs, snr, rssi, hopSize, hopCount, pathOff } = o;
     const next = o.nextOfTx;
     return {
       count,
-      txRow: (r) => o.txRow[r >>> shift][r & mask],
-      observer: (r) => o.observer[r >>> shift][r & mask],
-      rxMs: (r) => o.rxMs[r >>> shift][r & mask],
-      uploaderMs: (r) => o.rxMs[r >>> shift][r & mask] + o.uploaderDeltaMs[r >>> shift][r & mask],
-      snr: (r) => fromQuarter(o.snr[r >>> shift][r & mask]) ?? NaN,
-      rssi: (r) => fromQuarter(o.rssi[r >>> shift][r & mask]) ?? NaN,
-      hopSize: (r) => o.hopSize[r >>> shift][r & mask],
-      hopCount: (r) => o.hopCount[r >>> shift][r & mask],
+      txRow: (r) => txRow[r >>> shift][r & mask],
+      observer: (r) => observer[r >>> shift][r & mask],
+      rxMs: (r) => rxMs[r >>> shift][r & mask],
+      uploaderMs: (r) => rxMs[r >>> shift][r & mask] + uploaderDeltaMs[r >>> shift][r & mask],
+      snr: (r) => fromQuarter(snr[r >>> shift][r & mask]) ?? NaN,
+      rssi: (r) => fromQuarter(rssi[r >>> shift][r & mask]) ?? NaN,
+      hopSize: (r) => hopSize[r >>> shift][r & mask],
+      hopCount: (r) => hopCount[r >>> shift][r & mask],
       hop: (r, k) => {
         const c = r >>> shift;
         const i = r & mask;
-        const size = o.hopSize[c][i];
-        const off = o.pathOff[c][i] + k * size;
+        const size = hopSize[c][i];
+        const off = pathOff[c][i] + k * size;
         return hops.get(hViews[off >>> hShift], off & hMask, size);
       },
       hopCode: (r, k) => {
         const c = r >>> shift;
         const i = r & mask;
-        const size = o.hopSize[c][i];
-        const off = o.pathOff[c][i] + k * size;
+        const size = hopSize[c][i];
+        const off = pathOff[c][i] + k * size;
         return hopCodeAt(hViews[off >>> hShift], off & hMask, size);
       },
       // A list never links into an unpublished row: stop at the snapshot's count (view.ts).
       nextOfTx: (r) => {
-        const o = next[r >>> shift][r & mask];
-        return o === NONE || o >= count ? -1 : o;
+        const n = next[r >>> shift][r & mask];
+        return n === NONE || n >= count ? -1 : n;
       },
     };
   }
