@@ -23,6 +23,8 @@ import { StoreLoader } from '../store/loader.js';
 import { MemoryStore } from '../store/memory/index.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import { migrate, openDatabase, readMaxIds, SqliteWriterThread } from '../store/sqlite/index.js';
+import { KNOWN_HASHTAGS } from '../sim/channels.js';
+import { startDemoFeed, type DemoFeed } from '../sim/demo.js';
 import type { Command } from './main.js';
 
 export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -32,6 +34,8 @@ export interface StartOptions {
   version?: string;
   /** Start analytics workers (default true; some integration tests switch them off). */
   analytics?: boolean;
+  /** Demo mode: feed the embedded broker live simulated traffic (see demoConfig). */
+  demo?: { ratePerSec?: number; seed?: number };
 }
 
 export interface RunningServer {
@@ -66,6 +70,9 @@ export async function startServer(
     perf.sections.register(name, provider);
   };
   const keyring = keyringFromConfig(config);
+  let demoFeed: DemoFeed | null = null;
+  if (options.demo)
+    section('demo', () => ({ demo: true, dbPath: config.dbPath, feed: demoFeed?.stats() ?? null }));
 
   // 1. Store: SQLite (additive migrations), the writer thread, the in-memory store and its
   //    loader. The loader runs after HTTP listens; ingest waits for it (spec §1.9, §3.3).
@@ -221,6 +228,18 @@ export async function startServer(
     }
     brokerUrl = broker.url;
   }
+  // Demo traffic goes to the embedded broker like any observer's, after HTTP listens (the
+  // feed calibrates its rate synchronously for about a second at start).
+  if (options.demo && brokerUrl) {
+    const feed = startDemoFeed({
+      brokerUrl,
+      log,
+      seed: options.demo.seed ?? 1,
+      ratePerSec: options.demo.ratePerSec ?? 20,
+    });
+    demoFeed = feed;
+    stops.unshift(() => feed.stop());
+  }
   // The MQTT clients and message parsing run in a worker thread (ingest-thread.ts); decode,
   // dedup and store appends stay here, behind the bounded queue.
   const ingestWorker = new IngestWorker(
@@ -248,6 +267,7 @@ export async function startServer(
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
+      await demoFeed?.stop();
       await Promise.all(sources.map((s) => s.stop()));
       await broker?.stop();
       pipeline.queue.close();
@@ -283,10 +303,14 @@ function analyticsLog(log: Log) {
     log('info', `analytics: ${msg} ${JSON.stringify(fields)}`);
 }
 
+/** Demo traffic lives in its own file, never an operator's database (issue 4). */
+export const DEMO_DB = 'data/demo.db';
+
 const flags = [
   ['--config <path>', 'config.json to read (default ./config.json when present)'],
   ['--port <n>', 'HTTP port (overrides PORT and config port)'],
   ['--db <path>', 'SQLite database (overrides DB_PATH and config dbPath)'],
+  ['--demo', `demo mode: live simulated traffic into ${DEMO_DB} (or --db), never the configured db`],
   ['--help, -h', 'this help'],
 ];
 const envVars = [
@@ -317,6 +341,7 @@ export function serveHelp(): string {
 
 export interface ServeArgs {
   help: boolean;
+  demo?: boolean;
   config?: string;
   port?: string;
   db?: string;
@@ -333,6 +358,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       return v;
     };
     if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--demo' && inline === undefined) args.demo = true;
     else if (flag === '--config') args.config = value();
     else if (flag === '--port') args.port = value();
     else if (flag === '--db') args.db = value();
@@ -362,11 +388,11 @@ export const serveCommand: Command = {
         env: process.env,
         overrides: {
           ...(args.port !== undefined ? { port: args.port } : {}),
-          ...(args.db !== undefined ? { dbPath: args.db } : {}),
+          ...(args.db !== undefined || args.demo ? { dbPath: args.db ?? DEMO_DB } : {}),
         },
       });
       for (const w of loaded.warnings) process.stderr.write(`meshlens: config warning: ${w}\n`);
-      config = loaded.config;
+      config = args.demo ? demoConfig(loaded.config) : loaded.config;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       process.stderr.write(`meshlens: bad configuration: ${err.message}\n`);
@@ -375,12 +401,14 @@ export const serveCommand: Command = {
     const log: Log = (level, message) => process.stderr.write(`meshlens ${level}: ${message}\n`);
     let server: RunningServer;
     try {
-      server = await startServer(config, { log });
+      server = await startServer(config, { log, ...(args.demo ? { demo: {} } : {}) });
     } catch (err) {
       process.stderr.write(`meshlens: cannot start: ${(err as Error).message}\n`);
       return 1;
     }
     process.stdout.write(`meshlens listening on ${server.url}\n`);
+    if (args.demo)
+      process.stdout.write(`demo mode: simulated observers feed ${config.dbPath} (not your database)\n`);
     if (server.brokerUrl)
       process.stdout.write(`embedded MQTT broker on ${server.brokerUrl} (topic meshcore/#)\n`);
     await new Promise<void>((resolve) => {
@@ -396,6 +424,15 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** Demo mode needs the embedded broker and the simulator's hashtag channels to decrypt. */
+export function demoConfig(config: Readonly<MeshlensConfig>): Readonly<MeshlensConfig> {
+  return {
+    ...config,
+    broker: { ...config.broker, enabled: true },
+    hashChannels: [...new Set([...config.hashChannels, ...KNOWN_HASHTAGS])],
+  };
+}
 
 function packageVersion(): string {
   try {

@@ -1,0 +1,83 @@
+// Demo mode end to end, as a new user runs it: `meshlens serve --demo` in an empty directory
+// must create its own database under ./data, feed the embedded broker, and show live packets,
+// nodes and the demo marker through the API within seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { demoConfig, DEMO_DB, parseServeArgs } from '../../src/cli/serve.js';
+import { loadConfig } from '../../src/config/index.js';
+
+const BIN = resolve('bin/meshlens.js');
+
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(url);
+  return { status: r.status, body: await r.json() };
+}
+
+async function until<T>(what: string, ms: number, fn: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('--demo is a flag without a value; demoConfig forces the broker and the demo channels', () => {
+  assert.equal(parseServeArgs(['--demo']).demo, true);
+  assert.throws(() => parseServeArgs(['--demo=1']), /unknown option/);
+  const dir = mkdtempSync(join(tmpdir(), 'meshlens-democfg-'));
+  const path = join(dir, 'c.json');
+  writeFileSync(path, JSON.stringify({ broker: { enabled: false }, hashChannels: ['#mine'] }));
+  const c = demoConfig(loadConfig({ path, env: {} }).config);
+  assert.equal(c.broker.enabled, true);
+  assert.ok(c.hashChannels.includes('#mine') && c.hashChannels.includes('#test'));
+});
+
+test('meshlens serve --demo in an empty directory serves live simulated traffic', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'meshlens-demo-'));
+  writeFileSync(
+    join(cwd, 'config.json'),
+    JSON.stringify({ host: '127.0.0.1', port: 0, broker: { port: 0 } }),
+  );
+  // DB_PATH must not redirect demo traffic into an operator's database.
+  const operatorDb = join(cwd, 'operator.db');
+  const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--config', 'config.json'], {
+    cwd,
+    env: { ...process.env, DB_PATH: operatorDb },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    const base = await until('the URL', 60_000, async () => out.match(/listening on (http:\/\/\S+)/)?.[1]);
+    assert.match(out, /demo mode/);
+    const health = await until('the demo marker', 30_000, async () => {
+      const h = await getJson(`${base}/api/health`);
+      return h.body.demo ? h.body : undefined;
+    });
+    assert.equal(health.demo.demo, true);
+    assert.equal(health.demo.dbPath, DEMO_DB);
+    // Packets, observers and advertising nodes appear within seconds.
+    const stats = await until('packets and nodes', 60_000, async () => {
+      const s = await getJson(`${base}/api/stats`);
+      return s.status === 200 && s.body.totalObservations > 20 && s.body.totalNodesAllTime > 0
+        ? s.body
+        : undefined;
+    });
+    assert.ok(stats.totalTransmissions > 0 && stats.totalObservers > 0);
+    const packets = await getJson(`${base}/api/packets?limit=5`);
+    assert.equal(packets.status, 200);
+    assert.equal(packets.body.packets.length, 5);
+    assert.ok(existsSync(join(cwd, DEMO_DB)), 'demo database under ./data');
+    assert.ok(!existsSync(operatorDb), 'the operator database is never touched');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});
