@@ -1,24 +1,13 @@
 // The embedded broker in a worker thread (main-thread side of broker-worker.ts), with
 // EmbeddedBroker's API. meshlens still reaches it over TCP through MqttSource, like any broker.
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BrokerStats, EmbeddedBrokerOptions } from './broker.js';
 import type { FromBrokerWorker, ToBrokerWorker } from './broker-worker.js';
+import { scriptExt, startWorker } from '../util/worker-script.js';
 
 // Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
-const EXT = extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./broker-worker${EXT}`, import.meta.url);
-
-/** On Node 20 a worker does not inherit tsx's hooks, so under tsx a bootstrap registers them. */
-function startWorker(workerData: EmbeddedBrokerOptions): Worker {
-  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true, execArgv: [], workerData });
-}
+const WORKER_URL = new URL(`./broker-worker${scriptExt(import.meta.url)}`, import.meta.url);
 
 export class EmbeddedBrokerThread {
   readonly #options: EmbeddedBrokerOptions;
@@ -35,7 +24,7 @@ export class EmbeddedBrokerThread {
   /** Listens; resolves to the bound address (rejects as EmbeddedBroker.start would). */
   start(): Promise<AddressInfo> {
     this.#starting ??= new Promise<AddressInfo>((resolve, reject) => {
-      const w = startWorker(this.#options);
+      const w = startWorker(WORKER_URL, { workerData: this.#options });
       this.#worker = w;
       this.#stopping = null;
       w.on('message', (m: FromBrokerWorker) => {

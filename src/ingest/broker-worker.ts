@@ -2,7 +2,7 @@
 // own event loop. Under sustained ingest the broker (MQTT parsing of every publish, topic
 // matching, one socket write per delivery) took ~30% of the main thread's time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThisThreadPriority } from './thread-priority.js';
+import { lowerThisThreadPriority } from '../util/thread-priority.js';
 import { EmbeddedBroker, type BrokerStats, type EmbeddedBrokerOptions } from './broker.js';
 
 export type ToBrokerWorker = { t: 'stop' };

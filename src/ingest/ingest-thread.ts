@@ -1,9 +1,7 @@
 // The MQTT sources in a worker thread (main-thread side; the worker is ingest-worker.ts). The
 // main thread keeps what must be single-owner: the queue, decode, dedup and store appends
 // (pipeline.ts). Each source is represented here by a SourceHandle with MqttSource's read API.
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { MqttSourceOptions } from './mqtt-source.js';
 import type { PacketInput } from './pipeline.js';
 import {
@@ -18,6 +16,7 @@ import {
   type ToIngestWorker,
 } from './ingest-protocol.js';
 import { maskUrl, type SourceStatus } from './source-status.js';
+import { scriptExt, startWorker } from '../util/worker-script.js';
 
 export interface IngestWorkerEvents {
   packet(input: PacketInput): void;
@@ -31,17 +30,7 @@ export interface IngestWorkerEvents {
 }
 
 // Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
-const EXT = extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./ingest-worker${EXT}`, import.meta.url);
-
-/** On Node 20 a worker does not inherit tsx's hooks, so under tsx a bootstrap registers them. */
-function startWorker(workerData: IngestWorkerInit): Worker {
-  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true, execArgv: [], workerData });
-}
+const WORKER_URL = new URL(`./ingest-worker${scriptExt(import.meta.url)}`, import.meta.url);
 
 /** One configured source as seen from the main thread. */
 export class SourceHandle {
@@ -110,7 +99,7 @@ export class IngestWorker {
   constructor(init: IngestWorkerInit, events: IngestWorkerEvents) {
     this.#events = events;
     this.sources = init.sources.map((o) => new SourceHandle(o, this));
-    this.#worker = startWorker(init);
+    this.#worker = startWorker(WORKER_URL, { workerData: init });
     this.#worker.on('message', (m: FromIngestWorker) => this.#onMessage(m));
     this.#worker.on('error', (err) => events.log('error', `ingest worker failed: ${err.stack ?? err}`));
     this.#exited = new Promise((r) => this.#worker.once('exit', () => r()));

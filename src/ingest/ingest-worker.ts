@@ -3,7 +3,7 @@
 // thread, which under sustained ingest spent ~40% of its time in mqtt.js and JSON parsing. What
 // reaches the main thread is compact: per event-loop turn one flat array (ingest-protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThisThreadPriority } from './thread-priority.js';
+import { lowerThisThreadPriority } from '../util/thread-priority.js';
 import { decodePacket, verifyAdvertSignature } from '../protocol/index.js';
 import { MqttSource } from './mqtt-source.js';
 import { admission, parseObserverMessage } from './observer-message.js';

@@ -3,10 +3,9 @@
 // structured-clone copy, design.md "The one hard problem"). Flow control: the worker keeps at
 // most `maxInFlight` batches unacknowledged, waiting on a shared counter the loader advances
 // (Atomics), so a slow main thread bounds the memory held in queued batches.
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BatchEvent } from './load-batches.js';
+import { scriptExt, startWorker } from '../util/worker-script.js';
 
 export interface LoadWorkerData {
   dbPath: string;
@@ -31,17 +30,9 @@ export const kAcked = 0;
 export type LoadWorkerMessage = (BatchEvent & { seq: number }) | { kind: 'error'; message: string };
 
 // Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
-const EXT = extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./load-worker${EXT}`, import.meta.url);
+const WORKER_URL = new URL(`./load-worker${scriptExt(import.meta.url)}`, import.meta.url);
 
-/**
- * Start the load worker. On Node 20 a worker does not inherit tsx's hooks from `--import tsx`,
- * so under tsx a small eval'd bootstrap registers them first (as sqlite/writer-thread.ts does).
- */
+/** Start the load worker (compiled or under tsx, see util/worker-script.ts). */
 export function startLoadWorker(workerData: LoadWorkerData): Worker {
-  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true, execArgv: [], workerData });
+  return startWorker(WORKER_URL, { workerData });
 }

@@ -1,14 +1,13 @@
 // Worker entry of the startup load (load-protocol.ts): reads transmissions and observations
 // with its own read-only connection, converts them into column batches (load-batches.ts) and
 // posts them with their buffers transferred, never more than maxInFlight ahead of the loader.
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchBuffers } from './memory/batch-append.js';
 import { produceBatches } from './load-batches.js';
 import { kAcked, type LoadWorkerData, type LoadWorkerMessage } from './load-protocol.js';
 import { openDatabase } from './sqlite/open.js';
 import { newReadStats } from './sqlite/readers.js';
+import { lowerThisThreadPriority } from '../util/thread-priority.js';
 
 const data = workerData as LoadWorkerData;
 const port = parentPort!;
@@ -22,23 +21,9 @@ function waitForCredit(seq: number): void {
   }
 }
 
-/**
- * On a busy machine the main thread must win the CPU from these readers: it serves requests
- * between append slices, and appending is the serial part of the load. Linux schedules threads
- * individually, so this thread's nice value (its TID from /proc/thread-self) is raised by
- * NICE_STEP; elsewhere, or if not permitted, it keeps the normal priority.
- */
-const NICE_STEP = 5;
-function lowerThreadPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + NICE_STEP));
-  } catch {
-    // not Linux, or not permitted: normal priority
-  }
-}
-
-lowerThreadPriority();
+// The main thread must win the CPU from these readers: it serves requests between append
+// slices, and appending is the serial part of the load.
+lowerThisThreadPriority();
 try {
   const db = openDatabase(data.dbPath, { readonly: true });
   try {

@@ -9,9 +9,7 @@
 // worker reports the last committed sequence number, so batches committed but not yet
 // acknowledged are dropped here and only the rest are re-sent, in order.
 import { randomUUID } from 'node:crypto';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CheckpointerStats } from './checkpointer.js';
 import { encodeOp } from './op-codec.js';
 import type {
@@ -26,6 +24,7 @@ import type {
 import type { RetentionConfig, RetentionResult } from './retention.js';
 import type { WriterOptions, WriterStats } from './writer.js';
 import type { ObservationRecord, TransmissionRecord } from '../records.js';
+import { scriptExt, startWorker } from '../../util/worker-script.js';
 
 export interface WriterThreadOptions {
   /** Post queued operations to the worker after this long (ms). Default 25. */
@@ -118,20 +117,7 @@ interface Rpc {
 }
 
 // Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
-const EXT = extname(fileURLToPath(import.meta.url));
-const WORKER_URL = new URL(`./writer-worker${EXT}`, import.meta.url);
-
-/**
- * On Node 20 a worker does not get the tsx hooks from an inherited `--import tsx` (the .ts entry
- * fails with ERR_UNKNOWN_FILE_EXTENSION), so under tsx a small bootstrap registers them first.
- */
-function startWorker(workerData: WorkerInit): Worker {
-  if (EXT !== '.ts') return new Worker(WORKER_URL, { workerData });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  const boot = `import(${api}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true, execArgv: [], workerData });
-}
+const WORKER_URL = new URL(`./writer-worker${scriptExt(import.meta.url)}`, import.meta.url);
 
 const emptyStats = (): WriterStats => ({
   batches: 0,
@@ -424,7 +410,7 @@ export class SqliteWriterThread {
       writer: this.options.writer ?? {},
       crashAfterCommitSeq: resume ? 0 : (this.options.crashAfterCommitSeq ?? 0),
     };
-    const w = startWorker(init);
+    const w = startWorker(WORKER_URL, { workerData: init });
     this.worker = w;
     this.isReady = false;
     w.on('message', (m: FromWorker) => this.onMessage(m));

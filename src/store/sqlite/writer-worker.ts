@@ -7,8 +7,6 @@
 // which unacknowledged batches are already committed: re-sending only the others keeps
 // non-idempotent operations (explicit-id inserts, packet_count and advert_count increments,
 // dropped_packets rows) applied exactly once.
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type Db } from './open.js';
@@ -19,22 +17,10 @@ import { applyRetention } from './retention.js';
 import type { WriteOp } from './operations.js';
 import { decodeOps } from './op-codec.js';
 import type { FromWorker, ToWorker, WorkerInit } from './writer-thread.js';
+import { lowerThisThreadPriority } from '../../util/thread-priority.js';
 
-/**
- * Commits can wait; the event loop cannot. On 2 busy cores this thread competes with the main
- * one, so (Linux schedules threads individually) its nice value is raised by 5, as the loader and
- * analytics workers do; elsewhere, or if not permitted, it keeps the normal priority.
- */
-function lowerThreadPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + 5));
-  } catch {
-    // not permitted: normal priority
-  }
-}
-lowerThreadPriority();
+// Commits can wait; the event loop cannot.
+lowerThisThreadPriority();
 
 const init = workerData as WorkerInit;
 const port = parentPort!;

@@ -1,8 +1,8 @@
-// Lower scheduling priority for ingest's helper threads (broker, MQTT + parsing, SQLite writer).
+// Lower scheduling priority for helper threads (broker, MQTT + parsing, SQLite writer, loader).
 // On 2 busy cores they compete with the event loop, which must win: it serves requests and owns
-// the serial part of ingest (dedup, store appends). Linux schedules threads individually, so the
-// calling thread's nice value (its TID from /proc/thread-self) is raised, as the loader and
-// analytics workers do; elsewhere, or if not permitted, nothing changes.
+// the serial parts of ingest and loading (dedup, store appends). Linux schedules threads
+// individually, so the calling thread's nice value (its TID from /proc/thread-self) is raised, as
+// the analytics workers do; elsewhere, or if not permitted, nothing changes.
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
