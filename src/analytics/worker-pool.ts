@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MemoryStore } from '../store/memory/memory-store.js';
+import { startWorker } from '../util/worker-script.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -65,17 +66,6 @@ export function defaultPoolSize(): number {
 
 const ext = extname(fileURLToPath(import.meta.url));
 
-/**
- * Start a worker script. Compiled (.js) it loads directly. Run as .ts (tests, tsx) it needs
- * tsx inside the worker: on Node 20 an inherited `--import tsx` does not reach a worker's entry
- * module, so a bootstrap registers tsx's hooks first, then imports the script.
- */
-function startWorker(url: URL, options: ConstructorParameters<typeof Worker>[1]): Worker {
-  if (extname(fileURLToPath(url)) !== '.ts') return new Worker(url, options);
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { ...options, eval: true });
-}
-
 export class WorkerPool {
   readonly size: number;
   private readonly store: MemoryStore;
@@ -99,7 +89,12 @@ export class WorkerPool {
   private spawn(index: number): Slot {
     const { handle, port, close } = this.store.connectReader();
     const init: WorkerInit = { handle, port, niceness: this.niceness };
-    const worker = startWorker(this.url, { workerData: init, transferList: [port] });
+    // Inherit execArgv (the tsx bootstrap drops it by default) so e.g. --cpu-prof reaches workers.
+    const worker = startWorker(this.url, {
+      workerData: init,
+      transferList: [port],
+      execArgv: process.execArgv,
+    });
     const slot: Slot = { index, worker, closeReader: close, current: null };
     worker.on('message', (m: ResponseMessage) => this.onMessage(slot, m));
     worker.on('error', (err) => this.onExit(slot, err));
