@@ -88,6 +88,46 @@ export type WriteOp =
   | { kind: 'insertObserverMetrics'; sample: ObserverMetricsSample }
   | { kind: 'recordDroppedPacket'; dropped: DroppedPacket };
 
+/**
+ * The write methods of both writers (SqliteWriter on its connection, SqliteWriterThread through
+ * its worker): each queues one WriteOp, and the writer decides when it is committed.
+ */
+export abstract class WriterOps {
+  protected abstract enqueue(op: WriteOp): void;
+
+  insertTransmission(tx: TransmissionRecord): void {
+    this.enqueue({ kind: 'insertTransmission', tx });
+  }
+  insertObservation(obs: ObservationRecord): void {
+    this.enqueue({ kind: 'insertObservation', obs });
+  }
+  raiseTransmissionLastSeen(id: number, ms: number): void {
+    this.enqueue({ kind: 'raiseTransmissionLastSeen', id, ms });
+  }
+  lowerTransmissionFirstSeen(id: number, ms: number): void {
+    this.enqueue({ kind: 'lowerTransmissionFirstSeen', id, ms });
+  }
+  /** Fills only snr/rssi/score that are still NULL (§1.7: a re-delivery completes, never overwrites). */
+  fillObservationSignal(fill: SignalFill): void {
+    this.enqueue({ kind: 'fillObservationSignal', fill });
+  }
+  upsertNode(node: NodeUpsert): void {
+    this.enqueue({ kind: 'upsertNode', node });
+  }
+  upsertObserverFromPacket(observer: ObserverPacketUpsert): void {
+    this.enqueue({ kind: 'upsertObserverPacket', observer });
+  }
+  upsertObserverFromStatus(observer: ObserverStatusUpsert): void {
+    this.enqueue({ kind: 'upsertObserverStatus', observer });
+  }
+  insertObserverMetrics(sample: ObserverMetricsSample): void {
+    this.enqueue({ kind: 'insertObserverMetrics', sample });
+  }
+  recordDroppedPacket(dropped: DroppedPacket): void {
+    this.enqueue({ kind: 'recordDroppedPacket', dropped });
+  }
+}
+
 /** Prepared statements and the observer rowid cache; one instance per writer connection. */
 export class OpApplier {
   private readonly s: Record<string, Statement>;

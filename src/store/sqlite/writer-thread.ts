@@ -12,18 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type { CheckpointerStats } from './checkpointer.js';
 import { encodeOp } from './op-codec.js';
-import type {
-  DroppedPacket,
-  NodeUpsert,
-  ObserverMetricsSample,
-  ObserverPacketUpsert,
-  ObserverStatusUpsert,
-  SignalFill,
-  WriteOp,
-} from './operations.js';
+import { WriterOps, type WriteOp } from './operations.js';
 import type { RetentionConfig, RetentionResult } from './retention.js';
 import type { WriterOptions, WriterStats } from './writer.js';
-import type { ObservationRecord, TransmissionRecord } from '../records.js';
 import { scriptExt, startWorker } from '../../util/worker-script.js';
 
 export interface WriterThreadOptions {
@@ -134,7 +125,7 @@ const emptyStats = (): WriterStats => ({
   droppedPacketsTrimmed: 0,
 });
 
-export class SqliteWriterThread {
+export class SqliteWriterThread extends WriterOps {
   private readonly o: Required<Omit<WriterThreadOptions, 'log' | 'writer' | 'crashAfterCommitSeq'>>;
   private readonly log: (message: string) => void;
   private readonly stream = randomUUID();
@@ -179,6 +170,7 @@ export class SqliteWriterThread {
     private readonly path: string,
     private readonly options: WriterThreadOptions = {},
   ) {
+    super();
     this.o = {
       batchIntervalMs: options.batchIntervalMs ?? 25,
       batchMaxOps: options.batchMaxOps ?? 1000,
@@ -190,37 +182,6 @@ export class SqliteWriterThread {
     };
     this.log = options.log ?? ((m) => console.error(m));
     this.spawn(false);
-  }
-
-  insertTransmission(tx: TransmissionRecord): void {
-    this.enqueue({ kind: 'insertTransmission', tx });
-  }
-  insertObservation(obs: ObservationRecord): void {
-    this.enqueue({ kind: 'insertObservation', obs });
-  }
-  raiseTransmissionLastSeen(id: number, ms: number): void {
-    this.enqueue({ kind: 'raiseTransmissionLastSeen', id, ms });
-  }
-  lowerTransmissionFirstSeen(id: number, ms: number): void {
-    this.enqueue({ kind: 'lowerTransmissionFirstSeen', id, ms });
-  }
-  fillObservationSignal(fill: SignalFill): void {
-    this.enqueue({ kind: 'fillObservationSignal', fill });
-  }
-  upsertNode(node: NodeUpsert): void {
-    this.enqueue({ kind: 'upsertNode', node });
-  }
-  upsertObserverFromPacket(observer: ObserverPacketUpsert): void {
-    this.enqueue({ kind: 'upsertObserverPacket', observer });
-  }
-  upsertObserverFromStatus(observer: ObserverStatusUpsert): void {
-    this.enqueue({ kind: 'upsertObserverStatus', observer });
-  }
-  insertObserverMetrics(sample: ObserverMetricsSample): void {
-    this.enqueue({ kind: 'insertObserverMetrics', sample });
-  }
-  recordDroppedPacket(dropped: DroppedPacket): void {
-    this.enqueue({ kind: 'recordDroppedPacket', dropped });
   }
 
   /** Resolves once the worker has opened the database (startup under tsx takes ~1 s). */
@@ -312,7 +273,7 @@ export class SqliteWriterThread {
     return this.worker ? this.worker.terminate() : Promise.resolve(0);
   }
 
-  private enqueue(op: WriteOp): void {
+  protected enqueue(op: WriteOp): void {
     if (this.closing) throw new Error('SqliteWriterThread is closed');
     const n = this.queuedOps;
     if (n >= this.o.maxQueuedOps) {

@@ -4,17 +4,7 @@
 // #1117/#1130). Here the batch is bounded by a time budget, so each transaction holds the event
 // loop for at most a few ms, and the loop is yielded between transactions.
 import type { Db } from './open.js';
-import { OpApplier } from './operations.js';
-import type {
-  DroppedPacket,
-  NodeUpsert,
-  ObserverMetricsSample,
-  ObserverPacketUpsert,
-  ObserverStatusUpsert,
-  SignalFill,
-  WriteOp,
-} from './operations.js';
-import type { ObservationRecord, TransmissionRecord } from '../records.js';
+import { OpApplier, WriterOps, type ObserverPacketUpsert, type WriteOp } from './operations.js';
 
 export interface WriterOptions {
   /** Flush timer period (ms). Default 50. */
@@ -53,7 +43,7 @@ export interface WriterStats {
 // Checking the clock costs ~50 ns; every 32 operations keeps the overshoot of the budget small.
 const CLOCK_EVERY = 32;
 
-export class SqliteWriter {
+export class SqliteWriter extends WriterOps {
   private queue: WriteOp[] = [];
   private head = 0;
   private readonly applier: OpApplier;
@@ -82,6 +72,7 @@ export class SqliteWriter {
     private readonly db: Db,
     options: WriterOptions = {},
   ) {
+    super();
     this.o = {
       flushIntervalMs: options.flushIntervalMs ?? 50,
       flushAtOps: options.flushAtOps ?? 2000,
@@ -92,38 +83,6 @@ export class SqliteWriter {
     };
     this.log = options.log ?? ((m) => console.error(m));
     this.applier = new OpApplier(db, this.o.metricsBucketMs);
-  }
-
-  insertTransmission(tx: TransmissionRecord): void {
-    this.enqueue({ kind: 'insertTransmission', tx });
-  }
-  insertObservation(obs: ObservationRecord): void {
-    this.enqueue({ kind: 'insertObservation', obs });
-  }
-  raiseTransmissionLastSeen(id: number, ms: number): void {
-    this.enqueue({ kind: 'raiseTransmissionLastSeen', id, ms });
-  }
-  lowerTransmissionFirstSeen(id: number, ms: number): void {
-    this.enqueue({ kind: 'lowerTransmissionFirstSeen', id, ms });
-  }
-  /** Fills only snr/rssi/score that are still NULL (§1.7: a re-delivery completes, never overwrites). */
-  fillObservationSignal(fill: SignalFill): void {
-    this.enqueue({ kind: 'fillObservationSignal', fill });
-  }
-  upsertNode(node: NodeUpsert): void {
-    this.enqueue({ kind: 'upsertNode', node });
-  }
-  upsertObserverFromPacket(observer: ObserverPacketUpsert): void {
-    this.enqueue({ kind: 'upsertObserverPacket', observer });
-  }
-  upsertObserverFromStatus(observer: ObserverStatusUpsert): void {
-    this.enqueue({ kind: 'upsertObserverStatus', observer });
-  }
-  insertObserverMetrics(sample: ObserverMetricsSample): void {
-    this.enqueue({ kind: 'insertObserverMetrics', sample });
-  }
-  recordDroppedPacket(dropped: DroppedPacket): void {
-    this.enqueue({ kind: 'recordDroppedPacket', dropped });
   }
 
   /** A copy of the counters, for /api/perf and /api/health. */
@@ -162,7 +121,7 @@ export class SqliteWriter {
     if (this.db.open && !this.db.readonly) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  private enqueue(op: WriteOp): void {
+  protected enqueue(op: WriteOp): void {
     if (this.closed) throw new Error('SqliteWriter is closed');
     this.queue.push(op);
     const n = this.pending();
