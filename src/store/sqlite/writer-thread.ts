@@ -14,7 +14,7 @@ import type { CheckpointerStats } from './checkpointer.js';
 import { encodeOp } from './op-codec.js';
 import { WriterOps, type WriteOp } from './operations.js';
 import type { RetentionConfig, RetentionResult } from './retention.js';
-import type { WriterOptions, WriterStats } from './writer.js';
+import { emptyWriterStats, type WriterOptions, type WriterStats } from './writer.js';
 import { scriptExt, startWorker } from '../../util/worker-script.js';
 
 export interface WriterThreadOptions {
@@ -110,21 +110,6 @@ interface Rpc {
 // Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
 const WORKER_URL = new URL(`./writer-worker${scriptExt(import.meta.url)}`, import.meta.url);
 
-const emptyStats = (): WriterStats => ({
-  batches: 0,
-  opsWritten: 0,
-  rowsWritten: 0,
-  writeErrors: 0,
-  errorsByCode: {},
-  pendingOps: 0,
-  maxQueuedOps: 0,
-  lastBatchMs: 0,
-  maxBatchMs: 0,
-  maxCommitMs: 0,
-  lastBatchOps: 0,
-  droppedPacketsTrimmed: 0,
-});
-
 export class SqliteWriterThread extends WriterOps {
   private readonly o: Required<Omit<WriterThreadOptions, 'log' | 'writer' | 'crashAfterCommitSeq'>>;
   private readonly log: (message: string) => void;
@@ -149,8 +134,8 @@ export class SqliteWriterThread extends WriterOps {
   private failure: Error | null = null;
   private consecutiveCrashes = 0;
   /** Stats of previous (crashed) workers, added to the current one's. */
-  private pastStats = emptyStats();
-  private workerStats = emptyStats();
+  private pastStats = emptyWriterStats();
+  private workerStats = emptyWriterStats();
   private checkpoints: CheckpointerStats = { runs: 0, errors: 0 };
   private readonly local = {
     maxQueuedOps: 0,
@@ -455,7 +440,7 @@ export class SqliteWriterThread extends WriterOps {
       this.pastStats.errorsByCode[k] = (this.pastStats.errorsByCode[k] ?? 0) + v;
     this.pastStats.maxBatchMs = Math.max(this.pastStats.maxBatchMs, this.workerStats.maxBatchMs);
     this.pastStats.maxCommitMs = Math.max(this.pastStats.maxCommitMs, this.workerStats.maxCommitMs);
-    this.workerStats = emptyStats();
+    this.workerStats = emptyWriterStats();
     if (this.consecutiveCrashes > this.o.maxRestarts) {
       this.failure = new Error(`sqlite writer worker crashed ${this.consecutiveCrashes} times in a row`);
       this.log(`sqlite writer thread: ${this.failure.message}; writes stop`);

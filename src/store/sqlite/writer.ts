@@ -40,6 +40,22 @@ export interface WriterStats {
   droppedPacketsTrimmed: number;
 }
 
+/** All counters zero: a new writer (also a new or restarted writer worker, as seen by the thread). */
+export const emptyWriterStats = (): WriterStats => ({
+  batches: 0,
+  opsWritten: 0,
+  rowsWritten: 0,
+  writeErrors: 0,
+  errorsByCode: {},
+  pendingOps: 0,
+  maxQueuedOps: 0,
+  lastBatchMs: 0,
+  maxBatchMs: 0,
+  maxCommitMs: 0,
+  lastBatchOps: 0,
+  droppedPacketsTrimmed: 0,
+});
+
 // Checking the clock costs ~50 ns; every 32 operations keeps the overshoot of the budget small.
 const CLOCK_EVERY = 32;
 
@@ -53,20 +69,7 @@ export class SqliteWriter extends WriterOps {
   private immediate: NodeJS.Immediate | null = null;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
-  private readonly stats: WriterStats = {
-    batches: 0,
-    opsWritten: 0,
-    rowsWritten: 0,
-    writeErrors: 0,
-    errorsByCode: {},
-    pendingOps: 0,
-    maxQueuedOps: 0,
-    lastBatchMs: 0,
-    maxBatchMs: 0,
-    maxCommitMs: 0,
-    lastBatchOps: 0,
-    droppedPacketsTrimmed: 0,
-  };
+  private readonly stats: WriterStats = emptyWriterStats();
 
   constructor(
     private readonly db: Db,
