@@ -143,3 +143,104 @@ test('planted clocks are found: offsets, drift, resets; correct clocks are ok', 
   assert.ok(kinds.offset >= 5 && kinds.drift >= 5 && kinds.reset >= 3, JSON.stringify(kinds));
   assert.ok(driftEstimated >= 5, `drift estimated for ${driftEstimated} drifting clocks`);
 });
+
+test('observer offsets: what the stored uploader times can show', () => {
+  const rows = computeObserversClockSkew(input, DEFAULT_QUERY);
+  assert.equal(rows.length, truth.observers.length);
+  let behind = 0;
+  for (const o of truth.observers) {
+    const row = rows.find((r) => r.observerID === o.pubkey.toUpperCase());
+    assert.ok(row, o.name);
+    assert.equal(row.method, 'uploader-clock');
+    // Ingest (spec ingest §1.8) clamps a zoned time ahead of the server, and a naive one more than
+    // 15 min off, to the server time: stored diff = min(offset − delay, 0) for zoned uploaders and
+    // 0 for naive ones 7–8 h off. Delay = 20 ms + Exp(mean), so the P90 of the diff is
+    // min(offset − 20 − mean·ln(1/0.9), 0). Tolerance: 0.1 s rounding + the P10 sampling error
+    // (≤ ~5% of the mean at a few hundred samples). Offsets ahead and naive offsets are therefore
+    // invisible to the analytic (reported, not a compute bug).
+    const want = o.naiveTimestamps
+      ? 0
+      : Math.min(o.clockOffsetMs - 20 - o.uploadDelayMeanMs * Math.log(1 / 0.9), 0);
+    const tol = 100 + 0.05 * o.uploadDelayMeanMs;
+    assert.ok(
+      Math.abs(row.offsetSec * 1000 - want) <= tol,
+      `${o.name}: offset ${row.offsetSec} s, planted ${o.clockOffsetMs} ms (naive ${o.naiveTimestamps}), expected ${(want / 1000).toFixed(2)} s`,
+    );
+    if (!o.naiveTimestamps && o.clockOffsetMs < -10_000) behind++;
+  }
+  assert.ok(behind >= 1, `an observer planted > 10 s behind (${behind})`);
+});
+
+/** Nodes that relay (repeaters) whose key starts with the hop prefix. */
+function relayCandidates(hop: string): NodeTruth[] {
+  return truth.nodes.filter(
+    (n) => n.role === 'repeater' && n.pubkey.toUpperCase().startsWith(hop.toUpperCase()),
+  );
+}
+const linked = new Set(truth.links.map((l) => `${l.a}-${l.b}`));
+const heardSet = new Set(truth.heardAdvertisers);
+const isLink = (a: number, b: number) => linked.has(`${Math.min(a, b)}-${Math.max(a, b)}`);
+
+test('topology: top repeaters are real relays and top pairs real links (modulo shared prefixes)', () => {
+  const topo = computeTopology(input, DEFAULT_QUERY);
+  assert.ok(topo.topRepeaters.length >= 10 && topo.topPairs.length >= 10);
+  for (const r of topo.topRepeaters) {
+    const cands = relayCandidates(r.hop);
+    assert.ok(cands.length >= 1, `hop ${r.hop} is some repeater's prefix`);
+    if (r.pubkey !== null) {
+      assert.ok(
+        cands.some((c) => c.pubkey.toLowerCase() === r.pubkey),
+        `${r.hop} -> ${r.pubkey}`,
+      );
+      // With one advertising candidate the resolution must be that one.
+      const advertising = cands.filter((c) => !c.relayOnly);
+      if (advertising.length === 1) assert.equal(r.pubkey, advertising[0].pubkey.toLowerCase(), r.hop);
+    }
+  }
+  for (const p of topo.topPairs) {
+    const a = relayCandidates(p.hopA);
+    const b = relayCandidates(p.hopB);
+    assert.ok(
+      a.some((x) => b.some((y) => isLink(x.index, y.index))),
+      `pair ${p.hopA}-${p.hopB}: no real link between any candidates`,
+    );
+    if (p.pubkeyA && p.pubkeyB && a.length === 1 && b.length === 1)
+      assert.ok(isLink(byKey.get(p.pubkeyA)!.index, byKey.get(p.pubkeyB)!.index), `${p.nameA}-${p.nameB}`);
+  }
+});
+
+test('distance: link lengths are the haversine of the true positions, between real neighbours', () => {
+  const dist = computeDistance(input, DEFAULT_QUERY);
+  assert.ok(dist.topHops.length >= 10, `${dist.topHops.length} top hops`);
+  let direct = 0;
+  for (const h of dist.topHops) {
+    const a = byKey.get(h.fromPk)!;
+    const b = byKey.get(h.toPk)!;
+    assert.ok(a && b, `${h.fromPk} / ${h.toPk} are simulated nodes`);
+    assert.equal(a.gps, 'real');
+    assert.equal(b.gps, 'real');
+    // Rounded to 0.01 km; adverts carry microdegrees (≤ 0.2 m).
+    assert.ok(
+      Math.abs(h.dist - haversineKm(a.lat, a.lon, b.lat, b.lon)) <= 0.006,
+      `${h.fromName}-${h.toName}`,
+    );
+    if (isLink(a.index, b.index)) direct++;
+    else {
+      // The chain skips relays without a usable position or unknown to the store (relay-only, or
+      // adverts never heard), and a shared prefix can resolve to the wrong repeater: then a and b
+      // are two hops apart via such a node.
+      const via = truth.nodes.filter((m) => isLink(a.index, m.index) && isLink(m.index, b.index));
+      assert.ok(
+        via.some(
+          (m) =>
+            m.gps !== 'real' ||
+            !heardSet.has(m.index) ||
+            relayCandidates(m.pubkey.slice(0, 2 * m.hashSize)).length > 1,
+        ),
+        `${h.fromName}-${h.toName} (${h.dist} km) is no real link (via: ${via.map((m) => m.name)})`,
+      );
+    }
+  }
+  // topHops are the longest links, so skipped-relay spans dominate (5 of 20 direct at seed 5).
+  assert.ok(direct >= 1, `${direct}/${dist.topHops.length} top hops are direct links`);
+});
