@@ -9,7 +9,7 @@ import {
   type ObserverTopic,
   type Rejection,
 } from './observer-topic.js';
-import { resolveUploaderTime, type UploaderTime } from './uploader-time.js';
+import { resolveUploaderTime, uploaderSentMs, type UploaderTime } from './uploader-time.js';
 
 export type { IngestRejectCode, Rejection, ObserverTopic } from './observer-topic.js';
 
@@ -110,7 +110,7 @@ export function parsePacketMessage(payload: Uint8Array | string, nowMs: number):
       score: readInteger(pick(msg, 'score', 'Score')),
       direction: readText(pick(msg, 'direction', 'Direction'), 16),
       origin: readText(msg.origin, 64),
-      uploaderTimestampMs: uploaderTime.timestampMs,
+      uploaderTimestampMs: uploaderSentMs(uploaderTime, nowMs),
       uploaderTime,
       region: readText(msg.region, 16),
     },

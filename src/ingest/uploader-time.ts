@@ -72,3 +72,13 @@ function result(
 ) {
   return { status, timestampMs, naive, skewMs };
 }
+
+/**
+ * The uploader's time as it sent it, for the clock analytics: a value CoreScope clamps to the
+ * server time (zoned but ahead, naive and far off, spec §1.8) is kept as sent, because packets
+ * are stored at server receive time anyway and the clamp would hide exactly the clocks the
+ * analytics must find. Implausible values (beyond 14 h ahead or 30 days behind) stay null.
+ */
+export function uploaderSentMs(t: UploaderTime, nowMs: number): number | null {
+  return (t.status === 'accepted' || t.status === 'clamped') && t.skewMs !== null ? nowMs + t.skewMs : null;
+}

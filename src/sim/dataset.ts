@@ -19,7 +19,7 @@ import {
 } from '../protocol/index.js';
 import { checkAdvert } from '../ingest/advert-gate.js';
 import { parseStatusMessage } from '../ingest/observer-message.js';
-import { resolveUploaderTime } from '../ingest/uploader-time.js';
+import { resolveUploaderTime, uploaderSentMs } from '../ingest/uploader-time.js';
 import { migrate, openDatabase, type Db } from '../store/sqlite/index.js';
 import { OpApplier, type ObserverPacketUpsert } from '../store/sqlite/operations.js';
 import { INDEXES } from '../store/sqlite/schema.js';
@@ -357,7 +357,7 @@ function fill(
       tx.tracePath ?? headerPathJson(p.raw),
       toEpochSeconds(m.rxMs),
       m.rxMs,
-      resolveUploaderTime(p.timestamp, m.rxMs).timestampMs,
+      uploaderSentMs(resolveUploaderTime(p.timestamp, m.rxMs), m.rxMs),
     ).changes;
     if (added === 1) observations++;
     else duplicateMessages++;

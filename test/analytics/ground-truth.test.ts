@@ -144,31 +144,30 @@ test('planted clocks are found: offsets, drift, resets; correct clocks are ok', 
   assert.ok(driftEstimated >= 5, `drift estimated for ${driftEstimated} drifting clocks`);
 });
 
-test('observer offsets: what the stored uploader times can show', () => {
+test('observer offsets: the planted clock offsets are found, ahead, behind and naive', () => {
   const rows = computeObserversClockSkew(input, DEFAULT_QUERY);
   assert.equal(rows.length, truth.observers.length);
   let behind = 0;
+  let ahead = 0;
   for (const o of truth.observers) {
     const row = rows.find((r) => r.observerID === o.pubkey.toUpperCase());
     assert.ok(row, o.name);
     assert.equal(row.method, 'uploader-clock');
-    // Ingest (spec ingest §1.8) clamps a zoned time ahead of the server, and a naive one more than
-    // 15 min off, to the server time: stored diff = min(offset − delay, 0) for zoned uploaders and
-    // 0 for naive ones 7–8 h off. Delay = 20 ms + Exp(mean), so the P90 of the diff is
-    // min(offset − 20 − mean·ln(1/0.9), 0). Tolerance: 0.1 s rounding + the P10 sampling error
-    // (≤ ~5% of the mean at a few hundred samples). Offsets ahead and naive offsets are therefore
-    // invisible to the analytic (reported, not a compute bug).
-    const want = o.naiveTimestamps
-      ? 0
-      : Math.min(o.clockOffsetMs - 20 - o.uploadDelayMeanMs * Math.log(1 / 0.9), 0);
+    // Ingest stores the uploader's time as sent (ingest/observer-message.ts uploaderSentMs), so
+    // uploader − receive = offset − delay for every observer, naive ones included (their local
+    // time read as UTC is their real error). Delay = 20 ms + Exp(mean), so the P90 of the
+    // difference is offset − 20 − mean·ln(1/0.9). Tolerance: 0.1 s rounding + the P10 sampling
+    // error (≤ ~5% of the mean at a few hundred samples).
+    const want = o.clockOffsetMs - 20 - o.uploadDelayMeanMs * Math.log(1 / 0.9);
     const tol = 100 + 0.05 * o.uploadDelayMeanMs;
     assert.ok(
       Math.abs(row.offsetSec * 1000 - want) <= tol,
       `${o.name}: offset ${row.offsetSec} s, planted ${o.clockOffsetMs} ms (naive ${o.naiveTimestamps}), expected ${(want / 1000).toFixed(2)} s`,
     );
-    if (!o.naiveTimestamps && o.clockOffsetMs < -10_000) behind++;
+    if (o.clockOffsetMs < -10_000) behind++;
+    if (o.clockOffsetMs > 10_000) ahead++;
   }
-  assert.ok(behind >= 1, `an observer planted > 10 s behind (${behind})`);
+  assert.ok(behind >= 1 && ahead >= 1, `observers planted > 10 s behind (${behind}) and ahead (${ahead})`);
 });
 
 /** Nodes that relay (repeaters) whose key starts with the hop prefix. */
