@@ -5,7 +5,7 @@
 type Num = Float64Array | number[];
 
 /** k-th smallest of a[lo, hi) (0-based k within the range), by Hoare quickselect; reorders a. */
-function select(a: Num, lo: number, hi: number, k: number): number {
+export function select(a: Num, lo: number, hi: number, k: number): number {
   let l = lo;
   let r = hi - 1;
   const target = lo + k;

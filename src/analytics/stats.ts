@@ -1,6 +1,8 @@
 // Small numeric helpers shared by analytics: rounding, order statistics and histograms in
 // CoreScope's shapes (spec analytics §3.2 "snrValues", §3.3 "distHistogram").
 
+import { select } from './robust-stats.js';
+
 export function round2(v: number): number {
   return Math.round(v * 100) / 100;
 }
@@ -11,28 +13,7 @@ export function round1(v: number): number {
 
 /** k-th smallest of `a[0..n)` (0-based), rearranging `a` in place: O(n) expected. */
 export function selectKth(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
+  return select(a, 0, n, k);
 }
 
 /** A growable Float64 list without per-push allocation. */
