@@ -15,9 +15,26 @@ export function scanObservations(input: AnalyticsInput, regionMask: Uint8Array |
   const best = new Int32Array(tx.count).fill(-1);
   const bestLen = new Int32Array(tx.count);
   const inRegion = regionMask === null ? null : new Uint8Array(tx.count);
+  const nTx = best.length;
+  const spans = obs.spans?.();
+  if (spans) {
+    for (const { start, end, txRow, hopCount, observer } of spans) {
+      for (let i = 0, n = end - start; i < n; i++) {
+        const t = txRow[i];
+        if (t >= nTx) continue;
+        const len = hopCount[i];
+        if (best[t] < 0 || len > bestLen[t]) {
+          best[t] = start + i;
+          bestLen[t] = len;
+        }
+        if (inRegion !== null && regionMask![observer[i]] === 1) inRegion[t] = 1;
+      }
+    }
+    return { best, inRegion };
+  }
   for (let r = 0, n = obs.count; r < n; r++) {
     const t = obs.txRow(r);
-    if (t < 0 || t >= best.length) continue;
+    if (t < 0 || t >= nTx) continue;
     const len = obs.hopCount(r);
     if (best[t] < 0 || len > bestLen[t]) {
       best[t] = r;

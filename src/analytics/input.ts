@@ -66,6 +66,30 @@ export interface ObsColumns {
   hopCode(row: number, k: number): number;
   /** Next observation row of the same transmission (-1 = last below `count`); with `tx.firstObs`. */
   nextOfTx?(row: number): number;
+  /**
+   * The rows [0, count) as contiguous spans over the store's own column arrays, for full scans
+   * (an accessor call costs several times a typed-array load: issue 5). Absent (records input):
+   * scan with the accessors. Both paths must agree (test/analytics/store-input.test.ts).
+   */
+  spans?(): readonly ObsSpan[];
+}
+
+/** SNR/RSSI quarter-unit value meaning "missing" in `ObsSpan.snrQ` / `rssiQ`. */
+export const QUARTER_NULL = -32768;
+
+/**
+ * Rows [start, end) of `obs`; row r is at index r - start of every array. Values match the
+ * accessors: `snrQ`/`rssiQ` are quarter units (value = q / 4, QUARTER_NULL = missing).
+ */
+export interface ObsSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly txRow: Uint32Array;
+  readonly observer: Uint16Array;
+  readonly rxMs: Float64Array;
+  readonly snrQ: Int16Array;
+  readonly rssiQ: Int16Array;
+  readonly hopCount: Uint8Array;
 }
 
 export interface NodeTable {

@@ -20,17 +20,38 @@ export function buildPathContext(input: AnalyticsInput): PathContext {
   const best = new Int32Array(tx.count).fill(-1);
   const firstObs = new Int32Array(tx.count).fill(-1);
   const bestLen = new Int32Array(tx.count);
-  for (let r = 0, n = obs.count; r < n; r++) {
-    const t = obs.txRow(r);
-    if (t < 0 || t >= best.length) continue;
-    const len = obs.hopCount(r);
-    if (best[t] < 0) {
-      best[t] = r;
-      firstObs[t] = r;
-      bestLen[t] = len;
-    } else if (len > bestLen[t]) {
-      best[t] = r;
-      bestLen[t] = len;
+  const nTx = best.length;
+  // Rows arrive in increasing order on both paths, so "first wins on ties" holds for each.
+  const spans = obs.spans?.();
+  if (spans) {
+    for (const { start, end, txRow, hopCount } of spans) {
+      for (let i = 0, n = end - start; i < n; i++) {
+        const t = txRow[i];
+        if (t >= nTx) continue;
+        const len = hopCount[i];
+        if (best[t] < 0) {
+          best[t] = start + i;
+          firstObs[t] = start + i;
+          bestLen[t] = len;
+        } else if (len > bestLen[t]) {
+          best[t] = start + i;
+          bestLen[t] = len;
+        }
+      }
+    }
+  } else {
+    for (let r = 0, n = obs.count; r < n; r++) {
+      const t = obs.txRow(r);
+      if (t < 0 || t >= nTx) continue;
+      const len = obs.hopCount(r);
+      if (best[t] < 0) {
+        best[t] = r;
+        firstObs[t] = r;
+        bestLen[t] = len;
+      } else if (len > bestLen[t]) {
+        best[t] = r;
+        bestLen[t] = len;
+      }
     }
   }
   const resolver = new HopResolver(input);
@@ -43,9 +64,20 @@ export function regionTransmissions(input: AnalyticsInput, regionMask: Uint8Arra
   if (regionMask === null) return null;
   const { tx, obs } = input;
   const inRegion = new Uint8Array(tx.count);
+  const nTx = inRegion.length;
+  const spans = obs.spans?.();
+  if (spans) {
+    for (const { start, end, txRow, observer } of spans) {
+      for (let i = 0, n = end - start; i < n; i++) {
+        const t = txRow[i];
+        if (t < nTx && regionMask[observer[i]] === 1) inRegion[t] = 1;
+      }
+    }
+    return inRegion;
+  }
   for (let r = 0, n = obs.count; r < n; r++) {
     const t = obs.txRow(r);
-    if (t < 0 || t >= inRegion.length) continue;
+    if (t < 0 || t >= nTx) continue;
     const o = obs.observer(r);
     if (o >= 0 && regionMask[o] === 1) inRegion[t] = 1;
   }

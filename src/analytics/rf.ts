@@ -1,6 +1,6 @@
 // GET /api/analytics/rf (spec analytics §3.2): SNR/RSSI statistics and histograms, packet sizes,
 // per-hour activity and payload-type mix over the observations a query selects.
-import type { AnalyticsInput } from './input.js';
+import { QUARTER_NULL, type AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 import { payloadTypeName } from './payload-names.js';
@@ -113,14 +113,9 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
   let totalAll = 0;
   let minTs = Infinity;
   let maxTs = -Infinity;
-  for (let r = 0, n = obs.count; r < n; r++) {
-    const t = obs.txRow(r);
-    if (t < 0 || t >= tx.count || txOk[t] === 0) continue;
-    const ts = obs.rxMs(r);
-    if (regionMask !== null) {
-      const o = obs.observer(r);
-      if (o < 0 || regionMask[o] === 0 || !inWindow(ts, query)) continue;
-    }
+  // One observation's contribution; both scans below feed it the same decoded values.
+  const visit = (r: number, t: number, o: number, ts: number, s: number, q: number): void => {
+    if (regionMask !== null && (o < 0 || regionMask[o] === 0 || !inWindow(ts, query))) return;
     totalAll++;
     visited[t] = 1;
     if (ts < minTs) minTs = ts;
@@ -138,10 +133,8 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
         hours.addPacket(hour);
       }
     }
-    const s = obs.snr(r);
-    const q = obs.rssi(r);
     if (!Number.isNaN(q)) rssi.add(q);
-    if (Number.isNaN(s)) continue;
+    if (Number.isNaN(s)) return;
     snr.add(s);
     hours.addSnr(hour, s);
     if (!Number.isNaN(q)) scatterRows.push(r);
@@ -150,6 +143,32 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
     typeSum[type] += s;
     if (s < typeMin[type]) typeMin[type] = s;
     if (s > typeMax[type]) typeMax[type] = s;
+  };
+  const nTx = tx.count;
+  const spans = obs.spans?.();
+  if (spans) {
+    for (const { start, end, txRow, observer, rxMs, snrQ, rssiQ } of spans) {
+      for (let i = 0, n = end - start; i < n; i++) {
+        const t = txRow[i];
+        if (t >= nTx || txOk[t] === 0) continue;
+        const sq = snrQ[i];
+        const qq = rssiQ[i];
+        visit(
+          start + i,
+          t,
+          observer[i],
+          rxMs[i],
+          sq === QUARTER_NULL ? NaN : sq / 4,
+          qq === QUARTER_NULL ? NaN : qq / 4,
+        );
+      }
+    }
+  } else {
+    for (let r = 0, n = obs.count; r < n; r++) {
+      const t = obs.txRow(r);
+      if (t < 0 || t >= nTx || txOk[t] === 0) continue;
+      visit(r, t, obs.observer(r), obs.rxMs(r), obs.snr(r), obs.rssi(r));
+    }
   }
 
   // Transmission-level figures: each distinct transmission once.

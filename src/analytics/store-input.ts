@@ -6,11 +6,22 @@
 // Derived per-row values that cost a parse (a GRP transmission's channel byte from its
 // decoded_json) are cached across snapshots: transmission rows are append-only and their
 // frame and decoded_json never change, so a cached value stays right.
-import type { StoreView } from '../store/memory/view.js';
-import { NONE } from '../store/memory/layout.js';
+import { chunkSpans, type StoreView } from '../store/memory/view.js';
+import { I16_NULL, NONE } from '../store/memory/layout.js';
 import { fromQuarter, hashText } from '../store/memory/codec.js';
 import { hopCodeAt } from './hop-code.js';
-import type { AnalyticsInput, NodeTable, ObsColumns, ObserverTable, TxColumns } from './input.js';
+import {
+  QUARTER_NULL,
+  type AnalyticsInput,
+  type NodeTable,
+  type ObsColumns,
+  type ObsSpan,
+  type ObserverTable,
+  type TxColumns,
+} from './input.js';
+
+// The spans hand out the quarter-unit columns as stored, so both codes must mean "missing".
+if (I16_NULL !== QUARTER_NULL) throw new Error('store I16_NULL differs from analytics QUARTER_NULL');
 
 const HEXCHARS = '0123456789ABCDEF';
 const HEX2: string[] = Array.from({ length: 256 }, (_, v) => HEXCHARS[v >>> 4] + HEXCHARS[v & 15]);
@@ -174,8 +185,20 @@ export class StoreInput {
     // accessor then does two indexed loads and no property lookup.
     const { txRow, observer, rxMs, uploaderDeltaMs, snr, rssi, hopSize, hopCount, pathOff } = o;
     const next = o.nextOfTx;
+    let spans: ObsSpan[] | undefined;
     return {
       count,
+      spans: () =>
+        (spans ??= chunkSpans(v.obs.chunkRows, count).map(({ chunk, base, length }) => ({
+          start: base,
+          end: base + length,
+          txRow: txRow[chunk],
+          observer: observer[chunk],
+          rxMs: rxMs[chunk],
+          snrQ: snr[chunk],
+          rssiQ: rssi[chunk],
+          hopCount: hopCount[chunk],
+        }))),
       txRow: (r) => txRow[r >>> shift][r & mask],
       observer: (r) => observer[r >>> shift][r & mask],
       rxMs: (r) => rxMs[r >>> shift][r & mask],

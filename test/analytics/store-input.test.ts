@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { StoreInput } from '../../src/analytics/store-input.js';
 import { recordsInput } from '../../src/analytics/records-input.js';
-import type { AnalyticsInput } from '../../src/analytics/input.js';
+import { QUARTER_NULL, type AnalyticsInput } from '../../src/analytics/input.js';
+import { scanObservations } from '../../src/analytics/best-observation.js';
+import { buildPathContext } from '../../src/analytics/path-context.js';
 import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/query.js';
 import { ANALYTICS, lazyContext } from '../../src/analytics/registry.js';
 import { computeNodeClockSkew } from '../../src/analytics/clock-skew-nodes.js';
@@ -142,6 +144,49 @@ for (const [label, options] of [
       adverts > 50 && channels > 50 && hops > 1000,
       `${adverts} adverts, ${channels} channels, ${hops} hops`,
     );
+  });
+}
+
+for (const [label, options] of [
+  ['default chunks', {}],
+  ['tiny chunks', TINY],
+] as const) {
+  test(`store spans tile the observations and hold what the accessors return (${label})`, () => {
+    const records = fixtureRecords();
+    const store = new MemoryStore(options);
+    loadInto(store, records);
+    const s = new StoreInput(store.view()).snapshot(NOW);
+    const r = recordsInput(asStored(records), NOW);
+    // The records input has no spans, so the oracle test below runs the accessor scans.
+    assert.equal(r.obs.spans, undefined);
+    const spans = s.obs.spans!();
+    assert.ok(label === 'default chunks' ? spans.length === 1 : spans.length > 2, `${spans.length} spans`);
+    const quarter = (q: number) => (q === QUARTER_NULL ? NaN : q / 4);
+    let next = 0;
+    let missingSnr = 0;
+    for (const sp of spans) {
+      assert.equal(sp.start, next);
+      assert.ok(sp.end > sp.start);
+      for (let row = sp.start; row < sp.end; row++) {
+        const i = row - sp.start;
+        assert.equal(sp.txRow[i], r.obs.txRow(row), `txRow(${row})`);
+        assert.equal(sp.observer[i], r.obs.observer(row), `observer(${row})`);
+        assert.equal(sp.rxMs[i], r.obs.rxMs(row), `rxMs(${row})`);
+        assert.equal(sp.hopCount[i], r.obs.hopCount(row), `hopCount(${row})`);
+        assert.deepEqual(quarter(sp.snrQ[i]), r.obs.snr(row), `snr(${row})`);
+        assert.deepEqual(quarter(sp.rssiQ[i]), r.obs.rssi(row), `rssi(${row})`);
+        if (sp.snrQ[i] === QUARTER_NULL) missingSnr++;
+      }
+      next = sp.end;
+    }
+    assert.equal(next, s.obs.count);
+    assert.ok(missingSnr > 0, 'the fixture has observations without SNR');
+    // The span scans and the accessor scans pick the same best and first observations.
+    const region = new Uint8Array(s.observers.count).map((_, i) => i % 3);
+    assert.deepEqual(scanObservations(s, region), scanObservations(r, region));
+    const ps = buildPathContext(s);
+    const pr = buildPathContext(r);
+    assert.deepEqual([ps.best, ps.firstObs], [pr.best, pr.firstObs]);
   });
 }
 
