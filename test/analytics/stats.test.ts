@@ -18,7 +18,10 @@ const quarter = fc.integer({ min: -600, max: 600 }).map((q) => q / 4);
 test('ValueTally equals list statistics for quarter values and for mixed values', () => {
   for (const value of [quarter, fc.oneof(quarter, fc.double({ min: -150, max: 50, noNaN: true }))]) {
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), (values) => {
+      fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), (generated) => {
+        // Signed zero is not observable in the JSON output (-0 serializes as 0); the tally keeps
+        // one zero bucket, so compare over values with -0 folded into 0.
+        const values = generated.map((v) => v + 0);
         const t = new ValueTally();
         for (const v of values) t.add(v);
         const o = oracle(values);
