@@ -2,6 +2,7 @@
 // worker pool): parameter validation, the warming-up answer, encodings and snapshot age, and
 // the reference's own gate (spec analytics §2.4): 8 concurrent readers x 25 requests per
 // endpoint against the listening HTTP server, p99 < 100 ms, every answer 200 with valid JSON.
+// meshlens-test: serial
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
