@@ -24,7 +24,7 @@ import { MemoryStore } from '../store/memory/index.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import { migrate, openDatabase, readMaxIds, SqliteWriterThread } from '../store/sqlite/index.js';
 import { KNOWN_HASHTAGS } from '../sim/channels.js';
-import { startDemoFeed, type DemoFeed } from '../sim/demo.js';
+import type { DemoFeed } from '../sim/demo.js';
 import type { Command } from './main.js';
 
 export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -231,6 +231,8 @@ export async function startServer(
   // Demo traffic goes to the embedded broker like any observer's, after HTTP listens (the
   // feed calibrates its rate synchronously for about a second at start).
   if (options.demo && brokerUrl) {
+    // Loaded only in demo mode: the simulator and its MQTT client cost ~0.3 s of start-up.
+    const { startDemoFeed } = await import('../sim/demo.js');
     const feed = startDemoFeed({
       brokerUrl,
       log,
