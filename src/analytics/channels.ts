@@ -3,6 +3,7 @@
 import type { AnalyticsInput } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
 import { inWindow } from './query-filters.js';
+import { regionTransmissions } from './path-context.js';
 import { channelHashByte, hashtagKey, PUBLIC_CHANNEL_KEY } from '../protocol/crypto.js';
 import { hourIndex, hourLabel, rfc3339 } from './time-format.js';
 
@@ -60,7 +61,7 @@ function nameMatchesHash(name: string, hash: number, cache: Map<string, number>)
 }
 
 export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): ChannelsResponse {
-  const { tx, obs } = input;
+  const { tx } = input;
   const empty: ChannelsResponse = {
     activeChannels: 0,
     decryptable: 0,
@@ -73,15 +74,7 @@ export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): C
   // (spec §1.1, §9 item 5): answer empty rather than unfiltered.
   if (query.area !== null) return empty;
   const regionMask = regionObservers(input.observers, query);
-  let inRegion: Uint8Array | null = null;
-  if (regionMask !== null) {
-    inRegion = new Uint8Array(tx.count);
-    for (let r = 0; r < obs.count; r++) {
-      const o = obs.observer(r);
-      const t = obs.txRow(r);
-      if (o >= 0 && regionMask[o] === 1 && t >= 0 && t < tx.count) inRegion[t] = 1;
-    }
-  }
+  const inRegion = regionTransmissions(input, regionMask);
 
   const buckets = new Map<string, Bucket>();
   const senderCounts = new Map<string, number>();

@@ -101,13 +101,26 @@ function calibrateUploaders(
   // One scan collects (observer, uploader - rx) pairs; a bucket pass groups them by observer.
   const pairObs: number[] = [];
   const pairDiff = new FloatList(1024);
-  for (let r = 0; r < nObs; r++) {
-    const u = obs.uploaderMs(r);
-    if (!Number.isFinite(u)) continue;
-    const o = obs.observer(r);
-    if (o < 0) continue;
-    pairObs.push(o);
-    pairDiff.push(u - obs.rxMs(r));
+  const spans = obs.spans?.();
+  if (spans) {
+    for (const { start, end, observer, rxMs, uploaderDeltaMs } of spans) {
+      for (let i = 0, n = end - start; i < n; i++) {
+        const rx = rxMs[i];
+        const u = rx + uploaderDeltaMs[i]; // exactly the accessor's uploaderMs
+        if (!Number.isFinite(u)) continue;
+        pairObs.push(observer[i]);
+        pairDiff.push(u - rx);
+      }
+    }
+  } else {
+    for (let r = 0; r < nObs; r++) {
+      const u = obs.uploaderMs(r);
+      if (!Number.isFinite(u)) continue;
+      const o = obs.observer(r);
+      if (o < 0) continue;
+      pairObs.push(o);
+      pairDiff.push(u - obs.rxMs(r));
+    }
   }
   if (pairObs.length === 0) return;
   const start = new Int32Array(nObservers + 1);

@@ -5,6 +5,7 @@
 // (2- and 3-byte repeaters also answer to their first byte), so list and matrix agree.
 import { computeNodeHashInfo, sizesList } from './hash-size-info.js';
 import type { AnalyticsInput } from './input.js';
+import { regionTransmissions } from './path-context.js';
 import { inPolygon, regionObservers, type AnalyticsQuery } from './query.js';
 import { round } from './robust-stats.js';
 
@@ -97,13 +98,8 @@ function keptNodes(input: AnalyticsInput, query: AnalyticsQuery): Uint8Array {
     keep.fill(0);
     const byKey = new Map<string, number>();
     for (let i = 0; i < nodes.count; i++) byKey.set(nodes.publicKey(i), i);
-    const heard = new Uint8Array(tx.count);
+    const heard = regionTransmissions(input, mask)!;
     const observerSeen = new Uint8Array(observers.count);
-    for (let r = 0; r < obs.count; r++) {
-      const o = obs.observer(r);
-      const t = obs.txRow(r);
-      if (o >= 0 && mask[o] && t >= 0) heard[t] = 1;
-    }
     for (let r = 0; r < obs.count; r++) {
       const t = obs.txRow(r);
       const o = obs.observer(r);

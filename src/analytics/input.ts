@@ -87,6 +87,8 @@ export interface ObsSpan {
   readonly txRow: Uint32Array;
   readonly observer: Uint16Array;
   readonly rxMs: Float64Array;
+  /** `uploaderMs` is `rxMs + uploaderDeltaMs` (NaN when the uploader sent no time). */
+  readonly uploaderDeltaMs: Float32Array;
   readonly snrQ: Int16Array;
   readonly rssiQ: Int16Array;
   readonly hopCount: Uint8Array;

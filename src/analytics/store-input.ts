@@ -195,6 +195,7 @@ export class StoreInput {
           txRow: txRow[chunk],
           observer: observer[chunk],
           rxMs: rxMs[chunk],
+          uploaderDeltaMs: uploaderDeltaMs[chunk],
           snrQ: snr[chunk],
           rssiQ: rssi[chunk],
           hopCount: hopCount[chunk],

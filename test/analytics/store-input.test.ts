@@ -147,12 +147,25 @@ for (const [label, options] of [
   });
 }
 
+/** The fixture (whose observers send no clock) with uploader stamps from every other observer. */
+function withUploaderStamps(records: LoadedRecords): LoadedRecords {
+  const stamped = new Set(records.observers.filter((_, i) => i % 2 === 0).map((o) => o.id));
+  return {
+    ...records,
+    observations: records.observations.map((o, i) => ({
+      ...o,
+      // Whole ms, so the store's f32 delta column holds them exactly.
+      uploaderMs: stamped.has(o.observerId) ? o.rxMs + 30_000 - (i % 7) * 250 : null,
+    })),
+  };
+}
+
 for (const [label, options] of [
   ['default chunks', {}],
   ['tiny chunks', TINY],
 ] as const) {
   test(`store spans tile the observations and hold what the accessors return (${label})`, () => {
-    const records = fixtureRecords();
+    const records = withUploaderStamps(fixtureRecords());
     const store = new MemoryStore(options);
     loadInto(store, records);
     const s = new StoreInput(store.view()).snapshot(NOW);
@@ -164,6 +177,7 @@ for (const [label, options] of [
     const quarter = (q: number) => (q === QUARTER_NULL ? NaN : q / 4);
     let next = 0;
     let missingSnr = 0;
+    let uploaderStamped = 0;
     for (const sp of spans) {
       assert.equal(sp.start, next);
       assert.ok(sp.end > sp.start);
@@ -175,18 +189,31 @@ for (const [label, options] of [
         assert.equal(sp.hopCount[i], r.obs.hopCount(row), `hopCount(${row})`);
         assert.deepEqual(quarter(sp.snrQ[i]), r.obs.snr(row), `snr(${row})`);
         assert.deepEqual(quarter(sp.rssiQ[i]), r.obs.rssi(row), `rssi(${row})`);
+        assert.deepEqual(sp.rxMs[i] + sp.uploaderDeltaMs[i], r.obs.uploaderMs(row), `uploaderMs(${row})`);
+        if (Number.isFinite(sp.uploaderDeltaMs[i])) uploaderStamped++;
         if (sp.snrQ[i] === QUARTER_NULL) missingSnr++;
       }
       next = sp.end;
     }
     assert.equal(next, s.obs.count);
     assert.ok(missingSnr > 0, 'the fixture has observations without SNR');
+    assert.ok(uploaderStamped > 0 && uploaderStamped < s.obs.count, `${uploaderStamped} uploader times`);
     // The span scans and the accessor scans pick the same best and first observations.
     const region = new Uint8Array(s.observers.count).map((_, i) => i % 3);
     assert.deepEqual(scanObservations(s, region), scanObservations(r, region));
     const ps = buildPathContext(s);
     const pr = buildPathContext(r);
     assert.deepEqual([ps.best, ps.firstObs], [pr.best, pr.firstObs]);
+    // The uploader-clock calibration scans spans too: every analytic still agrees.
+    for (const spec of ANALYTICS) {
+      assert.deepEqual(
+        spec.compute(s, DEFAULT_QUERY, lazyContext(s)),
+        spec.compute(r, DEFAULT_QUERY, lazyContext(r)),
+      );
+    }
+    const observerSkew = ANALYTICS.find((a) => a.name === 'observers-clock-skew')!;
+    const methods = JSON.stringify(observerSkew.compute(s, DEFAULT_QUERY, lazyContext(s)));
+    assert.ok(methods.includes('uploader-clock'), methods.slice(0, 200));
   });
 }
 
