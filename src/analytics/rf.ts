@@ -1,6 +1,6 @@
 // GET /api/analytics/rf (spec analytics §3.2): SNR/RSSI statistics and histograms, packet sizes,
 // per-hour activity and payload-type mix over the observations a query selects.
-import { QUARTER_NULL, type AnalyticsInput } from './input.js';
+import { QUARTER_NULL, type AnalyticsInput, type ObsSpan } from './input.js';
 import { regionObservers, type AnalyticsQuery } from './query.js';
 import { areaNodeMask, inWindow } from './query-filters.js';
 import { payloadTypeName } from './payload-names.js';
@@ -113,61 +113,60 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
   let totalAll = 0;
   let minTs = Infinity;
   let maxTs = -Infinity;
-  // One observation's contribution; both scans below feed it the same decoded values.
-  const visit = (r: number, t: number, o: number, ts: number, s: number, q: number): void => {
-    if (regionMask !== null && (o < 0 || regionMask[o] === 0 || !inWindow(ts, query))) return;
-    totalAll++;
-    visited[t] = 1;
-    if (ts < minTs) minTs = ts;
-    if (ts > maxTs) maxTs = ts;
-    const hour = Math.floor(ts / HOUR_MS);
-    // packetsPerHour counts distinct (transmission, hour); a tx's sightings nearly always share
-    // one hour, so only the rare multi-hour ones touch the Set.
-    if (Number.isNaN(firstHour[t])) {
-      firstHour[t] = hour;
-      hours.addPacket(hour);
-    } else if (firstHour[t] !== hour) {
-      const key = t * 1_048_576 + (hour - firstHour[t] + 524_288);
-      if (!extraHours.has(key)) {
-        extraHours.add(key);
-        hours.addPacket(hour);
-      }
-    }
-    if (!Number.isNaN(q)) rssi.add(q);
-    if (Number.isNaN(s)) return;
-    snr.add(s);
-    hours.addSnr(hour, s);
-    if (!Number.isNaN(q)) scatterRows.push(r);
-    const type = txType[t];
-    snrTypeCount[type]++;
-    typeSum[type] += s;
-    if (s < typeMin[type]) typeMin[type] = s;
-    if (s > typeMax[type]) typeMax[type] = s;
-  };
   const nTx = tx.count;
-  const spans = obs.spans?.();
-  if (spans) {
-    for (const { start, end, txRow, observer, rxMs, snrQ, rssiQ } of spans) {
-      for (let i = 0, n = end - start; i < n; i++) {
-        const t = txRow[i];
-        if (t >= nTx || txOk[t] === 0) continue;
-        const sq = snrQ[i];
-        const qq = rssiQ[i];
-        visit(
-          start + i,
-          t,
-          observer[i],
-          rxMs[i],
-          sq === QUARTER_NULL ? NaN : sq / 4,
-          qq === QUARTER_NULL ? NaN : qq / 4,
-        );
-      }
-    }
-  } else {
-    for (let r = 0, n = obs.count; r < n; r++) {
-      const t = obs.txRow(r);
+  // Store spans when the input has them, else one accessor-read range; the per-row branch on
+  // `span` is constant within a range, so both sources share this one loop body.
+  const spans: readonly (ObsSpan | null)[] = obs.spans?.() ?? [null];
+  for (const span of spans) {
+    const start = span === null ? 0 : span.start;
+    const end = span === null ? obs.count : span.end;
+    for (let r = start; r < end; r++) {
+      const i = r - start;
+      const t = span === null ? obs.txRow(r) : span.txRow[i];
       if (t < 0 || t >= nTx || txOk[t] === 0) continue;
-      visit(r, t, obs.observer(r), obs.rxMs(r), obs.snr(r), obs.rssi(r));
+      const ts = span === null ? obs.rxMs(r) : span.rxMs[i];
+      if (regionMask !== null) {
+        const o = span === null ? obs.observer(r) : span.observer[i];
+        if (o < 0 || regionMask[o] === 0 || !inWindow(ts, query)) continue;
+      }
+      totalAll++;
+      visited[t] = 1;
+      if (ts < minTs) minTs = ts;
+      if (ts > maxTs) maxTs = ts;
+      const hour = Math.floor(ts / HOUR_MS);
+      // packetsPerHour counts distinct (transmission, hour); a tx's sightings nearly always share
+      // one hour, so only the rare multi-hour ones touch the Set.
+      if (Number.isNaN(firstHour[t])) {
+        firstHour[t] = hour;
+        hours.addPacket(hour);
+      } else if (firstHour[t] !== hour) {
+        const key = t * 1_048_576 + (hour - firstHour[t] + 524_288);
+        if (!extraHours.has(key)) {
+          extraHours.add(key);
+          hours.addPacket(hour);
+        }
+      }
+      let s: number;
+      let q: number;
+      if (span === null) {
+        s = obs.snr(r);
+        q = obs.rssi(r);
+      } else {
+        const sq = span.snrQ[i];
+        const qq = span.rssiQ[i];
+        s = sq === QUARTER_NULL ? NaN : sq / 4;
+        q = qq === QUARTER_NULL ? NaN : qq / 4;
+      }
+      if (!Number.isNaN(q)) rssi.add(q);
+      if (Number.isNaN(s)) continue;
+      snr.add(s);
+      hours.addSnr(hour, s);
+      if (!Number.isNaN(q)) scatterRows.push(r);
+      const type = txType[t];
+      snrTypeCount[type]++;
+      typeSum[type] += s;
+      if (s < typeMin[type]) typeMin[type] = s;
+      if (s > typeMax[type]) typeMax[type] = s;
     }
   }
 
