@@ -1,7 +1,18 @@
 // What the pipeline needs from the store layer, stated here so that ingest does not import the
 // layer above it (docs/architecture.md). The composition root passes the MemoryStore and the
 // SqliteWriterThread, which satisfy these structurally.
-import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../store/records.js';
+import type {
+  DroppedPacket,
+  NodeRecord,
+  NodeUpsert,
+  ObservationRecord,
+  ObserverMetricsSample,
+  ObserverPacketUpsert,
+  ObserverRecord,
+  ObserverStatusUpsert,
+  SignalFill,
+  TransmissionRecord,
+} from '../store/records.js';
 
 /** The in-memory store: dedup lookups and immediate appends (readers see rows at once). */
 export interface IngestMemory {
@@ -27,56 +38,10 @@ export interface IngestWriter {
   insertObservation(obs: ObservationRecord): void;
   raiseTransmissionLastSeen(id: number, ms: number): void;
   lowerTransmissionFirstSeen(id: number, ms: number): void;
-  fillObservationSignal(fill: {
-    observationId: number;
-    snr: number | null;
-    rssi: number | null;
-    score: number | null;
-  }): void;
-  upsertNode(node: {
-    publicKey: string;
-    name: string | null;
-    role: string | null;
-    lat: number | null;
-    lon: number | null;
-    seenMs: number;
-    isNewAdvert: boolean;
-    batteryMv: number | null;
-    temperatureC: number | null;
-  }): void;
-  upsertObserverFromPacket(o: { id: string; name: string | null; iata: string | null; seenMs: number }): void;
-  upsertObserverFromStatus(o: {
-    id: string;
-    name: string | null;
-    iata: string | null;
-    seenMs: number;
-    model: string | null;
-    firmware: string | null;
-    clientVersion: string | null;
-    radio: string | null;
-    batteryMv: number | null;
-    uptimeSecs: number | null;
-    noiseFloor: number | null;
-  }): void;
-  insertObserverMetrics(s: {
-    observerId: string;
-    atMs: number;
-    noiseFloor: number | null;
-    txAirSecs: number | null;
-    rxAirSecs: number | null;
-    recvErrors: number | null;
-    batteryMv: number | null;
-    packetsSent: number | null;
-    packetsRecv: number | null;
-  }): void;
-  recordDroppedPacket(d: {
-    reason: string;
-    hash: string | null;
-    rawHex: string | null;
-    observerId: string | null;
-    observerName: string | null;
-    nodePubkey: string | null;
-    nodeName: string | null;
-    droppedAtMs: number;
-  }): void;
+  fillObservationSignal(fill: SignalFill): void;
+  upsertNode(node: NodeUpsert): void;
+  upsertObserverFromPacket(o: ObserverPacketUpsert): void;
+  upsertObserverFromStatus(o: ObserverStatusUpsert): void;
+  insertObserverMetrics(s: ObserverMetricsSample): void;
+  recordDroppedPacket(d: DroppedPacket): void;
 }

@@ -3,78 +3,26 @@
 // plain inserts and narrowly-scoped updates (spec ingest-store-api §1.6, §1.7).
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
-import type { ObservationRecord, TransmissionRecord } from '../records.js';
+import type {
+  DroppedPacket,
+  NodeUpsert,
+  ObservationRecord,
+  ObserverMetricsSample,
+  ObserverPacketUpsert,
+  ObserverStatusUpsert,
+  SignalFill,
+  TransmissionRecord,
+} from '../records.js';
+
+export type {
+  DroppedPacket,
+  NodeUpsert,
+  ObserverMetricsSample,
+  ObserverPacketUpsert,
+  ObserverStatusUpsert,
+  SignalFill,
+};
 import { sqlTimeMs, toEpochSeconds, toRfc3339, toSqliteDatetime } from './time.js';
-
-/** An advert's effect on its node (§1.6 "Upserts the node"). */
-export interface NodeUpsert {
-  publicKey: string;
-  name: string | null;
-  role: string | null;
-  lat: number | null;
-  lon: number | null;
-  /** Server receive time of the advert (ms). */
-  seenMs: number;
-  /** True when the advert's transmission is new, so advert_count counts adverts, not sightings. */
-  isNewAdvert: boolean;
-  batteryMv: number | null;
-  temperatureC: number | null;
-}
-
-/** An observer seen on a `/packets` message: bumps packet_count and last_packet_at. */
-export interface ObserverPacketUpsert {
-  id: string;
-  name: string | null;
-  iata: string | null;
-  seenMs: number;
-}
-
-/** An observer's `/status` message: metadata only, packet_count untouched (§9 fixes the quirk). */
-export interface ObserverStatusUpsert {
-  id: string;
-  name: string | null;
-  iata: string | null;
-  seenMs: number;
-  model: string | null;
-  firmware: string | null;
-  clientVersion: string | null;
-  radio: string | null;
-  batteryMv: number | null;
-  uptimeSecs: number | null;
-  noiseFloor: number | null;
-}
-
-/** One status sample, stored in its time bucket (a later sample in the same bucket replaces it). */
-export interface ObserverMetricsSample {
-  observerId: string;
-  atMs: number;
-  noiseFloor: number | null;
-  txAirSecs: number | null;
-  rxAirSecs: number | null;
-  recvErrors: number | null;
-  batteryMv: number | null;
-  packetsSent: number | null;
-  packetsRecv: number | null;
-}
-
-/** A rejected message kept as a bounded sample (§1.6). */
-export interface DroppedPacket {
-  reason: string;
-  hash: string | null;
-  rawHex: string | null;
-  observerId: string | null;
-  observerName: string | null;
-  nodePubkey: string | null;
-  nodeName: string | null;
-  droppedAtMs: number;
-}
-
-export interface SignalFill {
-  observationId: number;
-  snr: number | null;
-  rssi: number | null;
-  score: number | null;
-}
 
 export type WriteOp =
   | { kind: 'insertTransmission'; tx: TransmissionRecord }
