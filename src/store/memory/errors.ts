@@ -23,3 +23,21 @@ export class StoreError extends Error {
     this.code = code;
   }
 }
+
+/** Largest id a u32 column stores; 0xffffffff is the NONE sentinel (layout.ts). */
+const MAX_ID = 0xfffffffe;
+
+export function checkId(id: number, what: string): void {
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID)
+    throw new StoreError('STORE_ERR_BAD_ID', `${what} id ${id} is not a u32`);
+}
+
+export function checkTime(ms: number, what: string): void {
+  if (!Number.isFinite(ms))
+    throw new StoreError('STORE_ERR_BAD_TIME', `${what} is not a finite epoch-ms value`);
+}
+
+export function checkU8(v: number, what: string): void {
+  if (!Number.isInteger(v) || v < 0 || v > 255)
+    throw new StoreError('STORE_ERR_BAD_ID', `${what} ${v} is not a byte`);
+}

@@ -1,5 +1,6 @@
 // Public surface of the in-memory store.
-export { MemoryStore, type MemoryReport } from './memory-store.js';
+export { MemoryStore } from './memory-store.js';
+export type { MemoryReport } from './memory-report.js';
 export {
   StoreView,
   chunkSpans,

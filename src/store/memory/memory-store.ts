@@ -28,7 +28,7 @@ import { InternWriter } from './intern.js';
 import { StoreIndexes } from './indexes.js';
 import { RowList } from './row-list.js';
 import { TableWriter } from './shared-table.js';
-import { StoreError } from './errors.js';
+import { checkId, checkTime, checkU8, StoreError } from './errors.js';
 import {
   CHUNK_ROWS,
   HEAP_CHUNK_BYTES,
@@ -42,60 +42,19 @@ import {
   TX_SCHEMA,
   type InternDomain,
 } from './layout.js';
-import {
-  advertTimestamp,
-  fromQuarter,
-  hashText,
-  hashWords,
-  hopKey,
-  isHex,
-  parsePath,
-  pathHops,
-  toQuarter,
-} from './codec.js';
+import { advertTimestamp, hashWords, hopKey, isHex, parsePath, toQuarter } from './codec.js';
 import { StoreView, type ChunkDelta, type StoreHandle } from './view.js';
-import { queryPackets, type PacketPage, type PacketQuery } from './packet-query.js';
+import { observerObservations, queryPackets, type PacketPage, type PacketQuery } from './packet-query.js';
+import { memoryReport, type MemoryReport } from './memory-report.js';
+import { storeHandle } from './store-handle.js';
+import { readNode, readObservation, readObserver, readTransmission } from './record-readers.js';
 
 const ADVERT = 4;
-const MAX_ID = 0xfffffffe;
 
 /** Chunk sizes (defaults in layout.ts); tests shrink them to exercise chunk boundaries. */
 export interface MemoryStoreOptions {
   chunkRows?: Partial<Record<'tx' | 'obs' | 'nodes' | 'observers', number>>;
   heapChunkBytes?: Partial<Record<'raw' | 'json' | 'path', number>>;
-}
-
-export interface MemoryReport {
-  rows: { transmissions: number; observations: number; nodes: number; observers: number };
-  /** Shared-memory bytes allocated per table (whole chunks). */
-  tables: Record<'tx' | 'obs' | 'nodes' | 'observers', number>;
-  /** Heaps: allocated bytes (whole chunks) and bytes used. */
-  heaps: Record<'raw' | 'json' | 'path', { allocated: number; used: number }>;
-  interns: number;
-  /** Main-thread index estimate (typed arrays exactly, Map overhead estimated). */
-  indexes: number;
-  sharedBytes: number;
-  totalBytes: number;
-  bytesPerObservation: number;
-}
-
-function checkId(id: number, what: string): void {
-  if (!Number.isInteger(id) || id < 0 || id > MAX_ID)
-    throw new StoreError('STORE_ERR_BAD_ID', `${what} id ${id} is not a u32`);
-}
-
-function checkTime(ms: number, what: string): void {
-  if (!Number.isFinite(ms))
-    throw new StoreError('STORE_ERR_BAD_TIME', `${what} is not a finite epoch-ms value`);
-}
-
-function checkU8(v: number, what: string): void {
-  if (!Number.isInteger(v) || v < 0 || v > 255)
-    throw new StoreError('STORE_ERR_BAD_ID', `${what} ${v} is not a byte`);
-}
-
-function orNull(v: number): number | null {
-  return Number.isNaN(v) ? null : v;
 }
 
 export class MemoryStore {
@@ -170,18 +129,7 @@ export class MemoryStore {
 
   /** Serializable description of every shared buffer (send once; then forward onChunk deltas). */
   handle(): StoreHandle {
-    const interns = {} as StoreHandle['interns'];
-    for (const d of INTERN_DOMAINS) interns[d] = this.interns[d].handle();
-    return {
-      tables: {
-        tx: this.tx.handle(),
-        obs: this.obs.handle(),
-        nodes: this.nodes.handle(),
-        observers: this.observers.handle(),
-      },
-      heaps: { raw: this.raw.handle(), json: this.json.handle(), path: this.path.handle() },
-      interns,
-    };
+    return storeHandle(this);
   }
 
   /** Subscribe to chunk allocations (called synchronously, before any row in the chunk is committed). */
@@ -672,48 +620,11 @@ export class MemoryStore {
   // ---------------------------------------------------------------- record getters
 
   transmission(row: number): TransmissionRecord {
-    const c = row >>> this.tx.shift;
-    const i = row & this.tx.mask;
-    const t = this.tx.cols;
-    const fromNode = t.fromNode[c][i];
-    return {
-      id: t.id[c][i],
-      rawHex: this.raw.hex(t.rawOff[c][i], t.rawLen[c][i]).toUpperCase(),
-      hash: hashText(t.hashHi[c][i], t.hashLo[c][i]),
-      firstSeenMs: t.firstSeenMs[c][i],
-      lastSeenMs: t.lastSeenMs[c][i],
-      routeType: t.routeType[c][i],
-      payloadType: t.payloadType[c][i],
-      payloadVersion: t.payloadVersion[c][i],
-      decodedJson: this.json.text(t.jsonOff[c][i], t.jsonLen[c][i]),
-      fromPubkey: fromNode === NONE ? null : this.interns.pubkeys.get(fromNode),
-      channelHash: this.interns.channels.get(t.channel[c][i]),
-      scopeName: this.interns.names.get(t.scope[c][i]),
-    };
+    return readTransmission(this, row);
   }
 
   observation(row: number): ObservationRecord {
-    const c = row >>> this.obs.shift;
-    const i = row & this.obs.mask;
-    const o = this.obs.cols;
-    const hopSize = o.hopSize[c][i];
-    const hopCount = o.hopCount[c][i];
-    const dir = o.direction[c][i];
-    return {
-      id: o.id[c][i],
-      transmissionId: this.txIdAt(o.txRow[c][i]),
-      observerId: this.interns.observers.get(o.observer[c][i])!,
-      direction: dir === 0 ? null : this.interns.directions.get(dir - 1),
-      snr: fromQuarter(o.snr[c][i]),
-      rssi: fromQuarter(o.rssi[c][i]),
-      score: orNull(o.score[c][i]),
-      path:
-        hopCount === 0
-          ? []
-          : pathHops(this.path.bytes(o.pathOff[c][i], hopSize * hopCount), hopSize, hopCount),
-      rxMs: o.rxMs[c][i],
-      uploaderMs: Number.isNaN(o.uploaderDeltaMs[c][i]) ? null : o.rxMs[c][i] + o.uploaderDeltaMs[c][i],
-    };
+    return readObservation(this, row);
   }
 
   /** Transmission row of an observation row. */
@@ -727,21 +638,7 @@ export class MemoryStore {
   }
 
   node(row: number): NodeRecord {
-    const c = row >>> this.nodes.shift;
-    const i = row & this.nodes.mask;
-    const n = this.nodes.cols;
-    return {
-      publicKey: this.interns.pubkeys.get(row)!,
-      name: this.interns.names.get(n.name[c][i]),
-      role: this.interns.roles.get(n.role[c][i]),
-      lat: orNull(n.lat[c][i]),
-      lon: orNull(n.lon[c][i]),
-      firstSeenMs: n.firstSeenMs[c][i],
-      lastSeenMs: n.lastSeenMs[c][i],
-      advertCount: n.advertCount[c][i],
-      batteryMv: n.batteryMv[c][i] === I32_NULL ? null : n.batteryMv[c][i],
-      temperatureC: orNull(n.temperatureC[c][i]),
-    };
+    return readNode(this, row);
   }
 
   /** Rows of every node with a stored NodeRecord. */
@@ -758,26 +655,7 @@ export class MemoryStore {
 
   /** Observer record; observers only seen in observations (no status yet) come back with nulls. */
   observer(row: number): ObserverRecord {
-    const c = row >>> this.observers.shift;
-    const i = row & this.observers.mask;
-    const o = this.observers.cols;
-    const names = this.interns.names;
-    return {
-      id: this.interns.observers.get(row)!,
-      name: names.get(o.name[c][i]),
-      iata: this.interns.regions.get(o.iata[c][i]),
-      firstSeenMs: o.firstSeenMs[c][i],
-      lastSeenMs: o.lastSeenMs[c][i],
-      packetCount: o.packetCount[c][i],
-      model: names.get(o.model[c][i]),
-      firmware: names.get(o.firmware[c][i]),
-      clientVersion: names.get(o.clientVersion[c][i]),
-      radio: names.get(o.radio[c][i]),
-      batteryMv: o.batteryMv[c][i] === I32_NULL ? null : o.batteryMv[c][i],
-      uptimeSecs: orNull(o.uptimeSecs[c][i]),
-      noiseFloor: orNull(o.noiseFloor[c][i]),
-      lastPacketAtMs: orNull(o.lastPacketAtMs[c][i]),
-    };
+    return readObserver(this, row);
   }
 
   observerRows(): number[] {
@@ -794,15 +672,7 @@ export class MemoryStore {
     observerId: string,
     page: { limit: number; offset: number; order?: 'asc' | 'desc' },
   ): { rows: number[]; total: number } {
-    const r = this.observerRow(observerId);
-    const list = r === -1 ? undefined : this.indexes.obsByObserver.get(r);
-    if (!list) return { rows: [], total: 0 };
-    const total = list.length;
-    const rows: number[] = [];
-    for (let k = page.offset; k < Math.min(total, page.offset + page.limit); k++) {
-      rows.push(list.at(page.order === 'asc' ? k : total - 1 - k));
-    }
-    return { rows, total };
+    return observerObservations(this, observerId, page);
   }
 
   // ---------------------------------------------------------------- memory
@@ -820,53 +690,11 @@ export class MemoryStore {
   }
 
   memory(): MemoryReport {
-    let interns = 0;
-    let internMaps = 0;
-    for (const d of INTERN_DOMAINS) {
-      interns += this.interns[d].byteLength();
-      internMaps += this.interns[d].indexBytesEstimate();
-    }
-    const tables = {
-      tx: this.tx.byteLength(),
-      obs: this.obs.byteLength(),
-      nodes: this.nodes.byteLength(),
-      observers: this.observers.byteLength(),
-    };
-    const heaps = {
-      raw: { allocated: this.raw.byteLength(), used: this.raw.usedBytes },
-      json: { allocated: this.json.byteLength(), used: this.json.usedBytes },
-      path: { allocated: this.path.byteLength(), used: this.path.usedBytes },
-    };
     const indexes =
       this.indexes.byteLength() +
       this.byHash.byteLength() +
       (this.obsById?.byteLength() ?? 0) +
-      internMaps +
       this.txById.size * 40; // V8 Map entry with small-integer key and value, measured order of magnitude
-    const sharedBytes =
-      tables.tx +
-      tables.obs +
-      tables.nodes +
-      tables.observers +
-      heaps.raw.allocated +
-      heaps.json.allocated +
-      heaps.path.allocated +
-      interns;
-    const totalBytes = sharedBytes + indexes;
-    return {
-      rows: {
-        transmissions: this.tx.rowCount,
-        observations: this.obs.rowCount,
-        nodes: this.nodes.rowCount,
-        observers: this.observers.rowCount,
-      },
-      tables,
-      heaps,
-      interns,
-      indexes,
-      sharedBytes,
-      totalBytes,
-      bytesPerObservation: this.obs.rowCount === 0 ? 0 : totalBytes / this.obs.rowCount,
-    };
+    return memoryReport(this, indexes);
   }
 }

@@ -183,3 +183,20 @@ function walk(driver: Source, accept: (row: number) => boolean, desc: boolean, q
 function keyOf(list: RowList, p: number): number {
   return list.keyAt(p);
 }
+
+/** Newest-first (or oldest-first) observation rows of one observer, O(page). */
+export function observerObservations(
+  store: MemoryStore,
+  observerId: string,
+  page: { limit: number; offset: number; order?: 'asc' | 'desc' },
+): { rows: number[]; total: number } {
+  const r = store.observerRow(observerId);
+  const list = r === -1 ? undefined : store.indexes.obsByObserver.get(r);
+  if (!list) return { rows: [], total: 0 };
+  const total = list.length;
+  const rows: number[] = [];
+  for (let k = page.offset; k < Math.min(total, page.offset + page.limit); k++) {
+    rows.push(list.at(page.order === 'asc' ? k : total - 1 - k));
+  }
+  return { rows, total };
+}
