@@ -3,9 +3,9 @@
 // before/after checks. Run: node --import tsx bench/analytics-inproc.ts [-- --tx N --runs 3]
 import { performance } from 'node:perf_hooks';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
-import { StoreInput } from '../src/analytics/store-input.js';
+import { StoreInput } from '../src/analytics/inputs/store-input.js';
 import { ANALYTICS, lazyContext } from '../src/analytics/registry.js';
-import { DEFAULT_QUERY } from '../src/analytics/query.js';
+import { DEFAULT_QUERY } from '../src/analytics/shared/query.js';
 import { NOW, fill } from './analytics-synth.js';
 
 function arg(name: string, dflt: number): number {

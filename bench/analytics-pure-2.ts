@@ -2,14 +2,14 @@
 // staging scale (78k transmissions, 2.3M observations, 2k nodes, 120 observers), backed by typed
 // arrays like the shared-memory store. Median of 3 runs per analytic. Run:
 //   npm run bench:analytics-pure-2
-import { hopCodeOf } from '../src/analytics/hop-code.js';
-import type { AnalyticsInput } from '../src/analytics/input.js';
-import { DEFAULT_QUERY } from '../src/analytics/query.js';
-import { computeHashSizes } from '../src/analytics/hash-sizes.js';
-import { computeHashCollisions } from '../src/analytics/hash-collisions.js';
-import { computeRoles } from '../src/analytics/roles.js';
-import { computeNodesClockSkew, computeNodeClockSkew } from '../src/analytics/clock-skew-nodes.js';
-import { computeObserversClockSkew } from '../src/analytics/clock-skew-observers.js';
+import { hopCodeOf } from '../src/analytics/shared/hop-code.js';
+import type { AnalyticsInput } from '../src/analytics/inputs/input.js';
+import { DEFAULT_QUERY } from '../src/analytics/shared/query.js';
+import { computeHashSizes } from '../src/analytics/compute/hash-sizes.js';
+import { computeHashCollisions } from '../src/analytics/compute/hash-collisions.js';
+import { computeRoles } from '../src/analytics/compute/roles.js';
+import { computeNodesClockSkew, computeNodeClockSkew } from '../src/analytics/compute/clock-skew-nodes.js';
+import { computeObserversClockSkew } from '../src/analytics/compute/clock-skew-observers.js';
 
 const N_TX = 78_000;
 const N_OBS = 2_300_000;

@@ -5,13 +5,13 @@
 // Run: npm run bench:analytics-pure [-- --tx 78000 --obs-per-tx 30 --nodes 2000 --runs 3]
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { AnalyticsInput } from '../src/analytics/input.js';
-import { hopCodeOf } from '../src/analytics/hop-code.js';
-import { DEFAULT_QUERY } from '../src/analytics/query.js';
-import { computeTopology } from '../src/analytics/topology.js';
-import { computeRf } from '../src/analytics/rf.js';
-import { computeDistance } from '../src/analytics/distance.js';
-import { computeChannels } from '../src/analytics/channels.js';
+import type { AnalyticsInput } from '../src/analytics/inputs/input.js';
+import { hopCodeOf } from '../src/analytics/shared/hop-code.js';
+import { DEFAULT_QUERY } from '../src/analytics/shared/query.js';
+import { computeTopology } from '../src/analytics/compute/topology.js';
+import { computeRf } from '../src/analytics/compute/rf.js';
+import { computeDistance } from '../src/analytics/compute/distance.js';
+import { computeChannels } from '../src/analytics/compute/channels.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

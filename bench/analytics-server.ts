@@ -11,11 +11,11 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
-import { AnalyticsService } from '../src/analytics/service.js';
+import { AnalyticsService } from '../src/analytics/engine/service.js';
 import { ANALYTICS } from '../src/analytics/registry.js';
-import { WorkerPool } from '../src/analytics/worker-pool.js';
-import type { ResultBody } from '../src/analytics/worker-protocol.js';
-import { DEFAULT_QUERY } from '../src/analytics/query.js';
+import { WorkerPool } from '../src/analytics/engine/analytics-thread.js';
+import type { ResultBody } from '../src/analytics/engine/analytics-protocol.js';
+import { DEFAULT_QUERY } from '../src/analytics/shared/query.js';
 import { analyticsRoutes } from '../src/api/routes/analytics.js';
 import { NOW, appendObs, appendTx, fill } from './analytics-synth.js';
 

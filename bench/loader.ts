@@ -21,7 +21,7 @@ import { prepareDataset } from './lib/dataset-cache.js';
 import { freePort, procRssMb } from './lib/server.js';
 import { sleep } from './lib/stats.js';
 import { contentHash } from '../src/protocol/hash.js';
-import { StoreLoader } from '../src/store/loader.js';
+import { StoreLoader } from '../src/store/load/loader.js';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
 import {
   SqliteWriter,

@@ -4,19 +4,19 @@
 //
 // Every one of the nine is gated during warmup (spec §9 item 1; CoreScope gates only three).
 import type { RecomputedAnalytic } from '../config/types.js';
-import type { AnalyticsInput } from './input.js';
-import type { AnalyticsQuery } from './query.js';
-import { computeTopology } from './topology.js';
-import { buildPathContext, type PathContext } from './path-context.js';
-import { computeRf } from './rf.js';
-import { computeDistance } from './distance.js';
-import { computeChannels } from './channels.js';
-import { computeHashSizes } from './hash-sizes.js';
-import { computeHashCollisions } from './hash-collisions.js';
-import { computeRoles } from './roles.js';
-import { buildClockSkewEngine, type ClockSkewEngine } from './clock-skew.js';
-import { observersClockSkewFromEngine } from './clock-skew-observers.js';
-import { fleetFromEngine, type NodesClockSkewResponse } from './clock-skew-nodes.js';
+import type { AnalyticsInput } from './inputs/input.js';
+import type { AnalyticsQuery } from './shared/query.js';
+import { computeTopology } from './compute/topology.js';
+import { buildPathContext, type PathContext } from './shared/path-context.js';
+import { computeRf } from './compute/rf.js';
+import { computeDistance } from './compute/distance.js';
+import { computeChannels } from './compute/channels.js';
+import { computeHashSizes } from './compute/hash-sizes.js';
+import { computeHashCollisions } from './compute/hash-collisions.js';
+import { computeRoles } from './compute/roles.js';
+import { buildClockSkewEngine, type ClockSkewEngine } from './shared/clock-skew-engine.js';
+import { observersClockSkewFromEngine } from './compute/clock-skew-observers.js';
+import { fleetFromEngine, type NodesClockSkewResponse } from './compute/clock-skew-nodes.js';
 
 export const ANALYTIC_NAMES = [
   'topology',

@@ -3,7 +3,7 @@
 // loader) -> ingest -> analytics -> api -> MQTT, and stop() undoes it in reverse.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { AnalyticsService } from '../analytics/service.js';
+import { AnalyticsService } from '../analytics/engine/service.js';
 import { buildApp } from '../api/app.js';
 import { PerfRecorder, SectionRegistry } from '../api/perf.js';
 import { Readiness } from '../api/readiness.js';
@@ -19,7 +19,7 @@ import { IngestWorker, type SourceHandle } from '../ingest/ingest-thread.js';
 import { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
 import { resolveSources } from '../ingest/sources.js';
-import { StoreLoader } from '../store/loader.js';
+import { StoreLoader } from '../store/load/loader.js';
 import { MemoryStore } from '../store/memory/index.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import { migrate, openDatabase, readMaxIds, SqliteWriterThread } from '../store/sqlite/index.js';

@@ -117,7 +117,7 @@ export const configSchema: Schema = {
       defaultIntervalSeconds: num(1),
       recomputeIntervalSeconds: object(Object.fromEntries(recomputedAnalytics.map((k) => [k, num(1)]))),
       loraPreset: object({ freq: num(0), bw: num(0), sf: int(5, 12), cr: int(5, 8) }),
-      // Engine settings (no CoreScope equivalent; defaults live in src/analytics/service.ts).
+      // Engine settings (no CoreScope equivalent; defaults live in src/analytics/engine/service.ts).
       maxCpuShare: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
       minRefreshSeconds: num(0),
       workerThreads: int(1, 64),

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/clock-skew-nodes.js';
-import { computeObserversClockSkew } from '../../src/analytics/clock-skew-observers.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
+import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/compute/clock-skew-nodes.js';
+import { computeObserversClockSkew } from '../../src/analytics/compute/clock-skew-observers.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { loadFixtureRecords, FIXTURE_NOW_MS } from './fixture-records.js';
 
 const input = () => recordsInput(loadFixtureRecords(), FIXTURE_NOW_MS);

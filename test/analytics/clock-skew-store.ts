@@ -6,8 +6,8 @@ import type {
   ObserverRecord,
   TransmissionRecord,
 } from '../../src/store/records.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
-import type { AnalyticsInput } from '../../src/analytics/input.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
+import type { AnalyticsInput } from '../../src/analytics/inputs/input.js';
 
 export const T0 = Date.UTC(2026, 4, 1); // 2026-05-01T00:00:00Z
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/clock-skew-nodes.js';
-import { computeObserversClockSkew } from '../../src/analytics/clock-skew-observers.js';
-import { severityOf } from '../../src/analytics/clock-skew.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
+import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/compute/clock-skew-nodes.js';
+import { computeObserversClockSkew } from '../../src/analytics/compute/clock-skew-observers.js';
+import { severityOf } from '../../src/analytics/shared/clock-skew-engine.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { StoreBuilder, T0 } from './clock-skew-store.js';
 
 const sec = (ms: number) => ms / 1000;

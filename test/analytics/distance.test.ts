@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeDistance, MAX_LINK_KM } from '../../src/analytics/distance.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
-import { haversineKm } from '../../src/analytics/geo.js';
-import { round2 } from '../../src/analytics/stats.js';
+import { computeDistance, MAX_LINK_KM } from '../../src/analytics/compute/distance.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
+import { haversineKm } from '../../src/analytics/shared/geo.js';
+import { round2 } from '../../src/analytics/shared/stats.js';
 import { key, node, observer, sighting, store, tx, at } from './small-store.js';
 import { FIXTURE_NOW_MS, loadFixtureRecords } from './fixture-records.js';
 

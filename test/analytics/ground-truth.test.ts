@@ -16,13 +16,13 @@ import {
   openDatabase,
   transmissionChunks,
 } from '../../src/store/sqlite/index.js';
-import { StoreInput } from '../../src/analytics/store-input.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
-import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/clock-skew-nodes.js';
-import { computeObserversClockSkew } from '../../src/analytics/clock-skew-observers.js';
-import { computeTopology } from '../../src/analytics/topology.js';
-import { computeDistance } from '../../src/analytics/distance.js';
-import { haversineKm } from '../../src/analytics/geo.js';
+import { StoreInput } from '../../src/analytics/inputs/store-input.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
+import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/compute/clock-skew-nodes.js';
+import { computeObserversClockSkew } from '../../src/analytics/compute/clock-skew-observers.js';
+import { computeTopology } from '../../src/analytics/compute/topology.js';
+import { computeDistance } from '../../src/analytics/compute/distance.js';
+import { haversineKm } from '../../src/analytics/shared/geo.js';
 import { loadInto } from './fixture-store.js';
 
 // `small` cut to 150 nodes over 36 h (~5 s to generate): long enough for the drift estimator's

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeHashCollisions, haversineKm } from '../../src/analytics/hash-collisions.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
+import { computeHashCollisions, haversineKm } from '../../src/analytics/compute/hash-collisions.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { loadFixtureRecords, FIXTURE_NOW_MS } from './fixture-records.js';
 import { StoreBuilder, T0 } from './clock-skew-store.js';
 

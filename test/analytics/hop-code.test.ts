@@ -1,4 +1,4 @@
-// Hop codes (src/analytics/hop-code.ts): text <-> code round trip for every width, widths never
+// Hop codes (src/analytics/shared/hop-code.ts): text <-> code round trip for every width, widths never
 // collide, invalid text has no code, and HopCodeIndex keeps widths apart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import {
   hopCodeOf,
   hopCodeSize,
   hopText,
-} from '../../src/analytics/hop-code.js';
+} from '../../src/analytics/shared/hop-code.js';
 
 test('hop text and code round-trip for 1-3 byte hops; the code carries the width', () => {
   fc.assert(

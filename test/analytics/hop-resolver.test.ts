@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HopResolver, isRelayRole } from '../../src/analytics/hop-resolver.js';
-import { scanObservations } from '../../src/analytics/best-observation.js';
+import { HopResolver, isRelayRole } from '../../src/analytics/shared/hop-resolver.js';
+import { scanObservations } from '../../src/analytics/shared/best-observation.js';
 import { key, node, observer, sighting, store, tx, NOW } from './small-store.js';
 
 // Nodes: A (AA11…) and B (BB22…) unique; "DD" is shared by D1 (near, 5 adverts) and D2 (far,

@@ -1,8 +1,8 @@
-// IntIndex (src/analytics/int-index.ts) against a Map oracle, through growth.
+// IntIndex (src/analytics/shared/int-index.ts) against a Map oracle, through growth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { IntIndex } from '../../src/analytics/int-index.js';
+import { IntIndex } from '../../src/analytics/shared/int-index.js';
 
 test('IntIndex agrees with a Map for any sequence of sets and gets', () => {
   fc.assert(

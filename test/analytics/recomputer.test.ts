@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Recomputer, type RecomputeEntry } from '../../src/analytics/recomputer.js';
+import { Recomputer, type RecomputeEntry } from '../../src/analytics/engine/recomputer.js';
 
 function counter(name: string, intervalMs: number, delayMs = 0): RecomputeEntry<number> & { calls: number } {
   const e = {

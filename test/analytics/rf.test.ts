@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeRf } from '../../src/analytics/rf.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
+import { computeRf } from '../../src/analytics/compute/rf.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { observer, sighting, store, tx, at } from './small-store.js';
 import { FIXTURE_NOW_MS, loadFixtureRecords } from './fixture-records.js';
 

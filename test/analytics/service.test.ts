@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { AnalyticsService, type AnalyticsAnswer } from '../../src/analytics/service.js';
+import { AnalyticsService, type AnalyticsAnswer } from '../../src/analytics/engine/service.js';
 import { ANALYTIC_NAMES } from '../../src/analytics/registry.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import type { AnalyticsConfig } from '../../src/config/types.js';
 import { fixtureRecords, loadInto } from './fixture-store.js';
 

@@ -6,8 +6,8 @@ import type {
   ObserverRecord,
   TransmissionRecord,
 } from '../../src/store/records.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
-import type { AnalyticsInput } from '../../src/analytics/input.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
+import type { AnalyticsInput } from '../../src/analytics/inputs/input.js';
 
 export const NOW = Date.parse('2026-05-17T12:00:00Z');
 export const at = (hhmm: string): number => Date.parse(`2026-05-17T${hhmm}:00Z`);

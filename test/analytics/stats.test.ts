@@ -1,9 +1,9 @@
-// ValueTally (src/analytics/stats.ts) against plain list statistics: min, max, median and
+// ValueTally (src/analytics/shared/stats.ts) against plain list statistics: min, max, median and
 // histogram exactly, mean and stddev to rounding, in quarter mode and after a non-quarter value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ValueTally, histogram, topK } from '../../src/analytics/stats.js';
+import { ValueTally, histogram, topK } from '../../src/analytics/shared/stats.js';
 
 function oracle(values: number[]) {
   const s = [...values].sort((a, b) => a - b);

@@ -5,14 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { StoreInput } from '../../src/analytics/store-input.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
-import { QUARTER_NULL, type AnalyticsInput } from '../../src/analytics/input.js';
-import { scanObservations } from '../../src/analytics/best-observation.js';
-import { buildPathContext } from '../../src/analytics/path-context.js';
-import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/query.js';
+import { StoreInput } from '../../src/analytics/inputs/store-input.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
+import { QUARTER_NULL, type AnalyticsInput } from '../../src/analytics/inputs/input.js';
+import { scanObservations } from '../../src/analytics/shared/best-observation.js';
+import { buildPathContext } from '../../src/analytics/shared/path-context.js';
+import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/shared/query.js';
 import { ANALYTICS, lazyContext } from '../../src/analytics/registry.js';
-import { computeNodeClockSkew } from '../../src/analytics/clock-skew-nodes.js';
+import { computeNodeClockSkew } from '../../src/analytics/compute/clock-skew-nodes.js';
 import { fixtureRecords, loadInto, type LoadedRecords } from './fixture-store.js';
 
 const NOW = Date.parse('2026-05-17T18:13:27Z');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeTopology, MAX_REACH_NODES } from '../../src/analytics/topology.js';
-import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/query.js';
-import { recordsInput } from '../../src/analytics/records-input.js';
+import { computeTopology, MAX_REACH_NODES } from '../../src/analytics/compute/topology.js';
+import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/shared/query.js';
+import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { key, node, observer, sighting, store, tx, at, NOW } from './small-store.js';
 import { FIXTURE_NOW_MS, loadFixtureRecords } from './fixture-records.js';
 

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { WorkerPool, defaultPoolSize } from '../../src/analytics/worker-pool.js';
-import type { ProbeResult, ResultBody } from '../../src/analytics/worker-protocol.js';
-import { DEFAULT_QUERY } from '../../src/analytics/query.js';
+import { WorkerPool, defaultPoolSize } from '../../src/analytics/engine/analytics-thread.js';
+import type { ProbeResult, ResultBody } from '../../src/analytics/engine/analytics-protocol.js';
+import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { fixtureRecords, loadInto } from './fixture-store.js';
 
 const SMALL = { chunkRows: { tx: 64, obs: 64 } };

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import { AnalyticsService } from '../../src/analytics/service.js';
+import { AnalyticsService } from '../../src/analytics/engine/service.js';
 import { analyticsRoutes, acceptsGzip, areaPolygon } from '../../src/api/routes/analytics.js';
 import { fixtureStore } from '../analytics/fixture-store.js';
 

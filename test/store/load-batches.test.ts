@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ObsBatchBuilder, TxBatchBuilder } from '../../src/store/load-batches.js';
+import { ObsBatchBuilder, TxBatchBuilder } from '../../src/store/load/load-batches.js';
 import { BAD } from '../../src/store/memory/batch-append.js';
 import { parsePath as hopBytes } from '../../src/store/memory/codec.js';
 import { StoreError } from '../../src/store/memory/errors.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { migrate, openDatabase } from '../../src/store/sqlite/index.js';
-import { StoreLoader, type LoadOptions, type LoadResult } from '../../src/store/loader.js';
+import { StoreLoader, type LoadOptions, type LoadResult } from '../../src/store/load/loader.js';
 
 export const FIXTURE_DB = new URL('../fixtures/corescope-staging.db', import.meta.url);
 

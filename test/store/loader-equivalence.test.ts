@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentHash } from '../../src/protocol/hash.js';
-import { StoreLoader } from '../../src/store/loader.js';
+import { StoreLoader } from '../../src/store/load/loader.js';
 import { StoreError } from '../../src/store/memory/errors.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { migrate, openDatabase, type Db } from '../../src/store/sqlite/index.js';

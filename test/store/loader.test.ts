@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { migrate, openDatabase } from '../../src/store/sqlite/index.js';
-import { StoreLoader, type LoadProgress } from '../../src/store/loader.js';
+import { StoreLoader, type LoadProgress } from '../../src/store/load/loader.js';
 import { loadFixture } from './loaded-fixture.js';
 
 test('fixture: every table loads, hashes recomputed, progress reaches done', async () => {

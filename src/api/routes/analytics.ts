@@ -5,10 +5,10 @@
 // (decompressed once and kept) for clients that do not accept gzip. Register with
 // `{ prefix: '/api', service, areas }`.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/service.js';
+import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/engine/service.js';
 import type { AnalyticName, QueryParam } from '../../analytics/registry.js';
 import { ANALYTIC_BY_NAME } from '../../analytics/registry.js';
-import type { AnalyticsQuery } from '../../analytics/query.js';
+import type { AnalyticsQuery } from '../../analytics/shared/query.js';
 
 export interface AnalyticsRoutesOptions {
   service: AnalyticsService;

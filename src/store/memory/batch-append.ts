@@ -1,5 +1,5 @@
 // Bulk appends for the startup load (spec ingest-store-api §3.3): rows arrive as column batches
-// (typed arrays plus byte heaps, built off the main thread by store/load-batches.ts) and are
+// (typed arrays plus byte heaps, built off the main thread by store/load/load-batches.ts) and are
 // copied into the shared chunks in tight loops, without a record object per row. Validation
 // that needs no store state (hex, times, paths) was done by the batch builder and arrives as a
 // per-row `bad` code; what needs the store (duplicates, unknown transmissions, capacities) is

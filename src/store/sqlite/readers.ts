@@ -304,7 +304,7 @@ function* keyset<Row, Rec>(
   }
 }
 
-// ---- Raw pages for the bulk startup load (store/load-batches.ts converts them to column
+// ---- Raw pages for the bulk startup load (store/load/load-batches.ts converts them to column
 // batches off the main thread). Raw arrays, no JOIN: observations carry observer_idx, and the
 // small observerIdsByRowid table maps it back to the observer id.
 

@@ -2,9 +2,9 @@
 // Differences from CoreScope (§9.4): `bimodal_clock` is counted (bimodalCount), and the mean and
 // median |skew| leave out `no_clock` nodes, whose "skew" is years of garbage, not an offset.
 import { computeNodesClockSkew, type NodesClockSkewResponse } from './clock-skew-nodes.js';
-import type { AnalyticsInput } from './input.js';
-import { DEFAULT_QUERY, type AnalyticsQuery } from './query.js';
-import { medianInPlace, round } from './robust-stats.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { DEFAULT_QUERY, type AnalyticsQuery } from '../shared/query.js';
+import { medianInPlace, round } from '../shared/robust-stats.js';
 
 export interface RoleStats {
   role: string;

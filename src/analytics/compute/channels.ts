@@ -1,11 +1,11 @@
 // GET /api/analytics/channels (spec analytics §3.4): group-channel activity from GRP_TXT
 // transmissions, grouped by channel-hash byte.
-import type { AnalyticsInput } from './input.js';
-import { regionObservers, type AnalyticsQuery } from './query.js';
-import { inWindow } from './query-filters.js';
-import { regionTransmissions } from './path-context.js';
-import { channelHashByte, hashtagKey, PUBLIC_CHANNEL_KEY } from '../protocol/crypto.js';
-import { hourIndex, hourLabel, rfc3339 } from './time-format.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { inWindow } from '../shared/query-filters.js';
+import { regionTransmissions } from '../shared/path-context.js';
+import { channelHashByte, hashtagKey, PUBLIC_CHANNEL_KEY } from '../../protocol/crypto.js';
+import { hourIndex, hourLabel, rfc3339 } from '../shared/time-format.js';
 
 export interface ChannelSummary {
   hash: string;

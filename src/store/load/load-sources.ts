@@ -3,8 +3,8 @@
 // producer run in this thread for databases a worker cannot open (in-memory).
 import { produceBatches, type ProduceOptions } from './load-batches.js';
 import { kAcked, startLoadWorker, type LoadWorkerMessage } from './load-protocol.js';
-import type { Db } from './sqlite/open.js';
-import type { RowCounts } from './sqlite/readers.js';
+import type { Db } from '../sqlite/open.js';
+import type { RowCounts } from '../sqlite/readers.js';
 
 export interface BatchSource {
   next(): Promise<LoadWorkerMessage>;

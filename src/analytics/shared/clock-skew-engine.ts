@@ -17,7 +17,7 @@
 //   (groups with ≥ 2 observations). This is relative upload latency, not a clock error (§6.1).
 // An observation's best observed time is uploaderMs − offset when the observer is
 // uploader-calibrated, else rxMs − latency offset when latency-calibrated, else rxMs.
-import type { AnalyticsInput } from './input.js';
+import type { AnalyticsInput } from '../inputs/input.js';
 import { medianInPlace, quantileInPlace } from './robust-stats.js';
 import { FloatList } from './stats.js';
 

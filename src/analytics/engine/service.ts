@@ -4,14 +4,14 @@
 // dataset work here: computes run in the pool, results arrive gzip-compressed.
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { MemoryStore } from '../store/memory/memory-store.js';
-import type { AnalyticsConfig, MeshlensConfig } from '../config/types.js';
-import { ANALYTICS, ANALYTIC_BY_NAME, type AnalyticName, type AnalyticSpec } from './registry.js';
-import type { AnalyticsQuery } from './query.js';
+import type { MemoryStore } from '../../store/memory/memory-store.js';
+import type { AnalyticsConfig, MeshlensConfig } from '../../config/types.js';
+import { ANALYTICS, ANALYTIC_BY_NAME, type AnalyticName, type AnalyticSpec } from '../registry.js';
+import type { AnalyticsQuery } from '../shared/query.js';
 import { Recomputer, type RecomputeStats } from './recomputer.js';
 import { TtlCache, type TtlCacheStats } from './ttl-cache.js';
-import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './worker-pool.js';
-import { isResultBody, type ResultBody, type Task } from './worker-protocol.js';
+import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './analytics-thread.js';
+import { isResultBody, type ResultBody, type Task } from './analytics-protocol.js';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -7,8 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MemoryStore } from '../store/memory/memory-store.js';
-import { startWorker } from '../util/worker-script.js';
+import type { MemoryStore } from '../../store/memory/memory-store.js';
+import { startWorker } from '../../util/worker-script.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -16,14 +16,14 @@ import type {
   ResultBody,
   Task,
   WorkerInit,
-} from './worker-protocol.js';
+} from './analytics-protocol.js';
 
 export interface WorkerPoolOptions {
   /** Threads (default: one per core left over by the event loop, at most 2, at least 1). */
   size?: number;
   /** Linux nice value for worker threads (default 5; 0 keeps normal priority). */
   niceness?: number;
-  /** Worker script (default: worker.ts/.js next to this file, matching this file's extension). */
+  /** Worker script (default: analytics-worker.ts/.js next to this file, matching this file's extension). */
   workerUrl?: URL;
 }
 
@@ -82,7 +82,7 @@ export class WorkerPool {
     this.store = store;
     this.size = Math.max(1, Math.floor(options.size ?? defaultPoolSize()));
     this.niceness = options.niceness ?? 5;
-    this.url = options.workerUrl ?? new URL(`./worker${ext}`, import.meta.url);
+    this.url = options.workerUrl ?? new URL(`./analytics-worker${ext}`, import.meta.url);
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i));
   }
 

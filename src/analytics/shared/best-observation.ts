@@ -1,7 +1,7 @@
 // One pass over the observations that yields, per transmission, its "best observation" (the
 // longest path, first wins on ties: spec analytics §0) and whether any observation came from a
 // region observer (spec §1.1: a tx matches a region if ANY of its observations does).
-import type { AnalyticsInput } from './input.js';
+import type { AnalyticsInput } from '../inputs/input.js';
 
 export interface ObservationScan {
   /** Per tx row: the best observation row, or -1 when the tx has no observation. */

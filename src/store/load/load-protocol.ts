@@ -5,7 +5,7 @@
 // (Atomics), so a slow main thread bounds the memory held in queued batches.
 import type { Worker } from 'node:worker_threads';
 import type { BatchEvent } from './load-batches.js';
-import { scriptExt, startWorker } from '../util/worker-script.js';
+import { scriptExt, startWorker } from '../../util/worker-script.js';
 
 export interface LoadWorkerData {
   dbPath: string;

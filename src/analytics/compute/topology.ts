@@ -1,13 +1,13 @@
 // GET /api/analytics/topology (spec analytics §3.1): hop-count distribution, busiest relays and
 // relay pairs, and per-observer reach, over each transmission's best observation.
-import type { AnalyticsInput } from './input.js';
-import { regionObservers, type AnalyticsQuery } from './query.js';
-import { AggregateResolver } from './hop-resolver.js';
-import { HopCodeIndex, hopText } from './hop-code.js';
-import { mix32 } from './int-index.js';
-import { topK } from './stats.js';
-import { buildPathContext, regionTransmissions, type PathContext } from './path-context.js';
-import { areaNodeMask, inWindow } from './query-filters.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { AggregateResolver } from '../shared/hop-resolver.js';
+import { HopCodeIndex, hopText } from '../shared/hop-code.js';
+import { mix32 } from '../shared/int-index.js';
+import { topK } from '../shared/stats.js';
+import { buildPathContext, regionTransmissions, type PathContext } from '../shared/path-context.js';
+import { areaNodeMask, inWindow } from '../shared/query-filters.js';
 
 export interface TopologyResponse {
   uniqueNodes: number;

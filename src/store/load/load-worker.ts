@@ -2,12 +2,12 @@
 // with its own read-only connection, converts them into column batches (load-batches.ts) and
 // posts them with their buffers transferred, never more than maxInFlight ahead of the loader.
 import { parentPort, workerData } from 'node:worker_threads';
-import { batchBuffers } from './memory/batch-append.js';
+import { batchBuffers } from '../memory/batch-append.js';
 import { produceBatches } from './load-batches.js';
 import { kAcked, type LoadWorkerData, type LoadWorkerMessage } from './load-protocol.js';
-import { openDatabase } from './sqlite/open.js';
-import { newReadStats } from './sqlite/readers.js';
-import { lowerThisThreadPriority } from '../util/thread-priority.js';
+import { openDatabase } from '../sqlite/open.js';
+import { newReadStats } from '../sqlite/readers.js';
+import { lowerThisThreadPriority } from '../../util/thread-priority.js';
 
 const data = workerData as LoadWorkerData;
 const port = parentPort!;

@@ -19,11 +19,11 @@ import {
   isCalibrated,
   severityOf,
   GOOD_MAX_SEC,
-} from './clock-skew.js';
-import type { ClockSeverity, ClockSkewEngine } from './clock-skew.js';
-import type { AnalyticsInput } from './input.js';
-import { inPolygon, type AnalyticsQuery } from './query.js';
-import { median, medianInPlace, round, theilSenSlope } from './robust-stats.js';
+} from '../shared/clock-skew-engine.js';
+import type { ClockSeverity, ClockSkewEngine } from '../shared/clock-skew-engine.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { inPolygon, type AnalyticsQuery } from '../shared/query.js';
+import { median, medianInPlace, round, theilSenSlope } from '../shared/robust-stats.js';
 
 const RECENT_MAX = 5;
 const RECENT_SPAN_SEC = 24 * 3600;

@@ -1,8 +1,8 @@
 // An AnalyticsInput over plain records: for hand-built test stores and as an oracle for the
 // shared-memory implementation. Not for production data sizes.
-import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../store/records.js';
+import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../../store/records.js';
 import type { AnalyticsInput } from './input.js';
-import { hopCodeOf } from './hop-code.js';
+import { hopCodeOf } from '../shared/hop-code.js';
 
 /** Path-length byte of a frame (spec packet-format §4): offset 1, or 5 on transport routes. */
 function pathByte(rawHex: string, routeType: number): number {

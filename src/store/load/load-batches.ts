@@ -5,8 +5,8 @@
 // bytes, the content-hash recompute, and the checks appendTransmission/appendObservation
 // would make (as a per-row `bad` code). The main thread then only copies columns
 // (memory/batch-append.ts).
-import type { ObsBatch, TxBatch } from './memory/batch-append.js';
-import type { Db } from './sqlite/open.js';
+import type { ObsBatch, TxBatch } from '../memory/batch-append.js';
+import type { Db } from '../sqlite/open.js';
 import {
   observerIdsByRowid,
   readCounts,
@@ -14,7 +14,7 @@ import {
   rawTransmissionPages,
   type ReadStats,
   type RowCounts,
-} from './sqlite/readers.js';
+} from '../sqlite/readers.js';
 import { ObsBatchBuilder } from './load-obs-batch.js';
 import { TxBatchBuilder } from './load-tx-batch.js';
 

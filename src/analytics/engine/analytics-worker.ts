@@ -6,10 +6,10 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync, constants as zlib } from 'node:zlib';
-import { StoreView } from '../store/memory/view.js';
-import { StoreInput } from './store-input.js';
-import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from './registry.js';
-import { computeNodeClockSkew } from './clock-skew-nodes.js';
+import { StoreView } from '../../store/memory/view.js';
+import { StoreInput } from '../inputs/store-input.js';
+import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
+import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -17,7 +17,7 @@ import type {
   ResultBody,
   Task,
   WorkerInit,
-} from './worker-protocol.js';
+} from './analytics-protocol.js';
 
 const init = workerData as WorkerInit;
 const view = new StoreView(init.handle, init.port);

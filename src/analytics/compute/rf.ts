@@ -1,11 +1,11 @@
 // GET /api/analytics/rf (spec analytics §3.2): SNR/RSSI statistics and histograms, packet sizes,
 // per-hour activity and payload-type mix over the observations a query selects.
-import { QUARTER_NULL, type AnalyticsInput, type ObsSpan } from './input.js';
-import { regionObservers, type AnalyticsQuery } from './query.js';
-import { areaNodeMask, inWindow } from './query-filters.js';
-import { payloadTypeName } from './payload-names.js';
-import { FloatList, histogram, ValueTally, type Histogram } from './stats.js';
-import { HOUR_MS, hourLabel } from './time-format.js';
+import { QUARTER_NULL, type AnalyticsInput, type ObsSpan } from '../inputs/input.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { areaNodeMask, inWindow } from '../shared/query-filters.js';
+import { payloadTypeName } from '../shared/payload-names.js';
+import { FloatList, histogram, ValueTally, type Histogram } from '../shared/stats.js';
+import { HOUR_MS, hourLabel } from '../shared/time-format.js';
 
 export interface SignalStats {
   min: number;

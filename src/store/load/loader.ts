@@ -11,18 +11,18 @@
 // stale rows at start-up (fixtures/README.md caveat 2: 145 of the fixture's 499 stored hashes
 // are wrong), and ingest dedups new sightings by the correct content hash, so the store must
 // hold that one.
-import { StoreError } from './memory/errors.js';
-import type { MemoryStore } from './memory/memory-store.js';
+import { StoreError } from '../memory/errors.js';
+import type { MemoryStore } from '../memory/memory-store.js';
 import {
   BatchDictionaries,
   appendObservationBatch,
   appendTransmissionBatch,
   newBatchTally,
-} from './memory/batch-append.js';
+} from '../memory/batch-append.js';
 import type { ProduceOptions } from './load-batches.js';
 import type { LoadWorkerMessage } from './load-protocol.js';
 import { InThreadSource, WorkerSource, type BatchSource } from './load-sources.js';
-import type { Db } from './sqlite/open.js';
+import type { Db } from '../sqlite/open.js';
 import {
   newReadStats,
   nodeChunks,
@@ -30,7 +30,7 @@ import {
   readCounts,
   type ReadStats,
   type RowCounts,
-} from './sqlite/readers.js';
+} from '../sqlite/readers.js';
 
 export type LoadPhase =
   'pending' | 'observers' | 'nodes' | 'transmissions' | 'observations' | 'compact' | 'done' | 'failed';

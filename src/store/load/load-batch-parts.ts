@@ -1,7 +1,7 @@
 // Shared pieces of the load batch builders (load-tx-batch.ts, load-obs-batch.ts): per-builder
 // string dictionaries, growable byte heaps, id checks, cutting a batch to its rows.
 import { Buffer } from 'node:buffer';
-import type { DictAdditions, DictDomain } from './memory/batch-append.js';
+import type { DictAdditions, DictDomain } from '../memory/batch-append.js';
 
 const MAX_ID = 0xfffffffe;
 export const isId = (v: unknown): v is number =>

@@ -3,11 +3,11 @@
 // Differences from CoreScope (docs/compatibility.md "Analytics"): an unknown region matches
 // nothing; the 1-byte `collisions` list uses the same node set as the `one_byte_cells` matrix
 // (2- and 3-byte repeaters also answer to their first byte), so list and matrix agree.
-import { computeNodeHashInfo, sizesList } from './hash-size-info.js';
-import type { AnalyticsInput } from './input.js';
-import { regionTransmissions } from './path-context.js';
-import { inPolygon, regionObservers, type AnalyticsQuery } from './query.js';
-import { round } from './robust-stats.js';
+import { computeNodeHashInfo, sizesList } from '../shared/hash-size-info.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { regionTransmissions } from '../shared/path-context.js';
+import { inPolygon, regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { round } from '../shared/robust-stats.js';
 
 export interface CollisionNode {
   public_key: string;

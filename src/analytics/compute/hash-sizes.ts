@@ -5,11 +5,11 @@
 // Differences from CoreScope (docs/compatibility.md "Analytics"): an unknown region matches
 // nothing; `distributionByRepeaters` never has a "0" key; path evidence skips TRACE (type 9),
 // not PATH (type 8); capability always comes from unfiltered data without a second compute.
-import { computeNodeHashInfo, isZeroHopDirect } from './hash-size-info.js';
-import type { AnalyticsInput } from './input.js';
-import { inPolygon, regionObservers, type AnalyticsQuery } from './query.js';
-import { HopCodeIndex, hopCodeOf, hopText } from './hop-code.js';
-import { regionTransmissions, type PathContext } from './path-context.js';
+import { computeNodeHashInfo, isZeroHopDirect } from '../shared/hash-size-info.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { inPolygon, regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { HopCodeIndex, hopCodeOf, hopText } from '../shared/hop-code.js';
+import { regionTransmissions, type PathContext } from '../shared/path-context.js';
 
 type SizeCounts = { '1': number; '2': number; '3': number };
 

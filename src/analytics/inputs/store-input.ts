@@ -6,10 +6,10 @@
 // Derived per-row values that cost a parse (a GRP transmission's channel byte from its
 // decoded_json) are cached across snapshots: transmission rows are append-only and their
 // frame and decoded_json never change, so a cached value stays right.
-import { chunkSpans, type StoreView } from '../store/memory/view.js';
-import { I16_NULL, NONE } from '../store/memory/layout.js';
-import { fromQuarter, hashText } from '../store/memory/codec.js';
-import { hopCodeAt } from './hop-code.js';
+import { chunkSpans, type StoreView } from '../../store/memory/view.js';
+import { I16_NULL, NONE } from '../../store/memory/layout.js';
+import { fromQuarter, hashText } from '../../store/memory/codec.js';
+import { hopCodeAt } from '../shared/hop-code.js';
 import {
   QUARTER_NULL,
   type AnalyticsInput,

@@ -2,11 +2,11 @@
 // record readers' conversion rules (readers.toTransmissionRecord), hex -> bytes, decoded_json ->
 // UTF-8, the content-hash recompute and appendTransmission's checks as a per-row `bad` code.
 import { Buffer } from 'node:buffer';
-import { contentHash } from '../protocol/hash.js';
-import { BAD, type TxBatch } from './memory/batch-append.js';
-import { advertTimestamp } from './memory/codec.js';
-import type { ReadStats } from './sqlite/readers.js';
-import { parseTimeMs } from './sqlite/time.js';
+import { contentHash } from '../../protocol/hash.js';
+import { BAD, type TxBatch } from '../memory/batch-append.js';
+import { advertTimestamp } from '../memory/codec.js';
+import type { ReadStats } from '../sqlite/readers.js';
+import { parseTimeMs } from '../sqlite/time.js';
 import { Bytes, Dict, isId, isU8, takeDicts, trimmed } from './load-batch-parts.js';
 
 const HEX16 = /^[0-9a-fA-F]{16}$/;

@@ -15,7 +15,7 @@
 // table): an edge joins two nodes seen adjacent in a transmission's best path where both ends
 // resolve *uniquely* (hop–hop, advertiser–first hop, last hop–observer, advertiser–observer for a
 // zero-hop advert). Only unique resolutions feed it, so the graph never feeds on its own guesses.
-import type { AnalyticsInput } from './input.js';
+import type { AnalyticsInput } from '../inputs/input.js';
 import { equirectSq, hasGps } from './geo.js';
 import { HOUR_MS } from './time-format.js';
 import { HopCodeIndex, hopCodeOf } from './hop-code.js';

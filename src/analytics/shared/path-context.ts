@@ -3,7 +3,7 @@
 // wins on ties, §0) and its first observation (the frame hash-sizes reads hops from), and the
 // hop resolver with its neighbour graph. None depends on the query, so a worker builds them once
 // per data version and every analytic and query over that snapshot reuses them.
-import type { AnalyticsInput } from './input.js';
+import type { AnalyticsInput } from '../inputs/input.js';
 import { HopResolver } from './hop-resolver.js';
 
 export interface PathContext {

@@ -1,7 +1,7 @@
 // Per-node hash-size info (spec analytics §4.2), shared by hash-collisions and the multi-byte
 // capability of hash-sizes: from each node's own non-zero-hop adverts of the last 7 days
 // (relative to the injected `nowMs`), the latest size, the sizes seen, and whether it "varies".
-import type { AnalyticsInput } from './input.js';
+import type { AnalyticsInput } from '../inputs/input.js';
 
 const WINDOW_MS = 7 * 86400_000;
 

@@ -2,10 +2,10 @@
 // record readers' rules (readers.observationChunks, readers.parsePath), observer_idx -> observer
 // id, path_json -> hop bytes (hand scanner for the common shape), appendObservation's checks as
 // a per-row `bad` code.
-import { BAD, type ObsBatch } from './memory/batch-append.js';
-import { toQuarter } from './memory/codec.js';
-import type { ReadStats } from './sqlite/readers.js';
-import { parseTimeMs } from './sqlite/time.js';
+import { BAD, type ObsBatch } from '../memory/batch-append.js';
+import { toQuarter } from '../memory/codec.js';
+import type { ReadStats } from '../sqlite/readers.js';
+import { parseTimeMs } from '../sqlite/time.js';
 import { Bytes, Dict, isId, takeDicts, trimmed } from './load-batch-parts.js';
 
 /** path_json -> hop bytes; the result of the last parse (fields reused, not allocated). */

@@ -1,12 +1,12 @@
 // GET /api/analytics/distance (spec analytics §3.3): lengths of the radio links transmissions
 // took, from GPS positions of the sender and the resolved relays of each best path.
-import type { AnalyticsInput } from './input.js';
-import { regionObservers, type AnalyticsQuery } from './query.js';
-import { IntIndex } from './int-index.js';
-import { HopCodeIndex } from './hop-code.js';
-import { buildPathContext, regionTransmissions, type PathContext } from './path-context.js';
-import { hasGps, haversineKm } from './geo.js';
-import { areaNodeMask, inWindow } from './query-filters.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { IntIndex } from '../shared/int-index.js';
+import { HopCodeIndex } from '../shared/hop-code.js';
+import { buildPathContext, regionTransmissions, type PathContext } from '../shared/path-context.js';
+import { hasGps, haversineKm } from '../shared/geo.js';
+import { areaNodeMask, inWindow } from '../shared/query-filters.js';
 import {
   EMPTY_HISTOGRAM,
   FloatList,
@@ -16,8 +16,8 @@ import {
   selectKth,
   topK,
   type Histogram,
-} from './stats.js';
-import { HOUR_MS, hourLabel, rfc3339 } from './time-format.js';
+} from '../shared/stats.js';
+import { HOUR_MS, hourLabel, rfc3339 } from '../shared/time-format.js';
 
 export type LinkType = 'R↔R' | 'C↔R' | 'C↔C';
 

@@ -3,10 +3,10 @@
 // says whether the offset is a real clock offset ("uploader-clock") or, for observers that send
 // no timestamp of their own, CoreScope's relative ingest latency ("ingest-latency"); see
 // clock-skew.ts for both estimators.
-import { buildClockSkewEngine, type CalibrationMethod, type ClockSkewEngine } from './clock-skew.js';
-import type { AnalyticsInput } from './input.js';
-import type { AnalyticsQuery } from './query.js';
-import { round } from './robust-stats.js';
+import { buildClockSkewEngine, type CalibrationMethod, type ClockSkewEngine } from '../shared/clock-skew-engine.js';
+import type { AnalyticsInput } from '../inputs/input.js';
+import type { AnalyticsQuery } from '../shared/query.js';
+import { round } from '../shared/robust-stats.js';
 
 export interface ObserverClockSkew {
   observerID: string;

@@ -1,5 +1,5 @@
 // Shared query filters (spec analytics §1.1): window bounds and the area node set.
-import type { AnalyticsInput } from './input.js';
+import type { AnalyticsInput } from '../inputs/input.js';
 import { inPolygon, type AnalyticsQuery } from './query.js';
 import { hasGps } from './geo.js';
 
