@@ -3,7 +3,11 @@
 // says whether the offset is a real clock offset ("uploader-clock") or, for observers that send
 // no timestamp of their own, CoreScope's relative ingest latency ("ingest-latency"); see
 // clock-skew.ts for both estimators.
-import { buildClockSkewEngine, type CalibrationMethod, type ClockSkewEngine } from '../shared/clock-skew-engine.js';
+import {
+  buildClockSkewEngine,
+  type CalibrationMethod,
+  type ClockSkewEngine,
+} from '../shared/clock-skew-engine.js';
 import type { AnalyticsInput } from '../inputs/input.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import { round } from '../shared/robust-stats.js';

@@ -1,6 +1,11 @@
 // An AnalyticsInput over plain records: for hand-built test stores and as an oracle for the
 // shared-memory implementation. Not for production data sizes.
-import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../../store/records.js';
+import type {
+  NodeRecord,
+  ObservationRecord,
+  ObserverRecord,
+  TransmissionRecord,
+} from '../../store/records.js';
 import type { AnalyticsInput } from './input.js';
 import { hopCodeOf } from '../shared/hop-code.js';
 
