@@ -1,6 +1,6 @@
 // What the store occupies, for /api/health and the benches: shared bytes exactly (whole
 // chunks), main-thread indexes as an estimate (typed arrays exactly, Map overhead estimated).
-import type { MemoryStore } from './memory-store.js';
+import type { StoreTables } from './tables.js';
 import { INTERN_DOMAINS } from './layout.js';
 
 export interface MemoryReport {
@@ -17,10 +17,8 @@ export interface MemoryReport {
   bytesPerObservation: number;
 }
 
-type Parts = Pick<MemoryStore, 'tx' | 'obs' | 'nodes' | 'observers' | 'raw' | 'json' | 'path' | 'interns'>;
-
 /** `ownIndexBytes`: the store's main-thread indexes other than the intern maps. */
-export function memoryReport(s: Parts, ownIndexBytes: number): MemoryReport {
+export function memoryReport(s: StoreTables, ownIndexBytes: number): MemoryReport {
   let interns = 0;
   let internMaps = 0;
   for (const d of INTERN_DOMAINS) {

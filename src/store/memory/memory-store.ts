@@ -48,6 +48,7 @@ import { observerObservations, queryPackets, type PacketPage, type PacketQuery }
 import { memoryReport, type MemoryReport } from './memory-report.js';
 import { storeHandle } from './store-handle.js';
 import { readNode, readObservation, readObserver, readTransmission } from './record-readers.js';
+import type { StoreTables } from './tables.js';
 
 const ADVERT = 4;
 
@@ -57,7 +58,7 @@ export interface MemoryStoreOptions {
   heapChunkBytes?: Partial<Record<'raw' | 'json' | 'path', number>>;
 }
 
-export class MemoryStore {
+export class MemoryStore implements StoreTables {
   readonly tx: TableWriter<typeof TX_SCHEMA>;
   readonly obs: TableWriter<typeof OBS_SCHEMA>;
   readonly nodes: TableWriter<typeof NODE_SCHEMA>;

@@ -1,17 +1,15 @@
 // Whole records read back out of the shared tables, for the API and tests (the inverse of the
 // store's appends). Hot paths read columns directly; these allocate one object per call.
 import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../records.js';
-import type { MemoryStore } from './memory-store.js';
+import type { StoreTables } from './tables.js';
 import { fromQuarter, hashText, pathHops } from './codec.js';
 import { I32_NULL, NONE } from './layout.js';
-
-type Tables = Pick<MemoryStore, 'tx' | 'obs' | 'nodes' | 'observers' | 'raw' | 'json' | 'path' | 'interns'>;
 
 function orNull(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
-export function readTransmission(s: Tables, row: number): TransmissionRecord {
+export function readTransmission(s: StoreTables, row: number): TransmissionRecord {
   const c = row >>> s.tx.shift;
   const i = row & s.tx.mask;
   const t = s.tx.cols;
@@ -32,7 +30,7 @@ export function readTransmission(s: Tables, row: number): TransmissionRecord {
   };
 }
 
-export function readObservation(s: Tables & Pick<MemoryStore, 'txIdAt'>, row: number): ObservationRecord {
+export function readObservation(s: StoreTables, row: number): ObservationRecord {
   const c = row >>> s.obs.shift;
   const i = row & s.obs.mask;
   const o = s.obs.cols;
@@ -41,7 +39,7 @@ export function readObservation(s: Tables & Pick<MemoryStore, 'txIdAt'>, row: nu
   const dir = o.direction[c][i];
   return {
     id: o.id[c][i],
-    transmissionId: s.txIdAt(o.txRow[c][i]),
+    transmissionId: s.tx.get('id', o.txRow[c][i]),
     observerId: s.interns.observers.get(o.observer[c][i])!,
     direction: dir === 0 ? null : s.interns.directions.get(dir - 1),
     snr: fromQuarter(o.snr[c][i]),
@@ -54,7 +52,7 @@ export function readObservation(s: Tables & Pick<MemoryStore, 'txIdAt'>, row: nu
   };
 }
 
-export function readNode(s: Tables, row: number): NodeRecord {
+export function readNode(s: StoreTables, row: number): NodeRecord {
   const c = row >>> s.nodes.shift;
   const i = row & s.nodes.mask;
   const n = s.nodes.cols;
@@ -73,7 +71,7 @@ export function readNode(s: Tables, row: number): NodeRecord {
 }
 
 /** Observers only seen in observations (no status yet) come back with nulls. */
-export function readObserver(s: Tables, row: number): ObserverRecord {
+export function readObserver(s: StoreTables, row: number): ObserverRecord {
   const c = row >>> s.observers.shift;
   const i = row & s.observers.mask;
   const o = s.observers.cols;

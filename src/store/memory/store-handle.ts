@@ -1,12 +1,10 @@
 // The serializable description of every shared buffer a worker needs to build a StoreView:
 // sent once, then kept current by the owner's chunk deltas (view.ts).
-import type { MemoryStore } from './memory-store.js';
+import type { StoreTables } from './tables.js';
 import { INTERN_DOMAINS } from './layout.js';
 import type { StoreHandle } from './view.js';
 
-type Parts = Pick<MemoryStore, 'tx' | 'obs' | 'nodes' | 'observers' | 'raw' | 'json' | 'path' | 'interns'>;
-
-export function storeHandle(s: Parts): StoreHandle {
+export function storeHandle(s: StoreTables): StoreHandle {
   const interns = {} as StoreHandle['interns'];
   for (const d of INTERN_DOMAINS) interns[d] = s.interns[d].handle();
   return {
