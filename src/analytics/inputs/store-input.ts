@@ -7,7 +7,7 @@
 // decoded_json) are cached across snapshots: transmission rows are append-only and their
 // frame and decoded_json never change, so a cached value stays right.
 import { chunkSpans, type StoreView } from '../../store/memory/view.js';
-import { I16_NULL, NONE } from '../../store/memory/layout.js';
+import { chunkOf, I16_NULL, NONE, slotOf } from '../../store/memory/layout.js';
 import { fromQuarter, hashText } from '../../store/memory/codec.js';
 import { hopCodeAt } from '../shared/hop-code.js';
 import {
@@ -29,6 +29,13 @@ const GRP_TXT = 5;
 const GRP_DATA = 6;
 /** Channel byte cache: not computed yet / not a group message. */
 const CHAN_UNKNOWN = -2;
+
+// Chunk addressing: loops here use chunkOf / slotOf (layout.ts), but the per-row accessor
+// closures handed to the compute functions spell `r >>> shift` / `r & mask` out on purpose.
+// The hottest of them (txRow, observer, rxMs, hopSize, hopCount) are 27 bytes of bytecode,
+// exactly V8's limit for always inlining a function into its caller
+// (--max-inlined-bytecode-size-small); two calls would make them ~47 and leave their inlining
+// to the per-function budget. Shift and mask stay hoisted per table, as before.
 
 /** Hop strings are interned per (size, value) so a scan over millions of hops allocates none. */
 class HopStrings {
@@ -239,7 +246,7 @@ export class StoreInput {
     const indexOfRow = new Int32Array(rows).fill(-1);
     const rowOf: number[] = [];
     for (let r = 0; r < rows; r++) {
-      if (n.present[r >>> shift][r & mask] === 1) {
+      if (n.present[chunkOf(r, shift)][slotOf(r, mask)] === 1) {
         indexOfRow[r] = rowOf.length;
         rowOf.push(r);
       }

@@ -11,7 +11,7 @@
 // them to intern ids lazily, at first use by a row that is stored (a rejected row interns nothing).
 
 import { StoreError, type StoreErrorCode } from './errors.js';
-import { NONE } from './layout.js';
+import { chunkOf, NONE, slotOf } from './layout.js';
 import type { MemoryStore } from './memory-store.js';
 
 /** Per-row verdict of the batch builder; 0 = fine. */
@@ -254,8 +254,8 @@ export function appendTransmissionBatch(
     }
 
     const row = tx.reserveRow();
-    const c = row >>> tx.shift;
-    const i = row & tx.mask;
+    const c = chunkOf(row, tx.shift);
+    const i = slotOf(row, tx.mask);
     t.id[c][i] = id;
     t.firstSeenMs[c][i] = b.firstSeenMs[k];
     t.lastSeenMs[c][i] = b.lastSeenMs[k];
@@ -333,8 +333,8 @@ export function appendObservationBatch(
       }
     }
     const row = obs.reserveRow();
-    const c = row >>> obs.shift;
-    const i = row & obs.mask;
+    const c = chunkOf(row, obs.shift);
+    const i = slotOf(row, obs.mask);
     o.id[c][i] = b.id[k];
     o.txRow[c][i] = txRow;
     o.observer[c][i] = observer;

@@ -1,11 +1,12 @@
 // Append-only byte heap in fixed-size SharedArrayBuffer chunks (Arrow's offsets-into-a-heap
 // idea without resizing). An entry never spans two chunks, so a global u32 offset splits
-// into chunk = off >>> shift and position = off & mask, and a reader can take a zero-copy
-// subarray. Entries are written before the row that references them is committed, so the
-// row count publishes them too.
+// into chunk = heapChunkOf(off, shift) and position = heapByteOf(off, mask) (layout.ts), and a
+// reader can take a zero-copy subarray. Entries are written before the row that references
+// them is committed, so the row count publishes them too.
 
 import { Buffer } from 'node:buffer';
 import { StoreError } from './errors.js';
+import { heapByteOf, heapChunkOf } from './layout.js';
 
 export interface HeapHandle {
   chunkBytes: number;
@@ -17,7 +18,7 @@ export class HeapReader {
   readonly shift: number;
   readonly mask: number;
   readonly chunks: SharedArrayBuffer[] = [];
-  /** One byte view per chunk, for tight loops: chunkViews[off >>> shift][(off & mask) + i]. */
+  /** One byte view per chunk, for tight loops (index with heapChunkOf / heapByteOf, layout.ts). */
   readonly chunkViews: Uint8Array[] = [];
   protected readonly buffers: Buffer[] = [];
   /** Called when an offset points past the chunks held (StoreView drains its port here). */
@@ -49,8 +50,8 @@ export class HeapReader {
     this.buffers.push(Buffer.from(buf));
   }
 
-  private chunkOf(off: number): number {
-    const c = off >>> this.shift;
+  private heldChunk(off: number): number {
+    const c = heapChunkOf(off, this.shift);
     if (c >= this.chunks.length && this.onMissing) this.onMissing();
     if (c >= this.chunks.length) {
       throw new StoreError('STORE_ERR_STALE_VIEW', `heap chunk ${c} not received yet (call refresh())`);
@@ -60,20 +61,20 @@ export class HeapReader {
 
   /** Zero-copy view of an entry (valid as long as the store lives; do not write to it). */
   bytes(off: number, len: number): Uint8Array {
-    const c = this.chunkOf(off);
-    const at = off & this.mask;
+    const c = this.heldChunk(off);
+    const at = heapByteOf(off, this.mask);
     return this.chunkViews[c].subarray(at, at + len);
   }
 
   text(off: number, len: number): string {
-    const c = this.chunkOf(off);
-    const at = off & this.mask;
+    const c = this.heldChunk(off);
+    const at = heapByteOf(off, this.mask);
     return this.buffers[c].toString('utf8', at, at + len);
   }
 
   hex(off: number, len: number): string {
-    const c = this.chunkOf(off);
-    const at = off & this.mask;
+    const c = this.heldChunk(off);
+    const at = heapByteOf(off, this.mask);
     return this.buffers[c].toString('hex', at, at + len);
   }
 
@@ -109,7 +110,10 @@ export class HeapWriter extends HeapReader {
       );
     }
     let off = this.used;
-    if ((off & this.mask) + len > this.chunkBytes || off >>> this.shift >= this.chunks.length) {
+    if (
+      heapByteOf(off, this.mask) + len > this.chunkBytes ||
+      heapChunkOf(off, this.shift) >= this.chunks.length
+    ) {
       // Seal the current chunk (its tail stays unused) and start a new one.
       const index = this.chunks.length;
       off = index * this.chunkBytes;
@@ -133,15 +137,15 @@ export class HeapWriter extends HeapReader {
 
   append(bytes: Uint8Array): number {
     const off = this.reserve(bytes.length);
-    this.chunkViews[off >>> this.shift].set(bytes, off & this.mask);
+    this.chunkViews[heapChunkOf(off, this.shift)].set(bytes, heapByteOf(off, this.mask));
     return off;
   }
 
   /** Appends src[start, start + len) (no subarray per call: the bulk load's hot path). */
   appendRange(src: Uint8Array, start: number, len: number): number {
     const off = this.reserve(len);
-    const dst = this.chunkViews[off >>> this.shift];
-    const at = off & this.mask;
+    const dst = this.chunkViews[heapChunkOf(off, this.shift)];
+    const at = heapByteOf(off, this.mask);
     if (len <= 32) for (let i = 0; i < len; i++) dst[at + i] = src[start + i];
     else dst.set(src.subarray(start, start + len), at);
     return off;
@@ -151,7 +155,7 @@ export class HeapWriter extends HeapReader {
   appendText(s: string): [number, number] {
     const len = Buffer.byteLength(s, 'utf8');
     const off = this.reserve(len);
-    this.buffers[off >>> this.shift].write(s, off & this.mask, len, 'utf8');
+    this.buffers[heapChunkOf(off, this.shift)].write(s, heapByteOf(off, this.mask), len, 'utf8');
     return [off, len];
   }
 
@@ -159,7 +163,7 @@ export class HeapWriter extends HeapReader {
   appendHex(hex: string): [number, number] {
     const len = hex.length >>> 1;
     const off = this.reserve(len);
-    this.buffers[off >>> this.shift].write(hex, off & this.mask, len, 'hex');
+    this.buffers[heapChunkOf(off, this.shift)].write(hex, heapByteOf(off, this.mask), len, 'hex');
     return [off, len];
   }
 }

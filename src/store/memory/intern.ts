@@ -4,7 +4,7 @@
 
 import { HeapReader, HeapWriter, type HeapHandle } from './byte-heap.js';
 import { TableReader, TableWriter, type TableHandle } from './shared-table.js';
-import { CHUNK_ROWS, HEAP_CHUNK_BYTES, INTERN_SCHEMA, NONE } from './layout.js';
+import { chunkOf, CHUNK_ROWS, HEAP_CHUNK_BYTES, INTERN_SCHEMA, NONE, slotOf } from './layout.js';
 
 export interface InternHandle {
   table: TableHandle;
@@ -80,8 +80,8 @@ export class InternWriter extends InternReader {
     if (id !== undefined) return id;
     const [off, len] = this.heapWriter.appendText(s);
     id = this.writer.reserveRow();
-    const c = id >>> this.writer.shift;
-    const i = id & this.writer.mask;
+    const c = chunkOf(id, this.writer.shift);
+    const i = slotOf(id, this.writer.mask);
     this.writer.cols.off[c][i] = off;
     this.writer.cols.len[c][i] = len;
     this.writer.commit();

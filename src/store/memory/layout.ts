@@ -86,6 +86,26 @@ export function chunkLayout(
   return { offsets, bytes: at };
 }
 
+// ---- Chunk addressing ----------------------------------------------------------------------
+
+// Chunks hold a power of two of rows (heaps: of bytes), so a row splits into the chunk it is in,
+// row >>> shift, and its slot inside that chunk, row & mask, where shift = log2(chunk size) and
+// mask = chunk size - 1 (TableReader and HeapReader hold both). Every row address is spelt with
+// these. They are tiny on purpose: V8 always inlines a function this small, so a hot loop
+// compiles to the bare shift and mask. They take the numbers, not the table, so a loop can keep
+// them hoisted and the inlined code has no property load whose type feedback every kind of
+// table would share. Heap byte offsets have their own pair: a u32 offset can pass 2^30 (no
+// longer a small integer), and that feedback must not reach the row path.
+
+/** Chunk index of a table row (`shift` of its table). */
+export const chunkOf = (row: number, shift: number): number => row >>> shift;
+/** Slot of a table row inside its chunk (`mask` of its table). */
+export const slotOf = (row: number, mask: number): number => row & mask;
+/** Chunk index of a heap byte offset (`shift` of its heap). */
+export const heapChunkOf = (off: number, shift: number): number => off >>> shift;
+/** Position of a heap byte offset inside its chunk (`mask` of its heap). */
+export const heapByteOf = (off: number, mask: number): number => off & mask;
+
 // ---- Sentinels ("null") per column type -------------------------------------------------
 
 /** u32 "no value" (null id, no row). */

@@ -30,6 +30,10 @@ import { RowList } from './row-list.js';
 import { TableWriter } from './shared-table.js';
 import { checkId, checkTime, checkU8, StoreError } from './errors.js';
 import {
+  chunkOf,
+  heapByteOf,
+  heapChunkOf,
+  slotOf,
   CHUNK_ROWS,
   HEAP_CHUNK_BYTES,
   I16_NULL,
@@ -117,12 +121,12 @@ export class MemoryStore implements StoreTables {
       );
     }
     this.interns = interns;
-    const txId = (r: number) => this.tx.cols.id[r >>> this.tx.shift][r & this.tx.mask];
-    const obsId = (r: number) => this.obs.cols.id[r >>> this.obs.shift][r & this.obs.mask];
+    const txId = (r: number) => this.tx.cols.id[chunkOf(r, this.tx.shift)][slotOf(r, this.tx.mask)];
+    const obsId = (r: number) => this.obs.cols.id[chunkOf(r, this.obs.shift)][slotOf(r, this.obs.mask)];
     this.indexes = new StoreIndexes(txId, obsId);
     this.byHash = new HashIndex(
-      (r) => this.tx.cols.hashHi[r >>> this.tx.shift][r & this.tx.mask],
-      (r) => this.tx.cols.hashLo[r >>> this.tx.shift][r & this.tx.mask],
+      (r) => this.tx.cols.hashHi[chunkOf(r, this.tx.shift)][slotOf(r, this.tx.mask)],
+      (r) => this.tx.cols.hashLo[chunkOf(r, this.tx.shift)][slotOf(r, this.tx.mask)],
     );
   }
 
@@ -186,8 +190,8 @@ export class MemoryStore implements StoreTables {
     if (id >= this.nodes.rowCount) {
       while (this.nodes.rowCount <= id) {
         const r = this.nodes.reserveRow();
-        const c = r >>> this.nodes.shift;
-        const i = r & this.nodes.mask;
+        const c = chunkOf(r, this.nodes.shift);
+        const i = slotOf(r, this.nodes.mask);
         const n = this.nodes.cols;
         n.present[c][i] = 0;
         n.name[c][i] = NONE;
@@ -214,8 +218,8 @@ export class MemoryStore implements StoreTables {
     const id = this.interns.observers.intern(observerId);
     while (this.observers.rowCount <= id) {
       const r = this.observers.reserveRow();
-      const c = r >>> this.observers.shift;
-      const i = r & this.observers.mask;
+      const c = chunkOf(r, this.observers.shift);
+      const i = slotOf(r, this.observers.mask);
       const o = this.observers.cols;
       o.present[c][i] = 0;
       for (const k of ['name', 'iata', 'model', 'firmware', 'clientVersion', 'radio', 'lastObs'] as const)
@@ -256,8 +260,8 @@ export class MemoryStore implements StoreTables {
     const [jsonOff, jsonLen] = this.json.appendText(rec.decodedJson);
 
     const row = this.tx.reserveRow();
-    const c = row >>> this.tx.shift;
-    const i = row & this.tx.mask;
+    const c = chunkOf(row, this.tx.shift);
+    const i = slotOf(row, this.tx.mask);
     const t = this.tx.cols;
     t.id[c][i] = rec.id;
     t.firstSeenMs[c][i] = rec.firstSeenMs;
@@ -293,8 +297,8 @@ export class MemoryStore implements StoreTables {
    * the batch append share one definition. Internal (batch-append.ts).
    */
   indexTransmissionRow(row: number): void {
-    const c = row >>> this.tx.shift;
-    const i = row & this.tx.mask;
+    const c = chunkOf(row, this.tx.shift);
+    const i = slotOf(row, this.tx.mask);
     const t = this.tx.cols;
     const id = t.id[c][i];
     const channel = t.channel[c][i];
@@ -343,8 +347,8 @@ export class MemoryStore implements StoreTables {
     const pathOff = p.hopCount > 0 ? this.path.append(p.bytes) : 0;
 
     const row = this.obs.reserveRow();
-    const c = row >>> this.obs.shift;
-    const i = row & this.obs.mask;
+    const c = chunkOf(row, this.obs.shift);
+    const i = slotOf(row, this.obs.mask);
     const o = this.obs.cols;
     o.id[c][i] = rec.id;
     o.txRow[c][i] = txRow;
@@ -388,19 +392,19 @@ export class MemoryStore implements StoreTables {
    * so the single and batch appends share one definition. The caller commits. Internal.
    */
   linkObservationRow(row: number, monotonic: boolean): void {
-    const c = row >>> this.obs.shift;
-    const i = row & this.obs.mask;
+    const c = chunkOf(row, this.obs.shift);
+    const i = slotOf(row, this.obs.mask);
     const o = this.obs.cols;
     const txRow = o.txRow[c][i];
     const observer = o.observer[c][i];
     const rxMs = o.rxMs[c][i];
     // Link into the transmission's observation list (published rows: see the file comment).
-    const tc = txRow >>> this.tx.shift;
-    const ti = txRow & this.tx.mask;
+    const tc = chunkOf(txRow, this.tx.shift);
+    const ti = slotOf(txRow, this.tx.mask);
     const t = this.tx.cols;
     const prev = t.lastObs[tc][ti];
     if (prev === NONE) t.firstObs[tc][ti] = row;
-    else o.nextOfTx[prev >>> this.obs.shift][prev & this.obs.mask] = row;
+    else o.nextOfTx[chunkOf(prev, this.obs.shift)][slotOf(prev, this.obs.mask)] = row;
     t.lastObs[tc][ti] = row;
     t.obsCount[tc][ti]++;
     if (rxMs > t.lastSeenMs[tc][ti]) t.lastSeenMs[tc][ti] = rxMs;
@@ -408,7 +412,8 @@ export class MemoryStore implements StoreTables {
       t.firstSeenMs[tc][ti] = rxMs;
       this.txTimeChecked = false;
     }
-    this.observers.cols.lastObs[observer >>> this.observers.shift][observer & this.observers.mask] = row;
+    const obsr = this.observers;
+    obsr.cols.lastObs[chunkOf(observer, obsr.shift)][slotOf(observer, obsr.mask)] = row;
 
     if (!monotonic) {
       if (this.obsIdsMonotonic) this.materializeObsIds(row);
@@ -425,8 +430,8 @@ export class MemoryStore implements StoreTables {
     if (hopCount > 0) {
       const hopSize = o.hopSize[c][i];
       const off = o.pathOff[c][i];
-      const bytes = this.path.chunkViews[off >>> this.path.shift];
-      const at = off & this.path.mask;
+      const bytes = this.path.chunkViews[heapChunkOf(off, this.path.shift)];
+      const at = heapByteOf(off, this.path.mask);
       for (let h = 0; h < hopCount; h++) ix.byHop.add(hopKey(bytes, at + h * hopSize, hopSize), txRow);
     }
   }
@@ -441,8 +446,8 @@ export class MemoryStore implements StoreTables {
 
   /** Re-delivery (spec §1.7): fill SNR/RSSI/score that were null; returns whether anything changed. */
   fillObservationSignal(row: number, snr: number | null, rssi: number | null, score: number | null): boolean {
-    const c = row >>> this.obs.shift;
-    const i = row & this.obs.mask;
+    const c = chunkOf(row, this.obs.shift);
+    const i = slotOf(row, this.obs.mask);
     const o = this.obs.cols;
     let changed = false;
     if (o.snr[c][i] === I16_NULL && toQuarter(snr) !== I16_NULL) {
@@ -468,8 +473,8 @@ export class MemoryStore implements StoreTables {
     const name = this.interns.names.intern(rec.name);
     const role = this.interns.roles.intern(rec.role);
     const row = this.internPubkey(rec.publicKey);
-    const c = row >>> this.nodes.shift;
-    const i = row & this.nodes.mask;
+    const c = chunkOf(row, this.nodes.shift);
+    const i = slotOf(row, this.nodes.mask);
     const n = this.nodes.cols;
     n.name[c][i] = name;
     n.role[c][i] = role;
@@ -488,8 +493,8 @@ export class MemoryStore implements StoreTables {
   /** Insert or update an observer (keyed by id); returns its observer row. */
   upsertObserver(rec: ObserverRecord): number {
     const row = this.internObserver(rec.id);
-    const c = row >>> this.observers.shift;
-    const i = row & this.observers.mask;
+    const c = chunkOf(row, this.observers.shift);
+    const i = slotOf(row, this.observers.mask);
     const o = this.observers.cols;
     const names = this.interns.names;
     const iata = this.interns.regions.intern(rec.iata === null ? null : rec.iata.trim().toUpperCase());
@@ -534,13 +539,13 @@ export class MemoryStore implements StoreTables {
   // ---------------------------------------------------------------- lookups (dedup, API)
 
   txIdAt(row: number): number {
-    return this.tx.cols.id[row >>> this.tx.shift][row & this.tx.mask];
+    return this.tx.cols.id[chunkOf(row, this.tx.shift)][slotOf(row, this.tx.mask)];
   }
   txFirstSeen(row: number): number {
-    return this.tx.cols.firstSeenMs[row >>> this.tx.shift][row & this.tx.mask];
+    return this.tx.cols.firstSeenMs[chunkOf(row, this.tx.shift)][slotOf(row, this.tx.mask)];
   }
   obsIdAt(row: number): number {
-    return this.obs.cols.id[row >>> this.obs.shift][row & this.obs.mask];
+    return this.obs.cols.id[chunkOf(row, this.obs.shift)][slotOf(row, this.obs.mask)];
   }
 
   /** Transmission row for a 16-hex content hash, or -1. */
@@ -578,15 +583,19 @@ export class MemoryStore implements StoreTables {
     const shift = this.obs.shift;
     const mask = this.obs.mask;
     const heap = this.path;
-    for (let r = this.tx.get('firstObs', txRow); r !== NONE; r = o.nextOfTx[r >>> shift][r & mask]) {
-      const c = r >>> shift;
-      const i = r & mask;
+    for (
+      let r = this.tx.get('firstObs', txRow);
+      r !== NONE;
+      r = o.nextOfTx[chunkOf(r, shift)][slotOf(r, mask)]
+    ) {
+      const c = chunkOf(r, shift);
+      const i = slotOf(r, mask);
       if (o.observer[c][i] !== observer || o.hopCount[c][i] !== p.hopCount || o.hopSize[c][i] !== p.hopSize)
         continue;
       if (p.hopCount === 0) return r;
       const off = o.pathOff[c][i];
-      const bytes = heap.chunkViews[off >>> heap.shift];
-      const at = off & heap.mask;
+      const bytes = heap.chunkViews[heapChunkOf(off, heap.shift)];
+      const at = heapByteOf(off, heap.mask);
       let same = true;
       for (let b = 0; b < p.bytes.length && same; b++) same = bytes[at + b] === p.bytes[b];
       if (same) return r;

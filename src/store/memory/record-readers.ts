@@ -3,15 +3,15 @@
 import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../records.js';
 import type { StoreTables } from './tables.js';
 import { fromQuarter, hashText, pathHops } from './codec.js';
-import { I32_NULL, NONE } from './layout.js';
+import { chunkOf, I32_NULL, NONE, slotOf } from './layout.js';
 
 function orNull(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
 export function readTransmission(s: StoreTables, row: number): TransmissionRecord {
-  const c = row >>> s.tx.shift;
-  const i = row & s.tx.mask;
+  const c = chunkOf(row, s.tx.shift);
+  const i = slotOf(row, s.tx.mask);
   const t = s.tx.cols;
   const fromNode = t.fromNode[c][i];
   return {
@@ -31,8 +31,8 @@ export function readTransmission(s: StoreTables, row: number): TransmissionRecor
 }
 
 export function readObservation(s: StoreTables, row: number): ObservationRecord {
-  const c = row >>> s.obs.shift;
-  const i = row & s.obs.mask;
+  const c = chunkOf(row, s.obs.shift);
+  const i = slotOf(row, s.obs.mask);
   const o = s.obs.cols;
   const hopSize = o.hopSize[c][i];
   const hopCount = o.hopCount[c][i];
@@ -53,8 +53,8 @@ export function readObservation(s: StoreTables, row: number): ObservationRecord 
 }
 
 export function readNode(s: StoreTables, row: number): NodeRecord {
-  const c = row >>> s.nodes.shift;
-  const i = row & s.nodes.mask;
+  const c = chunkOf(row, s.nodes.shift);
+  const i = slotOf(row, s.nodes.mask);
   const n = s.nodes.cols;
   return {
     publicKey: s.interns.pubkeys.get(row)!,
@@ -72,8 +72,8 @@ export function readNode(s: StoreTables, row: number): NodeRecord {
 
 /** Observers only seen in observations (no status yet) come back with nulls. */
 export function readObserver(s: StoreTables, row: number): ObserverRecord {
-  const c = row >>> s.observers.shift;
-  const i = row & s.observers.mask;
+  const c = chunkOf(row, s.observers.shift);
+  const i = slotOf(row, s.observers.mask);
   const o = s.observers.cols;
   const names = s.interns.names;
   return {

@@ -4,6 +4,8 @@
 
 import {
   chunkLayout,
+  chunkOf,
+  slotOf,
   kChunkCount,
   kCommittedRows,
   kControlFieldCount,
@@ -27,7 +29,7 @@ export type ColumnChunks<S extends TableSchema> = { [K in keyof S]: TypedArrayOf
 export class TableReader<S extends TableSchema> {
   readonly schema: S;
   readonly chunkRows: number;
-  /** row >>> shift = chunk index; row & mask = index inside the chunk. */
+  /** Chunk addressing (layout.ts): chunkOf(row, shift) is the chunk, slotOf(row, mask) the slot in it. */
   readonly shift: number;
   readonly mask: number;
   readonly control: Int32Array;
@@ -90,7 +92,7 @@ export class TableReader<S extends TableSchema> {
   }
 
   get<K extends keyof S>(name: K, row: number): number {
-    return this.cols[name][row >>> this.shift][row & this.mask];
+    return this.cols[name][chunkOf(row, this.shift)][slotOf(row, this.mask)];
   }
 
   byteLength(): number {
@@ -124,7 +126,7 @@ export class TableWriter<S extends TableSchema> extends TableReader<S> {
   /** Reserve the next row, allocating (and announcing) a new chunk when the last one is full. */
   reserveRow(): number {
     const row = this.written;
-    if (row >>> this.shift >= this.chunks.length) {
+    if (chunkOf(row, this.shift) >= this.chunks.length) {
       if (row >= 0xfffffffe) throw new StoreError('STORE_ERR_CAPACITY', 'table is full');
       const index = this.chunks.length;
       // Announce before any row in it is committed: a reader that sees the count will have
