@@ -1,6 +1,6 @@
 // `meshlens decode`: decode one frame and print CoreScope's decode JSON, or a field-by-field
 // breakdown with byte offsets (--pretty). Bad input: exit 2 with one line naming the code.
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 import {
   ChannelKeyring,
   decodePacket,

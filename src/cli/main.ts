@@ -1,10 +1,6 @@
 // The `meshlens` command: dispatches to one module per subcommand, loaded lazily so that
 // `meshlens decode` does not pay for the server's imports.
-export interface Command {
-  summary: string;
-  /** Runs the command; resolves to the process exit code. */
-  run(argv: string[]): Promise<number>;
-}
+import type { Command } from './command.js';
 
 const commands: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./decode.js')).decodeCommand,

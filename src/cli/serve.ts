@@ -25,7 +25,7 @@ import { RetentionScheduler } from '../store/retention-scheduler.js';
 import { migrate, openDatabase, readMaxIds, SqliteWriterThread } from '../store/sqlite/index.js';
 import { KNOWN_HASHTAGS } from '../sim/channels.js';
 import type { DemoFeed } from '../sim/demo.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 

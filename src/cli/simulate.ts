@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createSimulator, groundTruth, PRESETS } from '../sim/index.js';
 import { writeDataset } from '../sim/dataset.js';
 import { parseRate, publishStream } from '../sim/mqtt-publisher.js';
-import type { Command } from './main.js';
+import type { Command } from './command.js';
 
 const USAGE = `usage: meshlens simulate [--scale ${Object.keys(PRESETS).join('|')}] [--seed N]
        [--broker mqtt://host:1883 [--rate 200/s|max] [--username U --password P]]
