@@ -5,7 +5,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, apiError } from '../errors.js';
 import { ChannelKeyring, decodePacket, toCoreScopeJson } from '../../protocol/index.js';
 import { MAX_FRAME_SIZE } from '../../protocol/frame.js';
-import type { CoreContext } from './context.js';
 import { S, errorSchema } from './render.js';
 
 /** A 400 that also names the decoder's reason code. */
@@ -21,8 +20,13 @@ class DecodeFailed extends ApiError {
   }
 }
 
-export function decodeRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const keyring = ctx.options.keyring ?? ChannelKeyring.create();
+export interface DecodeRoutesDeps {
+  /** Channel keys to try (default: the Public channel only). */
+  keyring?: ChannelKeyring;
+}
+
+export function decodeRoutes(deps: DecodeRoutesDeps): FastifyPluginAsync {
+  const keyring = deps.keyring ?? ChannelKeyring.create();
   return async (app) => {
     app.post(
       '/decode',

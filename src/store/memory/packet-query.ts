@@ -6,32 +6,13 @@
 // first_seen grows with id; otherwise it counts over the smallest candidate list (bounded
 // by that filter's own size, not by the dataset).
 
+import type { PacketQuery } from '../read-model.js';
 import { NONE } from './layout.js';
 import { hopKeyOfHex } from './codec.js';
 import type { MemoryStore } from './memory-store.js';
 import type { RowList } from './row-list.js';
 
-export interface PacketQuery {
-  /** Payload types (any of). */
-  types?: readonly number[];
-  /** Route types (any of). */
-  routes?: readonly number[];
-  /** Observer ids (any of): transmissions heard by one of them. */
-  observers?: readonly string[];
-  /** IATA codes (any of, case-insensitive): heard by an observer in one of them. */
-  regions?: readonly string[];
-  /** Node public key (full, lowercase or uppercase): its adverts plus paths through its 1/2/3-byte prefixes. */
-  node?: string;
-  /** Channel name as stored in channel_hash. */
-  channel?: string;
-  hash?: string;
-  /** first_seen bounds, epoch ms, inclusive. */
-  sinceMs?: number;
-  untilMs?: number;
-  order?: 'asc' | 'desc';
-  limit: number;
-  offset: number;
-}
+export type { PacketQuery };
 
 export interface PacketPage {
   /** Transmission rows of the page, in the requested order. */
