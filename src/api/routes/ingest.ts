@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import { readRawHex } from '../../ingest/observer-message.js';
 import { toCoreScopeJson } from '../../protocol/index.js';
-import { notReady } from '../errors.js';
+import { BadBodyError, notReady } from '../errors.js';
 
 export interface IngestRoutesDeps {
   pipeline: IngestPipeline;
@@ -63,14 +63,14 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginAsync {
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         if (!deps.ready()) throw notReady('store');
         const body = request.body ?? {};
-        const bad = (reason: string, detail: string) =>
-          reply.code(400).send({ error: `${reason}: ${detail}`, code: 'MESHLENS_ERR_BAD_BODY', reason });
-        if (body.hex === undefined) return bad('missing_raw', 'hex is required');
+        // Every rejection is the registry's bad-body error naming ingest's reason code.
+        const bad = (reason: string, detail: string) => new BadBodyError(reason, `${reason}: ${detail}`);
+        if (body.hex === undefined) throw bad('missing_raw', 'hex is required');
         const raw = readRawHex(body.hex.replace(/\s+/g, ''));
-        if (!raw.ok) return bad(raw.code, raw.detail);
+        if (!raw.ok) throw bad(raw.code, raw.detail);
         const outcome = deps.pipeline.ingestPacket({
           observerId: (body.observer ?? apiObserverId).toUpperCase(),
           rawHex: raw.value,
@@ -84,7 +84,7 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginAsync {
           uploaderMs: null,
           source: 'api',
         });
-        if (!outcome.ok) return bad(outcome.code, outcome.detail);
+        if (!outcome.ok) throw bad(outcome.code, outcome.detail);
         const decoded = toCoreScopeJson(outcome.packet);
         return {
           id: outcome.transmissionId,
