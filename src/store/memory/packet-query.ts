@@ -9,10 +9,29 @@
 import type { PacketQuery } from '../read-model.js';
 import { NONE } from './layout.js';
 import { hopKeyOfHex } from './codec.js';
-import type { MemoryStore } from './memory-store.js';
+import type { StoreIndexes } from './indexes.js';
+import type { InternWriter } from './intern.js';
 import type { RowList } from './row-list.js';
 
 export type { PacketQuery };
+
+/**
+ * What the queries read from the memory store (MemoryStore satisfies it); spelled out so this
+ * module, which MemoryStore calls, does not import MemoryStore back.
+ */
+export interface PacketIndexSource {
+  readonly indexes: StoreIndexes;
+  readonly interns: {
+    readonly regions: InternWriter;
+    readonly pubkeys: InternWriter;
+    readonly channels: InternWriter;
+  };
+  regionLists(): StoreIndexes['txByRegion'];
+  observerRow(id: string): number;
+  txFirstSeen(row: number): number;
+  txRowByHash(hash: string): number;
+  txTimeOrdered(): boolean;
+}
 
 export interface PacketPage {
   /** Transmission rows of the page, in the requested order. */
@@ -32,7 +51,7 @@ function source(lists: (RowList | undefined)[], disjoint: boolean): Source {
   return { lists: present, disjoint, size: present.reduce((n, l) => n + l.length, 0) };
 }
 
-export function queryPackets(store: MemoryStore, q: PacketQuery): PacketPage {
+export function queryPackets(store: PacketIndexSource, q: PacketQuery): PacketPage {
   const ix = store.indexes;
   const sources: Source[] = [];
   if (q.types)
@@ -167,7 +186,7 @@ function keyOf(list: RowList, p: number): number {
 
 /** Newest-first (or oldest-first) observation rows of one observer, O(page). */
 export function observerObservations(
-  store: MemoryStore,
+  store: PacketIndexSource,
   observerId: string,
   page: { limit: number; offset: number; order?: 'asc' | 'desc' },
 ): { rows: number[]; total: number } {
