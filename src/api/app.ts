@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      await api.register(healthRoutes);
+      await api.register(healthRoutes(services));
       for (const routes of deps.routes ?? []) await api.register(routes);
       api.get('/spec', { schema: { hide: true } }, async () =>
         buildOpenApi(operations, { title: 'meshlens API', version: services.version }),

@@ -54,6 +54,19 @@ export function apiError(code: ErrorCode, ...args: (string | number)[]): ApiErro
   return new ApiError(code, message);
 }
 
+/** A 400 bad body that also names a machine-readable reason (the decoder's or ingest's code). */
+export class BadBodyError extends ApiError {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super('MESHLENS_ERR_BAD_BODY', apiError('MESHLENS_ERR_BAD_BODY', detail).message);
+  }
+  override body() {
+    return { ...super.body(), reason: this.reason };
+  }
+}
+
 /** 503 with Retry-After: the one "not ready yet" answer (design.md: never serve partial data). */
 export function notReady(what: string, retryAfterSec = 5): ApiError {
   const err = apiError('MESHLENS_ERR_NOT_READY', what, retryAfterSec);

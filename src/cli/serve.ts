@@ -21,6 +21,7 @@ import { RejectionCounter } from '../ingest/rejections.js';
 import { resolveSources } from '../ingest/sources.js';
 import { StoreLoader } from '../store/load/loader.js';
 import { MemoryStore } from '../store/memory/index.js';
+import { MemoryReadModel } from '../store/memory/memory-read-model.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import { migrate, openDatabase, readMaxIds, SqliteWriterThread } from '../store/sqlite/index.js';
 import { KNOWN_HASHTAGS } from '../sim/channels.js';
@@ -168,14 +169,14 @@ export async function startServer(
       logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
       routes: [
         coreRoutes({
-          store,
+          model: new MemoryReadModel(store, config),
           config,
           keyring,
           ready: isLoaded,
           signatureDrops: () => rejections.count('advert_bad_signature'),
         }),
-        async (api) => api.register(ingestRoutes, { pipeline, ready: isLoaded }),
-        async (api) => api.register(backupRoutes, { backup: (path) => writer.backup(path) }),
+        ingestRoutes({ pipeline, ready: isLoaded }),
+        backupRoutes({ backup: (path) => writer.backup(path) }),
         ...(analytics
           ? [
               async (api: FastifyInstance) =>

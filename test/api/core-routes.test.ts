@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { ChannelKeyring } from '../../src/protocol/index.js';
 import { runDecode } from '../../src/cli/decode.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
+import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
 import { FIXTURE_DB, loadFixture } from '../store/loaded-fixture.js';
 
 const NOW = Date.parse('2026-05-17T18:30:00Z');
@@ -37,7 +38,7 @@ before(async () => {
     config: cfg,
     routes: [
       coreRoutes({
-        store,
+        model: new MemoryReadModel(store, cfg),
         config: cfg,
         now: () => NOW,
         keyring: ChannelKeyring.create({ hashtags: ['#test'] }),
@@ -382,7 +383,7 @@ test('hidden nodes (nodeBlacklist, hiddenNamePrefixes) and blacklisted observers
   });
   const hidden = await buildApp({
     config: cfg,
-    routes: [coreRoutes({ store, config: cfg, now: () => NOW })],
+    routes: [coreRoutes({ model: new MemoryReadModel(store, cfg), config: cfg, now: () => NOW })],
   });
   try {
     const prefixed = one<{ n: number }>(
@@ -546,7 +547,10 @@ test('/api/config/client, /theme, /regions', async () => {
 test('data routes answer 503 + Retry-After until ready; config answers at once', async () => {
   let ready = false;
   const cfg = config();
-  const a = await buildApp({ config: cfg, routes: [coreRoutes({ store, config: cfg, ready: () => ready })] });
+  const a = await buildApp({
+    config: cfg,
+    routes: [coreRoutes({ model: new MemoryReadModel(store, cfg), config: cfg, ready: () => ready })],
+  });
   try {
     const r = await a.inject('/api/packets');
     assert.equal(r.statusCode, 503);

@@ -1,91 +1,28 @@
 // /api/channels and /api/channels/:hash/messages (spec ingest-store-api §4.2 "Channels"). A
 // channel is a stored channel_hash value: the decrypted name (`#test`, `Public`) or `enc_XX`
-// for GRP_TXT no key opened (listed only with includeEncrypted=true). The summary walks each
-// channel's row list once per store version (and region) and is cached; a messages page is
-// O(limit) through the channel's id-ordered list, or O(channel) with a region filter.
+// for GRP_TXT no key opened (listed only with includeEncrypted=true). The read model caches the
+// summaries per store version; a messages page is O(limit), or O(channel) with a region filter.
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
-import { NONE } from '../../store/memory/layout.js';
-import type { RowList } from '../../store/memory/row-list.js';
-import type { CoreContext } from './context.js';
+import type { ChannelSummary } from '../../store/read-model.js';
+import type { ReadRoutesDeps } from './context.js';
 import { pageLimit, parseRegions } from './params.js';
-import { I, S, bestObservation, errorSchema, iso, nullable, obsSnr, observerLabel } from './render.js';
+import { I, S, errorSchema, iso, nullable } from './render.js';
 
-interface ChannelSummary {
-  hash: string;
-  name: string;
-  encrypted: boolean;
-  messageCount: number;
-  lastActivity: string | null;
-  lastMessage: string | null;
-  lastSender: string | null;
-}
+export type ChannelRoutesDeps = ReadRoutesDeps;
 
-function decoded(json: string): { text?: unknown; sender?: unknown; sender_timestamp?: unknown } {
-  try {
-    const v: unknown = JSON.parse(json);
-    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-const strOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+const channelItem = (c: ChannelSummary) => ({
+  hash: c.name,
+  name: c.name,
+  encrypted: c.encrypted,
+  messageCount: c.messageCount,
+  lastActivity: iso(c.lastActivityMs),
+  lastMessage: c.lastMessage,
+  lastSender: c.lastSender,
+});
 
-export function channelRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const { store, config } = ctx;
-  const summaries = new Map<string, { version: string; channels: ChannelSummary[] }>();
-
-  /** A region filter as a predicate on transmission rows (any observation in the regions). */
-  const regionFilter = (regions: string[] | undefined): ((row: number) => boolean) | null => {
-    if (!regions) return null;
-    const all = store.regionLists();
-    const lists = regions
-      .map((c) => store.interns.regions.lookup(c))
-      .map((id) => (id === NONE ? undefined : all.get(id)))
-      .filter((l): l is RowList => l !== undefined);
-    return (row) => lists.some((l) => l.has(row));
-  };
-
-  const summarize = (regions: string[] | undefined): ChannelSummary[] => {
-    const version = `${store.transmissionCount}:${store.observationCount}`;
-    const key = regions?.join(',') ?? '';
-    const hit = summaries.get(key);
-    if (hit?.version === version) return hit.channels;
-    const accept = regionFilter(regions);
-    const channels: ChannelSummary[] = [];
-    for (const [name, id] of store.interns.channels.entries()) {
-      const list = store.indexes.byChannel.get(id);
-      if (!list || list.length === 0) continue;
-      let count = 0;
-      let last = -1;
-      let lastMs = -Infinity;
-      const rows = list.rows();
-      for (let k = 0; k < rows.length; k++) {
-        if (accept && !accept(rows[k])) continue;
-        count++;
-        const t = store.tx.get('firstSeenMs', rows[k]);
-        if (t >= lastMs) [last, lastMs] = [rows[k], t];
-      }
-      if (count === 0) continue;
-      const d = decoded(store.transmission(last).decodedJson);
-      channels.push({
-        hash: name,
-        name,
-        encrypted: name.startsWith('enc_'),
-        messageCount: count,
-        lastActivity: iso(lastMs),
-        lastMessage: strOrNull(d.text),
-        lastSender: strOrNull(d.sender),
-      });
-    }
-    channels.sort(
-      (a, b) => (b.lastActivity ?? '').localeCompare(a.lastActivity ?? '') || a.name.localeCompare(b.name),
-    );
-    if (summaries.size > 64) summaries.clear();
-    summaries.set(key, { version, channels });
-    return channels;
-  };
-
+export function channelRoutes(deps: ChannelRoutesDeps): FastifyPluginAsync {
+  const { model, config } = deps;
   return async (app) => {
     app.get(
       '/channels',
@@ -128,8 +65,10 @@ export function channelRoutes(ctx: CoreContext): FastifyPluginAsync {
       async (request) => {
         const q = request.query as { region?: string; includeEncrypted?: string };
         const withEncrypted = q.includeEncrypted === 'true' || q.includeEncrypted === '1';
-        const channels = summarize(parseRegions(q.region, store, config.regions));
-        return { channels: withEncrypted ? channels : channels.filter((c) => !c.encrypted) };
+        const channels = model.channels(parseRegions(q.region, model, config.regions));
+        return {
+          channels: (withEncrypted ? channels : channels.filter((c) => !c.encrypted)).map(channelItem),
+        };
       },
     );
 
@@ -189,47 +128,32 @@ export function channelRoutes(ctx: CoreContext): FastifyPluginAsync {
       async (request) => {
         const { hash } = request.params as { hash: string };
         const q = request.query as { limit?: number; offset?: number; region?: string };
-        const id = store.interns.channels.lookup(hash);
-        const list = id === NONE ? undefined : store.indexes.byChannel.get(id);
-        if (!list || list.length === 0) throw apiError('MESHLENS_ERR_NOT_FOUND', `channel ${hash}`);
         const limit = pageLimit(q.limit, 100, config.listLimits.channelMessagesMax);
         const offset = q.offset ?? 0;
-        const accept = regionFilter(parseRegions(q.region, store, config.regions));
-        let rows: number[];
-        let total: number;
-        if (!accept) {
-          total = list.length;
-          const end = Math.max(0, total - offset);
-          rows = [];
-          for (let k = Math.max(0, end - limit); k < end; k++) rows.push(list.at(k));
-        } else {
-          const matched: number[] = [];
-          for (let k = list.length - 1; k >= 0; k--) if (accept(list.at(k))) matched.push(list.at(k));
-          total = matched.length;
-          rows = matched.slice(offset, offset + limit).reverse();
+        // An unknown channel is a 404 even when the region is bad too (the channel is checked first).
+        let regions: string[] | undefined;
+        let badRegion: unknown = null;
+        try {
+          regions = parseRegions(q.region, model, config.regions);
+        } catch (err) {
+          badRegion = err;
         }
-        const messages = rows.map((row) => {
-          const t = store.transmission(row);
-          const d = decoded(t.decodedJson);
-          const best = bestObservation(store, row);
-          const observers = new Set<string>();
-          for (const o of store.observationRows(row)) {
-            const label = observerLabel(store, store.obs.get('observer', o));
-            observers.add(label.name ?? label.id);
-          }
-          return {
-            sender: strOrNull(d.sender),
-            text: strOrNull(d.text),
-            timestamp: iso(t.firstSeenMs),
-            sender_timestamp: typeof d.sender_timestamp === 'number' ? d.sender_timestamp : null,
-            packetId: t.id,
-            packetHash: t.hash,
-            repeats: store.tx.get('obsCount', row),
-            observers: [...observers],
-            hops: best === -1 ? null : store.obs.get('hopCount', best),
-            snr: best === -1 ? null : obsSnr(store, best),
-          };
-        });
+        const page = model.channelMessages(hash, { limit, offset, regions });
+        if (!page) throw apiError('MESHLENS_ERR_NOT_FOUND', `channel ${hash}`);
+        if (badRegion !== null) throw badRegion;
+        const total = page.total;
+        const messages = page.items.map((m) => ({
+          sender: m.sender,
+          text: m.text,
+          timestamp: iso(m.transmission.firstSeenMs),
+          sender_timestamp: m.senderTimestamp,
+          packetId: m.transmission.id,
+          packetHash: m.transmission.hash,
+          repeats: m.repeats,
+          observers: m.observers,
+          hops: m.hops,
+          snr: m.snr,
+        }));
         return { channel: hash, total, limit, offset, messages };
       },
     );

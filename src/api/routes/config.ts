@@ -2,7 +2,7 @@
 // "Config", §6): what the SPA reads at boot. The UI keys pass through from config.json
 // (`config.ui`); theme.json, when the composition root read one, overlays the theme keys.
 import type { FastifyPluginAsync } from 'fastify';
-import type { CoreContext } from './context.js';
+import type { ReadRoutesDeps } from './context.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -37,8 +37,13 @@ function asObject(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-export function configRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const { config, store } = ctx;
+export interface ConfigRoutesDeps extends Pick<ReadRoutesDeps, 'model' | 'config'> {
+  /** theme.json beside the config, merged over the config's UI keys. */
+  themeOverlay?: Record<string, unknown>;
+}
+
+export function configRoutes(deps: ConfigRoutesDeps): FastifyPluginAsync {
+  const { config, model } = deps;
   const ui = config.ui;
   return async (app) => {
     app.get(
@@ -89,7 +94,7 @@ export function configRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async () => {
         const out: Record<string, unknown> = {};
-        const overlay = ctx.options.themeOverlay ?? {};
+        const overlay = deps.themeOverlay ?? {};
         for (const k of THEME_KEYS) {
           const v = overlay[k] ?? ui[k];
           out[k] = v === undefined ? {} : v;
@@ -109,7 +114,7 @@ export function configRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async () => {
         const out: Record<string, string> = {};
-        for (const [code] of store.interns.regions.entries()) if (code !== '') out[code] = code;
+        for (const code of model.regionCodes()) out[code] = code;
         for (const [code, label] of Object.entries(config.regions)) out[code.toUpperCase()] = label;
         return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
       },

@@ -3,8 +3,10 @@
 // Data routes answer 503 + Retry-After until `ready()` (the store load) says true (design.md:
 // never serve partial data as if it were whole); config and decode answer at once.
 import type { FastifyPluginAsync } from 'fastify';
+import type { MeshlensConfig } from '../../config/types.js';
+import type { ChannelKeyring } from '../../protocol/keyring.js';
+import type { MeshReadModel } from '../../store/read-model.js';
 import { notReady } from '../errors.js';
-import { coreContext, type CoreRoutesOptions } from './context.js';
 import { channelRoutes } from './channels.js';
 import { configRoutes } from './config.js';
 import { decodeRoutes } from './decode.js';
@@ -13,25 +15,39 @@ import { observerRoutes } from './observers.js';
 import { packetRoutes } from './packets.js';
 import { statsRoutes } from './stats.js';
 
-export type { CoreRoutesOptions } from './context.js';
+export interface CoreRoutesDeps {
+  /** The store's read model (e.g. MemoryReadModel over the memory store). */
+  model: MeshReadModel;
+  config: Readonly<MeshlensConfig>;
+  /** Channel keys for POST /api/decode (default: the Public channel only). */
+  keyring?: ChannelKeyring;
+  /** Clock for relative windows (lastHeard, packetsLastHour, since=24h); default Date.now. */
+  now?: () => number;
+  /** Data routes answer 503 + Retry-After until this says true (the store load). Default: ready. */
+  ready?: () => boolean;
+  /** theme.json beside the config, merged over the config's UI keys (spec §4.2 /config/theme). */
+  themeOverlay?: Record<string, unknown>;
+  /** Ingest's count of adverts dropped for a bad signature (for /api/stats). */
+  signatureDrops?: () => number;
+}
 
-export function coreRoutes(options: CoreRoutesOptions): FastifyPluginAsync {
-  const ctx = coreContext(options);
+export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
+  const read = { model: deps.model, config: deps.config, now: deps.now ?? Date.now };
   return async (api) => {
-    await api.register(configRoutes(ctx));
-    await api.register(decodeRoutes(ctx));
+    await api.register(configRoutes({ ...read, themeOverlay: deps.themeOverlay }));
+    await api.register(decodeRoutes({ keyring: deps.keyring }));
     await api.register(async (data) => {
-      if (options.ready) {
-        const ready = options.ready;
+      if (deps.ready) {
+        const ready = deps.ready;
         data.addHook('onRequest', async () => {
           if (!ready()) throw notReady('store');
         });
       }
-      await data.register(statsRoutes(ctx));
-      await data.register(packetRoutes(ctx));
-      await data.register(nodeRoutes(ctx));
-      await data.register(observerRoutes(ctx));
-      await data.register(channelRoutes(ctx));
+      await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
+      await data.register(packetRoutes(read));
+      await data.register(nodeRoutes(read));
+      await data.register(observerRoutes(read));
+      await data.register(channelRoutes(read));
     });
   };
 }

@@ -2,27 +2,18 @@
 // prints: `{decoded, hash, signatureValid?}`. An undecodable frame is a 400 whose body carries
 // the decoder's reason code (spec packet-format §13), e.g. `{"error": ..., "reason": "too_short"}`.
 import type { FastifyPluginAsync } from 'fastify';
-import { ApiError, apiError } from '../errors.js';
+import { BadBodyError } from '../errors.js';
 import { ChannelKeyring, decodePacket, toCoreScopeJson } from '../../protocol/index.js';
 import { MAX_FRAME_SIZE } from '../../protocol/frame.js';
-import type { CoreContext } from './context.js';
 import { S, errorSchema } from './render.js';
 
-/** A 400 that also names the decoder's reason code. */
-class DecodeFailed extends ApiError {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super('MESHLENS_ERR_BAD_BODY', apiError('MESHLENS_ERR_BAD_BODY', `hex: ${reason}: ${message}`).message);
-  }
-  override body() {
-    return { ...super.body(), reason: this.reason };
-  }
+export interface DecodeRoutesDeps {
+  /** Channel keys to try (default: the Public channel only). */
+  keyring?: ChannelKeyring;
 }
 
-export function decodeRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const keyring = ctx.options.keyring ?? ChannelKeyring.create();
+export function decodeRoutes(deps: DecodeRoutesDeps): FastifyPluginAsync {
+  const keyring = deps.keyring ?? ChannelKeyring.create();
   return async (app) => {
     app.post(
       '/decode',
@@ -54,7 +45,7 @@ export function decodeRoutes(ctx: CoreContext): FastifyPluginAsync {
       async (request) => {
         const { hex } = request.body as { hex: string };
         const res = decodePacket(hex, { keyring, verifySignatures: true });
-        if (!res.ok) throw new DecodeFailed(res.error.code, res.error.message);
+        if (!res.ok) throw new BadBodyError(res.error.code, `hex: ${res.error.code}: ${res.error.message}`);
         const p = res.packet;
         const out: { decoded: unknown; hash: string; signatureValid?: boolean } = {
           decoded: toCoreScopeJson(p),

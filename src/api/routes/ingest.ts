@@ -5,9 +5,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { IngestPipeline } from '../../ingest/pipeline.js';
 import { readRawHex } from '../../ingest/observer-message.js';
 import { toCoreScopeJson } from '../../protocol/index.js';
-import { notReady } from '../errors.js';
+import { BadBodyError, notReady } from '../errors.js';
 
-export interface IngestRoutesOptions {
+export interface IngestRoutesDeps {
   pipeline: IngestPipeline;
   /** False while the store loads: dedup needs the whole store (503 until then). */
   ready: () => boolean;
@@ -38,60 +38,62 @@ interface Body {
   region?: string;
 }
 
-export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app, opts) => {
-  app.post<{ Body: Body }>(
-    '/packets',
-    {
-      preHandler: app.meshlens.requireApiKey,
-      schema: {
-        summary: 'Ingest one raw frame through the pipeline (dedup, validation)',
-        tags: ['ingest'],
-        security: [{ apiKey: [] }],
-        body: bodySchema,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              observation_id: { type: 'integer' },
-              hash: { type: 'string' },
-              new: { type: 'boolean' },
-              decoded: { type: 'object', additionalProperties: true },
+export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.post<{ Body: Body }>(
+      '/packets',
+      {
+        preHandler: app.meshlens.requireApiKey,
+        schema: {
+          summary: 'Ingest one raw frame through the pipeline (dedup, validation)',
+          tags: ['ingest'],
+          security: [{ apiKey: [] }],
+          body: bodySchema,
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                observation_id: { type: 'integer' },
+                hash: { type: 'string' },
+                new: { type: 'boolean' },
+                decoded: { type: 'object', additionalProperties: true },
+              },
             },
           },
         },
       },
-    },
-    async (request, reply) => {
-      if (!opts.ready()) throw notReady('store');
-      const body = request.body ?? {};
-      const bad = (reason: string, detail: string) =>
-        reply.code(400).send({ error: `${reason}: ${detail}`, code: 'MESHLENS_ERR_BAD_BODY', reason });
-      if (body.hex === undefined) return bad('missing_raw', 'hex is required');
-      const raw = readRawHex(body.hex.replace(/\s+/g, ''));
-      if (!raw.ok) return bad(raw.code, raw.detail);
-      const outcome = opts.pipeline.ingestPacket({
-        observerId: (body.observer ?? apiObserverId).toUpperCase(),
-        rawHex: raw.value,
-        snr: body.snr ?? null,
-        rssi: body.rssi ?? null,
-        score: null,
-        direction: null,
-        origin: null,
-        region: body.region?.toUpperCase() ?? '',
-        rxMs: Date.now(),
-        uploaderMs: null,
-        source: 'api',
-      });
-      if (!outcome.ok) return bad(outcome.code, outcome.detail);
-      const decoded = toCoreScopeJson(outcome.packet);
-      return {
-        id: outcome.transmissionId,
-        observation_id: outcome.observationId,
-        hash: outcome.hash,
-        new: outcome.isNewTransmission,
-        decoded,
-      };
-    },
-  );
-};
+      async (request) => {
+        if (!deps.ready()) throw notReady('store');
+        const body = request.body ?? {};
+        // Every rejection is the registry's bad-body error naming ingest's reason code.
+        const bad = (reason: string, detail: string) => new BadBodyError(reason, `${reason}: ${detail}`);
+        if (body.hex === undefined) throw bad('missing_raw', 'hex is required');
+        const raw = readRawHex(body.hex.replace(/\s+/g, ''));
+        if (!raw.ok) throw bad(raw.code, raw.detail);
+        const outcome = deps.pipeline.ingestPacket({
+          observerId: (body.observer ?? apiObserverId).toUpperCase(),
+          rawHex: raw.value,
+          snr: body.snr ?? null,
+          rssi: body.rssi ?? null,
+          score: null,
+          direction: null,
+          origin: null,
+          region: body.region?.toUpperCase() ?? '',
+          rxMs: Date.now(),
+          uploaderMs: null,
+          source: 'api',
+        });
+        if (!outcome.ok) throw bad(outcome.code, outcome.detail);
+        const decoded = toCoreScopeJson(outcome.packet);
+        return {
+          id: outcome.transmissionId,
+          observation_id: outcome.observationId,
+          hash: outcome.hash,
+          new: outcome.isNewTransmission,
+          decoded,
+        };
+      },
+    );
+  };
+}

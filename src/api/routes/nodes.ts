@@ -1,24 +1,20 @@
 // /api/nodes, /api/nodes/search, /api/nodes/:pubkey, /api/nodes/:pubkey/health (spec
-// ingest-store-api §4.2 "Nodes"). The node list is the NodeDirectory (sorted per store version);
-// filters run over it per request (O(nodes), thousands). Per-node routes work on the node's own
-// adverts list, newest first and capped, so they cost O(cap), not O(dataset).
+// ingest-store-api §4.2 "Nodes"): parameters parsed here, answered by the read model (filters
+// over the node list sorted once per store version, O(nodes); per-node routes work on the node's
+// own adverts, newest first and capped, O(cap)), rendered to CoreScope's shapes.
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
-import type { MemoryStore } from '../../store/memory/memory-store.js';
-import type { CoreContext } from './context.js';
-import type { NodeSort } from './node-directory.js';
+import type { NodeSort } from '../../store/read-model.js';
+import type { ReadRoutesDeps } from './context.js';
 import { badParam, pageLimit, parseRegions, parseTime } from './params.js';
 import {
   I,
   S,
-  bestObservation,
   errorSchema,
   iso,
+  nodeItem,
   nodeSchema,
   nullable,
-  obsRssi,
-  obsSnr,
-  observerLabel,
   packetItem,
   packetSchema,
 } from './render.js';
@@ -39,48 +35,17 @@ const ROLES = ['repeater', 'room', 'companion', 'sensor'];
 /** Adverts a node route reads at most (newest first). */
 const RECENT_ADVERTS = 20;
 const HEALTH_WINDOW_TX = 500;
-const DAY_MS = 86_400_000;
-
-export function nodeItem(ctx: CoreContext, row: number) {
-  const rec = ctx.store.node(row);
-  return {
-    public_key: rec.publicKey,
-    name: rec.name,
-    role: rec.role,
-    lat: rec.lat,
-    lon: rec.lon,
-    last_seen: iso(rec.lastSeenMs),
-    first_seen: iso(rec.firstSeenMs),
-    advert_count: rec.advertCount,
-    battery_mv: rec.batteryMv,
-    temperature_c: rec.temperatureC,
-    last_heard: iso(ctx.nodes.lastHeard(row)),
-    packet_count: ctx.store.indexes.byAdvertNode.get(row)?.length ?? 0,
-  };
-}
-
-/** The node's newest advert transmission rows (highest id first), at most `max`. */
-function recentAdvertRows(store: MemoryStore, row: number, max: number): number[] {
-  const list = store.indexes.byAdvertNode.get(row);
-  if (!list) return [];
-  const out: number[] = [];
-  for (let k = list.length - 1; k >= 0 && out.length < max; k--) out.push(list.at(k));
-  return out;
-}
-
 const pubkeyParams = {
   type: 'object',
   properties: { pubkey: { type: 'string', pattern: '^[0-9a-fA-F]{8,64}$' } },
   required: ['pubkey'],
 } as const;
 
-export function nodeRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const { store, config } = ctx;
-  const lookup = (pubkey: string) => {
-    const row = ctx.nodes.resolve(pubkey);
-    if (row === -1) throw apiError('MESHLENS_ERR_NOT_FOUND', `node ${pubkey}`);
-    return row;
-  };
+export type NodeRoutesDeps = ReadRoutesDeps;
+
+export function nodeRoutes(deps: NodeRoutesDeps): FastifyPluginAsync {
+  const { model, config } = deps;
+  const notFound = (pubkey: string) => apiError('MESHLENS_ERR_NOT_FOUND', `node ${pubkey}`);
   return async (app) => {
     app.get(
       '/nodes',
@@ -130,7 +95,7 @@ export function nodeRoutes(ctx: CoreContext): FastifyPluginAsync {
           sortBy?: NodeSort;
           region?: string;
         };
-        const nowMs = ctx.now();
+        const nowMs = deps.now();
         const limit = pageLimit(q.limit, 50, config.listLimits.nodesMax);
         const offset = q.offset ?? 0;
         const role =
@@ -139,25 +104,17 @@ export function nodeRoutes(ctx: CoreContext): FastifyPluginAsync {
             : q.role.toLowerCase();
         if (role !== null && !ROLES.includes(role))
           throw badParam('role', `unknown role '${q.role}' (one of ${ROLES.join(', ')})`);
-        const search = q.search?.trim().toLowerCase() || null;
-        const before = parseTime(q.before, 'before', nowMs);
-        const heardSince = q.lastHeard ? nowMs - LAST_HEARD_MS[q.lastHeard] : undefined;
-        const regions = parseRegions(q.region, store, config.regions);
-        const inRegion = regions ? ctx.nodes.inRegions(regions) : null;
-        const snap = ctx.nodes.snapshot();
-        const rows: number[] = [];
-        let total = 0;
-        for (const row of snap.orders[q.sortBy ?? 'lastSeen']) {
-          if (role !== null && (ctx.nodes.role(row) ?? '').toLowerCase() !== role) continue;
-          if (search !== null && !ctx.nodes.matches(row, search)) continue;
-          const seen = ctx.nodes.lastSeen(row);
-          if (before !== undefined && !(seen < before)) continue;
-          if (heardSince !== undefined && !(ctx.nodes.lastHeard(row) >= heardSince)) continue;
-          if (inRegion && !inRegion.has(row)) continue;
-          if (total >= offset && rows.length < limit) rows.push(row);
-          total++;
-        }
-        return { nodes: rows.map((r) => nodeItem(ctx, r)), total, limit, offset, counts: snap.counts };
+        const page = model.nodes({
+          role,
+          search: q.search?.trim().toLowerCase() || null,
+          beforeMs: parseTime(q.before, 'before', nowMs),
+          heardSinceMs: q.lastHeard ? nowMs - LAST_HEARD_MS[q.lastHeard] : undefined,
+          regions: parseRegions(q.region, model, config.regions),
+          sortBy: q.sortBy ?? 'lastSeen',
+          limit,
+          offset,
+        });
+        return { nodes: page.items.map(nodeItem), total: page.total, limit, offset, counts: page.counts };
       },
     );
 
@@ -183,12 +140,7 @@ export function nodeRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async (request) => {
         const { q, limit = 10 } = request.query as { q: string; limit?: number };
-        const needle = q.trim().toLowerCase();
-        const nodes = [];
-        for (const row of ctx.nodes.snapshot().orders.lastSeen) {
-          if (nodes.length >= limit) break;
-          if (ctx.nodes.matches(row, needle)) nodes.push(nodeItem(ctx, row));
-        }
+        const nodes = model.searchNodes(q.trim().toLowerCase(), limit).map(nodeItem);
         return { nodes };
       },
     );
@@ -210,10 +162,12 @@ export function nodeRoutes(ctx: CoreContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const row = lookup((request.params as { pubkey: string }).pubkey);
+        const { pubkey } = request.params as { pubkey: string };
+        const detail = model.node(pubkey, RECENT_ADVERTS);
+        if (!detail) throw notFound(pubkey);
         return {
-          node: nodeItem(ctx, row),
-          recentAdverts: recentAdvertRows(store, row, RECENT_ADVERTS).map((r) => packetItem(store, r)),
+          node: nodeItem(detail.node),
+          recentAdverts: detail.recentAdverts.map((a) => packetItem(a)),
         };
       },
     );
@@ -264,69 +218,22 @@ export function nodeRoutes(ctx: CoreContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const row = lookup((request.params as { pubkey: string }).pubkey);
-        const nowMs = ctx.now();
-        const txRows = recentAdvertRows(store, row, HEALTH_WINDOW_TX);
-        const perObserver = new Map<
-          number,
-          { count: number; snr: number; snrN: number; rssi: number; rssiN: number }
-        >();
-        let observations = 0;
-        let snrSum = 0;
-        let snrN = 0;
-        let hopSum = 0;
-        let today = 0;
-        for (const tx of txRows) {
-          if (store.tx.get('firstSeenMs', tx) >= nowMs - DAY_MS) today++;
-          const best = bestObservation(store, tx);
-          if (best !== -1) hopSum += store.obs.get('hopCount', best);
-          for (const o of store.observationRows(tx)) {
-            observations++;
-            const obsRow = store.obs.get('observer', o);
-            let agg = perObserver.get(obsRow);
-            if (!agg) perObserver.set(obsRow, (agg = { count: 0, snr: 0, snrN: 0, rssi: 0, rssiN: 0 }));
-            agg.count++;
-            const snr = obsSnr(store, o);
-            const rssi = obsRssi(store, o);
-            if (snr !== null) {
-              agg.snr += snr;
-              agg.snrN++;
-              snrSum += snr;
-              snrN++;
-            }
-            if (rssi !== null) {
-              agg.rssi += rssi;
-              agg.rssiN++;
-            }
-          }
-        }
-        const round = (v: number) => Math.round(v * 100) / 100;
-        const observers = [...perObserver.entries()]
-          .map(([obsRow, a]) => {
-            const label = observerLabel(store, obsRow);
-            return {
-              observer_id: label.id,
-              observer_name: label.name,
-              iata: label.iata,
-              count: a.count,
-              avgSnr: a.snrN ? round(a.snr / a.snrN) : null,
-              avgRssi: a.rssiN ? round(a.rssi / a.rssiN) : null,
-            };
-          })
-          .sort((a, b) => b.count - a.count || (a.observer_id < b.observer_id ? -1 : 1));
+        const { pubkey } = request.params as { pubkey: string };
+        const h = model.nodeHealth(pubkey, HEALTH_WINDOW_TX, RECENT_ADVERTS, deps.now());
+        if (!h) throw notFound(pubkey);
+        const { lastHeardMs, ...stats } = h.stats;
         return {
-          node: nodeItem(ctx, row),
-          observers,
-          stats: {
-            totalTransmissions: store.indexes.byAdvertNode.get(row)?.length ?? 0,
-            totalObservations: observations,
-            packetsToday: today,
-            avgSnr: snrN ? round(snrSum / snrN) : null,
-            avgHops: txRows.length ? round(hopSum / txRows.length) : null,
-            lastHeard: iso(ctx.nodes.lastHeard(row)),
-            windowTransmissions: txRows.length,
-          },
-          recentPackets: txRows.slice(0, RECENT_ADVERTS).map((r) => packetItem(store, r)),
+          node: nodeItem(h.node),
+          observers: h.observers.map((o) => ({
+            observer_id: o.observerId,
+            observer_name: o.observerName,
+            iata: o.iata,
+            count: o.count,
+            avgSnr: o.avgSnr,
+            avgRssi: o.avgRssi,
+          })),
+          stats: { ...stats, lastHeard: iso(lastHeardMs) },
+          recentPackets: h.recentPackets.map((p) => packetItem(p)),
         };
       },
     );

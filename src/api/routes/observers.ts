@@ -1,13 +1,12 @@
 // /api/observers and /api/observers/:id (spec ingest-store-api §4.2 "Observers"). Observers
-// number in the tens to hundreds, so the list is built per request; packetsLastHour comes from
-// the ActivityCounter (a binary search per observer while receive times are ordered).
-// observerBlacklist hides an observer everywhere here (§4.1).
+// number in the tens to hundreds, so the read model builds the list per request (packetsLastHour
+// is a binary search per observer while receive times are ordered); observerBlacklist hides an
+// observer everywhere (§4.1).
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
-import type { CoreContext } from './context.js';
+import type { ObserverSummary } from '../../store/read-model.js';
+import type { ReadRoutesDeps } from './context.js';
 import { I, errorSchema, iso, nullable, S } from './render.js';
-
-const HOUR_MS = 3_600_000;
 
 const observerSchema = {
   type: 'object',
@@ -34,41 +33,35 @@ const observerSchema = {
   },
 } as const;
 
-export function observerRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const { store, config } = ctx;
-  const blacklist = new Set(config.observerBlacklist.map((id) => id.toUpperCase()));
-  const visible = (row: number) =>
-    store.observers.get('present', row) === 1 &&
-    !blacklist.has((store.interns.observers.get(row) ?? '').toUpperCase());
-
-  const item = (row: number, lastHour: (row: number) => number) => {
-    const o = store.observer(row);
-    // An observer is also a node when its radio adverts (same public key, lowercase in nodes).
-    const nodeRow = /^[0-9a-fA-F]{64}$/.test(o.id) ? store.nodeRow(o.id) : -1;
-    const node = nodeRow === -1 ? null : store.node(nodeRow);
-    return {
-      id: o.id,
-      name: o.name,
-      iata: o.iata,
-      last_seen: iso(o.lastSeenMs),
-      first_seen: iso(o.firstSeenMs),
-      packet_count: o.packetCount,
-      model: o.model,
-      firmware: o.firmware,
-      client_version: o.clientVersion,
-      radio: o.radio,
-      battery_mv: o.batteryMv,
-      uptime_secs: o.uptimeSecs,
-      noise_floor: o.noiseFloor,
-      last_packet_at: o.lastPacketAtMs === null ? null : iso(o.lastPacketAtMs),
-      packetsLastHour: lastHour(row),
-      observation_count: store.indexes.obsByObserver.get(row)?.length ?? 0,
-      lat: node?.lat ?? null,
-      lon: node?.lon ?? null,
-      nodeRole: node?.role ?? null,
-    };
+function observerItem(s: ObserverSummary) {
+  const o = s.observer;
+  return {
+    id: o.id,
+    name: o.name,
+    iata: o.iata,
+    last_seen: iso(o.lastSeenMs),
+    first_seen: iso(o.firstSeenMs),
+    packet_count: o.packetCount,
+    model: o.model,
+    firmware: o.firmware,
+    client_version: o.clientVersion,
+    radio: o.radio,
+    battery_mv: o.batteryMv,
+    uptime_secs: o.uptimeSecs,
+    noise_floor: o.noiseFloor,
+    last_packet_at: o.lastPacketAtMs === null ? null : iso(o.lastPacketAtMs),
+    packetsLastHour: s.packetsLastHour,
+    observation_count: s.observationCount,
+    lat: s.node?.lat ?? null,
+    lon: s.node?.lon ?? null,
+    nodeRole: s.node?.role ?? null,
   };
+}
 
+export type ObserverRoutesDeps = Pick<ReadRoutesDeps, 'model' | 'now'>;
+
+export function observerRoutes(deps: ObserverRoutesDeps): FastifyPluginAsync {
+  const { model } = deps;
   return async (app) => {
     app.get(
       '/observers',
@@ -85,17 +78,8 @@ export function observerRoutes(ctx: CoreContext): FastifyPluginAsync {
         },
       },
       async () => {
-        const nowMs = ctx.now();
-        const lastHour = ctx.activity.perObserver(HOUR_MS, nowMs);
-        const observers = store
-          .observerRows()
-          .filter(visible)
-          .map((r) => item(r, lastHour))
-          .sort(
-            (a, b) =>
-              (b.last_seen ?? '').localeCompare(a.last_seen ?? '') ||
-              (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-          );
+        const nowMs = deps.now();
+        const observers = model.observers(nowMs).map(observerItem);
         return { observers, server_time: new Date(nowMs).toISOString() };
       },
     );
@@ -116,10 +100,9 @@ export function observerRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async (request) => {
         const { id } = request.params as { id: string };
-        let row = store.observerRow(id);
-        if (row === -1) row = store.observerRow(id.toUpperCase());
-        if (row === -1 || !visible(row)) throw apiError('MESHLENS_ERR_NOT_FOUND', `observer ${id}`);
-        return item(row, ctx.activity.perObserver(HOUR_MS, ctx.now()));
+        const observer = model.observer(id, deps.now());
+        if (!observer) throw apiError('MESHLENS_ERR_NOT_FOUND', `observer ${id}`);
+        return observerItem(observer);
       },
     );
   };

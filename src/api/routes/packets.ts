@@ -4,8 +4,8 @@
 // computed it after paging in places, §9), so a page costs O(limit) plus the smallest filter.
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
-import type { PacketQuery } from '../../store/memory/packet-query.js';
-import type { CoreContext } from './context.js';
+import type { MeshReadModel, PacketQuery } from '../../store/read-model.js';
+import type { ReadRoutesDeps } from './context.js';
 import {
   badParam,
   pageLimit,
@@ -19,11 +19,9 @@ import {
   I,
   S,
   errorSchema,
-  iso,
   nullable,
   observationItem,
   observationSchema,
-  observerCount,
   packetItem,
   packetSchema,
   type PacketItem,
@@ -47,10 +45,10 @@ interface PacketsQuery {
   groupByHash?: string;
 }
 
-const HASH = /^[0-9a-fA-F]{16}$/;
+export type PacketRoutesDeps = ReadRoutesDeps;
 
-export function packetRoutes(ctx: CoreContext): FastifyPluginAsync {
-  const { store, config } = ctx;
+export function packetRoutes(deps: PacketRoutesDeps): FastifyPluginAsync {
+  const { model, config } = deps;
   return async (app) => {
     app.get(
       '/packets',
@@ -103,7 +101,7 @@ export function packetRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async (request) => {
         const q = request.query as PacketsQuery;
-        const nowMs = ctx.now();
+        const nowMs = deps.now();
         const limit = pageLimit(q.limit, 50, config.listLimits.packetsMax);
         const offset = q.offset ?? 0;
         const query: PacketQuery = { limit, offset, order: q.order ?? 'desc' };
@@ -115,24 +113,24 @@ export function packetRoutes(ctx: CoreContext): FastifyPluginAsync {
         );
         query.routes = parseRouteTypes(q.route);
         query.observers = parseList(q.observer);
-        query.regions = parseRegions(q.region, store, config.regions);
+        query.regions = parseRegions(q.region, model, config.regions);
         if (q.hash !== undefined) query.hash = q.hash.toLowerCase();
         query.sinceMs = parseTime(q.since, 'since', nowMs);
         query.untilMs = parseTime(q.until, 'until', nowMs);
         if (query.sinceMs !== undefined && query.untilMs !== undefined && query.sinceMs > query.untilMs)
           throw badParam('since', 'is after until');
         if (q.channel !== undefined && q.channel !== '') query.channel = q.channel;
-        if (q.node !== undefined && q.node !== '') query.node = resolveNode(ctx, q.node);
+        if (q.node !== undefined && q.node !== '') query.node = resolveNode(model, q.node);
 
-        const page = store.queryPackets(query);
         const expand = q.expand === 'observations';
         const grouped = q.groupByHash === 'true' || q.groupByHash === '1';
-        const packets = page.rows.map((row) => {
+        const page = model.packets(query, { observations: expand, observerCount: grouped });
+        const packets = page.items.map((summary) => {
           const item: PacketItem & { count?: number; observer_count?: number; latest?: string | null } =
-            packetItem(store, row, expand);
+            packetItem(summary, expand);
           if (grouped) {
             item.count = item.observation_count;
-            item.observer_count = observerCount(store, row);
+            item.observer_count = summary.observerCount;
             item.latest = item.last_seen;
           }
           return item;
@@ -168,18 +166,11 @@ export function packetRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async (request) => {
         const { id } = request.params as { id: string };
-        let row = HASH.test(id) ? store.txRowByHash(id) : -1;
-        if (row === -1 && /^[0-9]{1,10}$/.test(id)) {
-          row = store.txRowById(Number(id));
-          if (row === -1) {
-            const obsRow = store.obsRowById(Number(id));
-            if (obsRow !== -1) row = store.obsTxRow(obsRow);
-          }
-        }
-        if (row === -1) throw apiError('MESHLENS_ERR_NOT_FOUND', `packet ${id}`);
-        const packet = packetItem(store, row);
-        const observations = store.observationRows(row).map((r) => ({
-          ...observationItem(store, r, packet.hash),
+        const summary = model.transmission(id);
+        if (!summary) throw apiError('MESHLENS_ERR_NOT_FOUND', `packet ${id}`);
+        const packet = packetItem(summary);
+        const observations = (summary.observations ?? []).map((o) => ({
+          ...observationItem(o, packet.hash),
           raw_hex: packet.raw_hex,
           route_type: packet.route_type,
           payload_type: packet.payload_type,
@@ -228,25 +219,21 @@ export function packetRoutes(ctx: CoreContext): FastifyPluginAsync {
       },
       async (request) => {
         const { hash } = request.params as { hash: string };
-        const row = store.txRowByHash(hash);
-        if (row === -1) throw apiError('MESHLENS_ERR_NOT_FOUND', `packet ${hash}`);
+        const sightings = model.traces(hash);
+        if (!sightings) throw apiError('MESHLENS_ERR_NOT_FOUND', `packet ${hash}`);
         const h = hash.toLowerCase();
-        const traces = store
-          .observationRows(row)
-          .map((r) => ({ r, t: store.obs.get('rxMs', r) }))
-          .sort((a, b) => a.t - b.t || a.r - b.r)
-          .map(({ r, t }) => {
-            const o = observationItem(store, r, h);
-            return {
-              observer: o.observer_id,
-              observer_name: o.observer_name,
-              observer_iata: o.observer_iata,
-              time: iso(t),
-              snr: o.snr,
-              rssi: o.rssi,
-              path_json: o.path_json,
-            };
-          });
+        const traces = sightings.map((s) => {
+          const o = observationItem(s, h);
+          return {
+            observer: o.observer_id,
+            observer_name: o.observer_name,
+            observer_iata: o.observer_iata,
+            time: o.timestamp,
+            snr: o.snr,
+            rssi: o.rssi,
+            path_json: o.path_json,
+          };
+        });
         return { hash: h, traces };
       },
     );
@@ -254,11 +241,11 @@ export function packetRoutes(ctx: CoreContext): FastifyPluginAsync {
 }
 
 /** `node`: a hex key (full, or a prefix of 6+ digits for hop matching), else an exact node name. */
-function resolveNode(ctx: CoreContext, value: string): string {
+function resolveNode(model: MeshReadModel, value: string): string {
   if (/^[0-9a-fA-F]{6,64}$/.test(value)) return value.toLowerCase();
-  const rows = ctx.nodes.byName(value);
-  if (rows.length === 0) throw badParam('node', `unknown node '${value}'`);
-  if (rows.length > 1)
-    throw badParam('node', `name '${value}' matches ${rows.length} nodes; give the public key`);
-  return ctx.store.interns.pubkeys.get(rows[0]) ?? value;
+  const keys = model.nodeKeysByName(value);
+  if (keys.length === 0) throw badParam('node', `unknown node '${value}'`);
+  if (keys.length > 1)
+    throw badParam('node', `name '${value}' matches ${keys.length} nodes; give the public key`);
+  return keys[0] || value;
 }

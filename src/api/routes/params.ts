@@ -5,8 +5,7 @@
 // is clamped.
 import { apiError } from '../errors.js';
 import { PAYLOAD_TYPE, ROUTE_TYPE, payloadTypeOf } from '../../protocol/enums.js';
-import { NONE } from '../../store/memory/layout.js';
-import type { MemoryStore } from '../../store/memory/memory-store.js';
+import type { MeshReadModel } from '../../store/read-model.js';
 
 export function badParam(name: string, problem: string): Error {
   return apiError('MESHLENS_ERR_BAD_PARAMETER', name, problem);
@@ -99,7 +98,7 @@ export function parseTime(value: string | undefined, name: string, nowMs: number
  */
 export function parseRegions(
   value: string | undefined,
-  store: MemoryStore,
+  model: Pick<MeshReadModel, 'hasRegion'>,
   configured: Record<string, string>,
 ): string[] | undefined {
   if (value === undefined) return undefined;
@@ -107,8 +106,7 @@ export function parseRegions(
   if (codes.length === 0) return undefined;
   const known = new Set(Object.keys(configured).map((k) => k.toUpperCase()));
   for (const c of codes) {
-    if (!known.has(c) && store.interns.regions.lookup(c) === NONE)
-      throw badParam('region', `unknown region '${c}'`);
+    if (!known.has(c) && !model.hasRegion(c)) throw badParam('region', `unknown region '${c}'`);
   }
   return codes;
 }

@@ -1,9 +1,8 @@
 // CoreScope's response shapes for transmissions, observations and nodes (spec ingest-store-api
-// §3.1, §4.2), built from store rows, plus their JSON schemas. Times are RFC3339 text on the
-// wire (epoch ms inside). `decoded_json` and `path_json` stay JSON *strings*, as CoreScope sends.
-// Every builder costs O(the row's observations), never O(dataset).
-import { I16_NULL, NONE } from '../../store/memory/layout.js';
-import type { MemoryStore } from '../../store/memory/memory-store.js';
+// §3.1, §4.2), rendered from the read model's plain records, plus their JSON schemas. Times are
+// RFC3339 text on the wire (epoch ms inside). `decoded_json` and `path_json` stay JSON
+// *strings*, as CoreScope sends.
+import type { NodeSummary, Sighting, TransmissionSummary } from '../../store/read-model.js';
 
 export const iso = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
@@ -11,22 +10,6 @@ const S = { type: 'string' } as const;
 const I = { type: 'integer' } as const;
 const N = { type: 'number' } as const;
 const nullable = (t: 'string' | 'number' | 'integer' | 'boolean') => ({ type: [t, 'null'] });
-
-/** Observer id, name and IATA of an observer row (name/IATA may be null). */
-export function observerLabel(
-  store: MemoryStore,
-  row: number,
-): { id: string; name: string | null; iata: string | null } {
-  return {
-    id: store.interns.observers.get(row) ?? '',
-    name: store.interns.names.get(store.observers.get('name', row)),
-    iata: store.interns.regions.get(store.observers.get('iata', row)),
-  };
-}
-
-function quarter(q: number): number | null {
-  return q === I16_NULL ? null : q / 4;
-}
 
 export interface ObservationItem {
   id: number;
@@ -44,16 +27,15 @@ export interface ObservationItem {
   uploader_timestamp: string | null;
 }
 
-export function observationItem(store: MemoryStore, row: number, hash: string): ObservationItem {
-  const o = store.observation(row);
-  const label = observerLabel(store, store.obs.get('observer', row));
+export function observationItem(s: Sighting, hash: string): ObservationItem {
+  const o = s.observation;
   return {
     id: o.id,
     transmission_id: o.transmissionId,
     hash,
-    observer_id: label.id,
-    observer_name: label.name,
-    observer_iata: label.iata,
+    observer_id: o.observerId,
+    observer_name: s.observerName,
+    observer_iata: s.observerIata,
     direction: o.direction,
     snr: o.snr,
     rssi: o.rssi,
@@ -62,20 +44,6 @@ export function observationItem(store: MemoryStore, row: number, hash: string): 
     timestamp: iso(o.rxMs),
     uploader_timestamp: o.uploaderMs === null ? null : iso(o.uploaderMs),
   };
-}
-
-/** The display observation (spec §3.1): the longest path, earliest on ties; -1 when none. */
-export function bestObservation(store: MemoryStore, txRow: number): number {
-  let best = -1;
-  let bestHops = -1;
-  for (let r = store.tx.get('firstObs', txRow); r !== NONE; r = store.obs.get('nextOfTx', r)) {
-    const hops = store.obs.get('hopCount', r);
-    if (hops > bestHops) {
-      best = r;
-      bestHops = hops;
-    }
-  }
-  return best;
 }
 
 export interface PacketItem {
@@ -103,11 +71,10 @@ export interface PacketItem {
   observations?: ObservationItem[];
 }
 
-export function packetItem(store: MemoryStore, txRow: number, expand = false): PacketItem {
-  const t = store.transmission(txRow);
-  const best = bestObservation(store, txRow);
-  const bo = best === -1 ? null : store.observation(best);
-  const label = best === -1 ? null : observerLabel(store, store.obs.get('observer', best));
+/** A transmission in CoreScope's packet shape; `expand` adds its observations (when loaded). */
+export function packetItem(s: TransmissionSummary, expand = false): PacketItem {
+  const t = s.transmission;
+  const bo = s.best;
   const firstSeen = iso(t.firstSeenMs);
   const item: PacketItem = {
     id: t.id,
@@ -122,34 +89,37 @@ export function packetItem(store: MemoryStore, txRow: number, expand = false): P
     decoded_json: t.decodedJson,
     channel_hash: t.channelHash,
     from_pubkey: t.fromPubkey,
-    observation_count: store.tx.get('obsCount', txRow),
-    observer_id: label?.id ?? null,
-    observer_name: label?.name ?? null,
-    observer_iata: label?.iata ?? null,
+    observation_count: s.observationCount,
+    observer_id: bo ? bo.observerId : null,
+    observer_name: bo ? s.bestObserverName : null,
+    observer_iata: bo ? s.bestObserverIata : null,
     snr: bo ? bo.snr : null,
     rssi: bo ? bo.rssi : null,
     path_json: bo ? JSON.stringify(bo.path) : null,
     direction: bo ? bo.direction : null,
     _parsedPath: bo ? bo.path : [],
   };
-  if (expand) item.observations = store.observationRows(txRow).map((r) => observationItem(store, r, t.hash));
+  if (expand && s.observations) item.observations = s.observations.map((o) => observationItem(o, t.hash));
   return item;
 }
 
-/** Distinct observers of a transmission (for groupByHash). */
-export function observerCount(store: MemoryStore, txRow: number): number {
-  const seen = new Set<number>();
-  for (let r = store.tx.get('firstObs', txRow); r !== NONE; r = store.obs.get('nextOfTx', r))
-    seen.add(store.obs.get('observer', r));
-  return seen.size;
-}
-
-/** SNR of an observation row in dB, or null. */
-export function obsSnr(store: MemoryStore, row: number): number | null {
-  return quarter(store.obs.get('snr', row));
-}
-export function obsRssi(store: MemoryStore, row: number): number | null {
-  return quarter(store.obs.get('rssi', row));
+/** A node in CoreScope's node shape. */
+export function nodeItem(s: NodeSummary) {
+  const rec = s.node;
+  return {
+    public_key: rec.publicKey,
+    name: rec.name,
+    role: rec.role,
+    lat: rec.lat,
+    lon: rec.lon,
+    last_seen: iso(rec.lastSeenMs),
+    first_seen: iso(rec.firstSeenMs),
+    advert_count: rec.advertCount,
+    battery_mv: rec.batteryMv,
+    temperature_c: rec.temperatureC,
+    last_heard: iso(s.lastHeardMs),
+    packet_count: s.packetCount,
+  };
 }
 
 // ------------------------------------------------------------------ schemas

@@ -6,31 +6,31 @@
 // first_seen grows with id; otherwise it counts over the smallest candidate list (bounded
 // by that filter's own size, not by the dataset).
 
+import type { PacketQuery } from '../read-model.js';
 import { NONE } from './layout.js';
 import { hopKeyOfHex } from './codec.js';
-import type { MemoryStore } from './memory-store.js';
+import type { StoreIndexes } from './indexes.js';
+import type { InternWriter } from './intern.js';
 import type { RowList } from './row-list.js';
 
-export interface PacketQuery {
-  /** Payload types (any of). */
-  types?: readonly number[];
-  /** Route types (any of). */
-  routes?: readonly number[];
-  /** Observer ids (any of): transmissions heard by one of them. */
-  observers?: readonly string[];
-  /** IATA codes (any of, case-insensitive): heard by an observer in one of them. */
-  regions?: readonly string[];
-  /** Node public key (full, lowercase or uppercase): its adverts plus paths through its 1/2/3-byte prefixes. */
-  node?: string;
-  /** Channel name as stored in channel_hash. */
-  channel?: string;
-  hash?: string;
-  /** first_seen bounds, epoch ms, inclusive. */
-  sinceMs?: number;
-  untilMs?: number;
-  order?: 'asc' | 'desc';
-  limit: number;
-  offset: number;
+export type { PacketQuery };
+
+/**
+ * What the queries read from the memory store (MemoryStore satisfies it); spelled out so this
+ * module, which MemoryStore calls, does not import MemoryStore back.
+ */
+export interface PacketIndexSource {
+  readonly indexes: StoreIndexes;
+  readonly interns: {
+    readonly regions: InternWriter;
+    readonly pubkeys: InternWriter;
+    readonly channels: InternWriter;
+  };
+  regionLists(): StoreIndexes['txByRegion'];
+  observerRow(id: string): number;
+  txFirstSeen(row: number): number;
+  txRowByHash(hash: string): number;
+  txTimeOrdered(): boolean;
 }
 
 export interface PacketPage {
@@ -51,7 +51,7 @@ function source(lists: (RowList | undefined)[], disjoint: boolean): Source {
   return { lists: present, disjoint, size: present.reduce((n, l) => n + l.length, 0) };
 }
 
-export function queryPackets(store: MemoryStore, q: PacketQuery): PacketPage {
+export function queryPackets(store: PacketIndexSource, q: PacketQuery): PacketPage {
   const ix = store.indexes;
   const sources: Source[] = [];
   if (q.types)
@@ -186,7 +186,7 @@ function keyOf(list: RowList, p: number): number {
 
 /** Newest-first (or oldest-first) observation rows of one observer, O(page). */
 export function observerObservations(
-  store: MemoryStore,
+  store: PacketIndexSource,
   observerId: string,
   page: { limit: number; offset: number; order?: 'asc' | 'desc' },
 ): { rows: number[]; total: number } {

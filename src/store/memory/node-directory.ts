@@ -1,22 +1,19 @@
-// The node list behind /api/nodes and friends. Nodes number in the thousands (Cascadia: ~2,600),
+// The node list behind the read model's node queries (/api/nodes and friends). Nodes number in the thousands (Cascadia: ~2,600),
 // so filtering them per request is cheap, but sorting is not free: the visible rows, their three
 // sort orders, role counts and the name index are rebuilt only when the nodes table changes
 // (its row count or kMutationCount), i.e. cached by store version. Hidden nodes (nodeBlacklist,
 // hiddenNamePrefixes, spec ingest-store-api §4.1) never enter the directory, so every node route
 // treats them as absent.
-import type { MeshlensConfig } from '../../config/types.js';
-import { NONE } from '../../store/memory/layout.js';
-import type { MemoryStore } from '../../store/memory/memory-store.js';
+import type { NodeSort, RoleCounts } from '../read-model.js';
+import { NONE } from './layout.js';
+import type { MemoryStore } from './memory-store.js';
 
 const ADVERT = 4;
 
-export type NodeSort = 'lastSeen' | 'name' | 'packetCount';
-
-export interface RoleCounts {
-  repeaters: number;
-  rooms: number;
-  companions: number;
-  sensors: number;
+/** Who is hidden from every node answer (spec ingest-store-api §4.1). */
+export interface NodeVisibility {
+  nodeBlacklist: readonly string[];
+  hiddenNamePrefixes: readonly string[];
 }
 
 interface Snapshot {
@@ -46,7 +43,7 @@ export class NodeDirectory {
 
   constructor(
     private readonly store: MemoryStore,
-    config: Readonly<MeshlensConfig>,
+    config: NodeVisibility,
   ) {
     this.#blacklist = new Set(config.nodeBlacklist.map((k) => k.toLowerCase()));
     this.#hiddenPrefixes = config.hiddenNamePrefixes.filter((p) => p !== '');

@@ -5,7 +5,7 @@
 // is checked incrementally (O(new rows) per call). A database loaded out of time order (the
 // fixture's ids run newest-first) falls back to one pass over the rxMs column, cached for
 // CACHE_MS per window like CoreScope's 10-30 s stats caches (spec ingest-store-api §3.6).
-import type { MemoryStore } from '../../store/memory/memory-store.js';
+import type { MemoryStore } from './memory-store.js';
 
 const CACHE_MS = 10_000;
 
