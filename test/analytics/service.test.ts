@@ -10,7 +10,8 @@ import { AnalyticsService, type AnalyticsAnswer } from '../../src/analytics/engi
 import { ANALYTIC_NAMES } from '../../src/analytics/registry.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import type { AnalyticsConfig } from '../../src/config/types.js';
-import { fixtureRecords, loadInto } from './fixture-store.js';
+import { fixtureRecords, loadInto } from '../support/fixture.js';
+import { until } from '../support/until.js';
 
 function config(over: Partial<AnalyticsConfig> = {}, cacheTTL: Record<string, number> = {}) {
   return {
@@ -28,14 +29,6 @@ function json(a: AnalyticsAnswer): Record<string, unknown> {
   assert.equal(a.status, 'ready');
   if (a.status !== 'ready') throw new Error('not ready');
   return JSON.parse(gunzipSync(a.body.gzip).toString()) as Record<string, unknown>;
-}
-
-async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
 }
 
 test('all nine analytics answer "warming up" until the first pass over the fully loaded store', async () => {
@@ -110,7 +103,7 @@ test('interval config keys reach the recomputer; default interval applies to the
   try {
     service.start();
     // Worker start-up varies with machine load: time the interval runs from the first pass.
-    await until(() => service.stats().analytics.every((s) => !s.warmingUp), 10_000);
+    await until(() => service.stats().analytics.every((s) => !s.warmingUp), { timeoutMs: 10_000 });
     await sleep(1000);
     const byName = new Map(service.stats().analytics.map((s) => [s.name, s]));
     assert.equal(byName.get('hash-sizes')!.intervalMs, 150);
