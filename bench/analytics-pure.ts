@@ -12,23 +12,15 @@ import { computeTopology } from '../src/analytics/compute/topology.js';
 import { computeRf } from '../src/analytics/compute/rf.js';
 import { computeDistance } from '../src/analytics/compute/distance.js';
 import { computeChannels } from '../src/analytics/compute/channels.js';
+import { mulberry32 } from '../test/support/store-builders.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
 
-/** Deterministic PRNG (mulberry32) so every run measures the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so every run measures the same data. */
+const rng = mulberry32;
 
 export function syntheticInput(txCount: number, obsPerTx: number, nodeCount: number): AnalyticsInput {
   const rand = rng(42);

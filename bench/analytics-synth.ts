@@ -2,21 +2,16 @@
 // 2.3M observations, 2k nodes): 80 % repeaters, 60 observers, 7 days of traffic, appended to a
 // MemoryStore as records. Deterministic (seeded), so every run measures the same data.
 import type { MemoryStore } from '../src/store/memory/memory-store.js';
+import {
+  mulberry32 as rng,
+  nodeRecord,
+  observationRecord,
+  observerRecord,
+  transmissionRecord,
+} from '../test/support/store-builders.js';
 
 const HEX = '0123456789ABCDEF';
 const hex2 = (v: number) => HEX[(v >> 4) & 15] + HEX[v & 15];
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const NOW = Date.parse('2026-05-17T18:00:00Z');
 const GRP = [
@@ -54,36 +49,22 @@ export function fill(store: MemoryStore, txCount: number, obsPerTx: number): Syn
     (o < 40 ? keys[relays[o]] : hex(64)).toUpperCase(),
   );
   observerIds.forEach((id, o) =>
-    store.upsertObserver({
-      id,
-      name: `observer ${o}`,
-      iata: ['SJC', 'OAK', 'SFO', 'MRY'][o % 4],
-      firstSeenMs: NOW,
-      lastSeenMs: NOW,
-      packetCount: 0,
-      model: null,
-      firmware: null,
-      clientVersion: null,
-      radio: null,
-      batteryMv: null,
-      uptimeSecs: null,
-      noiseFloor: null,
-      lastPacketAtMs: null,
-    }),
+    store.upsertObserver(
+      observerRecord(id, NOW, { name: `observer ${o}`, iata: ['SJC', 'OAK', 'SFO', 'MRY'][o % 4] }),
+    ),
   );
   keys.forEach((k, i) =>
-    store.upsertNode({
-      publicKey: k,
-      name: `node ${i}`,
-      role: roles[i],
-      lat: 37 + rand() * 2,
-      lon: -123 + rand() * 2,
-      firstSeenMs: NOW - 30 * 86_400_000,
-      lastSeenMs: NOW - (i % 10) * 86_400_000,
-      advertCount: Math.floor(rand() * 200),
-      batteryMv: null,
-      temperatureC: null,
-    }),
+    store.upsertNode(
+      nodeRecord(k, NOW, {
+        name: `node ${i}`,
+        role: roles[i],
+        lat: 37 + rand() * 2,
+        lon: -123 + rand() * 2,
+        firstSeenMs: NOW - 30 * 86_400_000,
+        lastSeenMs: NOW - (i % 10) * 86_400_000,
+        advertCount: Math.floor(rand() * 200),
+      }),
+    ),
   );
   const synth: Synth = { rand, keys, relays, observerIds, width: [], route: [] };
   let obsId = 1;
@@ -114,41 +95,30 @@ export function appendTx(store: MemoryStore, s: Synth, t: number, firstSeenMs: n
     hex2((pt << 2) | 1) +
     hex2(((s.width[t] - 1) << 6) | hops.length) +
     '00'.repeat(20 + Math.floor(rand() * 150));
-  store.appendTransmission({
-    id: t + 1,
-    rawHex: raw,
-    hash: (t + 1).toString(16).padStart(16, '0'),
-    firstSeenMs,
-    lastSeenMs: firstSeenMs,
-    routeType: 1,
-    payloadType: pt,
-    payloadVersion: 0,
-    decodedJson:
-      advertiser >= 0
-        ? `{"type":"ADVERT","pubKey":"${keys[advertiser]}","timestamp":${Math.floor(firstSeenMs / 1000) - (advertiser % 50) * 30}}`
-        : grp
-          ? grp[2]
-          : '{}',
-    fromPubkey: advertiser >= 0 ? keys[advertiser] : null,
-    channelHash: grp ? grp[1] : null,
-    scopeName: null,
-  });
+  store.appendTransmission(
+    transmissionRecord(t + 1, pt, raw, firstSeenMs, {
+      decodedJson:
+        advertiser >= 0
+          ? `{"type":"ADVERT","pubKey":"${keys[advertiser]}","timestamp":${Math.floor(firstSeenMs / 1000) - (advertiser % 50) * 30}}`
+          : grp
+            ? grp[2]
+            : '{}',
+      fromPubkey: advertiser >= 0 ? keys[advertiser] : null,
+      channelHash: grp ? grp[1] : null,
+    }),
+  );
 }
 
 /** One sighting of transmission row t by a random observer, somewhere along its route. */
 export function appendObs(store: MemoryStore, s: Synth, t: number, id: number, rxMs: number): void {
   const hops = s.route[t].slice(0, Math.floor(s.rand() * (s.route[t].length + 1)));
   const w = s.width[t];
-  store.appendObservation({
-    id,
-    transmissionId: t + 1,
-    observerId: s.observerIds[Math.floor(s.rand() * s.observerIds.length)],
-    direction: null,
-    snr: s.rand() < 0.9 ? Math.round((s.rand() * 30 - 15) * 4) / 4 : null,
-    rssi: -40 - Math.floor(s.rand() * 90),
-    score: null,
-    path: hops.map((n) => s.keys[n].slice(0, 2 * w).toUpperCase()),
-    rxMs,
-    uploaderMs: null,
-  });
+  const observerId = s.observerIds[Math.floor(s.rand() * s.observerIds.length)];
+  store.appendObservation(
+    observationRecord(id, t + 1, observerId, rxMs, {
+      snr: s.rand() < 0.9 ? Math.round((s.rand() * 30 - 15) * 4) / 4 : null,
+      rssi: -40 - Math.floor(s.rand() * 90),
+      path: hops.map((n) => s.keys[n].slice(0, 2 * w).toUpperCase()),
+    }),
+  );
 }

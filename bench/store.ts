@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { MemoryStore } from '../src/store/memory/memory-store.js';
 import { chunkSpans } from '../src/store/memory/view.js';
 import type { ObservationRecord, TransmissionRecord } from '../src/store/records.js';
+import { randomHex, xorshift32 } from '../test/support/store-builders.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,21 +17,8 @@ const runs = Number(arg('runs', '3'));
 const sizes = arg('sizes', '1000000,5000000').split(',').map(Number);
 const OBS_PER_TX = 25;
 
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
-const HEX = '0123456789ABCDEF';
-function hex(r: () => number, bytes: number): string {
-  let s = '';
-  for (let i = 0; i < bytes * 2; i++) s += HEX[(r() * 16) | 0];
-  return s;
-}
+const rng = xorshift32;
+const hex = randomHex;
 
 interface Result {
   obs: number;

@@ -4,7 +4,7 @@ import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics
 import { computeObserversClockSkew } from '../../src/analytics/compute/clock-skew-observers.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
-import { loadFixtureRecords, FIXTURE_NOW_MS } from './fixture-records.js';
+import { loadFixtureRecords, FIXTURE_NOW_MS } from '../support/fixture.js';
 
 const input = () => recordsInput(loadFixtureRecords(), FIXTURE_NOW_MS);
 

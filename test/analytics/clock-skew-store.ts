@@ -8,6 +8,12 @@ import type {
 } from '../../src/store/records.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import type { AnalyticsInput } from '../../src/analytics/inputs/input.js';
+import {
+  nodeRecord,
+  observationRecord,
+  observerRecord,
+  transmissionRecord,
+} from '../support/store-builders.js';
 
 export const T0 = Date.UTC(2026, 4, 1); // 2026-05-01T00:00:00Z
 
@@ -20,39 +26,12 @@ export class StoreBuilder {
   /** A node whose key is `prefix` padded with its index to 64 hex digits. */
   node(prefix: string, role: string | null, extra: Partial<NodeRecord> = {}): string {
     const pk = (prefix + this.nodes.length.toString(16).padStart(4, '0')).padEnd(64, '0').toLowerCase();
-    this.nodes.push({
-      publicKey: pk,
-      name: extra.name ?? `node-${this.nodes.length}`,
-      role,
-      lat: null,
-      lon: null,
-      firstSeenMs: T0,
-      lastSeenMs: T0,
-      advertCount: 1,
-      batteryMv: null,
-      temperatureC: null,
-      ...extra,
-    });
+    this.nodes.push(nodeRecord(pk, T0, { name: extra.name ?? `node-${this.nodes.length}`, role, ...extra }));
     return pk;
   }
 
   observer(id: string, iata: string | null = 'SJC', name: string | null = null): string {
-    this.observers.push({
-      id,
-      name: name ?? `obs-${id}`,
-      iata,
-      firstSeenMs: T0,
-      lastSeenMs: T0,
-      packetCount: 0,
-      model: null,
-      firmware: null,
-      clientVersion: null,
-      radio: null,
-      batteryMv: null,
-      uptimeSecs: null,
-      noiseFloor: null,
-      lastPacketAtMs: null,
-    });
+    this.observers.push(observerRecord(id, T0, { name: name ?? `obs-${id}`, iata }));
     return id;
   }
 
@@ -78,20 +57,13 @@ export class StoreBuilder {
     const decoded: Record<string, unknown> = { type: opts.payloadType === 4 ? 'ADVERT' : 'OTHER' };
     if (opts.from) decoded.pubKey = opts.from;
     if (opts.advertSec !== undefined) decoded.timestamp = opts.advertSec;
-    this.transmissions.push({
-      id,
-      rawHex: rawHex.toUpperCase(),
-      hash: id.toString(16).padStart(16, '0'),
-      firstSeenMs: opts.firstSeenMs ?? T0,
-      lastSeenMs: opts.firstSeenMs ?? T0,
-      routeType: route,
-      payloadType: opts.payloadType,
-      payloadVersion: 0,
-      decodedJson: JSON.stringify(decoded),
-      fromPubkey: opts.from ?? null,
-      channelHash: null,
-      scopeName: null,
-    });
+    this.transmissions.push(
+      transmissionRecord(id, opts.payloadType, rawHex.toUpperCase(), opts.firstSeenMs ?? T0, {
+        routeType: route,
+        decodedJson: JSON.stringify(decoded),
+        fromPubkey: opts.from ?? null,
+      }),
+    );
     return id;
   }
 
@@ -103,18 +75,12 @@ export class StoreBuilder {
     path?: string[],
   ): void {
     const t = this.transmissions[txId - 1];
-    this.observations.push({
-      id: this.observations.length + 1,
-      transmissionId: txId,
-      observerId,
-      direction: null,
-      snr: null,
-      rssi: null,
-      score: null,
-      path: path ?? [],
-      rxMs,
-      uploaderMs,
-    });
+    this.observations.push(
+      observationRecord(this.observations.length + 1, txId, observerId, rxMs, {
+        path: path ?? [],
+        uploaderMs,
+      }),
+    );
     if (rxMs < t.firstSeenMs) t.firstSeenMs = rxMs;
   }
 

@@ -6,7 +6,7 @@ import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { haversineKm } from '../../src/analytics/shared/geo.js';
 import { round2 } from '../../src/analytics/shared/stats.js';
 import { key, node, observer, sighting, store, tx, at } from './small-store.js';
-import { FIXTURE_NOW_MS, loadFixtureRecords } from './fixture-records.js';
+import { FIXTURE_NOW_MS, loadFixtureRecords } from '../support/fixture.js';
 
 // Repeaters A (37.0,-122.0), B (37.1,-122.0), C (37.0,-121.9), E (40.0,-122.0); companion S
 // (37.2,-122.0) sends the ADVERT T1. Haversine, R = 6371 km:

@@ -23,7 +23,7 @@ import { computeObserversClockSkew } from '../../src/analytics/compute/clock-ske
 import { computeTopology } from '../../src/analytics/compute/topology.js';
 import { computeDistance } from '../../src/analytics/compute/distance.js';
 import { haversineKm } from '../../src/analytics/shared/geo.js';
-import { loadInto } from './fixture-store.js';
+import { loadInto } from '../support/fixture.js';
 
 // `small` cut to 150 nodes over 36 h (~5 s to generate): long enough for the drift estimator's
 // ≥ 5 adverts over ≥ 12 h. More skewed observers and relay-only repeaters than the preset, so

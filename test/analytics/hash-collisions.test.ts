@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { computeHashCollisions, haversineKm } from '../../src/analytics/compute/hash-collisions.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
-import { loadFixtureRecords, FIXTURE_NOW_MS } from './fixture-records.js';
+import { loadFixtureRecords, FIXTURE_NOW_MS } from '../support/fixture.js';
 import { StoreBuilder, T0 } from './clock-skew-store.js';
 
 /** A node that advertised once (flood, 1 hop of `size` bytes) so its hash size is `size`. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeHashSizes } from '../../src/analytics/compute/hash-sizes.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
-import { loadFixtureRecords, FIXTURE_NOW_MS } from './fixture-records.js';
+import { loadFixtureRecords, FIXTURE_NOW_MS } from '../support/fixture.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { StoreBuilder, T0 } from './clock-skew-store.js';
 

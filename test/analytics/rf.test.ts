@@ -4,7 +4,7 @@ import { computeRf } from '../../src/analytics/compute/rf.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { observer, sighting, store, tx, at } from './small-store.js';
-import { FIXTURE_NOW_MS, loadFixtureRecords } from './fixture-records.js';
+import { FIXTURE_NOW_MS, loadFixtureRecords } from '../support/fixture.js';
 
 const O1 = observer('F00D0001', 'SJC');
 const O2 = observer('F00D0002', 'OAK');

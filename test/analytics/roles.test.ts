@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { computeRoles } from '../../src/analytics/compute/roles.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
-import { loadFixtureRecords, FIXTURE_NOW_MS } from './fixture-records.js';
+import { loadFixtureRecords, FIXTURE_NOW_MS } from '../support/fixture.js';
 import { StoreBuilder, T0 } from './clock-skew-store.js';
 
 test('roles: counts per normalised role, severities incl. bimodal, means without no_clock', () => {

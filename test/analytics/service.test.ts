@@ -10,7 +10,8 @@ import { AnalyticsService, type AnalyticsAnswer } from '../../src/analytics/engi
 import { ANALYTIC_NAMES } from '../../src/analytics/registry.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import type { AnalyticsConfig } from '../../src/config/types.js';
-import { fixtureRecords, loadInto } from './fixture-store.js';
+import { fixtureRecords, loadInto } from '../support/fixture.js';
+import { until } from '../support/until.js';
 
 function config(over: Partial<AnalyticsConfig> = {}, cacheTTL: Record<string, number> = {}) {
   return {
@@ -24,18 +25,19 @@ function config(over: Partial<AnalyticsConfig> = {}, cacheTTL: Record<string, nu
   };
 }
 
+/**
+ * The service's clock, moved forward by the test instead of sleeping past an interval or TTL
+ * (real time still runs underneath: the worker pool and the scheduler's timers are real).
+ */
+function skewedClock() {
+  const clock = { skewMs: 0, now: () => Date.now() + clock.skewMs };
+  return clock;
+}
+
 function json(a: AnalyticsAnswer): Record<string, unknown> {
   assert.equal(a.status, 'ready');
   if (a.status !== 'ready') throw new Error('not ready');
   return JSON.parse(gunzipSync(a.body.gzip).toString()) as Record<string, unknown>;
-}
-
-async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
 }
 
 test('all nine analytics answer "warming up" until the first pass over the fully loaded store', async () => {
@@ -97,8 +99,10 @@ test('all nine analytics answer "warming up" until the first pass over the fully
 
 test('interval config keys reach the recomputer; default interval applies to the others', async () => {
   const { store } = fixtureStoreLoaded();
+  const clock = skewedClock();
   const service = new AnalyticsService({
     store,
+    now: clock.now,
     config: config({
       defaultIntervalSeconds: 3600,
       recomputeIntervalSeconds: { hashSizes: 0.15, roles: 7200 },
@@ -110,8 +114,13 @@ test('interval config keys reach the recomputer; default interval applies to the
   try {
     service.start();
     // Worker start-up varies with machine load: time the interval runs from the first pass.
-    await until(() => service.stats().analytics.every((s) => !s.warmingUp), 10_000);
-    await sleep(1000);
+    await until(() => service.stats().analytics.every((s) => !s.warmingUp), { timeoutMs: 10_000 });
+    // Two 200 ms steps of the clock, each one interval of hash-sizes (150 ms) and more.
+    const intervalRuns = () => service.stats().analytics.find((s) => s.name === 'hash-sizes')!.intervalRuns;
+    for (const n of [1, 2]) {
+      clock.skewMs += 200;
+      await until(() => intervalRuns() >= n, { what: `hash-sizes interval run ${n}` });
+    }
     const byName = new Map(service.stats().analytics.map((s) => [s.name, s]));
     assert.equal(byName.get('hash-sizes')!.intervalMs, 150);
     assert.equal(byName.get('roles')!.intervalMs, 7_200_000);
@@ -136,8 +145,10 @@ function fixtureStoreLoaded() {
 
 test('on-request shapes: concurrent identical queries share one compute; entries expire after cacheTTL', async () => {
   const { store, records } = fixtureStoreLoaded();
+  const clock = skewedClock();
   const service = new AnalyticsService({
     store,
+    now: clock.now,
     config: config({}, { analyticsRF: 0.3 }),
     isLoaded: () => true,
     pollMs: 10,
@@ -171,7 +182,7 @@ test('on-request shapes: concurrent identical queries share one compute; entries
     // A hit within the TTL, a recompute after it.
     await service.get('topology', q, `region=${iata}`);
     assert.equal(service.stats().cache.hits, 1);
-    await sleep(400);
+    clock.skewMs += 400;
     await service.get('topology', q, `region=${iata}`);
     c = service.stats().cache;
     assert.equal(c.misses, 2);

@@ -1,5 +1,6 @@
 // Builders for hand-made analytics stores: terse node/observer/transmission/observation records
 // with defaults, fed to `recordsInput` (the reference AnalyticsInput over plain records).
+// Field defaults come from test/support/store-builders.ts; these add the scenario's clock (NOW).
 import type {
   NodeRecord,
   ObservationRecord,
@@ -8,6 +9,12 @@ import type {
 } from '../../src/store/records.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import type { AnalyticsInput } from '../../src/analytics/inputs/input.js';
+import {
+  nodeRecord,
+  observationRecord,
+  observerRecord,
+  transmissionRecord,
+} from '../support/store-builders.js';
 
 export const NOW = Date.parse('2026-05-17T12:00:00Z');
 export const at = (hhmm: string): number => Date.parse(`2026-05-17T${hhmm}:00Z`);
@@ -18,38 +25,16 @@ export function key(prefix: string): string {
 }
 
 export function node(prefix: string, o: Partial<NodeRecord> = {}): NodeRecord {
-  return {
-    publicKey: key(prefix),
+  return nodeRecord(key(prefix), NOW, {
     name: `node-${prefix}`,
     role: 'repeater',
-    lat: null,
-    lon: null,
     firstSeenMs: NOW - 86_400_000,
-    lastSeenMs: NOW,
-    advertCount: 1,
-    batteryMv: null,
-    temperatureC: null,
     ...o,
-  };
+  });
 }
 
 export function observer(id: string, iata: string | null, name: string | null = null): ObserverRecord {
-  return {
-    id,
-    name,
-    iata,
-    firstSeenMs: NOW,
-    lastSeenMs: NOW,
-    packetCount: 0,
-    model: null,
-    firmware: null,
-    clientVersion: null,
-    radio: null,
-    batteryMv: null,
-    uptimeSecs: null,
-    noiseFloor: null,
-    lastPacketAtMs: null,
-  };
+  return observerRecord(id, NOW, { name, iata });
 }
 
 /**
@@ -63,21 +48,7 @@ export function tx(
 ): TransmissionRecord {
   const { bytes = 20, ...rest } = o;
   const header = ((payloadType << 2) | 1).toString(16).padStart(2, '0').toUpperCase();
-  return {
-    id,
-    rawHex: header + '00'.repeat(bytes - 1),
-    hash: id.toString(16).padStart(16, '0'),
-    firstSeenMs: NOW - 3_600_000,
-    lastSeenMs: NOW - 3_600_000,
-    routeType: 1,
-    payloadType,
-    payloadVersion: 0,
-    decodedJson: '{}',
-    fromPubkey: null,
-    channelHash: null,
-    scopeName: null,
-    ...rest,
-  };
+  return transmissionRecord(id, payloadType, header + '00'.repeat(bytes - 1), NOW - 3_600_000, rest);
 }
 
 let obsId = 0;
@@ -87,19 +58,7 @@ export function sighting(
   path: string[],
   o: Partial<ObservationRecord> = {},
 ): ObservationRecord {
-  return {
-    id: ++obsId,
-    transmissionId,
-    observerId,
-    direction: null,
-    snr: null,
-    rssi: null,
-    score: null,
-    path,
-    rxMs: NOW - 3_600_000,
-    uploaderMs: null,
-    ...o,
-  };
+  return observationRecord(++obsId, transmissionId, observerId, NOW - 3_600_000, { path, ...o });
 }
 
 export function store(data: {

@@ -13,7 +13,7 @@ import { buildPathContext } from '../../src/analytics/shared/path-context.js';
 import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/shared/query.js';
 import { ANALYTICS, lazyContext } from '../../src/analytics/registry.js';
 import { computeNodeClockSkew } from '../../src/analytics/compute/clock-skew-nodes.js';
-import { fixtureRecords, loadInto, type LoadedRecords } from './fixture-store.js';
+import { fixtureRecords, loadInto, type LoadedRecords } from '../support/fixture.js';
 
 const NOW = Date.parse('2026-05-17T18:13:27Z');
 const TINY = {

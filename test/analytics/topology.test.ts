@@ -4,7 +4,7 @@ import { computeTopology, MAX_REACH_NODES } from '../../src/analytics/compute/to
 import { DEFAULT_QUERY, type AnalyticsQuery } from '../../src/analytics/shared/query.js';
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { key, node, observer, sighting, store, tx, at, NOW } from './small-store.js';
-import { FIXTURE_NOW_MS, loadFixtureRecords } from './fixture-records.js';
+import { FIXTURE_NOW_MS, loadFixtureRecords } from '../support/fixture.js';
 
 // 3 repeaters (A, B, C: unique 1-byte prefixes AA, BB, CC), 2 observers, 4 transmissions.
 // O1 is not a node; O2's id is B's key. Best observation = longest path, first wins ties:

@@ -8,7 +8,7 @@ import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { WorkerPool, defaultPoolSize } from '../../src/analytics/engine/analytics-thread.js';
 import type { ProbeResult, ResultBody } from '../../src/analytics/engine/analytics-protocol.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
-import { fixtureRecords, loadInto } from './fixture-store.js';
+import { fixtureRecords, loadInto } from '../support/fixture.js';
 
 const SMALL = { chunkRows: { tx: 64, obs: 64 } };
 

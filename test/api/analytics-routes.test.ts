@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { AnalyticsService } from '../../src/analytics/engine/service.js';
 import { analyticsRoutes, acceptsGzip, areaPolygon } from '../../src/api/routes/analytics.js';
-import { fixtureStore } from '../analytics/fixture-store.js';
+import { fixtureStore } from '../support/fixture.js';
+import { until } from '../support/until.js';
 
 const AREAS = {
   bay: {
@@ -145,7 +145,11 @@ test('the reference gate on the fixture: 8 readers x 25 requests per endpoint, p
   const app = await build(service);
   service.start();
   try {
-    while (service.stats().analytics.some((s) => s.warmingUp)) await sleep(20);
+    await until(() => service.stats().analytics.every((s) => !s.warmingUp), {
+      what: 'the first passes',
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });

@@ -15,7 +15,7 @@ import { ChannelKeyring } from '../../src/protocol/index.js';
 import { runDecode } from '../../src/cli/decode.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
-import { FIXTURE_DB, loadFixture } from '../store/loaded-fixture.js';
+import { FIXTURE_DB, loadFixture } from '../support/fixture.js';
 
 const NOW = Date.parse('2026-05-17T18:30:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-core-'));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { demoConfig, DEMO_DB, parseServeArgs } from '../../src/cli/serve.js';
 import { loadConfig } from '../../src/config/index.js';
+import { until } from '../support/until.js';
 
 const BIN = resolve('bin/meshlens.js');
 
@@ -17,15 +18,8 @@ async function getJson(url: string): Promise<{ status: number; body: any }> {
   return { status: r.status, body: await r.json() };
 }
 
-async function until<T>(what: string, ms: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Polls every 250 ms; a failing fetch (server not up yet) counts as "not yet". */
+const poll = (what: string, timeoutMs: number) => ({ what, timeoutMs, intervalMs: 250, ignoreErrors: true });
 
 test('--demo is a flag without a value; demoConfig forces the broker and the demo channels', () => {
   assert.equal(parseServeArgs(['--demo']).demo, true);
@@ -55,21 +49,30 @@ test('meshlens serve --demo in an empty directory serves live simulated traffic'
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   try {
-    const base = await until('the URL', 60_000, async () => out.match(/listening on (http:\/\/\S+)/)?.[1]);
+    const base = await until(
+      async () => out.match(/listening on (http:\/\/\S+)/)?.[1],
+      poll('the URL', 60_000),
+    );
     assert.match(out, /demo mode/);
-    const health = await until('the demo marker', 30_000, async () => {
-      const h = await getJson(`${base}/api/health`);
-      return h.body.demo ? h.body : undefined;
-    });
+    const health = await until(
+      async () => {
+        const h = await getJson(`${base}/api/health`);
+        return h.body.demo ? h.body : undefined;
+      },
+      poll('the demo marker', 30_000),
+    );
     assert.equal(health.demo.demo, true);
     assert.equal(health.demo.dbPath, DEMO_DB);
     // Packets, observers and advertising nodes appear within seconds.
-    const stats = await until('packets and nodes', 60_000, async () => {
-      const s = await getJson(`${base}/api/stats`);
-      return s.status === 200 && s.body.totalTransmissions >= 5 && s.body.totalNodesAllTime > 0
-        ? s.body
-        : undefined;
-    });
+    const stats = await until(
+      async () => {
+        const s = await getJson(`${base}/api/stats`);
+        return s.status === 200 && s.body.totalTransmissions >= 5 && s.body.totalNodesAllTime > 0
+          ? s.body
+          : undefined;
+      },
+      poll('packets and nodes', 60_000),
+    );
     assert.ok(stats.totalTransmissions > 0 && stats.totalObservers > 0);
     const packets = await getJson(`${base}/api/packets?limit=5`);
     assert.equal(packets.status, 200);

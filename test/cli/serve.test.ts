@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { loadConfig } from '../../src/config/index.js';
 import { parseServeArgs, serveHelp, startServer } from '../../src/cli/serve.js';
+import { until } from '../support/until.js';
 
 type HealthBody = {
   ingest: { packets: number; statuses: number; rejected: Record<string, number> };
@@ -94,19 +95,22 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     assert.match(server.brokerUrl ?? '', /^mqtt:\/\/127\.0\.0\.1:\d+$/);
     const client = await mqtt.connectAsync(server.brokerUrl!);
     const source = server.sources[0];
-    const deadline = Date.now() + 10_000;
-    while (!source.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const poll = { timeoutMs: 10_000, intervalMs: 20 };
+    await until(() => source.connected, { ...poll, what: 'the source to connect' });
     // Subscription is live once a probe comes through.
-    while (source.status().packetsTotal === 0 && Date.now() < deadline) {
-      await client.publishAsync('meshcore/probe', '{}');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(
+      async () => {
+        if (source.status().packetsTotal > 0) return true;
+        await client.publishAsync('meshcore/probe', '{}');
+        return false;
+      },
+      { ...poll, what: 'a probe to come through' },
+    );
     await client.publishAsync(`meshcore/SEA/${OBS}/packets`, '{"raw":"1200AB","SNR":"-5dB"}');
     await client.publishAsync(`meshcore/SEA/${OBS}/status`, '{"model":"Heltec V3"}');
     await client.publishAsync(`meshcore/SEA/${OBS}/packets`, 'not json');
     await client.publishAsync(`meshcore/SEA/${OBS}/packets`, 'x'.repeat(20000));
-    while (server.rejections.count('oversize') === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await until(() => server.rejections.count('oversize') > 0, { ...poll, what: 'the oversize rejection' });
     await client.endAsync();
     await server.pipeline.idle();
 
@@ -153,12 +157,13 @@ test('meshlens serve prints the URL, serves, and exits 0 on SIGTERM', async () =
   });
   assert.match(out, /embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+/);
   // HTTP answers at once; /api/healthz is 503 until the (empty) store has loaded.
-  let r = await fetch(`${url}/api/healthz`);
-  const deadline = Date.now() + 10_000;
-  while (r.status === 503 && Date.now() < deadline) {
-    await new Promise((res) => setTimeout(res, 50));
-    r = await fetch(`${url}/api/healthz`);
-  }
+  const r = await until(
+    async () => {
+      const res = await fetch(`${url}/api/healthz`);
+      return res.status === 503 ? null : res;
+    },
+    { what: 'the store to load', timeoutMs: 10_000, intervalMs: 50 },
+  );
   assert.equal(r.status, 200);
   const body = (await r.json()) as { ready: boolean; components: { store: { ready: boolean } } };
   assert.equal(body.ready, true);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../support/until.js';
 
 export interface Mosquitto {
   url: string;
@@ -42,14 +43,18 @@ export async function startMosquitto(binary = '/usr/sbin/mosquitto'): Promise<Mo
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`mosquitto did not start: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await until(
+      () => {
+        if (child.exitCode !== null) throw new Error('exited');
+        return canConnect(port);
+      },
+      { what: 'mosquitto', timeoutMs: 10_000, intervalMs: 50 },
+    );
+  } catch {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`mosquitto did not start: ${stderr}`);
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,

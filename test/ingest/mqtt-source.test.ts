@@ -4,20 +4,11 @@ import mqtt from 'mqtt';
 import { EmbeddedBroker } from '../../src/ingest/broker.js';
 import { MqttSource } from '../../src/ingest/mqtt-source.js';
 import { startMosquitto } from './mosquitto.js';
+import { until } from '../support/until.js';
 
 const OBS = 'AB'.repeat(32);
 
-function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) resolve();
-      else if (Date.now() > deadline) reject(new Error('timed out'));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+const EVERY_20MS = { intervalMs: 20 };
 
 /** The same scenario against any broker URL: receive, refuse oversize, report status. */
 async function exercise(url: string) {
@@ -41,12 +32,12 @@ async function exercise(url: string) {
   await until(() => {
     if (!warm) void publisher.publishAsync('meshcore/warmup', '{}');
     return warm;
-  });
+  }, EVERY_20MS);
   await publisher.publishAsync(`meshcore/SEA/${OBS}/packets`, '{"raw":"1200AB"}');
   await publisher.publishAsync(`meshcore/SEA/${OBS}/packets`, 'x'.repeat(101));
   await publisher.publishAsync('other/topic', 'not subscribed');
   await publisher.publishAsync(`meshcore/PDX/${OBS}/packets`, '{"raw":"1500"}');
-  await until(() => received.length === 2 && rejected.length === 1);
+  await until(() => received.length === 2 && rejected.length === 1, EVERY_20MS);
   assert.deepEqual(received, [
     [`meshcore/SEA/${OBS}/packets`, '{"raw":"1200AB"}', 'test'],
     [`meshcore/PDX/${OBS}/packets`, '{"raw":"1500"}', 'test'],
@@ -96,10 +87,10 @@ test('reconnects after the broker restarts and counts it; password masked', asyn
   assert.equal(source.status().broker, `mqtt://u:***@127.0.0.1:${port}`);
   assert.equal(await source.start(), true);
   await first.stop();
-  await until(() => !source.connected);
+  await until(() => !source.connected, EVERY_20MS);
   const second = new EmbeddedBroker({ host: '127.0.0.1', port });
   await second.start();
-  await until(() => source.connected);
+  await until(() => source.connected, EVERY_20MS);
   const status = source.status();
   assert.equal(status.connectCount, 2);
   assert.equal(status.disconnectCount, 1);

@@ -7,6 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig, type MeshlensConfig } from '../../src/config/index.js';
 import { startServer, type RunningServer } from '../../src/cli/serve.js';
 import { createSimulator, type SimPacketMessage } from '../../src/sim/index.js';
+import { until } from '../support/until.js';
 
 export const API_KEY = 'integration-Key-7f3b9c21';
 
@@ -30,14 +31,6 @@ export function testConfig(dir: string, extra: Record<string, unknown> = {}): Re
   return loadConfig({ path, env: {} }).config;
 }
 
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Starts the server and waits for the store load and a live subscription of source 0. */
 export async function start(config: Readonly<MeshlensConfig>): Promise<RunningServer> {
   const server = await startServer(config, { analytics: false });
@@ -49,18 +42,23 @@ export async function start(config: Readonly<MeshlensConfig>): Promise<RunningSe
 export async function connectPublisher(server: RunningServer, url = server.brokerUrl!): Promise<MqttClient> {
   const client = await mqtt.connectAsync(url);
   const source = server.sources[0];
-  await waitFor('source subscription', async () => {
-    if (source.status().packetsTotal > 0) return true;
-    await client.publishAsync('meshcore/status', '{}');
-    await new Promise((r) => setTimeout(r, 30));
-    return source.status().packetsTotal > 0;
-  });
+  await until(
+    async () => {
+      if (source.status().packetsTotal > 0) return true;
+      await client.publishAsync('meshcore/status', '{}');
+      await new Promise((r) => setTimeout(r, 30));
+      return source.status().packetsTotal > 0;
+    },
+    { what: 'source subscription', intervalMs: 20 },
+  );
   return client;
 }
 
 /** Waits until the pipeline has handled `n` more messages than `before` and drained. */
 export async function settle(server: RunningServer, consumedBefore: number, n: number): Promise<void> {
-  await waitFor(`${n} messages ingested`, () => server.pipeline.queue.stats().consumed >= consumedBefore + n);
+  await until(() => server.pipeline.queue.stats().consumed >= consumedBefore + n, {
+    what: `${n} messages ingested`,
+  });
   await server.pipeline.idle();
 }
 

@@ -11,8 +11,8 @@ import {
   start,
   tempDir,
   testConfig,
-  waitFor,
 } from './harness.js';
+import { until } from '../support/until.js';
 
 const OBS = 'C3'.repeat(32);
 const BLOCKED = 'D4'.repeat(32);
@@ -73,7 +73,7 @@ test('every rejection reason is counted, not stored; the server stays healthy', 
     for (const [code, topic, payload] of cases) {
       const before = server.rejections.count(code);
       await client.publishAsync(topic, payload);
-      await waitFor(`rejection ${code}`, () => server.rejections.count(code) === before + 1);
+      await until(() => server.rejections.count(code) === before + 1, { what: `rejection ${code}` });
       await server.pipeline.idle();
     }
 
@@ -81,7 +81,7 @@ test('every rejection reason is counted, not stored; the server stays healthy', 
     server.pipeline.queue.pause();
     const good = simPackets(3, (m) => m.payloadType !== 4).map((m) => m.payload.raw);
     for (const raw of good) await client.publishAsync(observerTopic(OBS), JSON.stringify({ raw }));
-    await waitFor('queue_full', () => server.rejections.count('queue_full') === 1);
+    await until(() => server.rejections.count('queue_full') === 1, { what: 'queue_full' });
     const consumed = server.pipeline.queue.stats().consumed;
     server.pipeline.start();
     await settle(server, consumed, 2);

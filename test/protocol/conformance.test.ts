@@ -11,7 +11,7 @@ import {
   toCoreScopeJson,
   type Packet,
 } from '../../src/protocol/index.js';
-import { fixtureKeyring, fixtureRows } from './fixture.js';
+import { fixtureKeyring, fixtureRows } from '../support/fixture.js';
 
 const rows = fixtureRows();
 const keyring = fixtureKeyring();

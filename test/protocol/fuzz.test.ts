@@ -12,7 +12,7 @@ import {
   toCoreScopeJson,
   type DecodeResult,
 } from '../../src/protocol/index.js';
-import { fixtureKeyring, fixtureRows } from './fixture.js';
+import { fixtureKeyring, fixtureRows } from '../support/fixture.js';
 
 const frames = fixtureRows().map((r) => Buffer.from(r.raw_hex, 'hex'));
 const keyring = fixtureKeyring();

@@ -11,7 +11,7 @@ import {
   channelHashByte,
 } from '../../src/protocol/index.js';
 import { parseGroupText } from '../../src/protocol/payloads/group.js';
-import { fixtureKeyring, fixtureRows } from './fixture.js';
+import { fixtureKeyring, fixtureRows } from '../support/fixture.js';
 
 const rows = fixtureRows().filter((r) => r.payload_type === 5 && r.id !== 465);
 const keyring = fixtureKeyring();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { contentHash, decodePacket } from '../../src/protocol/index.js';
-import { fixtureRows } from './fixture.js';
+import { fixtureRows } from '../support/fixture.js';
 
 const rows = fixtureRows();
 

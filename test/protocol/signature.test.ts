@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { decodePacket, verifyAdvertSignature } from '../../src/protocol/index.js';
-import { fixtureRows } from './fixture.js';
+import { fixtureRows } from '../support/fixture.js';
 
 const adverts = fixtureRows()
   .filter((r) => r.payload_type === 4)

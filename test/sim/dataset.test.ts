@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { decodePacket, observationPath, payloadJsonText } from '../../src/protocol/index.js';
 import { createSimulator, groundTruth } from '../../src/sim/index.js';
 import { defaultDatasetKeyring, headerPathJson, writeDataset } from '../../src/sim/dataset.js';
+import { until } from '../support/until.js';
 import {
   migrate,
   nodeChunks,
@@ -166,7 +167,7 @@ test('the same seed writes identical rows', () => {
 });
 
 test('the live pipeline stores the same rows for the same stream, and serves the ground-truth counts', async () => {
-  const { testConfig, start, connectPublisher, waitFor } = await import('../integration/harness.js');
+  const { testConfig, start, connectPublisher } = await import('../integration/harness.js');
   const liveDir = mkdtempSync(join(tmpdir(), 'meshlens-dataset-live-'));
   const short = { seed: 4, durationMs: 3_600_000 };
   const config = testConfig(liveDir, {
@@ -182,7 +183,7 @@ test('the live pipeline stores the same rows for the same stream, and serves the
       if (m.kind === 'packet') packets++;
     }
     await client.endAsync();
-    await waitFor('ingest', () => server.pipeline.stats().packets >= packets, 30_000);
+    await until(() => server.pipeline.stats().packets >= packets, { what: 'ingest', timeoutMs: 30_000 });
     await server.pipeline.idle();
     const truthCounts = groundTruth(liveSim).counts;
     const stats = (await (await fetch(`${server.url}/api/stats`)).json()) as Record<string, number>;

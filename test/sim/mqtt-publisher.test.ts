@@ -5,6 +5,7 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { createSimulator } from '../../src/sim/index.js';
 import { parseRate, publishStream } from '../../src/sim/mqtt-publisher.js';
+import { until } from '../support/until.js';
 
 test('parseRate accepts per-second, per-minute and max', () => {
   assert.equal(parseRate('200/s'), 200);
@@ -33,7 +34,7 @@ test('publishes the stream to a real broker in the observer format, paced by rat
     assert.equal(result.published, 60);
     // 60 messages at 200/s take at least ~295 ms (the first goes out at t=0).
     assert.ok(result.elapsedMs >= 280, `paced: ${result.elapsedMs} ms`);
-    for (let i = 0; i < 100 && received.length < 60; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => received.length >= 60, { what: '60 messages', timeoutMs: 2000, intervalMs: 20 });
     assert.deepEqual(
       received,
       expected.map((m) => ({ topic: m.topic, payload: m.payload })),

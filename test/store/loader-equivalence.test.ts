@@ -19,7 +19,7 @@ import {
   observerChunks,
   transmissionChunks,
 } from '../../src/store/sqlite/readers.js';
-import { FIXTURE_DB } from './loaded-fixture.js';
+import { FIXTURE_DB } from '../support/fixture.js';
 
 const SMALL = {
   chunkRows: { tx: 16, obs: 32, nodes: 8, observers: 4 },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { migrate, openDatabase } from '../../src/store/sqlite/index.js';
 import { StoreLoader, type LoadProgress } from '../../src/store/load/loader.js';
-import { loadFixture } from './loaded-fixture.js';
+import { loadFixture } from '../support/fixture.js';
 
 test('fixture: every table loads, hashes recomputed, progress reaches done', async () => {
   const seen: LoadProgress[] = [];

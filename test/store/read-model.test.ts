@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
 import type { MeshReadModel } from '../../src/store/read-model.js';
-import { FIXTURE_DB, loadFixture } from './loaded-fixture.js';
+import { FIXTURE_DB, loadFixture } from '../support/fixture.js';
 
 const NOW = Date.parse('2026-05-17T18:30:00Z');
 const hidden = { nodeBlacklist: [], hiddenNamePrefixes: [], observerBlacklist: [] };

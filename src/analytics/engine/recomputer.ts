@@ -54,6 +54,8 @@ export interface RecomputerOptions<T> {
    */
   costOf?: (value: T) => number;
   now?: () => number;
+  /** Monotonic ms clock for pass durations (default performance.now; tests pass a fake one). */
+  monotonicNow?: () => number;
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -114,6 +116,7 @@ export class Recomputer<T> {
       minRefreshMs: options.minRefreshMs ?? 5000,
       pollMs: options.pollMs ?? 200,
       now: options.now ?? Date.now,
+      monotonicNow: options.monotonicNow ?? (() => performance.now()),
       isLoaded: options.isLoaded,
       dataVersion: options.dataVersion,
       log: options.log,
@@ -253,14 +256,14 @@ export class Recomputer<T> {
     const start = this.opts.now();
     s.lastStartMs = start;
     s.versionAtStart = this.opts.dataVersion();
-    const t0 = performance.now();
+    const t0 = this.opts.monotonicNow();
     s.runs++;
     if (reason === 'data') s.dataDrivenRuns++;
     if (reason === 'interval') s.intervalRuns++;
     let cost = NaN;
     try {
       const value = await s.entry.compute();
-      const durationMs = performance.now() - t0;
+      const durationMs = this.opts.monotonicNow() - t0;
       s.lastDurationMs = durationMs;
       cost = this.opts.costOf?.(value) ?? NaN;
       const computedAtMs = this.opts.computedAt ? this.opts.computedAt(value, start) : start;
@@ -270,7 +273,7 @@ export class Recomputer<T> {
       if (seen !== undefined && Number.isFinite(seen)) s.versionAtStart = seen;
     } catch (err) {
       s.failures++;
-      s.lastDurationMs = performance.now() - t0;
+      s.lastDurationMs = this.opts.monotonicNow() - t0;
       s.lastError = err instanceof Error ? err.message : String(err);
       s.lastErrorAtMs = this.opts.now();
       this.opts.log?.('analytics recompute failed; keeping the previous snapshot', {

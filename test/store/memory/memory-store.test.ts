@@ -5,7 +5,8 @@ import { MemoryStore } from '../../../src/store/memory/memory-store.js';
 import { StoreError } from '../../../src/store/memory/errors.js';
 import type { PacketQuery } from '../../../src/store/memory/packet-query.js';
 import type { ObservationRecord, TransmissionRecord } from '../../../src/store/records.js';
-import { rng, synthesize, type Synth } from './synthetic.js';
+import { synthesize, type Synth } from './synthetic.js';
+import { xorshift32 as rng } from '../../support/store-builders.js';
 
 // Tiny chunks so every scenario crosses many chunk boundaries.
 const SMALL = {

@@ -2,23 +2,7 @@
 // failure reproduces). Values follow the record contract: quarter-dB SNR, uppercase hops.
 
 import type { ObservationRecord, TransmissionRecord } from '../../../src/store/records.js';
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
-
-const HEX = '0123456789ABCDEF';
-export function hex(r: () => number, bytes: number): string {
-  let s = '';
-  for (let i = 0; i < bytes * 2; i++) s += HEX[Math.floor(r() * 16)];
-  return s;
-}
+import { randomHex as hex, xorshift32 as rng } from '../../support/store-builders.js';
 
 export interface SynthOptions {
   seed: number;

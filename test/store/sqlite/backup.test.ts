@@ -5,7 +5,8 @@ import { migrate } from '../../../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../../../src/store/sqlite/writer.js';
 import { backupTo } from '../../../src/store/sqlite/backup.js';
 import { observationChunks, readCounts, readMaxIds } from '../../../src/store/sqlite/readers.js';
-import { fixtureCopy, obs, tempDir, tx } from './helpers.js';
+import { obs, tempDir, tx } from './helpers.js';
+import { fixtureCopy } from '../../support/fixture.js';
 
 test('backupTo writes a readable copy with the same rows, observer rowids included', (t) => {
   const tmp = tempDir();

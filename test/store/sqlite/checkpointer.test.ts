@@ -6,6 +6,7 @@ import { migrate } from '../../../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../../../src/store/sqlite/writer.js';
 import { WalCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
 import { tempDir, tx } from './helpers.js';
+import { until } from '../../support/until.js';
 
 test('the checkpoint thread moves WAL frames into the database file', async (t) => {
   const tmp = tempDir();
@@ -19,9 +20,11 @@ test('the checkpoint thread moves WAL frames into the database file', async (t) 
   const sizeBefore = statSync(path).size;
   for (let i = 1; i <= 3000; i++) w.insertTransmission(tx(i));
   w.flush();
-  const deadline = Date.now() + 5000;
-  while (statSync(path).size <= sizeBefore && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 20));
+  await until(() => statSync(path).size > sizeBefore, {
+    what: 'a checkpoint',
+    timeoutMs: 5000,
+    intervalMs: 20,
+  });
   assert.ok(statSync(path).size > sizeBefore, 'database file grew from checkpoints');
   await cp.stop();
   await cp.stop();

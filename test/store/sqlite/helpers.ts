@@ -1,10 +1,9 @@
-// Temp-dir SQLite files for the persistence tests (real files, never the shared fixture in place).
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+// Temp-dir SQLite files and record builders for the persistence tests (a copy of the shared
+// fixture comes from test/support/fixture.ts: fixtureCopy(tempDir())).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ObservationRecord, TransmissionRecord } from '../../../src/store/records.js';
-
-export const FIXTURE = new URL('../../fixtures/corescope-staging.db', import.meta.url).pathname;
 
 export interface TempDir {
   dir: string;
@@ -19,12 +18,6 @@ export function tempDir(): TempDir {
     path: (name) => join(dir, name),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-export function fixtureCopy(t: TempDir): string {
-  const p = t.path('fixture.db');
-  copyFileSync(FIXTURE, p);
-  return p;
 }
 
 export function tx(id: number, overrides: Partial<TransmissionRecord> = {}): TransmissionRecord {

@@ -6,7 +6,8 @@ import { migrate } from '../../../src/store/sqlite/migrate.js';
 import { readCounts, readMaxIds } from '../../../src/store/sqlite/readers.js';
 import { TABLES } from '../../../src/store/sqlite/schema.js';
 import type { Db } from '../../../src/store/sqlite/open.js';
-import { fixtureCopy, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { fixtureCopy } from '../../support/fixture.js';
 
 const columns = (db: Db, table: string): string[] =>
   (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name);

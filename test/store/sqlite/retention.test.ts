@@ -5,7 +5,8 @@ import { migrate } from '../../../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../../../src/store/sqlite/writer.js';
 import { applyRetention } from '../../../src/store/sqlite/retention.js';
 import { readCounts } from '../../../src/store/sqlite/readers.js';
-import { fixtureCopy, obs, tempDir, tx } from './helpers.js';
+import { obs, tempDir, tx } from './helpers.js';
+import { fixtureCopy } from '../../support/fixture.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '../../../src/store/sqlite/open.js';
 import { migrate } from '../../../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../../../src/store/sqlite/writer.js';
 import { SqliteWriterThread } from '../../../src/store/sqlite/writer-thread.js';
+import { until } from '../../support/until.js';
 import {
   newReadStats,
   nodeChunks,
@@ -188,9 +189,7 @@ test('flush resolves once everything queued before it is committed, and only the
 test('writes commit on the timer without flush, in batches of at most batchMaxOps', async (t) => {
   const { db, w } = setup(t, { batchIntervalMs: 5, batchMaxOps: 500 });
   for (let i = 1; i <= 2000; i++) w.insertTransmission(tx(i));
-  const deadline = Date.now() + 10_000;
-  while (readCounts(db).transmissions < 2000 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
+  await until(() => readCounts(db).transmissions >= 2000, { what: 'the timer commits', timeoutMs: 10_000 });
   assert.equal(readCounts(db).transmissions, 2000);
   const s = w.stats();
   assert.equal(s.batchesPosted, 4);
