@@ -13,7 +13,7 @@ import { createConnection } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startServer } from '../src/cli/serve.js';
+import { startServer } from '../src/server/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { createSimulator } from '../src/sim/index.js';
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { loadConfig } from '../../src/config/index.js';
-import { parseServeArgs, serveHelp, startServer } from '../../src/cli/serve.js';
+import { parseServeArgs, serveHelp } from '../../src/cli/serve.js';
+import { startServer } from '../../src/server/index.js';
 import { until } from '../support/until.js';
 
 type HealthBody = {
@@ -134,6 +135,21 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
   }
   await server.stop();
   await assert.rejects(fetch(`${server.url}/api/healthz`));
+  // One lifecycle: units started in the documented order, each stopped exactly once.
+  assert.deepEqual(
+    server.units().map((u) => [u.name, u.state]),
+    [
+      'database',
+      'writer thread',
+      'memory store',
+      'ingest pipeline',
+      'retention scheduler',
+      'http',
+      'store load',
+      'mqtt broker',
+      'mqtt sources',
+    ].map((name) => [name, 'stopped']),
+  );
 });
 
 test('meshlens serve prints the URL, serves, and exits 0 on SIGTERM', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig, type MeshlensConfig } from '../../src/config/index.js';
-import { startServer, type RunningServer } from '../../src/cli/serve.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
 import { createSimulator, type SimPacketMessage } from '../../src/sim/index.js';
 import { until } from '../support/until.js';
 

@@ -1,0 +1,261 @@
+// startServer(), the composition root: one lifecycle unit per long-lived part (units.ts),
+// started in the order listed in startServer and stopped in reverse by one Lifecycle.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { AnalyticsService } from '../analytics/engine/service.js';
+import { buildApp } from '../api/app.js';
+import { PerfRecorder, SectionRegistry } from '../api/perf.js';
+import { Readiness } from '../api/readiness.js';
+import { analyticsRoutes } from '../api/routes/analytics.js';
+import { backupRoutes } from '../api/routes/backup.js';
+import { coreRoutes } from '../api/routes/core.js';
+import { ingestRoutes } from '../api/routes/ingest.js';
+import { WebsocketFeed } from '../api/websocket.js';
+import type { MeshlensConfig } from '../config/index.js';
+import type { SourceHandle } from '../ingest/ingest-thread.js';
+import { keyringFromConfig } from '../ingest/keyring-config.js';
+import type { IngestPipeline } from '../ingest/pipeline.js';
+import { RejectionCounter } from '../ingest/rejections.js';
+import type { MemoryStore } from '../store/memory/index.js';
+import { MemoryReadModel } from '../store/memory/memory-read-model.js';
+import type { SqliteWriterThread } from '../store/sqlite/index.js';
+import { Lifecycle, type Log, type UnitRecord } from '../util/lifecycle.js';
+import {
+  AnalyticsUnit,
+  BrokerUnit,
+  DatabaseUnit,
+  DemoUnit,
+  HttpUnit,
+  IngestUnit,
+  PipelineUnit,
+  RetentionUnit,
+  StoreLoadUnit,
+  StoreUnit,
+  WriterUnit,
+} from './units.js';
+
+export type { Log } from '../util/lifecycle.js';
+
+export interface StartOptions {
+  log?: Log;
+  version?: string;
+  /** Start analytics workers (default true; some integration tests switch them off). */
+  analytics?: boolean;
+  /** Demo mode: feed the embedded broker live simulated traffic (see demoConfig). */
+  demo?: { ratePerSec?: number; seed?: number };
+}
+
+export interface RunningServer {
+  /** http://host:port of the API. */
+  url: string;
+  /** mqtt://host:port of the embedded broker, or null when it is off. */
+  brokerUrl: string | null;
+  app: FastifyInstance;
+  rejections: RejectionCounter;
+  sources: SourceHandle[];
+  store: MemoryStore;
+  pipeline: IngestPipeline;
+  writer: SqliteWriterThread;
+  /** Resolves when the startup load SQLite -> memory has finished (rejects if it failed). */
+  loaded: Promise<void>;
+  /** Each unit's name, state and start/stop durations, in start order. */
+  units(): UnitRecord[];
+  /** Stops everything; safe to call repeatedly. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts, in this order: SQLite (migrate, max ids) -> writer thread -> memory store + loader ->
+ * ingest pipeline -> retention -> analytics -> HTTP (listens at once) -> the store load ->
+ * MQTT broker -> demo feed -> MQTT sources. The load runs in the background; the queue drain,
+ * retention and analytics begin when it ends, and MQTT messages queue until then (spec §1.9).
+ * A failing unit stops those before it; stop() undoes everything in reverse, once.
+ */
+export async function startServer(
+  config: Readonly<MeshlensConfig>,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log: Log = options.log ?? (() => undefined);
+  const u = serverUnits(config, options, log);
+  const api = apiUnit(config, options, u);
+  const lifecycle = new Lifecycle({ log });
+  const order = [
+    u.database,
+    u.writer,
+    u.store,
+    u.pipeline,
+    u.retention,
+    u.analytics,
+    api.http,
+    u.load,
+    u.broker,
+    u.demo,
+    u.ingest,
+  ];
+  await lifecycle.start(order.filter((unit): unit is NonNullable<typeof unit> => unit !== null));
+
+  const sources = u.ingest.sources;
+  const broker = u.broker?.broker ?? null;
+  api.section('mqtt', () => ({ sources: sources.map((s) => s.status()), broker: broker?.stats() ?? null }));
+  return {
+    url: api.http.url,
+    brokerUrl: broker ? broker.url : null,
+    app: api.http.app,
+    rejections: u.rejections,
+    sources,
+    store: u.store.store,
+    pipeline: u.pipeline.pipeline,
+    writer: u.writer.writer,
+    loaded: u.load.loaded,
+    units: () => lifecycle.records(),
+    stop: () => lifecycle.stop(),
+  };
+}
+
+type ServerUnits = ReturnType<typeof serverUnits>;
+
+/** Every unit but HTTP, built (not started); each gets the earlier units it reads. */
+function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, log: Log) {
+  const keyring = keyringFromConfig(config);
+  const rejections = new RejectionCounter();
+  const database = new DatabaseUnit(config.dbPath, log);
+  const writer = new WriterUnit(config, log);
+  const store = new StoreUnit(database, loadLogger(log));
+  const load = new StoreLoadUnit({ database, writer, store }, log);
+  const pipeline = new PipelineUnit(
+    { database, writer, store, load },
+    {
+      keyring,
+      validateSignatures: config.validateSignatures,
+      rejections,
+      bufferSize: config.ingestBufferSize,
+      log,
+    },
+  );
+  const retention = new RetentionUnit({ writer, load }, config.retention, log);
+  const analytics = options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log);
+  const broker = config.broker.enabled ? new BrokerUnit(config.broker) : null;
+  const demo = options.demo && broker ? new DemoUnit(broker, options.demo, log) : null;
+  const ingest = new IngestUnit({ pipeline, broker }, config, log);
+  return {
+    keyring,
+    rejections,
+    database,
+    writer,
+    store,
+    load,
+    pipeline,
+    retention,
+    analytics,
+    broker,
+    demo,
+    ingest,
+  };
+}
+
+/** The HTTP unit with what it serves beside the routes: /api/health and /api/perf sections,
+ *  readiness (/api/healthz) and the WebSocket feed (a root plugin of the app). */
+function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: ServerUnits) {
+  const perf = new PerfRecorder(config.perf);
+  const health = new SectionRegistry();
+  const readiness = new Readiness();
+  const section = (name: string, provider: () => unknown) => {
+    health.register(name, provider);
+    perf.sections.register(name, provider);
+  };
+  const feed = new WebsocketFeed({
+    subscribe: (l) => u.pipeline.pipeline.onObservation(l),
+    corsAllowedOrigins: config.corsAllowedOrigins,
+    perMessageDeflate: config.compression.websocket,
+  });
+  // Sections in the order /api/health shows them ('mqtt' comes once the sources exist). They
+  // are read only while HTTP serves, when every unit started before it is up.
+  if (options.demo)
+    section('demo', () => ({ demo: true, dbPath: config.dbPath, feed: u.demo?.stats() ?? null }));
+  readiness.register('store', () => u.store.loader.status());
+  section('store', () => ({ load: u.store.loader.status().progress, memory: u.store.store.memory() }));
+  section('writer', () => u.writer.writer.stats());
+  section('retention', () => u.retention.scheduler.stats());
+  section('ingest', () => ({ ...u.pipeline.pipeline.stats(), rejected: u.rejections.snapshot().byCode }));
+  section('rejections', () => u.rejections.snapshot());
+  const analytics = u.analytics;
+  if (analytics) section('analytics', () => analytics.service.stats());
+  section('websocket', () => feed.stats());
+
+  const http = new HttpUnit(config, () =>
+    buildApp({
+      config,
+      perf,
+      health,
+      readiness,
+      version: options.version ?? packageVersion(),
+      logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+      routes: apiRoutes({
+        config,
+        keyring: u.keyring,
+        store: u.store.store,
+        ready: () => u.store.isLoaded(),
+        rejections: u.rejections,
+        pipeline: u.pipeline.pipeline,
+        writer: u.writer.writer,
+        analytics: analytics?.service ?? null,
+      }),
+      rootPlugins: [feed.plugin()],
+    }),
+  );
+  return { http, section };
+}
+
+/** What the API routes are built from; the one place that wires route dependencies. */
+interface ApiRouteDeps {
+  config: Readonly<MeshlensConfig>;
+  keyring: ReturnType<typeof keyringFromConfig>;
+  store: MemoryStore;
+  ready: () => boolean;
+  rejections: RejectionCounter;
+  pipeline: IngestPipeline;
+  writer: SqliteWriterThread;
+  analytics: AnalyticsService | null;
+}
+
+function apiRoutes(d: ApiRouteDeps) {
+  const { config, keyring, store, ready, rejections, pipeline, writer, analytics } = d;
+  return [
+    coreRoutes({
+      model: new MemoryReadModel(store, config),
+      config,
+      keyring,
+      ready,
+      signatureDrops: () => rejections.count('advert_bad_signature'),
+    }),
+    ingestRoutes({ pipeline, ready }),
+    backupRoutes({ backup: (path) => writer.backup(path) }),
+    ...(analytics
+      ? [
+          async (api: FastifyInstance) =>
+            api.register(analyticsRoutes, { service: analytics, areas: config.areas }),
+        ]
+      : []),
+  ];
+}
+
+/** Logs the load's phases and at most one progress line per 5 s. */
+function loadLogger(log: Log) {
+  let lastPhase = '';
+  let lastMs = 0;
+  return (p: { phase: string; rowsLoaded: number; rowsTotal: number }) => {
+    const now = Date.now();
+    if (p.phase === lastPhase && now - lastMs < 5000) return;
+    lastPhase = p.phase;
+    lastMs = now;
+    if (p.phase !== 'done') log('info', `store load: ${p.phase} ${p.rowsLoaded}/${p.rowsTotal} rows`);
+  };
+}
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+}
