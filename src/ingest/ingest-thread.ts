@@ -1,7 +1,6 @@
 // The MQTT sources in a worker thread (main-thread side; the worker is ingest-worker.ts). The
 // main thread keeps what must be single-owner: the queue, decode, dedup and store appends
 // (pipeline.ts). Each source is represented here by a SourceHandle with MqttSource's read API.
-import type { Worker } from 'node:worker_threads';
 import type { MqttSourceOptions } from './mqtt-source.js';
 import type { Sighting } from './sighting.js';
 import {
@@ -16,7 +15,8 @@ import {
   type ToIngestWorker,
 } from './ingest-protocol.js';
 import { maskUrl, type SourceStatus } from './source-status.js';
-import { scriptExt, startWorker } from '../util/worker-script.js';
+import { WorkerHandle } from '../util/worker-handle.js';
+import { scriptExt } from '../util/worker-script.js';
 
 export interface IngestWorkerEvents {
   packet(input: Sighting): void;
@@ -91,25 +91,26 @@ export class SourceHandle {
 
 export class IngestWorker {
   readonly sources: SourceHandle[];
-  readonly #worker: Worker;
+  readonly #handle: WorkerHandle<ToIngestWorker, FromIngestWorker>;
   readonly #events: IngestWorkerEvents;
   #stopping: Promise<void> | null = null;
-  #exited: Promise<void>;
 
   constructor(init: IngestWorkerInit, events: IngestWorkerEvents) {
     this.#events = events;
     this.sources = init.sources.map((o) => new SourceHandle(o, this));
-    this.#worker = startWorker(WORKER_URL, { workerData: init });
-    this.#worker.on('message', (m: FromIngestWorker) => this.#onMessage(m));
-    this.#worker.on('error', (err) => events.log('error', `ingest worker failed: ${err.stack ?? err}`));
-    this.#exited = new Promise((r) => this.#worker.once('exit', () => r()));
+    this.#handle = new WorkerHandle({
+      name: 'ingest worker',
+      script: WORKER_URL,
+      start: () => ({ workerData: init }),
+      onMessage: (m) => this.#onMessage(m),
+      onError: (err) => events.log('error', `ingest worker failed: ${err.stack ?? err}`),
+    });
   }
 
   /** Disconnects every source and ends the worker; messages already received are delivered. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      this.#worker.postMessage({ t: 'stop' } satisfies ToIngestWorker);
-      await this.#exited;
+      await this.#handle.stop({ message: { t: 'stop' } });
       for (const s of this.sources) s.update(null, false);
     })();
     return this.#stopping;
