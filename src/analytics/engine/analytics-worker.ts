@@ -1,6 +1,6 @@
 // Analytics worker entry. Maps the store's SharedArrayBuffers once (workerData), then for each
 // request: refresh the view (new chunks arrive on the port), compute over the shared columns,
-// serialize and gzip once, and transfer the bytes back (worker-protocol.ts).
+// serialize and gzip once, and transfer the bytes back (analytics-protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { gzipSync, constants as zlib } from 'node:zlib';
