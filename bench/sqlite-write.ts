@@ -14,7 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openDatabase } from '../src/store/sqlite/open.js';
 import { migrate } from '../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../src/store/sqlite/writer.js';
-import { WalCheckpointer } from '../src/store/sqlite/checkpointer.js';
+import { WalCheckpointer } from '../src/store/sqlite/checkpointer-thread.js';
 import { SqliteWriterThread } from '../src/store/sqlite/writer-thread.js';
 
 const OBSERVATIONS = Number(process.argv[2] ?? 100_000);

@@ -1,17 +1,17 @@
 // The embedded broker in a worker thread (main-thread side of broker-worker.ts), with
 // EmbeddedBroker's API. meshlens still reaches it over TCP through MqttSource, like any broker.
 import type { AddressInfo } from 'node:net';
-import type { Worker } from 'node:worker_threads';
 import type { BrokerStats, EmbeddedBrokerOptions } from './broker.js';
-import type { FromBrokerWorker, ToBrokerWorker } from './broker-worker.js';
-import { scriptExt, startWorker } from '../util/worker-script.js';
+import type { FromBrokerWorker, ToBrokerWorker } from './broker-protocol.js';
+import { WorkerHandle } from '../util/worker-handle.js';
+import { scriptExt } from '../util/worker-script.js';
 
 // Under tsx (tests, benches) this file is .ts and so is the worker; compiled, both are .js.
 const WORKER_URL = new URL(`./broker-worker${scriptExt(import.meta.url)}`, import.meta.url);
 
 export class EmbeddedBrokerThread {
   readonly #options: EmbeddedBrokerOptions;
-  #worker: Worker | null = null;
+  #handle: WorkerHandle<ToBrokerWorker, FromBrokerWorker> | null = null;
   #address: AddressInfo | null = null;
   #stats: BrokerStats = { clients: 0, publishedTotal: 0 };
   #starting: Promise<AddressInfo> | null = null;
@@ -24,24 +24,29 @@ export class EmbeddedBrokerThread {
   /** Listens; resolves to the bound address (rejects as EmbeddedBroker.start would). */
   start(): Promise<AddressInfo> {
     this.#starting ??= new Promise<AddressInfo>((resolve, reject) => {
-      const w = startWorker(WORKER_URL, { workerData: this.#options });
-      this.#worker = w;
       this.#stopping = null;
-      w.on('message', (m: FromBrokerWorker) => {
-        if (m.t === 'started') {
-          this.#address = m.address;
-          resolve(m.address);
-        } else if (m.t === 'failed') {
-          this.#starting = null;
-          reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
-        } else if (m.t === 'stats') this.#stats = m.stats;
+      const h: WorkerHandle<ToBrokerWorker, FromBrokerWorker> = new WorkerHandle({
+        name: 'embedded MQTT broker thread',
+        script: WORKER_URL,
+        start: () => ({ workerData: this.#options }),
+        isReady: (m) => m.t === 'started',
+        onMessage: (m) => {
+          if (m.t === 'started') {
+            this.#address = m.address;
+            resolve(m.address);
+          } else if (m.t === 'failed') {
+            this.#starting = null;
+            reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
+          } else if (m.t === 'stats') this.#stats = m.stats;
+        },
+        onError: (err) => reject(err),
+        onExit: () => {
+          if (this.#handle === h) this.#handle = null;
+          this.#address = null;
+          reject(new Error('embedded MQTT broker thread exited'));
+        },
       });
-      w.on('error', (err) => reject(err));
-      w.on('exit', () => {
-        if (this.#worker === w) this.#worker = null;
-        this.#address = null;
-        reject(new Error('embedded MQTT broker thread exited'));
-      });
+      this.#handle = h;
     });
     return this.#starting;
   }
@@ -67,12 +72,10 @@ export class EmbeddedBrokerThread {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       if (this.#starting) await this.#starting.catch(() => undefined);
-      const w = this.#worker;
+      const h = this.#handle;
       this.#starting = null;
-      if (!w) return;
-      const exited = new Promise<void>((r) => w.once('exit', () => r()));
-      w.postMessage({ t: 'stop' } satisfies ToBrokerWorker);
-      await exited;
+      if (!h) return;
+      await h.stop({ message: { t: 'stop' } });
       this.#address = null;
     })();
     return this.#stopping;

@@ -3,14 +3,8 @@
 // matching, one socket write per delivery) took ~30% of the main thread's time.
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../util/thread-priority.js';
-import { EmbeddedBroker, type BrokerStats, type EmbeddedBrokerOptions } from './broker.js';
-
-export type ToBrokerWorker = { t: 'stop' };
-export type FromBrokerWorker =
-  | { t: 'started'; address: { address: string; family: string; port: number } }
-  | { t: 'failed'; message: string; code?: string }
-  | { t: 'stats'; stats: BrokerStats }
-  | { t: 'stopped' };
+import { EmbeddedBroker, type EmbeddedBrokerOptions } from './broker.js';
+import type { FromBrokerWorker, ToBrokerWorker } from './broker-protocol.js';
 
 lowerThisThreadPriority();
 const port = parentPort!;

@@ -1,24 +1,42 @@
 // Messages between IngestWorker (ingest-thread.ts) and its worker (ingest-worker.ts). Parsed
 // messages travel as one flat array of primitives per batch: structured clone of nested objects
-// costs the receiving (main) thread several times more per message.
+// costs the receiving (main) thread several times more per message. Each record is its tag, the
+// source's index, then the fields of its checked codec (util/flat-codec.ts).
 import type { ObserverMessage } from './observer-message.js';
 import type { MqttSourceOptions } from './mqtt-source.js';
 import type { SourceStatus } from './source-status.js';
+import { sightingCodec } from './sighting.js';
+import { flatCodec } from '../util/flat-codec.js';
 
-/**
- * Record layouts in a batch, each starting with its tag, the source index, the topic and the
- * receive time (ms):
- *   PACKET: observerId, region, rawHex, snr, rssi, score, direction, origin, uploaderMs,
- *           advertSignatureValid (ADVERTs when validating signatures, else null)
- *   STATUS: the parsed status message (an object; status messages are rare)
- *   REJECT: code, detail, payload (Uint8Array, or null for `oversize`)
- */
+/** A parsed status message (an object: status messages are rare). */
+export interface StatusRecord {
+  topic: string;
+  rxMs: number;
+  message: StatusMessage;
+}
+
+/** A message the worker refused; `payload` is null for `oversize`. */
+export interface RejectRecord {
+  topic: string;
+  atMs: number;
+  code: string;
+  detail: string;
+  payload: Uint8Array | null;
+}
+
 export const PACKET = 0;
 export const STATUS = 1;
 export const REJECT = 2;
-export const PACKET_FIELDS = 14;
-export const STATUS_FIELDS = 5;
-export const REJECT_FIELDS = 7;
+
+/** Record codecs by tag; PACKET records are sightings (sighting.ts). */
+export const recordCodecs = {
+  [PACKET]: sightingCodec,
+  [STATUS]: flatCodec<StatusRecord>({ topic: 0, rxMs: 0, message: 0 }),
+  [REJECT]: flatCodec<RejectRecord>({ topic: 0, atMs: 0, code: 0, detail: 0, payload: 0 }),
+} as const;
+
+/** Slots before a record's fields: tag, source index. */
+export const RECORD_HEAD = 2;
 
 /** Messages per batch at most (a batch is otherwise posted once per event-loop turn). */
 export const FLUSH_AT = 512;

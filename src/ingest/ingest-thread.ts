@@ -1,25 +1,25 @@
 // The MQTT sources in a worker thread (main-thread side; the worker is ingest-worker.ts). The
 // main thread keeps what must be single-owner: the queue, decode, dedup and store appends
 // (pipeline.ts). Each source is represented here by a SourceHandle with MqttSource's read API.
-import type { Worker } from 'node:worker_threads';
 import type { MqttSourceOptions } from './mqtt-source.js';
-import type { PacketInput } from './pipeline.js';
+import type { Sighting } from './sighting.js';
 import {
   PACKET,
-  PACKET_FIELDS,
-  REJECT_FIELDS,
+  RECORD_HEAD,
+  REJECT,
   STATUS,
-  STATUS_FIELDS,
+  recordCodecs,
   type FromIngestWorker,
   type IngestWorkerInit,
   type StatusMessage,
   type ToIngestWorker,
 } from './ingest-protocol.js';
 import { maskUrl, type SourceStatus } from './source-status.js';
-import { scriptExt, startWorker } from '../util/worker-script.js';
+import { WorkerHandle } from '../util/worker-handle.js';
+import { scriptExt } from '../util/worker-script.js';
 
 export interface IngestWorkerEvents {
-  packet(input: PacketInput): void;
+  packet(input: Sighting): void;
   status(message: StatusMessage, source: string, rxMs: number, topic: string): void;
   reject(
     code: string,
@@ -91,25 +91,26 @@ export class SourceHandle {
 
 export class IngestWorker {
   readonly sources: SourceHandle[];
-  readonly #worker: Worker;
+  readonly #handle: WorkerHandle<ToIngestWorker, FromIngestWorker>;
   readonly #events: IngestWorkerEvents;
   #stopping: Promise<void> | null = null;
-  #exited: Promise<void>;
 
   constructor(init: IngestWorkerInit, events: IngestWorkerEvents) {
     this.#events = events;
     this.sources = init.sources.map((o) => new SourceHandle(o, this));
-    this.#worker = startWorker(WORKER_URL, { workerData: init });
-    this.#worker.on('message', (m: FromIngestWorker) => this.#onMessage(m));
-    this.#worker.on('error', (err) => events.log('error', `ingest worker failed: ${err.stack ?? err}`));
-    this.#exited = new Promise((r) => this.#worker.once('exit', () => r()));
+    this.#handle = new WorkerHandle({
+      name: 'ingest worker',
+      script: WORKER_URL,
+      start: () => ({ workerData: init }),
+      onMessage: (m) => this.#onMessage(m),
+      onError: (err) => events.log('error', `ingest worker failed: ${err.stack ?? err}`),
+    });
   }
 
   /** Disconnects every source and ends the worker; messages already received are delivered. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      this.#worker.postMessage({ t: 'stop' } satisfies ToIngestWorker);
-      await this.#exited;
+      await this.#handle.stop({ message: { t: 'stop' } });
       for (const s of this.sources) s.update(null, false);
     })();
     return this.#stopping;
@@ -139,37 +140,25 @@ export class IngestWorker {
     while (i < f.length) {
       const tag = f[i] as number;
       const source = this.sources[f[i + 1] as number].name;
-      const topic = f[i + 2] as string;
-      const rxMs = f[i + 3] as number;
+      i += RECORD_HEAD;
       if (tag === PACKET) {
-        e.packet({
-          observerId: f[i + 4] as string,
-          region: f[i + 5] as string,
-          rawHex: f[i + 6] as string,
-          snr: f[i + 7] as number | null,
-          rssi: f[i + 8] as number | null,
-          score: f[i + 9] as number | null,
-          direction: f[i + 10] as string | null,
-          origin: f[i + 11] as string | null,
-          uploaderMs: f[i + 12] as number | null,
-          ...(f[i + 13] !== null ? { advertSignatureValid: f[i + 13] as boolean } : {}),
-          rxMs,
-          source,
-          topic,
-        });
-        i += PACKET_FIELDS;
+        const s = recordCodecs[PACKET].read(f, i) as Sighting;
+        s.source = source;
+        e.packet(s);
+        i += recordCodecs[PACKET].width;
       } else if (tag === STATUS) {
-        e.status(f[i + 4] as StatusMessage, source, rxMs, topic);
-        i += STATUS_FIELDS;
+        const r = recordCodecs[STATUS].read(f, i);
+        e.status(r.message, source, r.rxMs, r.topic);
+        i += recordCodecs[STATUS].width;
       } else {
-        const payload = f[i + 6] as Uint8Array | null;
-        e.reject(f[i + 4] as string, f[i + 5] as string, {
+        const r = recordCodecs[REJECT].read(f, i);
+        e.reject(r.code, r.detail, {
           source,
-          topic,
-          atMs: rxMs,
-          ...(payload ? { payload } : {}),
+          topic: r.topic,
+          atMs: r.atMs,
+          ...(r.payload ? { payload: r.payload } : {}),
         });
-        i += REJECT_FIELDS;
+        i += recordCodecs[REJECT].width;
       }
     }
   }

@@ -4,14 +4,15 @@
 // reaches the main thread is compact: per event-loop turn one flat array (ingest-protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../util/thread-priority.js';
-import { decodePacket, verifyAdvertSignature } from '../protocol/index.js';
+import { frameContent, verifyAdvertSignature } from '../protocol/index.js';
 import { MqttSource } from './mqtt-source.js';
-import { admission, parseObserverMessage } from './observer-message.js';
+import { admission, packetSighting, parseObserverMessage } from './observer-message.js';
 import {
   FLUSH_AT,
   PACKET,
   REJECT,
   STATUS,
+  recordCodecs,
   type FromIngestWorker,
   type IngestWorkerInit,
   type ToIngestWorker,
@@ -50,17 +51,19 @@ const verdicts = new Map<string, boolean>();
 const verdictsMax = 20_000;
 
 /**
- * An ADVERT's signature verdict (~100-250 us of Ed25519 per new advert), or null for other
- * frames, undecodable ones (the main thread rejects those) and when validation is off.
+ * An ADVERT's signature verdict (~100-250 us of Ed25519 per new advert), or undefined for other
+ * frames, undecodable ones (the main thread rejects those) and when validation is off. Only the
+ * frame is split here (content hash, payload bytes): the payload is decoded once, by the pipeline.
  */
-function advertVerdict(rawHex: string): boolean | null {
-  if (!init.validateSignatures || ((parseInt(rawHex.slice(0, 2), 16) >> 2) & 0x0f) !== ADVERT) return null;
-  const decoded = decodePacket(rawHex, { verifySignatures: false });
-  if (!decoded.ok) return null;
-  const hash = decoded.packet.hash;
+function advertVerdict(rawHex: string): boolean | undefined {
+  if (!init.validateSignatures || ((parseInt(rawHex.slice(0, 2), 16) >> 2) & 0x0f) !== ADVERT)
+    return undefined;
+  const frame = frameContent(rawHex);
+  if (!frame) return undefined;
+  const hash = frame.hash;
   let ok = verdicts.get(hash);
   if (ok === undefined) {
-    ok = verifyAdvertSignature(decoded.packet.payloadBytes);
+    ok = verifyAdvertSignature(frame.payloadBytes);
     if (verdicts.size >= verdictsMax) verdicts.clear();
     verdicts.set(hash, ok);
   }
@@ -81,19 +84,28 @@ const sources = init.sources.map((options, i) => {
   return new MqttSource(options, {
     log: (level, message) => send({ t: 'log', level, message }),
     onReject: (code, d) => {
-      flat.push(REJECT, i, d.topic, Date.now(), code, `${d.bytes} bytes`, null);
+      const r = { topic: d.topic, atMs: Date.now(), code, detail: `${d.bytes} bytes`, payload: null };
+      flat.push(REJECT, i);
+      recordCodecs[REJECT].write(flat, r);
       added();
     },
     onMessage: (topic, payload) => {
       const nowMs = Date.now();
       ctx.nowMs = nowMs;
       const m = parseObserverMessage(topic, payload, ctx);
-      if (!m.ok) flat.push(REJECT, i, topic, nowMs, m.code, m.detail, new Uint8Array(payload));
-      else if (m.kind === 'status') flat.push(STATUS, i, topic, nowMs, m);
-      else {
-        const p = m.packet;
-        flat.push(PACKET, i, topic, nowMs, m.topic.observerId, m.region, p.rawHex, p.snr, p.rssi);
-        flat.push(p.score, p.direction, p.origin, p.uploaderTimestampMs, advertVerdict(p.rawHex));
+      if (!m.ok) {
+        flat.push(REJECT, i);
+        const r = { topic, atMs: nowMs, code: m.code, detail: m.detail, payload: new Uint8Array(payload) };
+        recordCodecs[REJECT].write(flat, r);
+      } else if (m.kind === 'status') {
+        flat.push(STATUS, i);
+        recordCodecs[STATUS].write(flat, { topic, rxMs: nowMs, message: m });
+      } else {
+        // The source's name is its index here (RECORD_HEAD); the main thread maps it back.
+        const s = packetSighting(m, '', nowMs, topic);
+        s.advertSignatureValid = advertVerdict(s.rawHex);
+        flat.push(PACKET, i);
+        recordCodecs[PACKET].write(flat, s);
       }
       added();
     },

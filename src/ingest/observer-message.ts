@@ -9,6 +9,7 @@ import {
   type ObserverTopic,
   type Rejection,
 } from './observer-topic.js';
+import type { Sighting } from './sighting.js';
 import { resolveUploaderTime, uploaderSentMs, type UploaderTime } from './uploader-time.js';
 
 export type { IngestRejectCode, Rejection, ObserverTopic } from './observer-topic.js';
@@ -16,16 +17,15 @@ export type { IngestRejectCode, Rejection, ObserverTopic } from './observer-topi
 /** LoRa's physical packet limit (255 bytes) bounds every MeshCore frame. */
 export const maxFrameBytes = 255;
 
-/** A Format-1 packet message (spec §1.2). */
-export interface ObserverPacket {
-  /** The frame as uppercase hex (even length, 2..255 bytes). */
-  rawHex: string;
-  snr: number | null;
-  rssi: number | null;
-  score: number | null;
-  direction: string | null;
-  /** The observer's display name. */
-  origin: string | null;
+/**
+ * A Format-1 packet message body (spec §1.2): the sighting's fields as the message states them
+ * (typed once, in sighting.ts), plus the uploader time details and the payload's own region.
+ * packetSighting() turns a parsed message into the Sighting the pipeline takes.
+ */
+export interface ObserverPacket extends Pick<
+  Sighting,
+  'rawHex' | 'snr' | 'rssi' | 'score' | 'direction' | 'origin'
+> {
   /** Accepted uploader receive time (epoch ms), null when absent or rejected (§1.8). */
   uploaderTimestampMs: number | null;
   uploaderTime: UploaderTime;
@@ -187,6 +187,30 @@ export function parseObserverMessage(
   // Priority: payload region > topic IATA > source region (spec §1.2).
   const region = (packet.value.region ?? t.value.iata ?? ctx.sourceRegion ?? '').toUpperCase();
   return { ok: true, kind: 'packets', topic: t.value, region, packet: packet.value };
+}
+
+/** The sighting a parsed packet message reports: the one conversion on the way to the pipeline. */
+export function packetSighting(
+  m: Extract<ObserverMessage, { kind: 'packets' }>,
+  source: string,
+  rxMs: number,
+  topic: string,
+): Sighting {
+  const p = m.packet;
+  return {
+    observerId: m.topic.observerId,
+    rawHex: p.rawHex,
+    snr: p.snr,
+    rssi: p.rssi,
+    score: p.score,
+    direction: p.direction,
+    origin: p.origin,
+    region: m.region,
+    rxMs,
+    uploaderMs: p.uploaderTimestampMs,
+    source,
+    topic,
+  };
 }
 
 export { admission };

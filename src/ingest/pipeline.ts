@@ -20,36 +20,16 @@ import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord 
 import { checkAdvert } from './advert-gate.js';
 import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
 import type { IngestMemory, IngestWriter } from './ingest-ports.js';
-import type { ObserverMessage, ObserverStatus } from './observer-message.js';
+import { packetSighting, type ObserverMessage, type ObserverStatus } from './observer-message.js';
+import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
 
 const ADVERT = 4;
 const GRP_TXT = 5;
 const GRP_DATA = 6;
 
-/** One frame to ingest, from an MQTT packet message or POST /api/packets. */
-export interface PacketInput {
-  /** Uppercase hex observer id (the topic's pubkey, or POST's `observer`). */
-  observerId: string;
-  rawHex: string;
-  snr: number | null;
-  rssi: number | null;
-  score: number | null;
-  direction: string | null;
-  /** Observer display name (`origin`). */
-  origin: string | null;
-  /** Effective region (payload > topic > source), uppercase; '' when none. */
-  region: string;
-  /** Server receive time (ms). */
-  rxMs: number;
-  /** The uploader's accepted timestamp (ms), kept separately (spec §1.8). */
-  uploaderMs: number | null;
-  /** MQTT source name or 'api'. */
-  source: string;
-  /** An ADVERT's signature verdict computed upstream (the ingest worker); absent: verify here. */
-  advertSignatureValid?: boolean;
-  topic?: string;
-}
+/** One frame to ingest, from an MQTT packet message or POST /api/packets (sighting.ts). */
+export type PacketInput = Sighting;
 
 export type PacketOutcome =
   | {
@@ -321,21 +301,7 @@ export class IngestPipeline {
       this.ingestStatus(m.topic.observerId, m.region, m.status, q.rxMs);
       return;
     }
-    const p = m.packet;
-    this.ingestPacket({
-      observerId: m.topic.observerId,
-      rawHex: p.rawHex,
-      snr: p.snr,
-      rssi: p.rssi,
-      score: p.score,
-      direction: p.direction,
-      origin: p.origin,
-      region: m.region,
-      rxMs: q.rxMs,
-      uploaderMs: p.uploaderTimestampMs,
-      source: q.source,
-      topic: q.topic,
-    });
+    this.ingestPacket(packetSighting(m, q.source, q.rxMs, q.topic));
   }
 
   #ingestPacket(input: PacketInput): PacketOutcome {

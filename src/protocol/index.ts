@@ -1,6 +1,13 @@
 // Public API of the protocol layer: pure decoding of MeshCore frames (no I/O).
-export { decodePacket, observationPath, Packet, PacketPath, TRACE_NOT_DIRECT_ANOMALY } from './packet.js';
-export type { DecodeOptions, DecodeResult } from './packet.js';
+export {
+  decodePacket,
+  frameContent,
+  observationPath,
+  Packet,
+  PacketPath,
+  TRACE_NOT_DIRECT_ANOMALY,
+} from './packet.js';
+export type { DecodeOptions, DecodeResult, FrameContent } from './packet.js';
 export { DECODE_ERROR_CODES } from './errors.js';
 export type { DecodeError, DecodeErrorCode } from './errors.js';
 export type { Header, TransportCodes } from './frame.js';

@@ -207,6 +207,37 @@ export function decodePacket(input: string | Uint8Array, opts?: DecodeOptions): 
   }
 }
 
+/** A frame's content hash and payload bytes, without decoding the payload. */
+export interface FrameContent {
+  payloadType: number;
+  /** Content hash (§8), as Packet.hash. */
+  hash: string;
+  /** The payload bytes, as Packet.payloadBytes. */
+  payloadBytes: Buffer;
+}
+
+/**
+ * The frame-level split of decodePacket only (same §13 rules, so null exactly where decodePacket
+ * fails): enough to verify an ADVERT's signature by content hash while the payload itself is
+ * decoded once, by the pipeline. Never throws.
+ */
+export function frameContent(hex: string): FrameContent | null {
+  const parsed = parseHex(hex);
+  if (!parsed.ok) return null;
+  try {
+    const raw = asBuffer(parsed.bytes);
+    const frame = decodeFrame(raw);
+    if ('error' in frame) return null;
+    return {
+      payloadType: frame.header.payloadType,
+      hash: contentHashAt(raw, raw[frame.pathLengthOffset], frame.payloadOffset),
+      payloadBytes: raw.subarray(frame.payloadOffset),
+    };
+  } catch {
+    return null;
+  }
+}
+
 /** Path recorded per observation: header hops, or for TRACE the payload route (§5.7). */
 export function observationPath(packet: Packet): string[] {
   if (packet.header.payloadType === PAYLOAD_TYPE.TRACE) {

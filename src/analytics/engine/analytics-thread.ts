@@ -3,12 +3,10 @@
 // computes read shared memory directly. Tasks queue FIFO; a task may name a preferred worker
 // (analytics sharing the clock-skew engine go to one worker so it is built once per data
 // version). A worker that dies fails its task and is replaced.
-import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MemoryStore } from '../../store/memory/memory-store.js';
-import { startWorker } from '../../util/worker-script.js';
+import { WorkerHandle, type ExitInfo } from '../../util/worker-handle.js';
+import { scriptExt } from '../../util/worker-script.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -48,7 +46,8 @@ interface Pending {
 
 interface Slot {
   index: number;
-  worker: Worker;
+  handle: WorkerHandle<RequestMessage, ResponseMessage>;
+  /** Detaches the running worker's store reader (each start connects a new one). */
   closeReader: () => void;
   current: Pending | null;
 }
@@ -64,7 +63,7 @@ export function defaultPoolSize(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
-const ext = extname(fileURLToPath(import.meta.url));
+const ext = scriptExt(import.meta.url);
 
 export class WorkerPool {
   readonly size: number;
@@ -86,19 +85,26 @@ export class WorkerPool {
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i));
   }
 
+  /** One worker slot; a worker that dies is replaced at once, without limit (restart policy). */
   private spawn(index: number): Slot {
-    const { handle, port, close } = this.store.connectReader();
-    const init: WorkerInit = { handle, port, niceness: this.niceness };
-    // Inherit execArgv (the tsx bootstrap drops it by default) so e.g. --cpu-prof reaches workers.
-    const worker = startWorker(this.url, {
-      workerData: init,
-      transferList: [port],
-      execArgv: process.execArgv,
+    const slot = { index, closeReader: () => {}, current: null } as unknown as Slot;
+    slot.handle = new WorkerHandle({
+      name: 'analytics worker',
+      script: this.url,
+      start: () => {
+        const { handle, port, close } = this.store.connectReader();
+        slot.closeReader = close;
+        const init: WorkerInit = { handle, port, niceness: this.niceness };
+        // Inherit execArgv (the tsx bootstrap drops it by default) so e.g. --cpu-prof reaches workers.
+        return { workerData: init, transferList: [port], execArgv: process.execArgv };
+      },
+      restart: { maxRestarts: Infinity, delayMs: () => 0 },
+      onMessage: (m) => this.onMessage(slot, m),
+      onExit: (code, info) => this.onExit(slot, code, info),
+      onStart: (attempt) => {
+        if (attempt > 0) this.dispatch();
+      },
     });
-    const slot: Slot = { index, worker, closeReader: close, current: null };
-    worker.on('message', (m: ResponseMessage) => this.onMessage(slot, m));
-    worker.on('error', (err) => this.onExit(slot, err));
-    worker.on('exit', (code) => this.onExit(slot, new Error(`analytics worker exited with code ${code}`)));
     return slot;
   }
 
@@ -125,7 +131,7 @@ export class WorkerPool {
       const [p] = this.queue.splice(k, 1);
       slot.current = p;
       const msg: RequestMessage = { taskId: p.taskId, task: p.task };
-      slot.worker.postMessage(msg);
+      slot.handle.post(msg);
     }
   }
 
@@ -146,19 +152,16 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  private onExit(slot: Slot, err: Error): void {
-    if (this.slots[slot.index] !== slot) return; // already replaced
+  /** The handle restarts the worker right after this (unless the pool is closing). */
+  private onExit(slot: Slot, code: number, info: ExitInfo): void {
     slot.closeReader();
     const p = slot.current;
     slot.current = null;
     if (p) {
       this.counters.failed++;
-      p.reject(err);
+      p.reject(info.error ?? new Error(`analytics worker exited with code ${code}`));
     }
-    if (this.closed) return;
-    this.counters.restarts++;
-    this.slots[slot.index] = this.spawn(slot.index);
-    this.dispatch();
+    if (info.restarting) this.counters.restarts++;
   }
 
   stats(): PoolStats {
@@ -180,7 +183,7 @@ export class WorkerPool {
         s.current?.reject(new PoolClosedError());
         s.current = null;
         s.closeReader();
-        await s.worker.terminate();
+        await s.handle.stop();
       }),
     );
   }

@@ -1,9 +1,7 @@
 // Analytics worker entry. Maps the store's SharedArrayBuffers once (workerData), then for each
 // request: refresh the view (new chunks arrive on the port), compute over the shared columns,
-// serialize and gzip once, and transfer the bytes back (worker-protocol.ts).
+// serialize and gzip once, and transfer the bytes back (analytics-protocol.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { readFileSync, readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync, constants as zlib } from 'node:zlib';
 import { StoreView } from '../../store/memory/view.js';
@@ -18,6 +16,7 @@ import type {
   Task,
   WorkerInit,
 } from './analytics-protocol.js';
+import { setThisThreadNice, threadCpuMs } from '../../util/thread-priority.js';
 
 const init = workerData as WorkerInit;
 const view = new StoreView(init.handle, init.port);
@@ -27,36 +26,14 @@ const input = new StoreInput(view);
  * On a 2-core machine a busy worker competes with the event loop for a core; a higher nice
  * value for this thread alone lets the kernel prefer the loop. A task may ask for normal
  * priority (`urgent`: its snapshot is already too stale), so a loaded machine cannot starve
- * the recomputer indefinitely. Linux only: /proc/thread-self names this thread's id, and
- * setpriority(2) on a thread id affects just that thread.
+ * the recomputer indefinitely (util/thread-priority.ts; Linux only).
  */
 let niceNow = 0;
 function setNiceness(niceness: number): void {
-  if (niceness === niceNow || process.platform !== 'linux') return;
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, niceness);
-    niceNow = niceness;
-  } catch {
-    // No permission (raising priority back needs CAP_SYS_NICE) or no procfs: keep what we have.
-  }
+  if (niceness === niceNow) return;
+  if (setThisThreadNice(niceness)) niceNow = niceness;
 }
 setNiceness(Math.max(0, init.niceness));
-
-/**
- * CPU time this thread has used (ms; Linux /proc, 10 ms ticks), NaN elsewhere. Wall time on a
- * shared 2-core machine mostly measures the neighbours; CPU time measures the compute.
- */
-function threadCpuMs(): number {
-  if (process.platform !== 'linux') return NaN;
-  try {
-    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, USER_HZ = 100
-  } catch {
-    return NaN;
-  }
-}
 
 /**
  * Everything a compute reads, as one number that grows with every append or in-place update

@@ -21,7 +21,8 @@ import {
 } from '../memory/batch-append.js';
 import type { ProduceOptions } from './load-batches.js';
 import type { LoadWorkerMessage } from './load-protocol.js';
-import { InThreadSource, WorkerSource, type BatchSource } from './load-sources.js';
+import { InThreadSource, type BatchSource } from './load-sources.js';
+import { WorkerSource } from './load-thread.js';
 import type { Db } from '../sqlite/open.js';
 import {
   newReadStats,

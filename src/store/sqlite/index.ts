@@ -32,5 +32,5 @@ export {
 } from './retention.js';
 export { backupTo } from './backup.js';
 export { parseTimeMs, toRfc3339, toEpochSeconds } from './time.js';
-export { WalCheckpointer, type CheckpointerStats } from './checkpointer.js';
+export { WalCheckpointer, type CheckpointerStats } from './checkpointer-thread.js';
 export { SqliteWriterThread, type WriterThreadOptions, type WriterThreadStats } from './writer-thread.js';

@@ -1,8 +1,8 @@
 // Compact hand-off of write operations to the writer worker (writer-thread.ts). Posting an array
 // of ~1,000 operation objects costs the main thread ~5 ms of structured clone (every property
 // name is serialized again for every object); the same values as one flat array of primitives
-// clone in ~1.3 ms. So each operation is written as its kind number followed by its fields in a
-// fixed order, and the worker rebuilds the objects. The field lists are typed as complete.
+// clone in ~1.3 ms. So each operation is written as its kind number followed by its payload's
+// fields (one checked flat codec per kind, util/flat-codec.ts), and the worker rebuilds the objects.
 import type { ObservationRecord, TransmissionRecord } from '../records.js';
 import type {
   DroppedPacket,
@@ -14,12 +14,9 @@ import type {
   WriteOp,
 } from './operations.js';
 
-/** Every key of T, once: the compiler rejects a list with a key missing or extra. */
-function fields<T>(all: Record<keyof T, 0>): readonly string[] {
-  return Object.keys(all);
-}
+import { flatCodec, type FlatCodec } from '../../util/flat-codec.js';
 
-const tx = fields<TransmissionRecord>({
+const tx = flatCodec<TransmissionRecord>({
   id: 0,
   rawHex: 0,
   hash: 0,
@@ -33,7 +30,7 @@ const tx = fields<TransmissionRecord>({
   channelHash: 0,
   scopeName: 0,
 });
-const obs = fields<ObservationRecord>({
+const obs = flatCodec<ObservationRecord>({
   id: 0,
   transmissionId: 0,
   observerId: 0,
@@ -45,88 +42,96 @@ const obs = fields<ObservationRecord>({
   rxMs: 0,
   uploaderMs: 0,
 });
-const seen = ['id', 'ms'] as const;
+const seen = flatCodec<{ id: number; ms: number }>({ id: 0, ms: 0 });
 
 type Kind = WriteOp['kind'];
 type Payload<K extends Kind> = Extract<WriteOp, { kind: K }>;
 
-/** Per kind: the property of the op holding the payload (null: the fields are on the op) and its fields. */
-const layout: { [K in Kind]: { key: Exclude<keyof Payload<K>, 'kind'> | null; fields: readonly string[] } } =
-  {
-    insertTransmission: { key: 'tx', fields: tx },
-    insertObservation: { key: 'obs', fields: obs },
-    raiseTransmissionLastSeen: { key: null, fields: seen },
-    lowerTransmissionFirstSeen: { key: null, fields: seen },
-    fillObservationSignal: {
-      key: 'fill',
-      fields: fields<SignalFill>({ observationId: 0, snr: 0, rssi: 0, score: 0 }),
-    },
-    upsertNode: {
-      key: 'node',
-      fields: fields<NodeUpsert>({
-        publicKey: 0,
-        name: 0,
-        role: 0,
-        lat: 0,
-        lon: 0,
-        seenMs: 0,
-        isNewAdvert: 0,
-        batteryMv: 0,
-        temperatureC: 0,
-      }),
-    },
-    upsertObserverPacket: {
-      key: 'observer',
-      fields: fields<ObserverPacketUpsert>({ id: 0, name: 0, iata: 0, seenMs: 0 }),
-    },
-    upsertObserverStatus: {
-      key: 'observer',
-      fields: fields<ObserverStatusUpsert>({
-        id: 0,
-        name: 0,
-        iata: 0,
-        seenMs: 0,
-        model: 0,
-        firmware: 0,
-        clientVersion: 0,
-        radio: 0,
-        batteryMv: 0,
-        uptimeSecs: 0,
-        noiseFloor: 0,
-      }),
-    },
-    insertObserverMetrics: {
-      key: 'sample',
-      fields: fields<ObserverMetricsSample>({
-        observerId: 0,
-        atMs: 0,
-        noiseFloor: 0,
-        txAirSecs: 0,
-        rxAirSecs: 0,
-        recvErrors: 0,
-        batteryMv: 0,
-        packetsSent: 0,
-        packetsRecv: 0,
-      }),
-    },
-    recordDroppedPacket: {
-      key: 'dropped',
-      fields: fields<DroppedPacket>({
-        reason: 0,
-        hash: 0,
-        rawHex: 0,
-        observerId: 0,
-        observerName: 0,
-        nodePubkey: 0,
-        nodeName: 0,
-        droppedAtMs: 0,
-      }),
-    },
-  };
+/** Per kind: the property of the op holding the payload (null: the fields are on the op) and its codec. */
+type Layout<K extends Kind> =
+  | { key: null; codec: FlatCodec<Omit<Payload<K>, 'kind'>> }
+  | { [P in Exclude<keyof Payload<K>, 'kind'>]: { key: P; codec: FlatCodec<Payload<K>[P]> } }[Exclude<
+      keyof Payload<K>,
+      'kind'
+    >];
+const layout: { [K in Kind]: Layout<K> } = {
+  insertTransmission: { key: 'tx', codec: tx },
+  insertObservation: { key: 'obs', codec: obs },
+  raiseTransmissionLastSeen: { key: null, codec: seen },
+  lowerTransmissionFirstSeen: { key: null, codec: seen },
+  fillObservationSignal: {
+    key: 'fill',
+    codec: flatCodec<SignalFill>({ observationId: 0, snr: 0, rssi: 0, score: 0 }),
+  },
+  upsertNode: {
+    key: 'node',
+    codec: flatCodec<NodeUpsert>({
+      publicKey: 0,
+      name: 0,
+      role: 0,
+      lat: 0,
+      lon: 0,
+      seenMs: 0,
+      isNewAdvert: 0,
+      batteryMv: 0,
+      temperatureC: 0,
+    }),
+  },
+  upsertObserverPacket: {
+    key: 'observer',
+    codec: flatCodec<ObserverPacketUpsert>({ id: 0, name: 0, iata: 0, seenMs: 0 }),
+  },
+  upsertObserverStatus: {
+    key: 'observer',
+    codec: flatCodec<ObserverStatusUpsert>({
+      id: 0,
+      name: 0,
+      iata: 0,
+      seenMs: 0,
+      model: 0,
+      firmware: 0,
+      clientVersion: 0,
+      radio: 0,
+      batteryMv: 0,
+      uptimeSecs: 0,
+      noiseFloor: 0,
+    }),
+  },
+  insertObserverMetrics: {
+    key: 'sample',
+    codec: flatCodec<ObserverMetricsSample>({
+      observerId: 0,
+      atMs: 0,
+      noiseFloor: 0,
+      txAirSecs: 0,
+      rxAirSecs: 0,
+      recvErrors: 0,
+      batteryMv: 0,
+      packetsSent: 0,
+      packetsRecv: 0,
+    }),
+  },
+  recordDroppedPacket: {
+    key: 'dropped',
+    codec: flatCodec<DroppedPacket>({
+      reason: 0,
+      hash: 0,
+      rawHex: 0,
+      observerId: 0,
+      observerName: 0,
+      nodePubkey: 0,
+      nodeName: 0,
+      droppedAtMs: 0,
+    }),
+  },
+};
 
 const kinds = Object.keys(layout) as Kind[];
 const kindCode = new Map(kinds.map((k, i) => [k, i]));
-const entries = kinds.map((k) => ({ kind: k, ...layout[k] }));
+const entries = kinds.map((k) => ({
+  kind: k,
+  ...(layout[k] as { key: string | null; codec: FlatCodec<object> }),
+}));
 
 /** Appends one operation to `flat`: its kind number, then its fields in layout order. */
 export function encodeOp(flat: unknown[], op: WriteOp): void {
@@ -136,7 +141,7 @@ export function encodeOp(flat: unknown[], op: WriteOp): void {
     unknown
   >;
   flat.push(kindCode.get(op.kind));
-  for (const f of e.fields) flat.push(src[f]);
+  e.codec.write(flat, src as object);
 }
 
 /** The operations of a flat array written by encodeOp, in order. */
@@ -146,8 +151,8 @@ export function decodeOps(flat: readonly unknown[]): WriteOp[] {
   while (i < flat.length) {
     const e = entries[flat[i++] as number];
     if (e === undefined) throw new Error(`writer hand-off: unknown operation code ${String(flat[i - 1])}`);
-    const obj: Record<string, unknown> = {};
-    for (const f of e.fields) obj[f] = flat[i++];
+    const obj = e.codec.read(flat, i) as Record<string, unknown>;
+    i += e.codec.width;
     ops.push((e.key === null ? { kind: e.kind, ...obj } : { kind: e.kind, [e.key]: obj }) as WriteOp);
   }
   return ops;

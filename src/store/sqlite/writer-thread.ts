@@ -9,13 +9,14 @@
 // worker reports the last committed sequence number, so batches committed but not yet
 // acknowledged are dropped here and only the rest are re-sent, in order.
 import { randomUUID } from 'node:crypto';
-import type { Worker } from 'node:worker_threads';
-import type { CheckpointerStats } from './checkpointer.js';
+import type { CheckpointerStats } from './checkpointer-thread.js';
 import { encodeOp } from './op-codec.js';
 import { WriterOps, type WriteOp } from './operations.js';
 import type { RetentionConfig, RetentionResult } from './retention.js';
+import type { FromWriterWorker, ToWriterWorker, WriterWorkerInit } from './writer-protocol.js';
 import { emptyWriterStats, type WriterOptions, type WriterStats } from './writer.js';
-import { scriptExt, startWorker } from '../../util/worker-script.js';
+import { backoffDelay, WorkerHandle, type ExitInfo } from '../../util/worker-handle.js';
+import { scriptExt } from '../../util/worker-script.js';
 
 export interface WriterThreadOptions {
   /** Post queued operations to the worker after this long (ms). Default 25. */
@@ -64,31 +65,6 @@ export interface WriterThreadStats extends WriterStats {
   failed: boolean;
 }
 
-/** Sent once to each worker. */
-export interface WorkerInit {
-  path: string;
-  stream: string;
-  resume: boolean;
-  checkpointPeriodMs: number;
-  writer: Pick<WriterOptions, 'maxDroppedPackets' | 'metricsBucketMs'>;
-  crashAfterCommitSeq: number;
-}
-
-export type ToWorker =
-  /** `ops`: the batch flat-encoded by op-codec.ts. */
-  | { t: 'batch'; seq: number; ops: unknown[] }
-  | { t: 'backup'; id: number; path: string }
-  | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
-  | { t: 'close' };
-
-export type FromWorker =
-  | { t: 'ready'; committedSeq: number }
-  | { t: 'ack'; seq: number; stats: WriterStats; checkpoints: CheckpointerStats }
-  | { t: 'result'; id: number; value: unknown }
-  | { t: 'error'; id: number; message: string; code?: string }
-  | { t: 'log'; message: string }
-  | { t: 'closed'; stats: WriterStats; checkpoints: CheckpointerStats };
-
 /** Flat-encoded operations (op-codec.ts) and how many. */
 interface Chunk {
   flat: unknown[];
@@ -114,9 +90,7 @@ export class SqliteWriterThread extends WriterOps {
   private readonly o: Required<Omit<WriterThreadOptions, 'log' | 'writer' | 'crashAfterCommitSeq'>>;
   private readonly log: (message: string) => void;
   private readonly stream = randomUUID();
-  private worker: Worker | null = null;
-  private isReady = false;
-  private readyWaiters: { resolve(): void; reject(err: Error): void }[] = [];
+  private readonly handle: WorkerHandle<ToWriterWorker, FromWriterWorker>;
   /** Full chunks waiting to be posted, then the one being filled. */
   private full: Chunk[] = [];
   private current: Chunk = { flat: [], n: 0 };
@@ -132,7 +106,6 @@ export class SqliteWriterThread extends WriterOps {
   private timer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private failure: Error | null = null;
-  private consecutiveCrashes = 0;
   /** Stats of previous (crashed) workers, added to the current one's. */
   private pastStats = emptyWriterStats();
   private workerStats = emptyWriterStats();
@@ -166,14 +139,22 @@ export class SqliteWriterThread extends WriterOps {
       maxRestarts: options.maxRestarts ?? 5,
     };
     this.log = options.log ?? ((m) => console.error(m));
-    this.spawn(false);
+    this.handle = new WorkerHandle({
+      name: 'sqlite writer worker',
+      script: WORKER_URL,
+      start: (attempt) => ({ workerData: this.workerInit(attempt > 0) }),
+      isReady: (m) => m.t === 'ready',
+      restart: { maxRestarts: this.o.maxRestarts, delayMs: backoffDelay },
+      onMessage: (m) => this.onMessage(m),
+      onError: (err) => this.log(`sqlite writer thread: worker error: ${err.stack}`),
+      onExit: (code, info) => this.onExit(code, info),
+      onStart: () => this.updateRef(),
+    });
   }
 
   /** Resolves once the worker has opened the database (startup under tsx takes ~1 s). */
   ready(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.isReady) return Promise.resolve();
-    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+    return this.handle.ready();
   }
 
   /** Resolves once every operation queued before the call is committed. */
@@ -200,7 +181,7 @@ export class SqliteWriterThread extends WriterOps {
     options: { nowMs?: number; chunk?: number } = {},
   ): Promise<RetentionResult> {
     await this.flush();
-    const m: ToWorker = { t: 'retention', id: 0, config, nowMs: options.nowMs, chunk: options.chunk };
+    const m: ToWriterWorker = { t: 'retention', id: 0, config, nowMs: options.nowMs, chunk: options.chunk };
     return (await this.call(m)) as RetentionResult;
   }
 
@@ -212,13 +193,7 @@ export class SqliteWriterThread extends WriterOps {
       } finally {
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
-        const w = this.worker;
-        if (w) {
-          w.ref();
-          const exited = new Promise<void>((r) => w.once('exit', () => r()));
-          w.postMessage({ t: 'close' } satisfies ToWorker);
-          await exited;
-        }
+        await this.handle.stop({ message: { t: 'close' } });
       }
     })();
     return this.closing;
@@ -255,7 +230,7 @@ export class SqliteWriterThread extends WriterOps {
 
   /** Test hook: kills the worker as a crash would (the writer restarts it and re-sends). */
   terminateWorkerForTest(): Promise<number> {
-    return this.worker ? this.worker.terminate() : Promise.resolve(0);
+    return this.handle.terminate();
   }
 
   protected enqueue(op: WriteOp): void {
@@ -297,7 +272,7 @@ export class SqliteWriterThread extends WriterOps {
 
   /** Posts queued operations while in-flight batches are under the limit. */
   private pump(force: boolean): void {
-    if (!this.worker || !this.isReady) return;
+    if (!this.handle.isReady) return;
     while (this.queuedOps > 0 && this.inFlight.length < this.o.maxInFlightBatches) {
       let chunk = this.full.shift();
       if (!chunk) {
@@ -328,27 +303,27 @@ export class SqliteWriterThread extends WriterOps {
   private post(batch: Batch): void {
     const t0 = performance.now();
     batch.sentAt = t0;
-    this.worker!.postMessage({ t: 'batch', seq: batch.seq, ops: batch.flat } satisfies ToWorker);
+    this.handle.post({ t: 'batch', seq: batch.seq, ops: batch.flat });
     const ms = performance.now() - t0;
     if (ms > this.local.maxPostMs) this.local.maxPostMs = ms;
   }
 
-  private call(m: ToWorker & { id: number }): Promise<unknown> {
+  private call(m: ToWriterWorker & { id: number }): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
-    if (!this.worker || this.closing)
+    if (!this.handle.worker || this.closing)
       return Promise.reject(
         new Error(this.closing ? 'SqliteWriterThread is closed' : 'sqlite writer worker is restarting'),
       );
     const id = ++this.rpcId;
     return new Promise((resolve, reject) => {
       this.rpcs.set(id, { resolve, reject });
-      this.worker!.postMessage({ ...m, id });
+      this.handle.post({ ...m, id } as ToWriterWorker);
       this.updateRef();
     });
   }
 
-  private spawn(resume: boolean): void {
-    const init: WorkerInit = {
+  private workerInit(resume: boolean): WriterWorkerInit {
+    return {
       path: this.path,
       stream: this.stream,
       resume,
@@ -356,32 +331,18 @@ export class SqliteWriterThread extends WriterOps {
       writer: this.options.writer ?? {},
       crashAfterCommitSeq: resume ? 0 : (this.options.crashAfterCommitSeq ?? 0),
     };
-    const w = startWorker(WORKER_URL, { workerData: init });
-    this.worker = w;
-    this.isReady = false;
-    w.on('message', (m: FromWorker) => this.onMessage(m));
-    w.on('error', (err: unknown) =>
-      this.log(
-        `sqlite writer thread: worker error: ${err instanceof Error ? err.stack : JSON.stringify(err)}`,
-      ),
-    );
-    w.on('exit', (code) => this.onExit(w, code));
-    this.updateRef();
   }
 
-  private onMessage(m: FromWorker): void {
+  private onMessage(m: FromWriterWorker): void {
     switch (m.t) {
       case 'ready':
-        this.isReady = true;
-        for (const r of this.readyWaiters) r.resolve();
-        this.readyWaiters = [];
         this.recover(m.committedSeq);
         this.pump(true);
         return;
       case 'ack': {
         this.workerStats = m.stats;
         this.checkpoints = m.checkpoints;
-        this.consecutiveCrashes = 0;
+        this.handle.resetCrashes();
         const b = this.inFlight.shift();
         if (!b || b.seq !== m.seq) throw new Error(`writer thread: ack ${m.seq} out of order`);
         const rtt = performance.now() - b.sentAt;
@@ -424,16 +385,13 @@ export class SqliteWriterThread extends WriterOps {
     this.settle();
   }
 
-  private onExit(w: Worker, code: number): void {
-    if (w !== this.worker) return;
-    this.worker = null;
-    this.isReady = false;
+  private onExit(code: number, info: ExitInfo): void {
     for (const rpc of this.rpcs.values()) rpc.reject(new Error(`sqlite writer worker exited (code ${code})`));
     this.rpcs.clear();
-    if (this.closing && this.inFlight.length === 0 && this.queuedOps === 0) return;
-    // A crash: keep what the dead worker had reported, start another and re-send.
+    if (info.stopping) return;
+    // A crash: keep what the dead worker had reported; the handle starts another (backoff) and
+    // its ready message tells which batches to re-send.
     this.local.workerRestarts++;
-    this.consecutiveCrashes++;
     for (const k of ['batches', 'opsWritten', 'rowsWritten', 'writeErrors', 'droppedPacketsTrimmed'] as const)
       this.pastStats[k] += this.workerStats[k];
     for (const [k, v] of Object.entries(this.workerStats.errorsByCode))
@@ -441,20 +399,16 @@ export class SqliteWriterThread extends WriterOps {
     this.pastStats.maxBatchMs = Math.max(this.pastStats.maxBatchMs, this.workerStats.maxBatchMs);
     this.pastStats.maxCommitMs = Math.max(this.pastStats.maxCommitMs, this.workerStats.maxCommitMs);
     this.workerStats = emptyWriterStats();
-    if (this.consecutiveCrashes > this.o.maxRestarts) {
-      this.failure = new Error(`sqlite writer worker crashed ${this.consecutiveCrashes} times in a row`);
-      this.log(`sqlite writer thread: ${this.failure.message}; writes stop`);
-      for (const f of [...this.flushWaiters, ...this.readyWaiters]) f.reject(this.failure);
+    if (!info.restarting) {
+      this.failure = this.handle.failure;
+      this.log(`sqlite writer thread: ${this.failure?.message}; writes stop`);
+      for (const f of this.flushWaiters) f.reject(this.failure!);
       this.flushWaiters = [];
-      this.readyWaiters = [];
       return;
     }
     this.log(
       `sqlite writer thread: worker exited (code ${code}), restarting; ${this.inFlight.length} batches to recover`,
     );
-    // Back off so a worker that cannot start (database gone, disk full) does not spin.
-    const delay = Math.min(2000, 25 * 2 ** (this.consecutiveCrashes - 1));
-    setTimeout(() => this.spawn(true), delay);
   }
 
   private settle(): void {
@@ -470,9 +424,11 @@ export class SqliteWriterThread extends WriterOps {
 
   /** The worker keeps the process alive only while something waits on it. */
   private updateRef(): void {
-    if (!this.worker) return;
-    if (this.inFlight.length || this.flushWaiters.length || this.rpcs.size || this.closing || !this.isReady)
-      this.worker.ref();
-    else this.worker.unref();
+    // (During the constructor the first start runs before `handle` is assigned.)
+    const h = this.handle as typeof this.handle | undefined;
+    if (!h) return;
+    if (this.inFlight.length || this.flushWaiters.length || this.rpcs.size || this.closing || !h.isReady)
+      h.ref();
+    else h.unref();
   }
 }

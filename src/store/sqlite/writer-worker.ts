@@ -11,20 +11,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, type Db } from './open.js';
 import { SqliteWriter } from './writer.js';
-import { WalCheckpointer, type CheckpointerStats } from './checkpointer.js';
+import { WalCheckpointer, type CheckpointerStats } from './checkpointer-thread.js';
 import { backupTo } from './backup.js';
 import { applyRetention } from './retention.js';
 import type { WriteOp } from './operations.js';
 import { decodeOps } from './op-codec.js';
-import type { FromWorker, ToWorker, WorkerInit } from './writer-thread.js';
+import type { FromWriterWorker, ToWriterWorker, WriterWorkerInit } from './writer-protocol.js';
 import { lowerThisThreadPriority } from '../../util/thread-priority.js';
 
 // Commits can wait; the event loop cannot.
 lowerThisThreadPriority();
 
-const init = workerData as WorkerInit;
+const init = workerData as WriterWorkerInit;
 const port = parentPort!;
-const send = (m: FromWorker): void => port.postMessage(m);
+const send = (m: FromWriterWorker): void => port.postMessage(m);
 
 const db = openDatabase(init.path);
 db.exec('CREATE TABLE IF NOT EXISTS ml_writer_progress (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL)');
@@ -99,7 +99,7 @@ function onBatch(seq: number, ops: WriteOp[]): void {
   send({ t: 'ack', seq, stats: writer.getStats(), checkpoints: checkpointStats() });
 }
 
-async function onCall(m: Extract<ToWorker, { id: number }>): Promise<void> {
+async function onCall(m: Extract<ToWriterWorker, { id: number }>): Promise<void> {
   try {
     const value =
       m.t === 'backup'
@@ -119,7 +119,7 @@ async function onClose(): Promise<void> {
   port.close();
 }
 
-port.on('message', (m: ToWorker) => {
+port.on('message', (m: ToWriterWorker) => {
   if (m.t === 'batch') onBatch(m.seq, decodeOps(m.ops));
   else if (m.t === 'close') void onClose();
   else void onCall(m);

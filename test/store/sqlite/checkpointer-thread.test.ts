@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { openDatabase } from '../../../src/store/sqlite/open.js';
 import { migrate } from '../../../src/store/sqlite/migrate.js';
 import { SqliteWriter } from '../../../src/store/sqlite/writer.js';
-import { WalCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
+import { WalCheckpointer } from '../../../src/store/sqlite/checkpointer-thread.js';
 import { tempDir, tx } from './helpers.js';
 import { until } from '../../support/until.js';
 

@@ -5,10 +5,10 @@
 // PASSIVE checkpoints, which never block the writer (spec ingest-store-api §1.10 checkpoints hourly;
 // we do it every few seconds so the WAL stays small).
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type { Db } from './open.js';
+import { WorkerHandle } from '../../util/worker-handle.js';
 
-// An eval'd CommonJS worker: no TypeScript loader needed in the thread.
+// The worker: eval'd CommonJS, so no TypeScript loader is needed in the thread (compiled or tsx).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.modulePath);
@@ -30,29 +30,25 @@ export interface CheckpointerStats {
 }
 
 export class WalCheckpointer {
-  private readonly worker: Worker;
-  private stopped: Promise<void> | null = null;
+  private readonly handle: WorkerHandle<'stop', CheckpointerStats>;
   stats: CheckpointerStats = { runs: 0, errors: 0 };
 
   /** Turns off `db`'s automatic checkpoints and checkpoints its file every `periodMs` from a thread. */
   constructor(db: Db, periodMs = 2000) {
     db.pragma('wal_autocheckpoint = 0');
     const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { modulePath, path: db.name, periodMs },
+    this.handle = new WorkerHandle({
+      name: 'WAL checkpointer',
+      script: { source: WORKER_SOURCE },
+      start: () => ({ workerData: { modulePath, path: db.name, periodMs } }),
+      onMessage: (s) => (this.stats = s),
+      onError: (err) => console.error(`WAL checkpointer thread failed: ${err.stack ?? err}`),
     });
-    this.worker.on('message', (s: CheckpointerStats) => (this.stats = s));
-    this.worker.unref();
+    this.handle.unref();
   }
 
   /** Stops the thread after one last checkpoint. Idempotent. */
   stop(): Promise<void> {
-    this.stopped ??= new Promise((resolve) => {
-      this.worker.ref();
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage('stop');
-    });
-    return this.stopped;
+    return this.handle.stop({ message: 'stop' });
   }
 }

@@ -1,0 +1,30 @@
+// Messages between SqliteWriterThread (writer-thread.ts) and its worker (writer-worker.ts).
+// Batches of write operations travel flat-encoded (op-codec.ts).
+import type { CheckpointerStats } from './checkpointer-thread.js';
+import type { RetentionConfig } from './retention.js';
+import type { WriterOptions, WriterStats } from './writer.js';
+
+/** Sent once to each worker. */
+export interface WriterWorkerInit {
+  path: string;
+  stream: string;
+  resume: boolean;
+  checkpointPeriodMs: number;
+  writer: Pick<WriterOptions, 'maxDroppedPackets' | 'metricsBucketMs'>;
+  crashAfterCommitSeq: number;
+}
+
+export type ToWriterWorker =
+  /** `ops`: the batch flat-encoded by op-codec.ts. */
+  | { t: 'batch'; seq: number; ops: unknown[] }
+  | { t: 'backup'; id: number; path: string }
+  | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
+  | { t: 'close' };
+
+export type FromWriterWorker =
+  | { t: 'ready'; committedSeq: number }
+  | { t: 'ack'; seq: number; stats: WriterStats; checkpoints: CheckpointerStats }
+  | { t: 'result'; id: number; value: unknown }
+  | { t: 'error'; id: number; message: string; code?: string }
+  | { t: 'log'; message: string }
+  | { t: 'closed'; stats: WriterStats; checkpoints: CheckpointerStats };
