@@ -176,12 +176,7 @@ export async function startServer(
         }),
         async (api) => api.register(ingestRoutes, { pipeline, ready: isLoaded }),
         async (api) => api.register(backupRoutes, { backup: (path) => writer.backup(path) }),
-        ...(analytics
-          ? [
-              async (api: FastifyInstance) =>
-                api.register(analyticsRoutes, { service: analytics, areas: config.areas }),
-            ]
-          : []),
+        ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
       ],
       rootPlugins: [feed.plugin()],
     });
