@@ -199,101 +199,90 @@ const querystring = {
 
 const HEX_KEY = /^[0-9a-fA-F]{2,64}$/;
 
+/** Writes the service's answer: warming up, not found, 304, or the ready bytes. */
+async function writeAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: AnalyticsAnswer,
+  notFound: ErrorCode,
+  nowMs: number,
+) {
+  if (answer.status === 'warming') {
+    // CoreScope's warming-up body (spec analytics §2.3), not the registry's {error, code}.
+    const err = apiError('MESHLENS_ERR_ANALYTICS_WARMING');
+    return reply
+      .code(err.statusCode)
+      .header('Retry-After', String(answer.retryAfterS))
+      .header('Cache-Control', 'no-store')
+      .send({ error: err.message, retry_after_s: answer.retryAfterS });
+  }
+  if (answer.status === 'not-found') {
+    const err = apiError(notFound);
+    return reply.code(err.statusCode).send({ error: err.message });
+  }
+  // O(1) per request: headers from the body's precomputed strings, the stored Buffer as is.
+  const body = answer.body;
+  const gzip = acceptsGzip(request.headers['accept-encoding']);
+  const etag = gzip ? body.etagGzip : body.etag;
+  reply
+    .header('Content-Type', 'application/json; charset=utf-8')
+    .header('Vary', 'Accept-Encoding')
+    .header('ETag', etag)
+    .header('X-Snapshot-Age-Ms', String(Math.max(0, Math.round(nowMs - body.computedAtMs))))
+    .header('X-Computed-At', body.computedAtIso);
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  if (gzip) return reply.header('Content-Encoding', 'gzip').send(body.gzip);
+  return reply.send(await body.identity());
+}
+
+/** A bad parameter, a stopped pool or a failed compute, as its registry error. */
+function writeFailure(reply: FastifyReply, err: unknown) {
+  if (isParameterError(err))
+    return reply.code(err.statusCode).send({ ...err.body(), parameter: err.parameter });
+  if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED') {
+    const stopped = apiError('MESHLENS_ERR_ANALYTICS_STOPPED');
+    return reply.code(stopped.statusCode).header('Retry-After', '5').send(stopped.body());
+  }
+  reply.log.error({ err }, 'analytics compute failed');
+  const failed = apiError('MESHLENS_ERR_ANALYTICS_FAILED');
+  return reply.code(failed.statusCode).send(failed.body());
+}
+
 export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
   const { service, areas } = deps;
   const now = deps.now ?? Date.now;
 
-  async function write(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    answer: AnalyticsAnswer,
-    notFound: ErrorCode,
-  ) {
-    if (answer.status === 'warming') {
-      // CoreScope's warming-up body (spec analytics §2.3), not the registry's {error, code}.
-      const err = apiError('MESHLENS_ERR_ANALYTICS_WARMING');
-      return reply
-        .code(err.statusCode)
-        .header('Retry-After', String(answer.retryAfterS))
-        .header('Cache-Control', 'no-store')
-        .send({ error: err.message, retry_after_s: answer.retryAfterS });
-    }
-    if (answer.status === 'not-found') {
-      const err = apiError(notFound);
-      return reply.code(err.statusCode).send({ error: err.message });
-    }
-    // O(1) per request: headers from the body's precomputed strings, the stored Buffer as is.
-    const body = answer.body;
-    const gzip = acceptsGzip(request.headers['accept-encoding']);
-    const etag = gzip ? body.etagGzip : body.etag;
-    reply
-      .header('Content-Type', 'application/json; charset=utf-8')
-      .header('Vary', 'Accept-Encoding')
-      .header('ETag', etag)
-      .header('X-Snapshot-Age-Ms', String(Math.max(0, Math.round(now() - body.computedAtMs))))
-      .header('X-Computed-At', body.computedAtIso);
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    if (gzip) return reply.header('Content-Encoding', 'gzip').send(body.gzip);
-    return reply.send(await body.identity());
-  }
-
-  function fail(reply: FastifyReply, err: unknown) {
-    if (isParameterError(err))
-      return reply.code(err.statusCode).send({ ...err.body(), parameter: err.parameter });
-    if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED') {
-      const stopped = apiError('MESHLENS_ERR_ANALYTICS_STOPPED');
-      return reply.code(stopped.statusCode).header('Retry-After', '5').send(stopped.body());
-    }
-    reply.log.error({ err }, 'analytics compute failed');
-    const failed = apiError('MESHLENS_ERR_ANALYTICS_FAILED');
-    return reply.code(failed.statusCode).send(failed.body());
-  }
-
   return async (app) => {
+    // One route per registry entry (test/api/analytics-routes.test.ts checks each is served).
     for (const spec of ANALYTICS) {
       const { name, params } = spec;
       app.get(spec.path, { schema: { querystring } }, async (request, reply) => {
         try {
-          const { query, key } = parseAnalyticsQuery(
-            request.query as Record<string, unknown>,
-            params,
-            areas,
-            now(),
-          );
-          return await write(
-            request,
-            reply,
-            await service.get(name, query, key),
-            'MESHLENS_ERR_ANALYTIC_NOT_FOUND',
-          );
+          const raw = request.query as Record<string, unknown>;
+          const { query, key } = parseAnalyticsQuery(raw, params, areas, now());
+          const answer = await service.get(name, query, key);
+          return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
         } catch (err) {
-          return fail(reply, err);
+          return writeFailure(reply, err);
         }
       });
     }
 
-    app.get(
-      '/nodes/:pubkey/clock-skew',
-      {
-        schema: {
-          params: { type: 'object', properties: { pubkey: { type: 'string' } }, required: ['pubkey'] },
-        },
-      },
-      async (request, reply) => {
-        const { pubkey } = request.params as { pubkey: string };
-        try {
-          if (!HEX_KEY.test(pubkey))
-            throw badParameter('pubkey', 'MESHLENS_ERR_BAD_QUERY_PARAMETER', 'pubkey', 'must be hex');
-          return await write(
-            request,
-            reply,
-            await service.nodeClockSkew(pubkey),
-            'MESHLENS_ERR_NO_CLOCK_SKEW',
-          );
-        } catch (err) {
-          return fail(reply, err);
-        }
-      },
-    );
+    const pubkeyParams = {
+      type: 'object',
+      properties: { pubkey: { type: 'string' } },
+      required: ['pubkey'],
+    } as const;
+    app.get('/nodes/:pubkey/clock-skew', { schema: { params: pubkeyParams } }, async (request, reply) => {
+      const { pubkey } = request.params as { pubkey: string };
+      try {
+        if (!HEX_KEY.test(pubkey))
+          throw badParameter('pubkey', 'MESHLENS_ERR_BAD_QUERY_PARAMETER', 'pubkey', 'must be hex');
+        const answer = await service.nodeClockSkew(pubkey);
+        return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_NO_CLOCK_SKEW', now());
+      } catch (err) {
+        return writeFailure(reply, err);
+      }
+    });
   };
 }
