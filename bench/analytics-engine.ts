@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { runLoad } from './lib/http-load.js';
+import { ANALYTICS } from '../src/analytics/registry.js';
 
 const argv = process.argv.slice(2);
 function arg(name: string, dflt: number): number {
@@ -28,17 +29,7 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-const ANALYTICS_PATHS = [
-  '/api/analytics/topology',
-  '/api/analytics/rf',
-  '/api/analytics/distance',
-  '/api/analytics/channels',
-  '/api/analytics/hash-collisions',
-  '/api/analytics/hash-sizes',
-  '/api/analytics/roles',
-  '/api/observers/clock-skew',
-  '/api/nodes/clock-skew',
-];
+const ANALYTICS_PATHS = ANALYTICS.map((a) => `/api${a.path}`);
 
 type Msg = Record<string, any>;
 

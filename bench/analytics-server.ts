@@ -106,7 +106,7 @@ const firstRecomputeMs = performance.now() - t0;
 
 const app = Fastify();
 app.get('/api/healthz', async () => ({ ready: true }));
-await app.register(analyticsRoutes, { prefix: '/api', service, areas: {} });
+await app.register(analyticsRoutes({ service, areas: {} }), { prefix: '/api' });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
 

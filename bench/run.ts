@@ -18,6 +18,7 @@ import { renderMarkdown, type AnalyticsRow, type ScaleResult } from './lib/repor
 import { startServer, type BenchServer } from './lib/server.js';
 import { median, round, sleep } from './lib/stats.js';
 import { openDatabase, readCounts } from '../src/store/sqlite/index.js';
+import { ANALYTICS } from '../src/analytics/registry.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,17 +47,7 @@ const CORE_ROUTES = [
   '/api/observers',
   '/api/channels',
 ];
-const ANALYTICS_ROUTES = [
-  '/api/analytics/topology',
-  '/api/analytics/rf',
-  '/api/analytics/distance',
-  '/api/analytics/channels',
-  '/api/analytics/hash-collisions',
-  '/api/analytics/hash-sizes',
-  '/api/analytics/roles',
-  '/api/observers/clock-skew',
-  '/api/nodes/clock-skew',
-];
+const ANALYTICS_ROUTES = ANALYTICS.map((a) => `/api${a.path}`);
 const TIMEOUT_MS: Record<string, number> = {
   fixture: 60_000,
   small: 60_000,

@@ -1,6 +1,9 @@
-// The nine recomputed analytics (spec analytics §1.0, §2.2): route name, config key for the
-// recompute interval, the query parameters that apply, the TTL-cache key for other shapes, and
-// the compute. Imported by both sides: the worker runs `compute`, the main thread reads the rest.
+// The nine recomputed analytics (spec analytics §1.0, §2.2), the single source of truth for
+// each: name, route path, config key for the recompute interval, the query parameters that
+// apply, the TTL-cache key for other shapes, and the compute. Imported by both sides: the
+// worker runs `compute`, the main thread reads the rest. The API route table, the benchmarks
+// and the tests that visit all nine are derived from `ANALYTICS`: a new analytic is one entry
+// here (plus its config key in config/types.ts).
 //
 // Every one of the nine is gated during warmup (spec §9 item 1; CoreScope gates only three).
 import type { RecomputedAnalytic } from '../config/types.js';
@@ -45,6 +48,8 @@ export interface ComputeContext {
 
 export interface AnalyticSpec {
   name: AnalyticName;
+  /** Route path under the API prefix (`/api`), e.g. `/analytics/rf`. */
+  path: string;
   /** Key under `analytics.recomputeIntervalSeconds`. */
   configKey: RecomputedAnalytic;
   /** Query parameters the route accepts (spec §1.0 / §1.1); others are ignored. */
@@ -70,6 +75,7 @@ const rf = { ttlKey: 'analyticsRF', ttlDefaultS: 60 } as const;
 export const ANALYTICS: readonly AnalyticSpec[] = [
   {
     name: 'topology',
+    path: '/analytics/topology',
     configKey: 'topology',
     params: RWA,
     ...rf,
@@ -77,9 +83,19 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     group: 'paths',
     compute: (input, query, ctx) => computeTopology(input, query, ctx.paths()),
   },
-  { name: 'rf', configKey: 'rf', params: RWA, ...rf, shape: 'object', group: 'paths', compute: computeRf },
+  {
+    name: 'rf',
+    path: '/analytics/rf',
+    configKey: 'rf',
+    params: RWA,
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    compute: computeRf,
+  },
   {
     name: 'distance',
+    path: '/analytics/distance',
     configKey: 'distance',
     params: RA,
     ...rf,
@@ -89,6 +105,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
   },
   {
     name: 'channels',
+    path: '/analytics/channels',
     configKey: 'channels',
     params: RWA,
     ...rf,
@@ -98,6 +115,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
   },
   {
     name: 'hash-collisions',
+    path: '/analytics/hash-collisions',
     configKey: 'hashCollisions',
     params: RA,
     // CoreScope's (misleadingly named) key for the collision cache, 3600 s default (§1.3).
@@ -109,6 +127,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
   },
   {
     name: 'hash-sizes',
+    path: '/analytics/hash-sizes',
     configKey: 'hashSizes',
     params: RA,
     ...rf,
@@ -118,6 +137,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
   },
   {
     name: 'roles',
+    path: '/analytics/roles',
     configKey: 'roles',
     params: [],
     ...rf,
@@ -127,6 +147,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
   },
   {
     name: 'observers-clock-skew',
+    path: '/observers/clock-skew',
     configKey: 'observersClockSkew',
     params: [],
     ...rf,
@@ -136,6 +157,7 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
   },
   {
     name: 'nodes-clock-skew',
+    path: '/nodes/clock-skew',
     configKey: 'nodesClockSkew',
     params: ['area'],
     ...rf,

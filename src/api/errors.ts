@@ -24,6 +24,15 @@ export const errorRegistry = {
   MESHLENS_ERR_RATE_LIMITED: { status: 429, message: 'too many requests; retry in %s s' },
   MESHLENS_ERR_INTERNAL: { status: 500, message: 'internal error' },
   MESHLENS_ERR_NOT_READY: { status: 503, message: '%s is not ready yet; retry in %s s' },
+  // Analytics routes (routes/analytics.ts): the query parameter at fault goes in the body too.
+  MESHLENS_ERR_BAD_QUERY_PARAMETER: { status: 400, message: '%s %s' },
+  MESHLENS_ERR_UNKNOWN_AREA: { status: 400, message: 'unknown area %s' },
+  MESHLENS_ERR_AREA_WITHOUT_SHAPE: { status: 400, message: 'area %s has no polygon or bbox' },
+  MESHLENS_ERR_ANALYTIC_NOT_FOUND: { status: 404, message: 'Not found' },
+  MESHLENS_ERR_NO_CLOCK_SKEW: { status: 404, message: 'No clock skew data for this node' },
+  MESHLENS_ERR_ANALYTICS_FAILED: { status: 500, message: 'analytics compute failed' },
+  MESHLENS_ERR_ANALYTICS_WARMING: { status: 503, message: 'analytics warming up' },
+  MESHLENS_ERR_ANALYTICS_STOPPED: { status: 503, message: 'analytics stopped' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -72,6 +72,11 @@ export const defaultConfig = {
     defaultIntervalSeconds: 300,
     recomputeIntervalSeconds: {},
     loraPreset: { freq: 869.6e6, bw: 62.5, sf: 8, cr: 5 },
+    // Engine (ours). workerThreads and snapshotReuseSeconds default by omission (see types.ts).
+    maxCpuShare: 0.5,
+    minRefreshSeconds: 5,
+    cacheEntries: 256,
+    urgentAgeSeconds: 10,
   },
 
   logLevel: 'info',

@@ -117,11 +117,13 @@ export const configSchema: Schema = {
       defaultIntervalSeconds: num(1),
       recomputeIntervalSeconds: object(Object.fromEntries(recomputedAnalytics.map((k) => [k, num(1)]))),
       loraPreset: object({ freq: num(0), bw: num(0), sf: int(5, 12), cr: int(5, 8) }),
-      // Engine settings (no CoreScope equivalent; defaults live in src/analytics/engine/service.ts).
-      maxCpuShare: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-      minRefreshSeconds: num(0),
+      // Engine settings (no CoreScope equivalent).
+      maxCpuShare: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: d.analytics.maxCpuShare },
+      minRefreshSeconds: num(0, d.analytics.minRefreshSeconds),
       workerThreads: int(1, 64),
-      cacheEntries: int(1),
+      cacheEntries: int(1, undefined, d.analytics.cacheEntries),
+      urgentAgeSeconds: num(0, d.analytics.urgentAgeSeconds),
+      snapshotReuseSeconds: num(0),
     }),
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
 

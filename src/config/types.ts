@@ -70,7 +70,26 @@ export interface PerfConfig {
   slowLogEntries: number;
 }
 
-export interface AnalyticsConfig {
+/** Analytics engine settings under `analytics` (ours: CoreScope has no equivalent). */
+export interface AnalyticsEngineConfig {
+  /** Worker threads; absent: the pool's own default, min(2, cores - 1) and at least 1. */
+  workerThreads?: number;
+  /** Share of one core that data-driven refreshes may use, in (0, 1]. */
+  maxCpuShare: number;
+  /** Minimum seconds between data-driven refreshes of one analytic. */
+  minRefreshSeconds: number;
+  /** Entries in the on-request TTL cache (region / window / area shapes). */
+  cacheEntries: number;
+  /** Snapshot age beyond which its recompute runs at normal priority instead of niced. */
+  urgentAgeSeconds: number;
+  /**
+   * How long a worker may reuse its snapshot and shared intermediates while data keeps
+   * arriving; absent: twice minRefreshSeconds (a round of nine then builds them once).
+   */
+  snapshotReuseSeconds?: number;
+}
+
+export interface AnalyticsConfig extends AnalyticsEngineConfig {
   defaultIntervalSeconds: number;
   /** Per-analytic overrides: topology, rf, distance, channels, hashCollisions, ... */
   recomputeIntervalSeconds: Partial<Record<RecomputedAnalytic, number>>;

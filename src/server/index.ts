@@ -230,12 +230,7 @@ function apiRoutes(d: ApiRouteDeps) {
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),
-    ...(analytics
-      ? [
-          async (api: FastifyInstance) =>
-            api.register(analyticsRoutes, { service: analytics, areas: config.areas }),
-        ]
-      : []),
+    ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
   ];
 }
 

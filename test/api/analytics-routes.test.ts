@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { AnalyticsService } from '../../src/analytics/engine/service.js';
 import { analyticsRoutes, acceptsGzip, areaPolygon } from '../../src/api/routes/analytics.js';
+import { ANALYTICS } from '../../src/analytics/registry.js';
 import { fixtureStore } from '../support/fixture.js';
 import { until } from '../support/until.js';
 
@@ -40,7 +41,7 @@ function config() {
 
 async function build(service: AnalyticsService): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(analyticsRoutes, { prefix: '/api', service, areas: AREAS });
+  await app.register(analyticsRoutes({ service, areas: AREAS }), { prefix: '/api' });
   return app;
 }
 
@@ -65,15 +66,9 @@ test('bad parameters are 400 naming the parameter; before the store loads every 
       assert.ok(body.error.includes(parameter), body.error);
     }
     for (const url of [
-      '/api/analytics/topology',
+      ...ANALYTICS.map((a) => `/api${a.path}`),
       '/api/analytics/rf?window=24h&region=SJC',
-      '/api/analytics/distance',
-      '/api/analytics/channels',
-      '/api/analytics/hash-collisions',
       '/api/analytics/hash-sizes?area=bay',
-      '/api/analytics/roles',
-      '/api/observers/clock-skew',
-      '/api/nodes/clock-skew',
       '/api/nodes/abcd/clock-skew',
     ]) {
       const res = await app.inject({ url });
@@ -81,6 +76,35 @@ test('bad parameters are 400 naming the parameter; before the store loads every 
       assert.equal(res.headers['retry-after'], '5');
       assert.deepEqual(res.json(), { error: 'analytics warming up', retry_after_s: 5 });
     }
+  } finally {
+    await app.close();
+    await service.stop();
+  }
+});
+
+test('every registry entry is served by a route of its own, and nothing else is', async () => {
+  const service = new AnalyticsService({ store: new MemoryStore(), config: config(), isLoaded: () => false });
+  const app = Fastify();
+  const served: string[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET')))
+      served.push(route.url);
+  });
+  await app.register(analyticsRoutes({ service, areas: AREAS }), { prefix: '/api' });
+  try {
+    const paths = ANALYTICS.map((a) => `/api${a.path}`);
+    assert.equal(new Set(paths).size, ANALYTICS.length, 'registry paths are distinct');
+    for (const path of paths) {
+      assert.ok(served.includes(path), `no route serves ${path}`);
+      // Answers as an analytic (warming up before the load), not as an unknown route.
+      const res = await app.inject({ url: path });
+      assert.equal(res.statusCode, 503, path);
+      assert.equal(res.json().error, 'analytics warming up', path);
+    }
+    assert.deepEqual(
+      served.filter((u) => !paths.includes(u)),
+      ['/api/nodes/:pubkey/clock-skew'],
+    );
   } finally {
     await app.close();
     await service.stop();
@@ -154,18 +178,7 @@ test('the reference gate on the fixture: 8 readers x 25 requests per endpoint, p
     const port = (app.server.address() as { port: number }).port;
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const advertiser = records.transmissions.find((t) => t.payloadType === 4 && t.fromPubkey)!.fromPubkey!;
-    const endpoints = [
-      '/api/analytics/topology',
-      '/api/analytics/rf',
-      '/api/analytics/distance',
-      '/api/analytics/channels',
-      '/api/analytics/hash-collisions',
-      '/api/analytics/hash-sizes',
-      '/api/analytics/roles',
-      '/api/observers/clock-skew',
-      '/api/nodes/clock-skew',
-      `/api/nodes/${advertiser}/clock-skew`,
-    ];
+    const endpoints = [...ANALYTICS.map((a) => `/api${a.path}`), `/api/nodes/${advertiser}/clock-skew`];
     const bodies = new Map<string, unknown>();
     // Warm-up (connections, JIT): one request per reader per endpoint, not measured.
     for (const path of endpoints) await Promise.all(Array.from({ length: 8 }, () => get(port, agent, path)));

@@ -60,22 +60,65 @@ function nameMatchesHash(name: string, hash: number, cache: Map<string, number>)
   return h === hash;
 }
 
-export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): ChannelsResponse {
-  const { tx } = input;
-  const empty: ChannelsResponse = {
-    activeChannels: 0,
-    decryptable: 0,
-    channels: [],
-    topSenders: [],
-    channelTimeline: [],
-    msgLengths: [],
-  };
-  // GRP_TXT carries no sender key, so an area (attributed by transmitter key) selects nothing
-  // (spec §1.1, §9 item 5): answer empty rather than unfiltered.
-  if (query.area !== null) return empty;
-  const regionMask = regionObservers(input.observers, query);
-  const inRegion = regionTransmissions(input, regionMask);
+function parseGroupText(json: string): DecodedGroupText {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (parsed !== null && typeof parsed === 'object') return parsed as DecodedGroupText;
+  } catch {
+    // An unparseable payload counts as an encrypted message on its channel hash.
+  }
+  return {};
+}
 
+/** The channel name a message claims, or the placeholder when it does not match the hash. */
+function verifiedName(
+  claimed: string,
+  placeholderName: string,
+  d: DecodedGroupText,
+  hashByte: number,
+  cache: Map<string, number>,
+): string {
+  if (
+    claimed !== placeholderName &&
+    d.decryptionStatus !== 'decrypted' &&
+    (hashByte < 0 || !nameMatchesHash(claimed, hashByte, cache))
+  )
+    return placeholderName;
+  return claimed;
+}
+
+/** The bucket of a channel hash, created on first use; a real name replaces a placeholder. */
+function bucketFor(
+  buckets: Map<string, Bucket>,
+  hash: string,
+  name: string,
+  real: boolean,
+  at: number,
+): Bucket {
+  let b = buckets.get(hash);
+  if (b === undefined) {
+    b = {
+      hash,
+      name,
+      placeholder: !real,
+      messages: 0,
+      senders: new Set(),
+      lastMs: at,
+      encrypted: true,
+      hours: new Map(),
+    };
+    buckets.set(hash, b);
+  } else if (b.placeholder && real) {
+    b.name = name;
+    b.placeholder = false;
+  }
+  return b;
+}
+
+/** One pass over the GRP_TXT transmissions the query selects. */
+function tallyChannels(input: AnalyticsInput, query: AnalyticsQuery) {
+  const { tx } = input;
+  const inRegion = regionTransmissions(input, regionObservers(input.observers, query));
   const buckets = new Map<string, Bucket>();
   const senderCounts = new Map<string, number>();
   const msgLengths: number[] = [];
@@ -85,47 +128,18 @@ export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): C
     if (inRegion !== null && inRegion[t] === 0) continue;
     const at = tx.firstSeenMs(t);
     if (!inWindow(at, query)) continue;
-    let d: DecodedGroupText = {};
-    try {
-      const parsed = JSON.parse(tx.decodedJson(t)) as unknown;
-      if (parsed !== null && typeof parsed === 'object') d = parsed as DecodedGroupText;
-    } catch {
-      // An unparseable payload counts as an encrypted message on its channel hash.
-    }
+    const d = parseGroupText(tx.decodedJson(t));
     const hashByte = tx.channelHashByte(t);
     const hash = hashByte >= 0 ? String(hashByte) : '?';
     const placeholderName = `ch${hash}`;
     const text = typeof d.text === 'string' ? d.text : null;
     const sender = typeof d.sender === 'string' && d.sender !== '' ? d.sender : null;
-    let name =
+    const claimed =
       typeof d.channel === 'string' && d.channel !== '' ? d.channel : (tx.channelName(t) ?? placeholderName);
-    let encrypted = text === null && sender === null;
-    if (
-      name !== placeholderName &&
-      d.decryptionStatus !== 'decrypted' &&
-      (hashByte < 0 || !nameMatchesHash(name, hashByte, hashCache))
-    ) {
-      name = placeholderName;
-      encrypted = true;
-    }
-    const real = name !== placeholderName;
-    let b = buckets.get(hash);
-    if (b === undefined) {
-      b = {
-        hash,
-        name,
-        placeholder: !real,
-        messages: 0,
-        senders: new Set(),
-        lastMs: at,
-        encrypted: true,
-        hours: new Map(),
-      };
-      buckets.set(hash, b);
-    } else if (b.placeholder && real) {
-      b.name = name;
-      b.placeholder = false;
-    }
+    const name = verifiedName(claimed, placeholderName, d, hashByte, hashCache);
+    // A name that does not match the hash marks the message encrypted too.
+    const encrypted = (text === null && sender === null) || name !== claimed;
+    const b = bucketFor(buckets, hash, name, name !== placeholderName, at);
     b.messages++;
     // lastActivity is the latest first_seen, not the last one iterated (spec §9 item 6).
     if (at > b.lastMs) b.lastMs = at;
@@ -139,9 +153,13 @@ export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): C
     }
     if (text !== null) msgLengths.push(Buffer.byteLength(text, 'utf8'));
   }
+  return { buckets, senderCounts, msgLengths };
+}
 
-  const list = [...buckets.values()];
-  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Per channel and hour, by hour then channel name. */
+function channelTimeline(list: Bucket[]): ChannelsResponse['channelTimeline'] {
   const timeline: ChannelsResponse['channelTimeline'] = [];
   const timelineHour: number[] = [];
   for (const b of list) {
@@ -152,6 +170,24 @@ export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): C
   }
   const order = timeline.map((_, i) => i);
   order.sort((x, y) => timelineHour[x] - timelineHour[y] || byName(timeline[x].channel, timeline[y].channel));
+  return order.map((i) => timeline[i]);
+}
+
+export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): ChannelsResponse {
+  const empty: ChannelsResponse = {
+    activeChannels: 0,
+    decryptable: 0,
+    channels: [],
+    topSenders: [],
+    channelTimeline: [],
+    msgLengths: [],
+  };
+  // GRP_TXT carries no sender key, so an area (attributed by transmitter key) selects nothing
+  // (spec §1.1, §9 item 5): answer empty rather than unfiltered.
+  if (query.area !== null) return empty;
+  const { buckets, senderCounts, msgLengths } = tallyChannels(input, query);
+  const list = [...buckets.values()];
+  const timeline = channelTimeline(list);
   return {
     activeChannels: list.length,
     decryptable: list.filter((b) => !b.encrypted).length,
@@ -169,7 +205,7 @@ export function computeChannels(input: AnalyticsInput, query: AnalyticsQuery): C
       .sort((a, b) => b[1] - a[1] || byName(a[0], b[0]))
       .slice(0, TOP_SENDERS)
       .map(([name, count]) => ({ name, count })),
-    channelTimeline: order.map((i) => timeline[i]),
+    channelTimeline: timeline,
     msgLengths,
   };
 }

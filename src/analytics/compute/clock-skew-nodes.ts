@@ -99,16 +99,11 @@ const driftScratch = new Float64Array((DRIFT_MAX_POINTS * (DRIFT_MAX_POINTS - 1)
 const xs = new Float64Array(DRIFT_MAX_POINTS);
 const ys = new Float64Array(DRIFT_MAX_POINTS);
 
-/** The per-node estimate; null when the node has no observed advert with a clock. */
-export function nodeSummary(e: ClockSkewEngine, node: number): NodeClockSkewSummary | null {
-  const a = e.nodeStart[node];
-  const b = e.nodeStart[node + 1];
+/** Over all of a node's adverts (hash slots a..b-1): sum, samples, calibration, clock resets. */
+function wholeSeries(e: ClockSkewEngine, a: number, b: number) {
   const n = b - a;
-  if (n === 0) return null;
   const H = e.nodeHashes;
   const skew = e.hashMedianSkew;
-  const ts = e.hashObservedSec;
-
   let sum = 0;
   let sampleCount = 0;
   let calibrated = false;
@@ -124,10 +119,16 @@ export function nodeSummary(e: ClockSkewEngine, node: number): NodeClockSkewSumm
     if (k > 0 && e.hashAdvertSec[h] < e.hashAdvertSec[H[a + k - 1]] - 3600 && skew[h] < -86400)
       clockReset = true;
   }
-  const last = H[b - 1];
-  if (isDefaultEpochClock(e.hashAdvertSec[last])) clockReset = true;
+  if (isDefaultEpochClock(e.hashAdvertSec[H[b - 1]])) clockReset = true;
+  return { sum, sampleCount, calibrated, clockReset, all };
+}
 
-  // Recent window: newest first, at most RECENT_MAX within RECENT_SPAN_SEC of the latest.
+/** Recent window: newest first, at most RECENT_MAX within RECENT_SPAN_SEC of the latest. */
+function recentWindow(e: ClockSkewEngine, a: number, b: number) {
+  const H = e.nodeHashes;
+  const skew = e.hashMedianSkew;
+  const ts = e.hashObservedSec;
+  const last = H[b - 1];
   let r0 = b - 1;
   while (r0 > a && b - r0 < RECENT_MAX && ts[H[r0 - 1]] >= ts[last] - RECENT_SPAN_SEC) r0--;
   const recent: number[] = [];
@@ -157,42 +158,58 @@ export function nodeSummary(e: ClockSkewEngine, node: number): NodeClockSkewSumm
     recentMedian = median(recent.slice(stepAt - r0));
     severity = severityOf(Math.abs(recentMedian));
   }
+  return { recent, good, bad, severity, recentMedian };
+}
 
-  let drift = 0;
-  if (severity !== 'no_clock' && severity !== 'bimodal_clock') {
-    // Newest segment without a jump (a re-sync or reset starts a new segment).
-    let s0 = b - 1;
-    while (s0 > a && b - s0 < DRIFT_MAX_POINTS && Math.abs(skew[H[s0]] - skew[H[s0 - 1]]) <= DRIFT_JUMP_SEC)
-      s0--;
-    const m = b - s0;
-    if (m >= DRIFT_MIN_POINTS && ts[last] - ts[H[s0]] >= DRIFT_MIN_SPAN_SEC) {
-      for (let k = 0; k < m; k++) {
-        xs[k] = ts[H[s0 + k]];
-        ys[k] = skew[H[s0 + k]];
-      }
-      const slope = theilSenSlope(xs, ys, m, driftScratch) * 86400;
-      if (Number.isFinite(slope) && Math.abs(slope) <= 86400) drift = slope;
+/** Drift (s/day): Theil–Sen over the newest segment without a jump; 0 when too short. */
+function driftPerDay(e: ClockSkewEngine, a: number, b: number): number {
+  const H = e.nodeHashes;
+  const skew = e.hashMedianSkew;
+  const ts = e.hashObservedSec;
+  // Newest segment without a jump (a re-sync or reset starts a new segment).
+  let s0 = b - 1;
+  while (s0 > a && b - s0 < DRIFT_MAX_POINTS && Math.abs(skew[H[s0]] - skew[H[s0 - 1]]) <= DRIFT_JUMP_SEC)
+    s0--;
+  const m = b - s0;
+  if (m >= DRIFT_MIN_POINTS && ts[H[b - 1]] - ts[H[s0]] >= DRIFT_MIN_SPAN_SEC) {
+    for (let k = 0; k < m; k++) {
+      xs[k] = ts[H[s0 + k]];
+      ys[k] = skew[H[s0 + k]];
     }
+    const slope = theilSenSlope(xs, ys, m, driftScratch) * 86400;
+    if (Number.isFinite(slope) && Math.abs(slope) <= 86400) return slope;
   }
+  return 0;
+}
 
+/** The per-node estimate; null when the node has no observed advert with a clock. */
+export function nodeSummary(e: ClockSkewEngine, node: number): NodeClockSkewSummary | null {
+  const a = e.nodeStart[node];
+  const b = e.nodeStart[node + 1];
+  const n = b - a;
+  if (n === 0) return null;
+  const last = e.nodeHashes[b - 1];
+  const whole = wholeSeries(e, a, b);
+  const { recent, good, bad, severity, recentMedian } = recentWindow(e, a, b);
+  const drift = severity !== 'no_clock' && severity !== 'bimodal_clock' ? driftPerDay(e, a, b) : 0;
   const nRecent = recent.length;
   return {
     pubkey: e.input.nodes.publicKey(node),
-    meanSkewSec: round(sum / n, 1),
-    medianSkewSec: round(medianInPlace(all), 1),
-    lastSkewSec: round(skew[last], 1),
+    meanSkewSec: round(whole.sum / n, 1),
+    medianSkewSec: round(medianInPlace(whole.all), 1),
+    lastSkewSec: round(e.hashMedianSkew[last], 1),
     recentMedianSkewSec: round(recentMedian, 1),
     driftPerDaySec: round(drift, 2),
     severity,
-    sampleCount,
-    calibrated,
+    sampleCount: whole.sampleCount,
+    calibrated: whole.calibrated,
     lastAdvertTS: e.hashAdvertSec[last],
-    lastObservedTS: round(ts[last], 3),
+    lastObservedTS: round(e.hashObservedSec[last], 3),
     goodFraction: round(good.length / nRecent, 2),
     recentBadSampleCount: nRecent - good.length,
     recentSampleCount: nRecent,
     recentBadSamples: bad,
-    clockReset,
+    clockReset: whole.clockReset,
   };
 }
 

@@ -1,9 +1,10 @@
 // GET /api/analytics/distance (spec analytics §3.3): lengths of the radio links transmissions
 // took, from GPS positions of the sender and the resolved relays of each best path.
-import type { AnalyticsInput } from '../inputs/input.js';
+import type { AnalyticsInput, NodeTable, ObsColumns, TxColumns } from '../inputs/input.js';
 import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
 import { IntIndex } from '../shared/int-index.js';
 import { HopCodeIndex } from '../shared/hop-code.js';
+import type { HopContext, HopResolver } from '../shared/hop-resolver.js';
 import { buildPathContext, regionTransmissions, type PathContext } from '../shared/path-context.js';
 import { hasGps, haversineKm } from '../shared/geo.js';
 import { areaNodeMask, inWindow } from '../shared/query-filters.js';
@@ -73,38 +74,40 @@ const TOP_PATHS = 20;
 const HISTOGRAM_BINS = 25;
 const CATEGORIES: LinkType[] = ['R↔R', 'C↔R', 'C↔C'];
 
-export function computeDistance(
-  input: AnalyticsInput,
-  query: AnalyticsQuery,
-  paths: PathContext = buildPathContext(input),
-): DistanceResponse {
-  const { tx, obs, nodes } = input;
-  const best = paths.best;
-  const inRegion = regionTransmissions(input, regionObservers(input.observers, query));
-  const resolver = paths.resolver;
-  const area = areaNodeMask(input, query);
-  const isRepeater = new Uint8Array(nodes.count);
-  for (let i = 0; i < nodes.count; i++)
-    isRepeater[i] = nodes.role(i)?.toLowerCase().includes('repeater') ? 1 : 0;
-  const gps = new Uint8Array(nodes.count);
-  for (let i = 0; i < nodes.count; i++) gps[i] = hasGps(resolver.lat[i], resolver.lon[i]) ? 1 : 0;
-  const ctx = resolver.newContext();
-  const chain: number[] = [];
-  let codes = new Int32Array(64);
-  // A resolution depends only on the hop and the context's member set. Most per-transmission
-  // contexts are at most two nodes (observer, sender) and recur across thousands of
-  // transmissions, so those resolutions are memoised by (member pair, hop code).
+/**
+ * The GPS chain of a transmission: sender (if a GPS node), then resolved GPS relays. A
+ * resolution depends only on the hop and the context's member set. Most per-transmission
+ * contexts are at most two nodes (observer, sender) and recur across thousands of
+ * transmissions, so those resolutions are memoised by (member pair, hop code).
+ */
+class ChainBuilder {
+  /** The chain `build` made last (reused). */
+  readonly chain: number[] = [];
+  private readonly ctx: HopContext;
+  private codes = new Int32Array(64);
   // Keys: member pair -> context index (< 2^15), hop code -> code index (< 2^16), and
   // (context index, code index) -> resolved node + 1, all int32 in typed tables.
-  const ctxOf = new IntIndex();
-  const codeOf = new HopCodeIndex();
-  let codeCount = 0;
-  const memo = new IntIndex();
-  const n1 = nodes.count + 1;
-  const memoOk = n1 * n1 < 2 ** 31;
+  private readonly ctxOf = new IntIndex();
+  private readonly codeOf = new HopCodeIndex();
+  private codeCount = 0;
+  private readonly memo = new IntIndex();
+  private readonly n1: number;
+  private readonly memoOk: boolean;
 
-  /** The GPS chain of a transmission: sender (if a GPS node), then resolved GPS relays. */
-  const buildChain = (t: number, r: number): void => {
+  constructor(
+    private readonly tx: TxColumns,
+    private readonly obs: ObsColumns,
+    private readonly resolver: HopResolver,
+    private readonly gps: Uint8Array,
+    nodeCount: number,
+  ) {
+    this.ctx = resolver.newContext();
+    this.n1 = nodeCount + 1;
+    this.memoOk = this.n1 * this.n1 < 2 ** 31;
+  }
+
+  build(t: number, r: number): void {
+    const { chain, ctx, tx, obs, resolver, gps, ctxOf, codeOf, memo, n1 } = this;
     chain.length = 0;
     ctx.clear();
     const sender = tx.advertNode(t);
@@ -112,7 +115,8 @@ export function computeDistance(
     const o = obs.observer(r);
     if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
     const n = obs.hopCount(r);
-    if (codes.length < n) codes = new Int32Array(n * 2);
+    if (this.codes.length < n) this.codes = new Int32Array(n * 2);
+    const codes = this.codes;
     for (let k = 0; k < n; k++) {
       codes[k] = obs.hopCode(r, k);
       ctx.add(resolver.uniqueCode(codes[k]));
@@ -120,7 +124,7 @@ export function computeDistance(
     if (sender >= 0 && gps[sender] === 1) chain.push(sender);
     const m = ctx.members;
     let ctxIdx = -1;
-    if (memoOk && m.length <= 2) {
+    if (this.memoOk && m.length <= 2) {
       const a = m.length > 0 ? m[0] + 1 : 0;
       const b = m.length > 1 ? m[1] + 1 : 0;
       const pair = a < b ? a * n1 + b : b * n1 + a;
@@ -132,8 +136,8 @@ export function computeDistance(
       const code = codes[k];
       let node: number;
       let codeIdx = ctxIdx >= 0 ? codeOf.get(code) : -1;
-      if (ctxIdx >= 0 && codeIdx < 0 && code >= 0 && codeCount < 65536)
-        codeOf.set(code, (codeIdx = codeCount++));
+      if (ctxIdx >= 0 && codeIdx < 0 && code >= 0 && this.codeCount < 65536)
+        codeOf.set(code, (codeIdx = this.codeCount++));
       if (codeIdx >= 0) {
         const key = ctxIdx * 65536 + codeIdx;
         const hit = memo.get(key);
@@ -144,31 +148,93 @@ export function computeDistance(
       } else node = resolver.resolveCode(code, ctx);
       if (node >= 0 && gps[node] === 1) chain.push(node);
     }
-  };
-  const dist = (a: number, b: number): number =>
-    round2(haversineKm(resolver.lat[a], resolver.lon[a], resolver.lat[b], resolver.lon[b]));
-  const linkType = (a: number, b: number): number => isRepeater[a] + isRepeater[b]; // 2 R↔R, 1 C↔R, 0 C↔C
+  }
+}
 
-  const all = new FloatList(4096);
-  const byCat = [new FloatList(1024), new FloatList(1024), new FloatList(1024)]; // index = 2 - linkType
-  // Per unordered node pair (id in `pairOf`): the longest record and how many records. The
-  // SNRs of every record are kept as (pair id, snr) lists and gathered for the top pairs only.
-  const pairOf = nodes.count < 46_000 ? new IntIndex() : null; // a * n + b must fit an int32
-  const pairOfWide = new Map<number, number>();
-  const pFrom: number[] = [];
-  const pTo: number[] = [];
-  const pDist: number[] = [];
-  const pTx: number[] = [];
-  const pCount: number[] = [];
-  const snrPair = new FloatList(4096);
-  const snrValue = new FloatList(4096);
+function linkKm(resolver: HopResolver, a: number, b: number): number {
+  return round2(haversineKm(resolver.lat[a], resolver.lon[a], resolver.lat[b], resolver.lon[b]));
+}
+
+/** The main pass's tallies over every kept link. */
+interface LinkTally {
+  all: FloatList;
+  /** Index = 2 - link type (2 R↔R, 1 C↔R, 0 C↔C). */
+  byCat: FloatList[];
+  // Per unordered node pair: the longest record and how many records. The SNRs of every
+  // record are kept as (pair id, snr) lists and gathered for the top pairs only.
+  pFrom: number[];
+  pTo: number[];
+  pDist: number[];
+  pTx: number[];
+  pCount: number[];
+  snrPair: FloatList;
+  snrValue: FloatList;
   // Per hour: link distance sum and count (a tx's links share its hour; the Map is hit per tx).
-  const hourIdx = new Map<number, number>();
-  const hourKey: number[] = [];
-  const hourSum: number[] = [];
-  const hourCount: number[] = [];
-  const pathTx: number[] = [];
-  const pathDist: number[] = [];
+  hourKey: number[];
+  hourSum: number[];
+  hourCount: number[];
+  pathTx: number[];
+  pathDist: number[];
+  maxDist: number;
+  /** Pair key -> pair id (`pairOfWide` when a * n + b would not fit an int32). */
+  pairOf: IntIndex | null;
+  pairOfWide: Map<number, number>;
+  hourIdx: Map<number, number>;
+}
+
+function newLinkTally(nodeCount: number): LinkTally {
+  return {
+    all: new FloatList(4096),
+    byCat: [new FloatList(1024), new FloatList(1024), new FloatList(1024)],
+    pFrom: [],
+    pTo: [],
+    pDist: [],
+    pTx: [],
+    pCount: [],
+    snrPair: new FloatList(4096),
+    snrValue: new FloatList(4096),
+    hourKey: [],
+    hourSum: [],
+    hourCount: [],
+    pathTx: [],
+    pathDist: [],
+    maxDist: 0,
+    pairOf: nodeCount < 46_000 ? new IntIndex() : null,
+    pairOfWide: new Map(),
+    hourIdx: new Map(),
+  };
+}
+
+/** The index of an hour's distance sum and count (a tx's links share its hour). */
+function hourSlot(lt: LinkTally, hour: number): number {
+  let hi = lt.hourIdx.get(hour);
+  if (hi === undefined) {
+    hi = lt.hourKey.length;
+    lt.hourIdx.set(hour, hi);
+    lt.hourKey.push(hour);
+    lt.hourSum.push(0);
+    lt.hourCount.push(0);
+  }
+  return hi;
+}
+
+/** The links of each selected transmission's best path (spec §3.3), shorter than MAX_LINK_KM. */
+function tallyLinks(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths: PathContext,
+  chains: ChainBuilder,
+  isRepeater: Uint8Array,
+): LinkTally {
+  const { tx, obs, nodes } = input;
+  const best = paths.best;
+  const resolver = paths.resolver;
+  const inRegion = regionTransmissions(input, regionObservers(input.observers, query));
+  const area = areaNodeMask(input, query);
+  const chain = chains.chain;
+  const lt = newLinkTally(nodes.count);
+  const { all, byCat, pairOf, pairOfWide, pFrom, pTo, pDist, pTx, pCount, snrPair, snrValue } = lt;
+  const { hourSum, hourCount, pathTx, pathDist } = lt;
   let maxDist = 0;
   for (let t = 0; t < tx.count; t++) {
     const r = best[t];
@@ -179,30 +245,22 @@ export function computeDistance(
       const s = tx.advertNode(t);
       if (s < 0 || area[s] === 0) continue;
     }
-    buildChain(t, r);
+    chains.build(t, r);
     if (chain.length < 2) continue;
     const snr = obs.snr(r);
-    const hour = Math.floor(tx.firstSeenMs(t) / HOUR_MS);
-    let hi = hourIdx.get(hour);
-    if (hi === undefined) {
-      hi = hourKey.length;
-      hourIdx.set(hour, hi);
-      hourKey.push(hour);
-      hourSum.push(0);
-      hourCount.push(0);
-    }
+    const hi = hourSlot(lt, Math.floor(tx.firstSeenMs(t) / HOUR_MS));
     let total = 0;
     let kept = 0;
     for (let i = 0; i + 1 < chain.length; i++) {
       const a = chain[i];
       const b = chain[i + 1];
-      const d = dist(a, b);
+      const d = linkKm(resolver, a, b);
       if (d > MAX_LINK_KM) continue;
       kept++;
       total += d;
       all.push(d);
       if (d > maxDist) maxDist = d;
-      byCat[2 - linkType(a, b)].push(d);
+      byCat[2 - (isRepeater[a] + isRepeater[b])].push(d);
       hourSum[hi] += d;
       hourCount[hi]++;
       const key = a < b ? a * nodes.count + b : b * nodes.count + a;
@@ -235,29 +293,37 @@ export function computeDistance(
       pathDist.push(round2(total));
     }
   }
+  lt.maxDist = maxDist;
+  return lt;
+}
 
-  const name = (i: number): string => nodes.name(i) ?? '';
-  const pk = (i: number): string => nodes.publicKey(i).toLowerCase();
-  const median = (v: number[]): number | null => {
-    if (v.length === 0) return null;
-    const s = v.slice().sort((x, y) => x - y);
-    const m = s.length >> 1;
-    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
-  // Top pairs by distance (ties: earlier transmission first), kept in a small sorted list.
+function median(v: number[]): number | null {
+  if (v.length === 0) return null;
+  const s = v.slice().sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const nodeName = (nodes: NodeTable, i: number): string => nodes.name(i) ?? '';
+const nodeKey = (nodes: NodeTable, i: number): string => nodes.publicKey(i).toLowerCase();
+
+/** Top pairs by distance (ties: earlier transmission first), with their SNRs gathered. */
+function topHops(input: AnalyticsInput, lt: LinkTally, isRepeater: Uint8Array): DistanceHop[] {
+  const { tx, nodes } = input;
+  const { pFrom, pTo, pDist, pTx, pCount, snrPair, snrValue } = lt;
   const before = (x: number, y: number) => pDist[x] > pDist[y] || (pDist[x] === pDist[y] && pTx[x] < pTx[y]);
   const top = topK(pFrom.length, TOP_HOPS, before);
   const topSnrs = new Map<number, number[]>(top.map((p) => [p, []]));
   for (let i = 0; i < snrPair.length; i++) topSnrs.get(snrPair.data[i])?.push(snrValue.data[i]);
-  const topHops: DistanceHop[] = top.map((p) => {
+  return top.map((p) => {
     const snrs = topSnrs.get(p)!;
     return {
-      fromName: name(pFrom[p]),
-      fromPk: pk(pFrom[p]),
-      toName: name(pTo[p]),
-      toPk: pk(pTo[p]),
+      fromName: nodeName(nodes, pFrom[p]),
+      fromPk: nodeKey(nodes, pFrom[p]),
+      toName: nodeName(nodes, pTo[p]),
+      toPk: nodeKey(nodes, pTo[p]),
       dist: pDist[p],
-      type: CATEGORIES[2 - linkType(pFrom[p], pTo[p])],
+      type: CATEGORIES[2 - (isRepeater[pFrom[p]] + isRepeater[pTo[p]])],
       bestSnr: snrs.length ? Math.max(...snrs) : null,
       medianSnr: median(snrs),
       obsCount: pCount[p],
@@ -265,21 +331,27 @@ export function computeDistance(
       timestamp: rfc3339(tx.firstSeenMs(pTx[p])),
     };
   });
+}
 
+/** The longest paths, their chains rebuilt (deterministic: the same chain as in the main pass). */
+function topPaths(input: AnalyticsInput, paths: PathContext, lt: LinkTally, chains: ChainBuilder) {
+  const { tx, nodes } = input;
+  const { pathTx, pathDist } = lt;
+  const chain = chains.chain;
   const pathBefore = (x: number, y: number) =>
     pathDist[x] > pathDist[y] || (pathDist[x] === pathDist[y] && pathTx[x] < pathTx[y]);
-  const topPaths = topK(pathTx.length, TOP_PATHS, pathBefore).map((i) => {
+  return topK(pathTx.length, TOP_PATHS, pathBefore).map((i) => {
     const t = pathTx[i];
-    buildChain(t, best[t]); // deterministic: the same chain as in the main pass
+    chains.build(t, paths.best[t]);
     const hops: DistancePathHop[] = [];
     for (let k = 0; k + 1 < chain.length; k++) {
-      const d = dist(chain[k], chain[k + 1]);
+      const d = linkKm(paths.resolver, chain[k], chain[k + 1]);
       if (d > MAX_LINK_KM) continue;
       hops.push({
-        fromName: name(chain[k]),
-        fromPk: pk(chain[k]),
-        toName: name(chain[k + 1]),
-        toPk: pk(chain[k + 1]),
+        fromName: nodeName(nodes, chain[k]),
+        fromPk: nodeKey(nodes, chain[k]),
+        toName: nodeName(nodes, chain[k + 1]),
+        toPk: nodeKey(nodes, chain[k + 1]),
         dist: d,
       });
     }
@@ -291,7 +363,9 @@ export function computeDistance(
       hops,
     };
   });
+}
 
+function categoryStats(byCat: FloatList[]): Record<LinkType, CategoryStats> {
   const catStats = {} as Record<LinkType, CategoryStats>;
   CATEGORIES.forEach((cat, i) => {
     const list = byCat[i];
@@ -319,18 +393,39 @@ export function computeDistance(
       max: round2(max),
     };
   });
+  return catStats;
+}
 
+export function computeDistance(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths: PathContext = buildPathContext(input),
+): DistanceResponse {
+  const { tx, obs, nodes } = input;
+  const resolver = paths.resolver;
+  const isRepeater = new Uint8Array(nodes.count);
+  for (let i = 0; i < nodes.count; i++)
+    isRepeater[i] = nodes.role(i)?.toLowerCase().includes('repeater') ? 1 : 0;
+  const gps = new Uint8Array(nodes.count);
+  for (let i = 0; i < nodes.count; i++) gps[i] = hasGps(resolver.lat[i], resolver.lon[i]) ? 1 : 0;
+  const chains = new ChainBuilder(tx, obs, resolver, gps, nodes.count);
+  const lt = tallyLinks(input, query, paths, chains, isRepeater);
+  const hops = topHops(input, lt, isRepeater);
+  const longest = topPaths(input, paths, lt, chains);
+  const catStats = categoryStats(lt.byCat);
+
+  const { all, hourKey, hourSum, hourCount } = lt;
   let sumAll = 0;
   for (let i = 0; i < all.length; i++) sumAll += all.data[i];
   return {
     summary: {
       totalHops: all.length,
-      totalPaths: pathTx.length,
+      totalPaths: lt.pathTx.length,
       avgDist: all.length ? round2(sumAll / all.length) : 0,
-      maxDist: round2(maxDist),
+      maxDist: round2(lt.maxDist),
     },
-    topHops,
-    topPaths,
+    topHops: hops,
+    topPaths: longest,
     catStats,
     distHistogram: all.length
       ? histogram(all.data, all.length, HISTOGRAM_BINS, round1)

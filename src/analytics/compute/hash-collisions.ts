@@ -126,7 +126,8 @@ function keptNodes(input: AnalyticsInput, query: AnalyticsQuery): Uint8Array {
   return keep;
 }
 
-export function computeHashCollisions(input: AnalyticsInput, query: AnalyticsQuery): HashCollisionsResponse {
+/** The kept nodes with their hash-size info, in node order. */
+function collisionNodes(input: AnalyticsInput, query: AnalyticsQuery): CollisionNode[] {
   const { nodes } = input;
   const info = computeNodeHashInfo(input);
   const keep = keptNodes(input, query);
@@ -148,70 +149,88 @@ export function computeHashCollisions(input: AnalyticsInput, query: AnalyticsQue
     if (seen.length > 1) n.hash_sizes_seen = seen;
     list.push(n);
   }
+  return list;
+}
 
+const hex2 = (k: number) => k.toString(16).toUpperCase().padStart(2, '0');
+
+/** The 2-byte grid: per first byte, the 2-byte prefixes under it and their collisions. */
+function twoByteCells(groups: Map<string, CollisionNode[]>): SizeSection['two_byte_cells'] {
+  const cells: NonNullable<SizeSection['two_byte_cells']> = {};
+  for (let k = 0; k < 256; k++) {
+    const map: Record<string, CollisionNode[]> = {};
+    const group: CollisionNode[] = [];
+    let maxCollision = 0;
+    let count = 0;
+    for (const [p, g] of groups) {
+      if (!p.startsWith(hex2(k))) continue;
+      map[p] = g;
+      group.push(...g);
+      maxCollision = Math.max(maxCollision, g.length);
+      if (g.length > 1) count++;
+    }
+    cells[hex2(k)] = {
+      group_nodes: group,
+      two_byte_map: map,
+      max_collision: maxCollision,
+      collision_count: count,
+    };
+  }
+  return cells;
+}
+
+/** One `by_size` section: prefix groups of `b` bytes among the repeaters, and their collisions. */
+function sizeSection(b: 1 | 2 | 3, list: CollisionNode[], repeaters: CollisionNode[]): SizeSection {
+  // b = 1: every sized repeater answers to its first byte; b > 1: repeaters of exactly that size (#441).
+  const relevant = b === 1 ? repeaters : repeaters.filter((n) => n.hash_size === b);
+  const groups = new Map<string, CollisionNode[]>();
+  for (const n of relevant) {
+    const p = n.public_key.slice(0, 2 * b).toUpperCase();
+    const g = groups.get(p);
+    if (g) g.push(n);
+    else groups.set(p, [n]);
+  }
+  const collisions: Collision[] = [];
+  for (const [p, g] of groups) if (g.length > 1) collisions.push(collisionOf(p, b, g));
+  collisions.sort(
+    (x, y) =>
+      CLASS_ORDER[x.classification] - CLASS_ORDER[y.classification] ||
+      y.appearances - x.appearances ||
+      (x.prefix < y.prefix ? -1 : 1),
+  );
+  const space = 256 ** b;
+  const out: SizeSection = {
+    stats: {
+      total_nodes: list.length,
+      nodes_for_byte: relevant.length,
+      using_this_size: list.filter((n) => n.hash_size === b).length,
+      unique_prefixes: groups.size,
+      collision_count: collisions.length,
+      space_size: space,
+      pct_used: round((groups.size / space) * 100, 2),
+    },
+    collisions,
+  };
+  if (b === 1) {
+    out.one_byte_cells = {};
+    for (let k = 0; k < 256; k++) out.one_byte_cells[hex2(k)] = groups.get(hex2(k)) ?? [];
+  }
+  if (b === 2) out.two_byte_cells = twoByteCells(groups);
+  return out;
+}
+
+export function computeHashCollisions(input: AnalyticsInput, query: AnalyticsQuery): HashCollisionsResponse {
+  const list = collisionNodes(input, query);
   const inconsistent_nodes = list.filter(
     (n) => n.hash_size_inconsistent && (n.role === 'repeater' || n.role === 'room_server'),
   );
   const repeaters = list.filter((n) => n.role === 'repeater' && n.hash_size > 0);
-  const section = (b: 1 | 2 | 3): SizeSection => {
-    // b = 1: every sized repeater answers to its first byte; b > 1: repeaters of exactly that size (#441).
-    const relevant = b === 1 ? repeaters : repeaters.filter((n) => n.hash_size === b);
-    const groups = new Map<string, CollisionNode[]>();
-    for (const n of relevant) {
-      const p = n.public_key.slice(0, 2 * b).toUpperCase();
-      const g = groups.get(p);
-      if (g) g.push(n);
-      else groups.set(p, [n]);
-    }
-    const collisions: Collision[] = [];
-    for (const [p, g] of groups) if (g.length > 1) collisions.push(collisionOf(p, b, g));
-    collisions.sort(
-      (x, y) =>
-        CLASS_ORDER[x.classification] - CLASS_ORDER[y.classification] ||
-        y.appearances - x.appearances ||
-        (x.prefix < y.prefix ? -1 : 1),
-    );
-    const space = 256 ** b;
-    const out: SizeSection = {
-      stats: {
-        total_nodes: list.length,
-        nodes_for_byte: relevant.length,
-        using_this_size: list.filter((n) => n.hash_size === b).length,
-        unique_prefixes: groups.size,
-        collision_count: collisions.length,
-        space_size: space,
-        pct_used: round((groups.size / space) * 100, 2),
-      },
-      collisions,
-    };
-    const hex2 = (k: number) => k.toString(16).toUpperCase().padStart(2, '0');
-    if (b === 1) {
-      out.one_byte_cells = {};
-      for (let k = 0; k < 256; k++) out.one_byte_cells[hex2(k)] = groups.get(hex2(k)) ?? [];
-    }
-    if (b === 2) {
-      out.two_byte_cells = {};
-      for (let k = 0; k < 256; k++) {
-        const map: Record<string, CollisionNode[]> = {};
-        const group: CollisionNode[] = [];
-        let maxCollision = 0;
-        let count = 0;
-        for (const [p, g] of groups) {
-          if (!p.startsWith(hex2(k))) continue;
-          map[p] = g;
-          group.push(...g);
-          maxCollision = Math.max(maxCollision, g.length);
-          if (g.length > 1) count++;
-        }
-        out.two_byte_cells[hex2(k)] = {
-          group_nodes: group,
-          two_byte_map: map,
-          max_collision: maxCollision,
-          collision_count: count,
-        };
-      }
-    }
-    return out;
+  return {
+    inconsistent_nodes,
+    by_size: {
+      '1': sizeSection(1, list, repeaters),
+      '2': sizeSection(2, list, repeaters),
+      '3': sizeSection(3, list, repeaters),
+    },
   };
-  return { inconsistent_nodes, by_size: { '1': section(1), '2': section(2), '3': section(3) } };
 }

@@ -6,7 +6,7 @@
 // nothing; `distributionByRepeaters` never has a "0" key; path evidence skips TRACE (type 9),
 // not PATH (type 8); capability always comes from unfiltered data without a second compute.
 import { computeNodeHashInfo, isZeroHopDirect } from '../shared/hash-size-info.js';
-import type { AnalyticsInput } from '../inputs/input.js';
+import type { AnalyticsInput, NodeTable } from '../inputs/input.js';
 import { inPolygon, regionObservers, type AnalyticsQuery } from '../shared/query.js';
 import { HopCodeIndex, hopCodeOf, hopText } from '../shared/hop-code.js';
 import { regionTransmissions, type PathContext } from '../shared/path-context.js';
@@ -82,41 +82,67 @@ function homeRegions(input: AnalyticsInput, firstObs: Int32Array): (string | nul
   });
 }
 
-export function computeHashSizes(
+function nodeInArea(nodes: NodeTable, query: AnalyticsQuery, node: number): boolean {
+  if (!query.area) return true;
+  const lat = nodes.lat(node);
+  const lon = nodes.lon(node);
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || (lat === 0 && lon === 0)) return false;
+  return inPolygon(lat, lon, query.area.polygon);
+}
+
+/** The transmission pass's tallies, per node and overall. */
+interface SizeTally {
+  packets: Int32Array;
+  lastSeen: Float64Array;
+  sizeAt: Float64Array;
+  size: Uint8Array;
+  // Unfiltered, for capability (§4.1): latest and largest advert size per node.
+  gSizeAt: Float64Array;
+  gSize: Uint8Array;
+  gMax: Uint8Array;
+  /** Hop codes seen on multi-byte paths (value 1). */
+  pathHops: HopCodeIndex;
+  distribution: SizeCounts;
+  hourly: Map<number, SizeCounts>;
+  // Hop counts by code: slot in hopCodes/hopCounts.
+  hopSlot: HopCodeIndex;
+  hopCodes: number[];
+  hopCounts: number[];
+  total: number;
+}
+
+function newSizeTally(nNodes: number): SizeTally {
+  return {
+    packets: new Int32Array(nNodes),
+    lastSeen: new Float64Array(nNodes).fill(NaN),
+    sizeAt: new Float64Array(nNodes).fill(-Infinity),
+    size: new Uint8Array(nNodes),
+    gSizeAt: new Float64Array(nNodes).fill(-Infinity),
+    gSize: new Uint8Array(nNodes),
+    gMax: new Uint8Array(nNodes),
+    pathHops: new HopCodeIndex(),
+    distribution: counts(),
+    hourly: new Map(),
+    hopSlot: new HopCodeIndex(),
+    hopCodes: [],
+    hopCounts: [],
+    total: 0,
+  };
+}
+
+/** One pass over the transmissions: capability evidence unfiltered, the rest as the query selects. */
+function tallySizes(
   input: AnalyticsInput,
   query: AnalyticsQuery,
-  paths?: Pick<PathContext, 'firstObs'>,
-): HashSizesResponse {
+  firstObs: Int32Array,
+  home: (string | null)[],
+  wanted: Set<string> | null,
+): SizeTally {
   const { tx, obs, nodes } = input;
-  const firstObs = paths?.firstObs ?? firstObservations(input);
   const heard = regionTransmissions(input, regionObservers(input.observers, query));
-  const home = homeRegions(input, firstObs);
-  const wanted = query.regions ? new Set(query.regions) : null;
-  const inArea = (node: number) => {
-    if (!query.area) return true;
-    const lat = nodes.lat(node);
-    const lon = nodes.lon(node);
-    if (!Number.isFinite(lat) || !Number.isFinite(lon) || (lat === 0 && lon === 0)) return false;
-    return inPolygon(lat, lon, query.area.polygon);
-  };
-
-  const nNodes = nodes.count;
-  const packets = new Int32Array(nNodes);
-  const lastSeen = new Float64Array(nNodes).fill(NaN);
-  const sizeAt = new Float64Array(nNodes).fill(-Infinity);
-  const size = new Uint8Array(nNodes);
-  // Unfiltered, for capability (§4.1): latest and largest advert size per node.
-  const gSizeAt = new Float64Array(nNodes).fill(-Infinity);
-  const gSize = new Uint8Array(nNodes);
-  const gMax = new Uint8Array(nNodes);
-  const pathHops = new HopCodeIndex(); // hop codes seen on multi-byte paths (value 1)
-
-  const distribution = counts();
-  const hourly = new Map<number, SizeCounts>();
-  // Hop counts by code: slot in hopCodes/hopCounts.
-  const hopSlot = new HopCodeIndex();
-  const hopCodes: number[] = [];
-  const hopCounts: number[] = [];
+  const st = newSizeTally(nodes.count);
+  const { packets, lastSeen, sizeAt, size, gSizeAt, gSize, gMax, pathHops } = st;
+  const { distribution, hourly, hopSlot, hopCodes, hopCounts } = st;
   let total = 0;
   for (let r = 0; r < tx.count; r++) {
     const s = tx.pathHashSize(r);
@@ -135,7 +161,7 @@ export function computeHashSizes(
     }
 
     if (heard && !heard[r] && !(node >= 0 && wanted!.has(home[node] ?? ''))) continue;
-    if (node >= 0 && !inArea(node)) continue;
+    if (node >= 0 && !nodeInArea(nodes, query, node)) continue;
     if (node >= 0) {
       packets[node]++;
       if (!(t <= lastSeen[node])) lastSeen[node] = t;
@@ -162,11 +188,23 @@ export function computeHashSizes(
       }
     }
   }
+  st.total = total;
+  return st;
+}
 
+/** Per-node figures: repeaters' size distribution and the nodes using multi-byte hashes. */
+function multiByteNodes(
+  input: AnalyticsInput,
+  st: SizeTally,
+  home: (string | null)[],
+  wanted: Set<string> | null,
+) {
+  const nodes = input.nodes;
+  const { packets, size, lastSeen } = st;
   const distributionByRepeaters = counts();
-  const multiByteNodes: MultiByteNode[] = [];
+  const list: MultiByteNode[] = [];
   let anyHome = false;
-  for (let i = 0; i < nNodes; i++) {
+  for (let i = 0; i < nodes.count; i++) {
     if (home[i]) anyHome = true;
     if (packets[i] === 0) continue;
     const role = nodes.role(i);
@@ -174,7 +212,7 @@ export function computeHashSizes(
       distributionByRepeaters[String(size[i]) as keyof SizeCounts]++;
     if (size[i] > 1 && !(wanted && home[i] && !wanted.has(home[i]!))) {
       const pk = nodes.publicKey(i);
-      multiByteNodes.push({
+      list.push({
         name: nodes.name(i) || pk.slice(0, 8),
         hashSize: size[i],
         packets: packets[i],
@@ -184,14 +222,18 @@ export function computeHashSizes(
       });
     }
   }
-  multiByteNodes.sort((a, b) => b.packets - a.packets || (a.pubkey < b.pubkey ? -1 : 1));
+  list.sort((a, b) => b.packets - a.packets || (a.pubkey < b.pubkey ? -1 : 1));
+  return { distributionByRepeaters, multiByteNodes: list, anyHome };
+}
 
-  const hops = hopCodes.map((c, i): [string, number] => [hopText(c), hopCounts[i]]);
+function topHops(input: AnalyticsInput, st: SizeTally): HashSizesResponse['topHops'] {
+  const nodes = input.nodes;
+  const hops = st.hopCodes.map((c, i): [string, number] => [hopText(c), st.hopCounts[i]]);
   const top = hops.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_HOPS);
-  const topHops = top.map(([hex, count]) => {
+  return top.map(([hex, count]) => {
     // First prefix-map candidate in node order, no disambiguation (§4.1 step 4).
     const lower = hex.toLowerCase();
-    for (let i = 0; i < nNodes; i++) {
+    for (let i = 0; i < nodes.count; i++) {
       const role = nodes.role(i)?.toLowerCase() ?? '';
       if (!(role.includes('repeater') || role.includes('room_server') || role === 'room')) continue;
       const pk = nodes.publicKey(i);
@@ -200,10 +242,15 @@ export function computeHashSizes(
     }
     return { hex, size: Math.ceil(hex.length / 2), count, name: null, pubkey: null };
   });
+}
 
+/** Multi-byte capability of every node, from unfiltered evidence (§4.1). */
+function capability(input: AnalyticsInput, st: SizeTally): MultiByteCapability[] {
+  const nodes = input.nodes;
+  const { gSize, gMax, pathHops } = st;
   const info = computeNodeHashInfo(input);
-  const capability: MultiByteCapability[] = [];
-  for (let i = 0; i < nNodes; i++) {
+  const list: MultiByteCapability[] = [];
+  for (let i = 0; i < nodes.count; i++) {
     const pk = nodes.publicKey(i);
     const upper = pk.toUpperCase();
     const recentMulti = info.sizesSeen[i] > 1; // any bit above size 1
@@ -217,7 +264,7 @@ export function computeHashSizes(
     )
       [status, evidence] = ['suspected', 'path'];
     const recentMax = info.sizesSeen[i] & 4 ? 3 : info.sizesSeen[i] & 2 ? 2 : 1;
-    capability.push({
+    list.push({
       pubkey: pk,
       name: nodes.name(i) || pk.slice(0, 8),
       role: nodes.role(i),
@@ -228,24 +275,38 @@ export function computeHashSizes(
     });
   }
   const rank = { confirmed: 0, suspected: 1, unknown: 2 };
-  capability.sort((a, b) => {
+  list.sort((a, b) => {
     const d = rank[a.status] - rank[b.status];
     if (d) return d;
     const an = a.name.toLowerCase();
     const bn = b.name.toLowerCase();
     return an < bn ? -1 : an > bn ? 1 : a.pubkey < b.pubkey ? -1 : 1;
   });
+  return list;
+}
 
+export function computeHashSizes(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths?: Pick<PathContext, 'firstObs'>,
+): HashSizesResponse {
+  const firstObs = paths?.firstObs ?? firstObservations(input);
+  const home = homeRegions(input, firstObs);
+  const wanted = query.regions ? new Set(query.regions) : null;
+  const st = tallySizes(input, query, firstObs, home, wanted);
+  const perNode = multiByteNodes(input, st, home, wanted);
+  const hops = topHops(input, st);
+  const capable = capability(input, st);
   return {
-    total,
-    distribution,
-    distributionByRepeaters,
-    hourly: [...hourly]
+    total: st.total,
+    distribution: st.distribution,
+    distributionByRepeaters: perNode.distributionByRepeaters,
+    hourly: [...st.hourly]
       .sort((a, b) => a[0] - b[0])
       .map(([hour, c]) => ({ hour: new Date(hour * 3600_000).toISOString().slice(0, 13), ...c })),
-    topHops,
-    multiByteNodes,
-    attributionMethod: wanted && anyHome ? 'repeater' : 'observer',
-    multiByteCapability: capability,
+    topHops: hops,
+    multiByteNodes: perNode.multiByteNodes,
+    attributionMethod: wanted && perNode.anyHome ? 'repeater' : 'observer',
+    multiByteCapability: capable,
   };
 }

@@ -75,17 +75,14 @@ class HourTable {
   }
 }
 
-/**
- * Without a region every observation of a transmission whose first_seen is in the window counts;
- * with a region only the region observers' observations count and the window is tested on each
- * observation's own time (spec §3.2). An area keeps transmissions whose advertiser is in it.
- */
-export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfResponse {
-  const { tx, obs } = input;
-  const regionMask = regionObservers(input.observers, query);
+/** Which transmissions may contribute at all (window on first_seen only without a region). */
+function eligibleTransmissions(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  regionMask: Uint8Array | null,
+): { txOk: Uint8Array; txType: Uint8Array } {
+  const tx = input.tx;
   const area = areaNodeMask(input, query);
-
-  // Which transmissions may contribute at all (window on first_seen only without a region).
   const txOk = new Uint8Array(tx.count);
   const txType = new Uint8Array(tx.count);
   for (let t = 0; t < tx.count; t++) {
@@ -97,19 +94,58 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
     }
     txOk[t] = 1;
   }
+  return { txOk, txType };
+}
 
-  const visited = new Uint8Array(tx.count);
+/** The observation pass's tallies. */
+interface ObsTally {
+  /** Per tx row: 1 once one of its observations counted. */
+  visited: Uint8Array;
+  hours: HourTable;
+  snr: ValueTally;
+  rssi: ValueTally;
+  /** Rows with both SNR and RSSI, for the scatter plot. */
+  scatterRows: FloatList;
+  // SNR per payload type (0-255): count, sum, min, max.
+  snrTypeCount: Float64Array;
+  typeSum: Float64Array;
+  typeMin: Float64Array;
+  typeMax: Float64Array;
+  totalAll: number;
+  minTs: number;
+  maxTs: number;
+}
+
+function newObsTally(txCount: number): ObsTally {
+  return {
+    visited: new Uint8Array(txCount),
+    hours: new HourTable(),
+    snr: new ValueTally(),
+    rssi: new ValueTally(),
+    scatterRows: new FloatList(1024),
+    snrTypeCount: new Float64Array(256),
+    typeSum: new Float64Array(256),
+    typeMin: new Float64Array(256).fill(Infinity),
+    typeMax: new Float64Array(256).fill(-Infinity),
+    totalAll: 0,
+    minTs: Infinity,
+    maxTs: -Infinity,
+  };
+}
+
+/** Every observation that counts (see computeRf), in one pass over the observation columns. */
+function tallyObservations(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  regionMask: Uint8Array | null,
+  txOk: Uint8Array,
+  txType: Uint8Array,
+): ObsTally {
+  const { tx, obs } = input;
+  const ot = newObsTally(tx.count);
+  const { visited, hours, snr, rssi, scatterRows, snrTypeCount, typeSum, typeMin, typeMax } = ot;
   const firstHour = new Float64Array(tx.count).fill(NaN);
   const extraHours = new Set<number>();
-  const hours = new HourTable();
-  const snr = new ValueTally();
-  const rssi = new ValueTally();
-  const scatterRows = new FloatList(1024);
-  // SNR per payload type (0-255): count, sum, min, max.
-  const snrTypeCount = new Float64Array(256);
-  const typeSum = new Float64Array(256);
-  const typeMin = new Float64Array(256).fill(Infinity);
-  const typeMax = new Float64Array(256).fill(-Infinity);
   let totalAll = 0;
   let minTs = Infinity;
   let maxTs = -Infinity;
@@ -169,8 +205,21 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
       if (s > typeMax[type]) typeMax[type] = s;
     }
   }
+  ot.totalAll = totalAll;
+  ot.minTs = minTs;
+  ot.maxTs = maxTs;
+  return ot;
+}
 
-  // Transmission-level figures: each distinct transmission once.
+/** Transmission-level figures: each distinct transmission once. */
+function transmissionFigures(
+  input: AnalyticsInput,
+  regionMask: Uint8Array | null,
+  txOk: Uint8Array,
+  txType: Uint8Array,
+  visited: Uint8Array,
+) {
+  const tx = input.tx;
   const sizes = new FloatList(1024);
   const typeCount = new Map<number, number>();
   let totalTx = 0;
@@ -195,7 +244,10 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
       if (sizes.data[i] > maxSize) maxSize = sizes.data[i];
     }
   }
+  return { sizes, typeCount, totalTx, sizeSum, minSize, maxSize };
+}
 
+function hourSeries(hours: HourTable): Pick<RfResponse, 'packetsPerHour' | 'signalOverTime'> {
   const packetsPerHour: RfResponse['packetsPerHour'] = [];
   const signalOverTime: RfResponse['signalOverTime'] = [];
   for (let i = 0; i < hours.count.length; i++) {
@@ -208,43 +260,66 @@ export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfRespo
       });
     }
   }
+  return { packetsPerHour, signalOverTime };
+}
 
-  // Keep every ⌊N/500⌋-th paired point when there are more than 500 (spec §3.2).
+/** Keep every ⌊N/500⌋-th paired point when there are more than 500 (spec §3.2). */
+function scatter(input: AnalyticsInput, scatterRows: FloatList): RfResponse['scatterData'] {
+  const obs = input.obs;
   const scatterData: RfResponse['scatterData'] = [];
   const step = scatterRows.length > SCATTER_TARGET ? Math.floor(scatterRows.length / SCATTER_TARGET) : 1;
   for (let i = 0; i < scatterRows.length; i += step) {
     const r = scatterRows.data[i];
     scatterData.push({ snr: obs.snr(r), rssi: obs.rssi(r) });
   }
+  return scatterData;
+}
 
+function snrByType(ot: ObsTally): RfResponse['snrByType'] {
+  const { snrTypeCount, typeSum, typeMin, typeMax } = ot;
+  return [...snrTypeCount.keys()]
+    .filter((type) => snrTypeCount[type] > 0)
+    .map((type) => ({
+      name: payloadTypeName(type),
+      count: snrTypeCount[type],
+      avg: typeSum[type] / snrTypeCount[type],
+      min: typeMin[type],
+      max: typeMax[type],
+    }))
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * Without a region every observation of a transmission whose first_seen is in the window counts;
+ * with a region only the region observers' observations count and the window is tested on each
+ * observation's own time (spec §3.2). An area keeps transmissions whose advertiser is in it.
+ */
+export function computeRf(input: AnalyticsInput, query: AnalyticsQuery): RfResponse {
+  const regionMask = regionObservers(input.observers, query);
+  const { txOk, txType } = eligibleTransmissions(input, query, regionMask);
+  const ot = tallyObservations(input, query, regionMask, txOk, txType);
+  const txf = transmissionFigures(input, regionMask, txOk, txType, ot.visited);
+  const { snr, rssi, totalAll } = ot;
+  const { packetsPerHour, signalOverTime } = hourSeries(ot.hours);
   return {
     totalPackets: snr.n,
     totalAllPackets: totalAll,
-    totalTransmissions: totalTx,
+    totalTransmissions: txf.totalTx,
     snr: snr.stats(),
     rssi: rssi.stats(),
     snrValues: snr.histogram(SNR_BINS),
     rssiValues: rssi.histogram(RSSI_BINS),
-    packetSizes: histogram(sizes.data, sizes.length, SIZE_BINS),
-    minPacketSize: minSize,
-    maxPacketSize: maxSize,
-    avgPacketSize: totalTx > 0 ? Math.floor(sizeSum / totalTx) : 0,
+    packetSizes: histogram(txf.sizes.data, txf.sizes.length, SIZE_BINS),
+    minPacketSize: txf.minSize,
+    maxPacketSize: txf.maxSize,
+    avgPacketSize: txf.totalTx > 0 ? Math.floor(txf.sizeSum / txf.totalTx) : 0,
     packetsPerHour,
-    payloadTypes: [...typeCount.entries()]
+    payloadTypes: [...txf.typeCount.entries()]
       .map(([type, count]) => ({ type, name: payloadTypeName(type), count }))
       .sort((a, b) => b.count - a.count || a.type - b.type),
-    snrByType: [...snrTypeCount.keys()]
-      .filter((type) => snrTypeCount[type] > 0)
-      .map((type) => ({
-        name: payloadTypeName(type),
-        count: snrTypeCount[type],
-        avg: typeSum[type] / snrTypeCount[type],
-        min: typeMin[type],
-        max: typeMax[type],
-      }))
-      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)),
+    snrByType: snrByType(ot),
     signalOverTime,
-    scatterData,
-    timeSpanHours: totalAll > 0 ? (maxTs - minTs) / HOUR_MS : 0,
+    scatterData: scatter(input, ot.scatterRows),
+    timeSpanHours: totalAll > 0 ? (ot.maxTs - ot.minTs) / HOUR_MS : 0,
   };
 }

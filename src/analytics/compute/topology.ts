@@ -1,8 +1,8 @@
 // GET /api/analytics/topology (spec analytics §3.1): hop-count distribution, busiest relays and
 // relay pairs, and per-observer reach, over each transmission's best observation.
-import type { AnalyticsInput } from '../inputs/input.js';
+import type { AnalyticsInput, NodeTable } from '../inputs/input.js';
 import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
-import { AggregateResolver } from '../shared/hop-resolver.js';
+import { AggregateResolver, type HopResolver } from '../shared/hop-resolver.js';
 import { HopCodeIndex, hopText } from '../shared/hop-code.js';
 import { mix32 } from '../shared/int-index.js';
 import { topK } from '../shared/stats.js';
@@ -109,18 +109,76 @@ class PairCounter {
   }
 }
 
-export function computeTopology(
+/** Pass 2's tallies: hops interned by numeric code, pair counts, hop lengths, reach records. */
+interface HopTally {
+  hopId: HopCodeIndex;
+  hopCode: number[];
+  hopStr: string[];
+  hopFreq: number[];
+  /** Per hop id and observer: the reach record's index (-1 = none yet). */
+  reachSlot: Int32Array[];
+  nObs: number;
+  pairFreq: PairCounter;
+  hopCounts: Map<number, number>;
+  /** Transmissions counted in the hop-length figures. */
+  counted: number;
+  snrSum: Map<number, number>;
+  snrCount: Map<number, number>;
+  observerOrder: number[];
+  observerSeen: Uint8Array;
+  reachHop: number[];
+  reachObs: number[];
+  reachMin: number[];
+  reachMax: number[];
+  reachCount: number[];
+}
+
+function newHopTally(observerCount: number): HopTally {
+  return {
+    hopId: new HopCodeIndex(),
+    hopCode: [],
+    hopStr: [],
+    hopFreq: [],
+    reachSlot: [],
+    nObs: Math.max(1, observerCount),
+    pairFreq: new PairCounter(),
+    hopCounts: new Map(),
+    counted: 0,
+    snrSum: new Map(),
+    snrCount: new Map(),
+    observerOrder: [],
+    observerSeen: new Uint8Array(observerCount),
+    reachHop: [],
+    reachObs: [],
+    reachMin: [],
+    reachMax: [],
+    reachCount: [],
+  };
+}
+
+function internHop(t: HopTally, code: number): number {
+  let id = t.hopId.get(code);
+  if (id < 0) {
+    id = t.hopStr.length;
+    t.hopId.set(code, id);
+    t.hopCode.push(code);
+    t.hopStr.push(hopText(code));
+    t.hopFreq.push(0);
+    t.reachSlot.push(new Int32Array(t.nObs).fill(-1));
+  }
+  return id;
+}
+
+/** Pass 1: candidate transmissions and their union hop context (spec §3.1 step 1). */
+function candidateTransmissions(
   input: AnalyticsInput,
   query: AnalyticsQuery,
-  paths: PathContext = buildPathContext(input),
-): TopologyResponse {
-  const { tx, obs, nodes, observers } = input;
+  paths: PathContext,
+): { considered: number[]; agg: AggregateResolver } {
+  const { tx, obs, observers } = input;
   const best = paths.best;
   const inRegion = regionTransmissions(input, regionObservers(observers, query));
   const resolver = paths.resolver;
-  const area = areaNodeMask(input, query);
-
-  // Pass 1: candidate transmissions and their union hop context (spec §3.1 step 1).
   const ctx = resolver.newContext();
   const considered: number[] = [];
   for (let t = 0; t < tx.count; t++) {
@@ -135,40 +193,21 @@ export function computeTopology(
     considered.push(t);
     for (let k = 0; k < n; k++) ctx.add(resolver.uniqueCode(obs.hopCode(r, k)));
   }
-  const agg = new AggregateResolver(resolver, ctx);
+  return { considered, agg: new AggregateResolver(resolver, ctx) };
+}
 
-  // Pass 2: counts keyed by distinct raw hops (spec §3.1 step 2), interned by numeric hop code.
-  const hopId = new HopCodeIndex();
-  const hopCode: number[] = [];
-  const hopStr: string[] = [];
-  const hopFreq: number[] = [];
-  // Per hop id and observer: the reach record's index (-1 = none yet).
-  const reachSlot: Int32Array[] = [];
-  const nObs = Math.max(1, observers.count);
-  const intern = (code: number): number => {
-    let id = hopId.get(code);
-    if (id < 0) {
-      id = hopStr.length;
-      hopId.set(code, id);
-      hopCode.push(code);
-      hopStr.push(hopText(code));
-      hopFreq.push(0);
-      reachSlot.push(new Int32Array(nObs).fill(-1));
-    }
-    return id;
-  };
-  const pairFreq = new PairCounter();
-  const hopCounts = new Map<number, number>();
-  let considered_ = 0; // transmissions counted in the hop-length figures
-  const snrSum = new Map<number, number>();
-  const snrCount = new Map<number, number>();
-  const observerOrder: number[] = [];
-  const observerSeen = new Uint8Array(observers.count);
-  const reachHop: number[] = [];
-  const reachObs: number[] = [];
-  const reachMin: number[] = [];
-  const reachMax: number[] = [];
-  const reachCount: number[] = [];
+/** Pass 2: counts keyed by distinct raw hops (spec §3.1 step 2), interned by numeric hop code. */
+function tallyHops(
+  input: AnalyticsInput,
+  best: Int32Array,
+  considered: number[],
+  agg: AggregateResolver,
+  area: Uint8Array | null,
+): HopTally {
+  const obs = input.obs;
+  const tl = newHopTally(input.observers.count);
+  const { hopStr, hopFreq, reachSlot, pairFreq, hopCounts, snrSum, snrCount } = tl;
+  const { observerOrder, observerSeen, reachHop, reachObs, reachMin, reachMax, reachCount } = tl;
   const ids = new Int32Array(64);
   const keep = new Uint8Array(64);
   for (const t of considered) {
@@ -183,7 +222,7 @@ export function computeTopology(
     let any = area === null;
     for (let k = 0; k < n; k++) {
       const code = obs.hopCode(r, k);
-      ids_[k] = intern(code);
+      ids_[k] = internHop(tl, code);
       if (area === null) keep_[k] = 1;
       else {
         const node = agg.resolveCode(code);
@@ -193,7 +232,7 @@ export function computeTopology(
     }
     if (!any) continue;
     hopCounts.set(n, (hopCounts.get(n) ?? 0) + 1);
-    considered_++;
+    tl.counted++;
     const snr = obs.snr(r);
     if (!Number.isNaN(snr)) {
       snrSum.set(n, (snrSum.get(n) ?? 0) + snr);
@@ -231,10 +270,24 @@ export function computeTopology(
       }
     }
   }
+  return tl;
+}
 
-  // Step 3: merge raw prefixes that name one node; ambiguous prefixes stay separate.
-  const nodeName = (i: number): string | null => (i >= 0 ? nodes.name(i) : null);
-  const nodeKey = (i: number): string | null => (i >= 0 ? nodes.publicKey(i).toLowerCase() : null);
+const nodeName = (nodes: NodeTable, i: number): string | null => (i >= 0 ? nodes.name(i) : null);
+const nodeKey = (nodes: NodeTable, i: number): string | null =>
+  i >= 0 ? nodes.publicKey(i).toLowerCase() : null;
+
+/**
+ * Step 3: merge raw prefixes that name one node; ambiguous prefixes stay separate. Also returns
+ * each unique node's label (its longest raw prefix), which the pairs reuse.
+ */
+function topRepeaters(
+  tl: HopTally,
+  resolver: HopResolver,
+  agg: AggregateResolver,
+  nodes: NodeTable,
+): { topRepeaters: TopologyResponse['topRepeaters']; label: Map<number, string> } {
+  const { hopStr, hopCode, hopFreq } = tl;
   const label = new Map<number, string>();
   const merged = new Map<string, { hop: string; count: number; node: number }>();
   for (let id = 0; id < hopStr.length; id++) {
@@ -253,12 +306,27 @@ export function computeTopology(
   for (const g of merged.values()) if (resolver.uniqueNode(g.hop) >= 0) g.hop = label.get(g.node)!;
   const byCountThenHop = (a: { count: number; hop: string }, b: { count: number; hop: string }) =>
     b.count - a.count || (a.hop < b.hop ? -1 : a.hop > b.hop ? 1 : 0);
-  const topRepeaters = [...merged.values()]
+  const top = [...merged.values()]
     .sort(byCountThenHop)
     .slice(0, TOP_REPEATERS)
-    .map((g) => ({ hop: g.hop, count: g.count, name: nodeName(g.node), pubkey: nodeKey(g.node) }));
+    .map((g) => ({
+      hop: g.hop,
+      count: g.count,
+      name: nodeName(nodes, g.node),
+      pubkey: nodeKey(nodes, g.node),
+    }));
+  return { topRepeaters: top, label };
+}
 
-  // Pairs: raw pairs whose both ends are unique merge by node pair; the others stay as they are.
+/** Pairs: raw pairs whose both ends are unique merge by node pair; the others stay as they are. */
+function topPairs(
+  tl: HopTally,
+  resolver: HopResolver,
+  agg: AggregateResolver,
+  nodes: NodeTable,
+  label: Map<number, string>,
+): TopologyResponse['topPairs'] {
+  const { hopStr, hopCode, pairFreq } = tl;
   const labelOf = (u: number, fallback: string) => label.get(u) ?? fallback;
   const groupOf = new Map<number, number>();
   const gA: string[] = [];
@@ -300,17 +368,22 @@ export function computeTopology(
   const pairBefore = (x: number, y: number) =>
     gCount[x] > gCount[y] ||
     (gCount[x] === gCount[y] && (gA[x] < gA[y] || (gA[x] === gA[y] && gB[x] < gB[y])));
-  const topPairs = topK(gA.length, TOP_PAIRS, pairBefore).map((g) => ({
+  return topK(gA.length, TOP_PAIRS, pairBefore).map((g) => ({
     hopA: gA[g],
     hopB: gB[g],
     count: gCount[g],
-    nameA: nodeName(gNa[g]),
-    nameB: nodeName(gNb[g]),
-    pubkeyA: nodeKey(gNa[g]),
-    pubkeyB: nodeKey(gNb[g]),
+    nameA: nodeName(nodes, gNa[g]),
+    nameB: nodeName(nodes, gNb[g]),
+    pubkeyA: nodeKey(nodes, gNa[g]),
+    pubkeyB: nodeKey(nodes, gNb[g]),
   }));
+}
 
-  // Hop-count summary from the per-length counts: mean, upper median (sorted[⌊len/2⌋]), max.
+/** Hop-count summary from the per-length counts: mean, upper median (sorted[⌊len/2⌋]), max. */
+function hopSummary(
+  tl: HopTally,
+): Pick<TopologyResponse, 'avgHops' | 'medianHops' | 'maxHops' | 'hopDistribution' | 'hopsVsSnr'> {
+  const { hopCounts, snrSum, snrCount, counted } = tl;
   let sum = 0;
   let maxHops = 0;
   let medianHops = 0;
@@ -319,7 +392,7 @@ export function computeTopology(
     const c = hopCounts.get(n)!;
     sum += n * c;
     maxHops = n;
-    if (seen <= considered_ >> 1 && considered_ >> 1 < seen + c) medianHops = n;
+    if (seen <= counted >> 1 && counted >> 1 < seen + c) medianHops = n;
     seen += c;
   }
   const hopDistribution = [...hopCounts.entries()]
@@ -330,29 +403,35 @@ export function computeTopology(
     .filter(([h]) => h <= MAX_HOPS_VS_SNR)
     .sort((a, b) => a[0] - b[0])
     .map(([hops, count]) => ({ hops, count, avgSnr: snrSum.get(hops)! / count }));
+  return { avgHops: counted ? sum / counted : 0, medianHops, maxHops, hopDistribution, hopsVsSnr };
+}
 
-  // Per-observer reach, multi-observer nodes, best observer per hop.
-  const obsId = Array.from({ length: observers.count }, (_, o) => observers.id(o));
-  const obsName = Array.from({ length: observers.count }, (_, o) => observers.name(o) ?? obsId[o]);
-  const observerName = (o: number): string => obsName[o];
+/** Observer ids and display names (the id when unnamed), by observer row. */
+interface ObserverLabels {
+  obsId: string[];
+  obsName: string[];
+}
+
+/** Per-observer reach: rings by minimum distance, each with its most-heard nodes. */
+function perObserverReach(
+  tl: HopTally,
+  agg: AggregateResolver,
+  nodes: NodeTable,
+  labels: ObserverLabels,
+): TopologyResponse['perObserverReach'] {
+  const { hopStr, hopCode, reachHop, reachObs, reachMin, reachMax, reachCount } = tl;
   const reachByObserver = new Map<number, number[]>();
-  const reachByHop = new Map<number, number[]>();
   for (let i = 0; i < reachHop.length; i++) {
     const o = reachObs[i];
-    const id = reachHop[i];
     const lo = reachByObserver.get(o);
     if (lo) lo.push(i);
     else reachByObserver.set(o, [i]);
-    const lh = reachByHop.get(id);
-    if (lh) lh.push(i);
-    else reachByHop.set(id, [i]);
   }
   const hopOf = (i: number): string => hopStr[reachHop[i]];
-  const obsOf = (i: number): number => reachObs[i];
-  const perObserverReach: TopologyResponse['perObserverReach'] = {};
+  const reach: TopologyResponse['perObserverReach'] = {};
   const byCountThenHopIdx = (a: number, b: number) =>
     reachCount[b] - reachCount[a] || (hopOf(a) < hopOf(b) ? -1 : hopOf(a) > hopOf(b) ? 1 : 0);
-  for (const o of observerOrder) {
+  for (const o of tl.observerOrder) {
     const rings = new Map<number, number[]>();
     for (const i of reachByObserver.get(o) ?? []) {
       const d = reachMin[i];
@@ -361,8 +440,8 @@ export function computeTopology(
       if (ring) ring.push(i);
       else rings.set(d, [i]);
     }
-    perObserverReach[observers.id(o)] = {
-      observer_name: observerName(o),
+    reach[labels.obsId[o]] = {
+      observer_name: labels.obsName[o],
       rings: [...rings.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([hops, list]) => ({
@@ -375,14 +454,33 @@ export function computeTopology(
               const node = agg.resolveCode(hopCode[reachHop[i]]);
               return {
                 hop: hopOf(i),
-                name: nodeName(node),
-                pubkey: nodeKey(node),
+                name: nodeName(nodes, node),
+                pubkey: nodeKey(nodes, node),
                 count: reachCount[i],
                 distRange: reachMin[i] === reachMax[i] ? null : `${reachMin[i]}-${reachMax[i]}`,
               };
             }),
         })),
     };
+  }
+  return reach;
+}
+
+/** Nodes heard by several observers, and the best (closest) observer of every hop. */
+function hopObservers(
+  tl: HopTally,
+  agg: AggregateResolver,
+  nodes: NodeTable,
+  labels: ObserverLabels,
+): Pick<TopologyResponse, 'multiObsNodes' | 'bestPathList'> {
+  const { hopStr, hopCode, reachHop, reachObs, reachMin, reachCount } = tl;
+  const { obsId, obsName } = labels;
+  const reachByHop = new Map<number, number[]>();
+  for (let i = 0; i < reachHop.length; i++) {
+    const id = reachHop[i];
+    const lh = reachByHop.get(id);
+    if (lh) lh.push(i);
+    else reachByHop.set(id, [i]);
   }
   const multiObsNodes: TopologyResponse['multiObsNodes'] = [];
   const bestPathList: TopologyResponse['bestPathList'] = [];
@@ -395,25 +493,25 @@ export function computeTopology(
         (a, b) =>
           reachMin[a] - reachMin[b] ||
           reachCount[b] - reachCount[a] ||
-          (obsId[obsOf(a)] < obsId[obsOf(b)] ? -1 : 1),
+          (obsId[reachObs[a]] < obsId[reachObs[b]] ? -1 : 1),
       );
     const bestI = sorted[0];
     bestPathList.push({
       hop: h,
-      name: nodeName(node),
-      pubkey: nodeKey(node),
+      name: nodeName(nodes, node),
+      pubkey: nodeKey(nodes, node),
       minDist: reachMin[bestI],
-      observer_id: obsId[obsOf(bestI)],
-      observer_name: observerName(obsOf(bestI)),
+      observer_id: obsId[reachObs[bestI]],
+      observer_name: obsName[reachObs[bestI]],
     });
     if (list.length < 2) continue;
     multiObsNodes.push({
       hop: h,
-      name: nodeName(node),
-      pubkey: nodeKey(node),
+      name: nodeName(nodes, node),
+      pubkey: nodeKey(nodes, node),
       observers: sorted.map((i) => ({
-        observer_id: obsId[obsOf(i)],
-        observer_name: observerName(obsOf(i)),
+        observer_id: obsId[reachObs[i]],
+        observer_name: obsName[reachObs[i]],
         minDist: reachMin[i],
         count: reachCount[i],
       })),
@@ -421,6 +519,31 @@ export function computeTopology(
   }
   multiObsNodes.sort((a, b) => b.observers.length - a.observers.length || (a.hop < b.hop ? -1 : 1));
   bestPathList.sort((a, b) => a.minDist - b.minDist || (a.hop < b.hop ? -1 : 1));
+  return {
+    multiObsNodes: multiObsNodes.slice(0, TOP_MULTI_OBS),
+    bestPathList: bestPathList.slice(0, TOP_BEST_PATH),
+  };
+}
+
+export function computeTopology(
+  input: AnalyticsInput,
+  query: AnalyticsQuery,
+  paths: PathContext = buildPathContext(input),
+): TopologyResponse {
+  const { nodes, observers } = input;
+  const resolver = paths.resolver;
+  const area = areaNodeMask(input, query);
+  const { considered, agg } = candidateTransmissions(input, query, paths);
+  const tl = tallyHops(input, paths.best, considered, agg, area);
+  const repeaters = topRepeaters(tl, resolver, agg, nodes);
+  const pairs = topPairs(tl, resolver, agg, nodes, repeaters.label);
+  const summary = hopSummary(tl);
+
+  const obsId = Array.from({ length: observers.count }, (_, o) => observers.id(o));
+  const obsName = Array.from({ length: observers.count }, (_, o) => observers.name(o) ?? obsId[o]);
+  const labels: ObserverLabels = { obsId, obsName };
+  const reach = perObserverReach(tl, agg, nodes, labels);
+  const { multiObsNodes, bestPathList } = hopObservers(tl, agg, nodes, labels);
 
   let uniqueNodes = 0;
   for (let i = 0; i < nodes.count; i++)
@@ -428,16 +551,16 @@ export function computeTopology(
 
   return {
     uniqueNodes,
-    avgHops: considered_ ? sum / considered_ : 0,
-    medianHops,
-    maxHops,
-    hopDistribution,
-    topRepeaters,
-    topPairs,
-    hopsVsSnr,
-    observers: observerOrder.map((o) => ({ id: observers.id(o), name: observerName(o) })),
-    perObserverReach,
-    multiObsNodes: multiObsNodes.slice(0, TOP_MULTI_OBS),
-    bestPathList: bestPathList.slice(0, TOP_BEST_PATH),
+    avgHops: summary.avgHops,
+    medianHops: summary.medianHops,
+    maxHops: summary.maxHops,
+    hopDistribution: summary.hopDistribution,
+    topRepeaters: repeaters.topRepeaters,
+    topPairs: pairs,
+    hopsVsSnr: summary.hopsVsSnr,
+    observers: tl.observerOrder.map((o) => ({ id: observers.id(o), name: obsName[o] })),
+    perObserverReach: reach,
+    multiObsNodes,
+    bestPathList,
   };
 }

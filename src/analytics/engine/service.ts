@@ -6,6 +6,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { MemoryStore } from '../../store/memory/memory-store.js';
 import type { AnalyticsConfig, MeshlensConfig } from '../../config/types.js';
+import { defaultConfig } from '../../config/defaults.js';
 import { ANALYTICS, ANALYTIC_BY_NAME, type AnalyticName, type AnalyticSpec } from '../registry.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import { Recomputer, type RecomputeStats } from './recomputer.js';
@@ -64,29 +65,34 @@ export class ReadyBody {
 export type AnalyticsAnswer =
   { status: 'ready'; body: ReadyBody } | { status: 'warming'; retryAfterS: number } | { status: 'not-found' };
 
-/** Engine settings beyond CoreScope's keys; read from `config.analytics` when present there. */
+/** Per-service overrides of the engine settings in `config.analytics` (tests, benchmarks). */
 export interface EngineOptions {
-  /** Worker threads (default min(2, cores - 1), at least 1). */
+  /** Overrides `analytics.workerThreads`. */
   workerThreads?: number;
-  /** Share of one core that data-driven refreshes may use (default 0.5). */
+  /** Overrides `analytics.maxCpuShare`. */
   maxCpuShare?: number;
-  /** Minimum seconds between data-driven refreshes of one analytic (default 5). */
+  /** Overrides `analytics.minRefreshSeconds`. */
   minRefreshSeconds?: number;
-  /** Entries in the on-request TTL cache (default 256). */
+  /** Overrides `analytics.cacheEntries`. */
   cacheEntries?: number;
-  /**
-   * How long a worker may reuse its snapshot and shared intermediates for further computes
-   * while data keeps arriving (default: twice minRefreshSeconds); each default-query analytic
-   * reuses it at most once, so a round of nine builds them once, not once per analytic.
-   */
+  /** Overrides `analytics.snapshotReuseSeconds` (in ms). */
   snapshotReuseMs?: number;
-  /** Snapshot age beyond which its recompute runs at normal priority (default 10 000 ms). */
+  /** Overrides `analytics.urgentAgeSeconds` (in ms). */
   urgentAgeMs?: number;
+}
+
+/**
+ * The config the service reads. A loaded config has every key (load.ts merges defaults.ts);
+ * a hand-built one may leave any out, and then gets config/defaults.ts's value.
+ */
+export interface AnalyticsServiceConfig {
+  analytics: Partial<AnalyticsConfig>;
+  cacheTTL: MeshlensConfig['cacheTTL'];
 }
 
 export interface AnalyticsServiceOptions extends EngineOptions {
   store: MemoryStore;
-  config: { analytics: AnalyticsConfig; cacheTTL: MeshlensConfig['cacheTTL'] };
+  config: AnalyticsServiceConfig;
   /** True once the store has fully loaded (the warmup gate, spec §2.3). */
   isLoaded: () => boolean;
   /** A pool to use instead of creating one (tests); the service then does not close it. */
@@ -111,8 +117,39 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+/** The engine settings in force: an option, else `config.analytics`, else config/defaults.ts. */
+interface EngineSettings {
+  defaultIntervalS: number;
+  workerThreads: number | undefined;
+  maxCpuShare: number;
+  minRefreshMs: number;
+  cacheEntries: number;
+  urgentAgeMs: number;
+  snapshotReuseMs: number;
+}
+
+function engineSettings(opts: AnalyticsServiceOptions): EngineSettings {
+  const a = opts.config.analytics;
+  const d = defaultConfig.analytics;
+  const given = a.defaultIntervalSeconds;
+  const minRefreshMs = (opts.minRefreshSeconds ?? a.minRefreshSeconds ?? d.minRefreshSeconds) * 1000;
+  const reuseS = a.snapshotReuseSeconds;
+  return {
+    defaultIntervalS: given !== undefined && given > 0 ? given : d.defaultIntervalSeconds,
+    workerThreads: opts.workerThreads ?? a.workerThreads,
+    maxCpuShare: opts.maxCpuShare ?? a.maxCpuShare ?? d.maxCpuShare,
+    minRefreshMs,
+    cacheEntries: opts.cacheEntries ?? a.cacheEntries ?? d.cacheEntries,
+    urgentAgeMs: opts.urgentAgeMs ?? (a.urgentAgeSeconds ?? d.urgentAgeSeconds) * 1000,
+    // A round of nine shares one snapshot (the worker reuses it once per analytic), so the
+    // window only bounds how old a reused snapshot may get: twice the data-driven granularity.
+    snapshotReuseMs: opts.snapshotReuseMs ?? (reuseS !== undefined ? reuseS * 1000 : 2 * minRefreshMs),
+  };
+}
+
 export class AnalyticsService {
   private readonly opts: AnalyticsServiceOptions;
+  private readonly settings: EngineSettings;
   private readonly recomputer: Recomputer<ReadyBody>;
   private readonly cache: TtlCache<ReadyBody>;
   private pool: WorkerPool | null;
@@ -127,22 +164,19 @@ export class AnalyticsService {
     this.now = opts.now ?? Date.now;
     this.pool = opts.pool ?? null;
     this.ownsPool = !opts.pool;
-    const a = opts.config.analytics as AnalyticsConfig & Record<string, unknown>;
-    const defaultS = a.defaultIntervalSeconds > 0 ? a.defaultIntervalSeconds : 300;
+    const settings = (this.settings = engineSettings(opts));
+    const a = opts.config.analytics;
     const entries = ANALYTICS.map((spec) => {
       const s = a.recomputeIntervalSeconds?.[spec.configKey];
       return {
         name: spec.name,
-        intervalMs: (s !== undefined && s > 0 ? s : defaultS) * 1000,
+        intervalMs: (s !== undefined && s > 0 ? s : settings.defaultIntervalS) * 1000,
         compute: () => this.compute(spec, null, this.defaultQuery(), true),
       };
     });
     const store = opts.store;
-    const minRefreshMs = (opts.minRefreshSeconds ?? num(a.minRefreshSeconds) ?? 5) * 1000;
-    this.urgentAgeMs = opts.urgentAgeMs ?? 10_000;
-    // A round of nine shares one snapshot (the worker reuses it once per analytic), so the
-    // window only bounds how old a reused snapshot may get: twice the data-driven granularity.
-    this.reuseMs = opts.snapshotReuseMs ?? 2 * minRefreshMs;
+    this.urgentAgeMs = settings.urgentAgeMs;
+    this.reuseMs = settings.snapshotReuseMs;
     this.recomputer = new Recomputer<ReadyBody>(entries, {
       isLoaded: opts.isLoaded,
       dataVersion: () =>
@@ -154,8 +188,8 @@ export class AnalyticsService {
         store.obs.mutationCount() +
         store.nodes.mutationCount() +
         store.observers.mutationCount(),
-      maxCpuShare: opts.maxCpuShare ?? num(a.maxCpuShare) ?? 0.5,
-      minRefreshMs,
+      maxCpuShare: settings.maxCpuShare,
+      minRefreshMs: settings.minRefreshMs,
       pollMs: opts.pollMs,
       now: this.now,
       log: opts.log,
@@ -163,7 +197,7 @@ export class AnalyticsService {
       versionOf: (body) => body.dataVersion,
       costOf: (body) => body.cpuMs,
     });
-    this.cache = new TtlCache(opts.cacheEntries ?? num(a.cacheEntries) ?? 256, this.now);
+    this.cache = new TtlCache(settings.cacheEntries, this.now);
   }
 
   private defaultQuery(): AnalyticsQuery {
@@ -172,10 +206,9 @@ export class AnalyticsService {
 
   private workerPool(): WorkerPool {
     if (!this.pool) {
-      const a = this.opts.config.analytics as AnalyticsConfig & Record<string, unknown>;
       this.pool = new WorkerPool(this.opts.store, {
         ...this.opts.poolOptions,
-        size: this.opts.workerThreads ?? num(a.workerThreads) ?? this.opts.poolOptions?.size,
+        size: this.settings.workerThreads ?? this.opts.poolOptions?.size,
       });
     }
     return this.pool;

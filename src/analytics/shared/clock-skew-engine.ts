@@ -173,16 +173,12 @@ function advertObservations(
   return { obsStart, obsRows };
 }
 
-export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
-  const { tx, obs } = input;
-  const nObservers = input.observers.count;
-  const observerMethod: (CalibrationMethod | null)[] = new Array(nObservers).fill(null);
-  const observerOffsetMs = new Float64Array(nObservers);
-  const observerSamples = new Int32Array(nObservers);
-  calibrateUploaders(input, observerMethod, observerOffsetMs, observerSamples);
-
-  // Adverts with a usable sender clock, attributed to their advertiser only (§9.4: never to
-  // nodes that merely relayed them).
+/**
+ * Adverts with a usable sender clock, attributed to their advertiser only (§9.4: never to
+ * nodes that merely relayed them): hash index per tx row (-1 = none) and tx row per hash.
+ */
+function advertHashes(input: AnalyticsInput): { hashOfTx: Int32Array; hashTxList: number[] } {
+  const tx = input.tx;
   const hashOfTx = new Int32Array(tx.count).fill(-1);
   const hashTxList: number[] = [];
   for (let r = 0; r < tx.count; r++) {
@@ -192,19 +188,22 @@ export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
     hashOfTx[r] = hashTxList.length;
     hashTxList.push(r);
   }
-  const hashCount = hashTxList.length;
-  const { obsStart, obsRows } = advertObservations(input, hashOfTx, hashTxList);
+  return { hashOfTx, hashTxList };
+}
 
-  // Latency calibration for observers without uploader stamps (§6.2 step 2, on best times).
-  const partial: ClockSkewEngine = {
-    input,
-    observerMethod,
-    observerOffsetMs,
-    observerSamples,
-  } as ClockSkewEngine;
+type EngineUnderConstruction = { -readonly [K in keyof ClockSkewEngine]: ClockSkewEngine[K] };
+
+/**
+ * Latency calibration for observers without uploader stamps (§6.2 step 2, on best times): the
+ * median deviation of their rxMs from each advert's median best time.
+ */
+function calibrateLatency(e: EngineUnderConstruction, obsStart: Int32Array, obsRows: Int32Array): void {
+  const obs = e.input.obs;
+  const { observerMethod, observerOffsetMs, observerSamples } = e;
+  const nObservers = observerMethod.length;
   const devs: number[][] = new Array(nObservers);
   let scratch = new Float64Array(64);
-  for (let h = 0; h < hashCount; h++) {
+  for (let h = 0; h + 1 < obsStart.length; h++) {
     const a = obsStart[h];
     const n = obsStart[h + 1] - a;
     if (n < 2) continue;
@@ -215,7 +214,7 @@ export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
     }
     if (!needed) continue;
     if (scratch.length < n) scratch = new Float64Array(n * 2);
-    for (let k = 0; k < n; k++) scratch[k] = bestObservedMs(partial, obsRows[a + k]);
+    for (let k = 0; k < n; k++) scratch[k] = bestObservedMs(e, obsRows[a + k]);
     const ref = medianInPlace(scratch, 0, n);
     for (let k = 0; k < n; k++) {
       const r = obsRows[a + k];
@@ -231,23 +230,18 @@ export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
     observerOffsetMs[o] = medianInPlace(d);
     observerSamples[o] = d.length;
   }
+}
 
-  // Per-hash skews (§6.2 step 3) on best observed times.
-  const e = partial as { -readonly [K in keyof ClockSkewEngine]: ClockSkewEngine[K] };
-  e.hashCount = hashCount;
-  e.hashTx = Int32Array.from(hashTxList);
-  e.hashNode = new Int32Array(hashCount);
-  e.hashAdvertSec = new Float64Array(hashCount);
-  e.hashMedianSkew = new Float64Array(hashCount);
-  e.hashMeanSkew = new Float64Array(hashCount);
-  e.hashLastSkew = new Float64Array(hashCount);
-  e.hashObservedSec = new Float64Array(hashCount);
-  e.hashSamples = new Int32Array(hashCount);
-  e.hashCalibrated = new Uint8Array(hashCount);
-  e.obsStart = obsStart;
-  e.obsRows = obsRows;
-  const nNodes = input.nodes.count;
-  const nodeStart = new Int32Array(nNodes + 1);
+/**
+ * Per-hash skews (§6.2 step 3) on best observed times, into `e`'s hash columns. Returns the
+ * per-node hash counts shifted by one (nodeStart before its prefix sum).
+ */
+function hashSkews(e: EngineUnderConstruction, hashTxList: number[]): Int32Array {
+  const tx = e.input.tx;
+  const { obsStart, obsRows } = e;
+  const hashCount = hashTxList.length;
+  const nodeStart = new Int32Array(e.input.nodes.count + 1);
+  let scratch = new Float64Array(64);
   for (let h = 0; h < hashCount; h++) {
     const r = hashTxList[h];
     const node = tx.advertNode(r);
@@ -281,10 +275,16 @@ export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
     e.hashObservedSec[h] = latest / 1000;
     e.hashCalibrated[h] = calibrated;
   }
+  return nodeStart;
+}
+
+/** Hashes grouped per node (counts in `nodeStart`, shifted by one), each node's by observed time. */
+function groupByNode(e: EngineUnderConstruction, nodeStart: Int32Array): void {
+  const nNodes = nodeStart.length - 1;
   for (let i = 0; i < nNodes; i++) nodeStart[i + 1] += nodeStart[i];
   const nodeHashes = new Int32Array(nodeStart[nNodes]);
   const nodeFill = nodeStart.slice(0, nNodes);
-  for (let h = 0; h < hashCount; h++) if (e.hashSamples[h] > 0) nodeHashes[nodeFill[e.hashNode[h]]++] = h;
+  for (let h = 0; h < e.hashCount; h++) if (e.hashSamples[h] > 0) nodeHashes[nodeFill[e.hashNode[h]]++] = h;
   const observed = e.hashObservedSec;
   for (let i = 0; i < nNodes; i++) {
     const a = nodeStart[i];
@@ -296,5 +296,34 @@ export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
   }
   e.nodeStart = nodeStart;
   e.nodeHashes = nodeHashes;
+}
+
+export function buildClockSkewEngine(input: AnalyticsInput): ClockSkewEngine {
+  const nObservers = input.observers.count;
+  const observerMethod: (CalibrationMethod | null)[] = new Array(nObservers).fill(null);
+  const observerOffsetMs = new Float64Array(nObservers);
+  const observerSamples = new Int32Array(nObservers);
+  calibrateUploaders(input, observerMethod, observerOffsetMs, observerSamples);
+
+  const { hashOfTx, hashTxList } = advertHashes(input);
+  const hashCount = hashTxList.length;
+  const { obsStart, obsRows } = advertObservations(input, hashOfTx, hashTxList);
+  // Built in steps: calibration first (best times depend on it), then the per-hash columns.
+  const e = { input, observerMethod, observerOffsetMs, observerSamples } as EngineUnderConstruction;
+  calibrateLatency(e, obsStart, obsRows);
+
+  e.hashCount = hashCount;
+  e.hashTx = Int32Array.from(hashTxList);
+  e.hashNode = new Int32Array(hashCount);
+  e.hashAdvertSec = new Float64Array(hashCount);
+  e.hashMedianSkew = new Float64Array(hashCount);
+  e.hashMeanSkew = new Float64Array(hashCount);
+  e.hashLastSkew = new Float64Array(hashCount);
+  e.hashObservedSec = new Float64Array(hashCount);
+  e.hashSamples = new Int32Array(hashCount);
+  e.hashCalibrated = new Uint8Array(hashCount);
+  e.obsStart = obsStart;
+  e.obsRows = obsRows;
+  groupByNode(e, hashSkews(e, hashTxList));
   return e;
 }

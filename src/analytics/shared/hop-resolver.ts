@@ -98,6 +98,97 @@ interface NeighborGraph {
 
 const hashSlot = (key: number, mask: number): number => mix32(key) & mask;
 
+/** Undirected edges between uniquely resolved neighbours: sightings, latest time, observers. */
+class EdgeTally {
+  readonly ea: number[] = [];
+  readonly eb: number[] = [];
+  readonly count: number[] = [];
+  readonly last: number[] = [];
+  /** Up to 3 distinct observers per edge, 3 slots each. */
+  readonly seenBy: number[] = [];
+  // Edge ids by node-pair key: a typed open-addressing table while n² fits an int32.
+  private readonly small: boolean;
+  private readonly edgeIdx = new IntIndex();
+  private readonly edgeOf = new Map<number, number>();
+
+  constructor(private readonly n: number) {
+    this.small = n * n < 2 ** 31;
+  }
+
+  add(a: number, b: number, observer: number, at: number): void {
+    if (a === b) return;
+    const { ea, eb, count, last, seenBy, n } = this;
+    const key = a < b ? a * n + b : b * n + a;
+    let e = this.small ? this.edgeIdx.get(key) : (this.edgeOf.get(key) ?? -1);
+    if (e < 0) {
+      e = ea.length;
+      if (this.small) this.edgeIdx.set(key, e);
+      else this.edgeOf.set(key, e);
+      ea.push(a);
+      eb.push(b);
+      count.push(0);
+      last.push(-Infinity);
+      seenBy.push(-1, -1, -1);
+    }
+    count[e]++;
+    if (at > last[e]) last[e] = at;
+    const s = e * 3;
+    if (seenBy[s] !== observer && seenBy[s + 1] !== observer && seenBy[s + 2] !== observer) {
+      if (seenBy[s] < 0) seenBy[s] = observer;
+      else if (seenBy[s + 1] < 0) seenBy[s + 1] = observer;
+      else if (seenBy[s + 2] < 0) seenBy[s + 2] = observer;
+    }
+  }
+}
+
+/** The scored graph in CSR form, plus the probe table while n² fits an int32. */
+function neighborGraph(edges: EdgeTally, n: number, nowMs: number): NeighborGraph {
+  const { ea, eb, count, last, seenBy } = edges;
+  const m = ea.length;
+  const adjStart = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) {
+    adjStart[ea[e] + 1]++;
+    adjStart[eb[e] + 1]++;
+  }
+  for (let i = 0; i < n; i++) adjStart[i + 1] += adjStart[i];
+  const fill = adjStart.slice(0, n);
+  let edgeMask = 15;
+  while (edgeMask + 1 < 4 * m) edgeMask = edgeMask * 2 + 1;
+  const edgeKey = n * n < 2 ** 31 ? new Int32Array(edgeMask + 1).fill(-1) : null;
+  const edgeScore = new Float64Array(edgeKey ? edgeMask + 1 : 0);
+  const edgeCount = new Int32Array(edgeKey ? edgeMask + 1 : 0);
+  const adjNode = new Int32Array(2 * m);
+  const adjScore = new Float64Array(2 * m);
+  const adjCount = new Int32Array(2 * m);
+  for (let e = 0; e < m; e++) {
+    const hours = Math.max(0, (nowMs - last[e]) / HOUR_MS);
+    const distinct =
+      (seenBy[e * 3] >= 0 ? 1 : 0) + (seenBy[e * 3 + 1] >= 0 ? 1 : 0) + (seenBy[e * 3 + 2] >= 0 ? 1 : 0);
+    // spec §0: min(1,count/100)·exp(−ln2·h/168)·min(1,distinctObservers/3)
+    const score =
+      Math.min(1, count[e] / 100) *
+      Math.exp((-Math.LN2 * hours) / HALF_LIFE_HOURS) *
+      Math.min(1, distinct / 3);
+    if (edgeKey !== null) {
+      const key = ea[e] < eb[e] ? ea[e] * n + eb[e] : eb[e] * n + ea[e];
+      let h = hashSlot(key, edgeMask);
+      while (edgeKey[h] !== -1) h = (h + 1) & edgeMask;
+      edgeKey[h] = key;
+      edgeScore[h] = score;
+      edgeCount[h] = count[e];
+    }
+    for (let side = 0; side < 2; side++) {
+      const from = side === 0 ? ea[e] : eb[e];
+      const to = side === 0 ? eb[e] : ea[e];
+      const at = fill[from]++;
+      adjNode[at] = to;
+      adjScore[at] = score;
+      adjCount[at] = count[e];
+    }
+  }
+  return { adjStart, adjNode, adjScore, adjCount, edgeKey, edgeScore, edgeCount, edgeMask };
+}
+
 export class HopResolver {
   /** Per node: latitude/longitude (NaN when absent). */
   readonly lat: Float64Array;
@@ -199,38 +290,7 @@ export class HopResolver {
   buildNeighborGraph(best: Int32Array): void {
     const { tx, obs, nodes, nowMs } = this.input;
     const n = nodes.count;
-    // Edge ids by node-pair key: a typed open-addressing table while n² fits an int32.
-    const small = n * n < 2 ** 31;
-    const edgeIdx = new IntIndex();
-    const edgeOf = new Map<number, number>();
-    const ea: number[] = [];
-    const eb: number[] = [];
-    const count: number[] = [];
-    const last: number[] = [];
-    const seenBy: number[] = []; // up to 3 distinct observers per edge, 3 slots each
-    const addEdge = (a: number, b: number, observer: number, at: number): void => {
-      if (a === b) return;
-      const key = a < b ? a * n + b : b * n + a;
-      let e = small ? edgeIdx.get(key) : (edgeOf.get(key) ?? -1);
-      if (e < 0) {
-        e = ea.length;
-        if (small) edgeIdx.set(key, e);
-        else edgeOf.set(key, e);
-        ea.push(a);
-        eb.push(b);
-        count.push(0);
-        last.push(-Infinity);
-        seenBy.push(-1, -1, -1);
-      }
-      count[e]++;
-      if (at > last[e]) last[e] = at;
-      const s = e * 3;
-      if (seenBy[s] !== observer && seenBy[s + 1] !== observer && seenBy[s + 2] !== observer) {
-        if (seenBy[s] < 0) seenBy[s] = observer;
-        else if (seenBy[s + 1] < 0) seenBy[s + 1] = observer;
-        else if (seenBy[s + 2] < 0) seenBy[s + 2] = observer;
-      }
-    };
+    const edges = new EdgeTally(n);
     for (let t = 0; t < best.length; t++) {
       const r = best[t];
       if (r < 0) continue;
@@ -239,55 +299,13 @@ export class HopResolver {
       let prev = tx.advertNode(t);
       for (let k = 0, hops = obs.hopCount(r); k < hops; k++) {
         const u = this.uniqueCode(obs.hopCode(r, k));
-        if (prev >= 0 && u >= 0) addEdge(prev, u, observer, at);
+        if (prev >= 0 && u >= 0) edges.add(prev, u, observer, at);
         prev = u;
       }
       const on = observer >= 0 && observer < this.observerNode.length ? this.observerNode[observer] : -1;
-      if (prev >= 0 && on >= 0) addEdge(prev, on, observer, at);
+      if (prev >= 0 && on >= 0) edges.add(prev, on, observer, at);
     }
-    const m = ea.length;
-    const adjStart = new Int32Array(n + 1);
-    for (let e = 0; e < m; e++) {
-      adjStart[ea[e] + 1]++;
-      adjStart[eb[e] + 1]++;
-    }
-    for (let i = 0; i < n; i++) adjStart[i + 1] += adjStart[i];
-    const fill = adjStart.slice(0, n);
-    let edgeMask = 15;
-    while (edgeMask + 1 < 4 * m) edgeMask = edgeMask * 2 + 1;
-    const edgeKey = n * n < 2 ** 31 ? new Int32Array(edgeMask + 1).fill(-1) : null;
-    const edgeScore = new Float64Array(edgeKey ? edgeMask + 1 : 0);
-    const edgeCount = new Int32Array(edgeKey ? edgeMask + 1 : 0);
-    const adjNode = new Int32Array(2 * m);
-    const adjScore = new Float64Array(2 * m);
-    const adjCount = new Int32Array(2 * m);
-    for (let e = 0; e < m; e++) {
-      const hours = Math.max(0, (nowMs - last[e]) / HOUR_MS);
-      const distinct =
-        (seenBy[e * 3] >= 0 ? 1 : 0) + (seenBy[e * 3 + 1] >= 0 ? 1 : 0) + (seenBy[e * 3 + 2] >= 0 ? 1 : 0);
-      // spec §0: min(1,count/100)·exp(−ln2·h/168)·min(1,distinctObservers/3)
-      const score =
-        Math.min(1, count[e] / 100) *
-        Math.exp((-Math.LN2 * hours) / HALF_LIFE_HOURS) *
-        Math.min(1, distinct / 3);
-      if (edgeKey !== null) {
-        const key = ea[e] < eb[e] ? ea[e] * n + eb[e] : eb[e] * n + ea[e];
-        let h = hashSlot(key, edgeMask);
-        while (edgeKey[h] !== -1) h = (h + 1) & edgeMask;
-        edgeKey[h] = key;
-        edgeScore[h] = score;
-        edgeCount[h] = count[e];
-      }
-      for (let side = 0; side < 2; side++) {
-        const from = side === 0 ? ea[e] : eb[e];
-        const to = side === 0 ? eb[e] : ea[e];
-        const at = fill[from]++;
-        adjNode[at] = to;
-        adjScore[at] = score;
-        adjCount[at] = count[e];
-      }
-    }
-    this.graph = { adjStart, adjNode, adjScore, adjCount, edgeKey, edgeScore, edgeCount, edgeMask };
+    this.graph = neighborGraph(edges, n, nowMs);
     this.candScore = new Float64Array(n);
     this.candCount = new Int32Array(n);
     this.candMark = new Uint8Array(n);
@@ -328,79 +346,99 @@ export class HopResolver {
     if (cands.length === 1) return ((cands[0] + 1) << 3) | 1;
     const g = this.graph;
     if (g !== null) {
-      // Each candidate's strongest edge into the context. Walk whichever edge lists are
-      // shorter: the candidates' (checking context marks) or the context members' (checking
-      // candidate marks); both give the same maxima.
-      const score = this.candScore;
-      const cnt = this.candCount;
-      let candDeg = 0;
-      for (const c of cands) candDeg += g.adjStart[c + 1] - g.adjStart[c];
-      let ctxDeg = 0;
-      for (const m of ctx.members) {
-        ctxDeg += g.adjStart[m + 1] - g.adjStart[m];
-        if (ctxDeg > candDeg) break;
-      }
-      // Probing costs a few steps per candidate × member pair; walking, one per edge.
-      const probes = g.edgeKey !== null ? 4 * cands.length * ctx.members.length : Infinity;
-      if (probes < candDeg && probes < ctxDeg) {
-        const keys = g.edgeKey!;
-        const mask = g.edgeMask;
-        const n = this.lat.length;
-        for (const c of cands) {
-          for (const m of ctx.members) {
-            if (m === c) continue;
-            const key = c < m ? c * n + m : m * n + c;
-            for (let h = hashSlot(key, mask); keys[h] !== -1; h = (h + 1) & mask) {
-              if (keys[h] !== key) continue;
-              if (g.edgeScore[h] > score[c]) {
-                score[c] = g.edgeScore[h];
-                cnt[c] = g.edgeCount[h];
-              }
-              break;
-            }
-          }
-        }
-      } else if (candDeg <= ctxDeg) {
-        for (const c of cands) {
-          for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
-            if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > score[c]) {
-              score[c] = g.adjScore[j];
-              cnt[c] = g.adjCount[j];
-            }
-          }
-        }
-      } else {
-        for (const c of cands) this.candMark[c] = 1;
-        for (const m of ctx.members) {
-          for (let j: number = g.adjStart[m]; j < g.adjStart[m + 1]; j++) {
-            const nb: number = g.adjNode[j];
-            if (this.candMark[nb] === 1 && g.adjScore[j] > score[nb]) {
-              score[nb] = g.adjScore[j];
-              cnt[nb] = g.adjCount[j];
-            }
-          }
-        }
-        for (const c of cands) this.candMark[c] = 0;
-      }
-      let win = -1;
-      let winScore = 0;
-      let winCount = 0;
-      let runnerUp = 0;
-      for (const c of cands) {
-        const sc = score[c];
-        if (sc > winScore) {
-          runnerUp = winScore;
-          win = c;
-          winScore = sc;
-          winCount = cnt[c];
-        } else if (sc > runnerUp) runnerUp = sc;
-        score[c] = 0;
-        cnt[c] = 0;
-      }
-      if (win >= 0 && winScore >= AFFINITY_RATIO * runnerUp && winCount >= AFFINITY_MIN_COUNT) {
-        return ((win + 1) << 3) | 2;
-      }
+      this.scoreCandidates(cands, ctx, g);
+      const packed = this.affinityWinner(cands);
+      if (packed !== 0) return packed;
     }
+    return this.resolveByGpsOrAdverts(cands, ctx);
+  }
+
+  /**
+   * Tier 1, step 1: each candidate's strongest edge into the context, into candScore/candCount.
+   * Walks whichever edge lists are shorter: the candidates' (checking context marks) or the
+   * context members' (checking candidate marks); both give the same maxima.
+   */
+  private scoreCandidates(cands: readonly number[], ctx: HopContext, g: NeighborGraph): void {
+    const score = this.candScore;
+    const cnt = this.candCount;
+    let candDeg = 0;
+    for (const c of cands) candDeg += g.adjStart[c + 1] - g.adjStart[c];
+    let ctxDeg = 0;
+    for (const m of ctx.members) {
+      ctxDeg += g.adjStart[m + 1] - g.adjStart[m];
+      if (ctxDeg > candDeg) break;
+    }
+    // Probing costs a few steps per candidate × member pair; walking, one per edge.
+    const probes = g.edgeKey !== null ? 4 * cands.length * ctx.members.length : Infinity;
+    if (probes < candDeg && probes < ctxDeg) {
+      const keys = g.edgeKey!;
+      const mask = g.edgeMask;
+      const n = this.lat.length;
+      for (const c of cands) {
+        for (const m of ctx.members) {
+          if (m === c) continue;
+          const key = c < m ? c * n + m : m * n + c;
+          for (let h = hashSlot(key, mask); keys[h] !== -1; h = (h + 1) & mask) {
+            if (keys[h] !== key) continue;
+            if (g.edgeScore[h] > score[c]) {
+              score[c] = g.edgeScore[h];
+              cnt[c] = g.edgeCount[h];
+            }
+            break;
+          }
+        }
+      }
+    } else if (candDeg <= ctxDeg) {
+      for (const c of cands) {
+        for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
+          if (ctx.mark[g.adjNode[j]] === 1 && g.adjScore[j] > score[c]) {
+            score[c] = g.adjScore[j];
+            cnt[c] = g.adjCount[j];
+          }
+        }
+      }
+    } else {
+      for (const c of cands) this.candMark[c] = 1;
+      for (const m of ctx.members) {
+        for (let j: number = g.adjStart[m]; j < g.adjStart[m + 1]; j++) {
+          const nb: number = g.adjNode[j];
+          if (this.candMark[nb] === 1 && g.adjScore[j] > score[nb]) {
+            score[nb] = g.adjScore[j];
+            cnt[nb] = g.adjCount[j];
+          }
+        }
+      }
+      for (const c of cands) this.candMark[c] = 0;
+    }
+  }
+
+  /** Tier 1, step 2: the clear winner of the scores (packed), or 0; resets the scratch. */
+  private affinityWinner(cands: readonly number[]): number {
+    const score = this.candScore;
+    const cnt = this.candCount;
+    let win = -1;
+    let winScore = 0;
+    let winCount = 0;
+    let runnerUp = 0;
+    for (const c of cands) {
+      const sc = score[c];
+      if (sc > winScore) {
+        runnerUp = winScore;
+        win = c;
+        winScore = sc;
+        winCount = cnt[c];
+      } else if (sc > runnerUp) runnerUp = sc;
+      score[c] = 0;
+      cnt[c] = 0;
+    }
+    if (win >= 0 && winScore >= AFFINITY_RATIO * runnerUp && winCount >= AFFINITY_MIN_COUNT) {
+      return ((win + 1) << 3) | 2;
+    }
+    return 0;
+  }
+
+  /** Tiers 2-4: nearest GPS candidate to the context centroid, else the most adverts (packed). */
+  private resolveByGpsOrAdverts(cands: readonly number[], ctx: HopContext): number {
     if (ctx.gpsCount > 0) {
       const cLat = ctx.latSum / ctx.gpsCount;
       const cLon = ctx.lonSum / ctx.gpsCount;

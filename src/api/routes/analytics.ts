@@ -2,15 +2,18 @@
 // skew. Parses and validates the query (§1.1, stricter than CoreScope: a bad window, bound or
 // unknown area is a 400 naming the parameter, not silently "all data"), asks the
 // AnalyticsService, and writes its ready bytes: gzip as computed in the worker, or the JSON
-// (decompressed once and kept) for clients that do not accept gzip. Register with
-// `{ prefix: '/api', service, areas }`.
+// (decompressed once and kept) for clients that do not accept gzip. One route per registry
+// entry, at its `path`: register with `api.register(analyticsRoutes({ service, areas }))` under
+// the `/api` prefix. Errors are registry errors (../errors.ts); the bodies whose shape CoreScope
+// defines (503 warming up, 404) are kept as CoreScope writes them, see docs/errors.md.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/engine/service.js';
-import type { AnalyticName, QueryParam } from '../../analytics/registry.js';
-import { ANALYTIC_BY_NAME } from '../../analytics/registry.js';
+import type { QueryParam } from '../../analytics/registry.js';
+import { ANALYTICS } from '../../analytics/registry.js';
 import type { AnalyticsQuery } from '../../analytics/shared/query.js';
+import { ApiError, apiError, type ErrorCode } from '../errors.js';
 
-export interface AnalyticsRoutesOptions {
+export interface AnalyticsRoutesDeps {
   service: AnalyticsService;
   /** config.areas: key -> { label?, polygon: [[lat, lon], ...] } or { bbox } (spec ingest-store-api §6). */
   areas: Record<string, Record<string, unknown>>;
@@ -30,14 +33,15 @@ const WINDOWS: Record<string, number> = {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-export class QueryError extends Error {
-  readonly statusCode = 400;
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A 400 naming the query parameter at fault (the body carries it as `parameter`). */
+export type ParameterError = ApiError & { parameter: string };
+
+function badParameter(parameter: string, code: ErrorCode, ...args: string[]): ParameterError {
+  return Object.assign(apiError(code, ...args), { parameter });
+}
+
+function isParameterError(err: unknown): err is ParameterError {
+  return err instanceof ApiError && typeof (err as Partial<ParameterError>).parameter === 'string';
 }
 
 type Polygon = Array<[number, number]>;
@@ -71,7 +75,8 @@ export function areaPolygon(area: Record<string, unknown>): Polygon | null {
 function str(q: Record<string, unknown>, name: string): string | undefined {
   const v = q[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new QueryError(name, `${name} must be given once`);
+  if (typeof v !== 'string')
+    throw badParameter(name, 'MESHLENS_ERR_BAD_QUERY_PARAMETER', name, 'must be given once');
   return v;
 }
 
@@ -80,7 +85,12 @@ function bound(q: Record<string, unknown>, name: 'from' | 'to'): number | null {
   if (v === undefined || v === '') return null;
   const ms = RFC3339.test(v) ? Date.parse(v) : NaN;
   if (Number.isNaN(ms))
-    throw new QueryError(name, `${name} must be an RFC3339 time, got ${JSON.stringify(v)}`);
+    throw badParameter(
+      name,
+      'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+      name,
+      `must be an RFC3339 time, got ${JSON.stringify(v)}`,
+    );
   return ms;
 }
 
@@ -91,7 +101,7 @@ function bound(q: Record<string, unknown>, name: 'from' | 'to'): number | null {
 export function parseAnalyticsQuery(
   raw: Record<string, unknown>,
   accepts: readonly QueryParam[],
-  areas: AnalyticsRoutesOptions['areas'],
+  areas: AnalyticsRoutesDeps['areas'],
   nowMs: number,
 ): { query: AnalyticsQuery; key: string | null } {
   const query: AnalyticsQuery = { regions: null, fromMs: null, toMs: null, area: null };
@@ -111,9 +121,9 @@ export function parseAnalyticsQuery(
     const area = str(raw, 'area');
     if (area !== undefined && area !== '') {
       const def = Object.hasOwn(areas, area) ? areas[area] : undefined;
-      if (!def) throw new QueryError('area', `unknown area ${JSON.stringify(area)}`);
+      if (!def) throw badParameter('area', 'MESHLENS_ERR_UNKNOWN_AREA', JSON.stringify(area));
       const polygon = areaPolygon(def);
-      if (!polygon) throw new QueryError('area', `area ${JSON.stringify(area)} has no polygon or bbox`);
+      if (!polygon) throw badParameter('area', 'MESHLENS_ERR_AREA_WITHOUT_SHAPE', JSON.stringify(area));
       query.area = { key: area, polygon };
       key.push(`area=${area}`);
     }
@@ -123,7 +133,8 @@ export function parseAnalyticsQuery(
     const to = bound(raw, 'to');
     if (from !== null || to !== null) {
       // Absolute bounds win over `window` (§1.1).
-      if (from !== null && to !== null && from > to) throw new QueryError('from', 'from is after to');
+      if (from !== null && to !== null && from > to)
+        throw badParameter('from', 'MESHLENS_ERR_BAD_QUERY_PARAMETER', 'from', 'is after to');
       query.fromMs = from;
       query.toMs = to;
       key.push(`abs=${from ?? ''}|${to ?? ''}`);
@@ -132,7 +143,12 @@ export function parseAnalyticsQuery(
       if (w !== undefined && w !== '') {
         const span = WINDOWS[w];
         if (span === undefined)
-          throw new QueryError('window', `window must be one of ${Object.keys(WINDOWS).join(', ')}`);
+          throw badParameter(
+            'window',
+            'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+            'window',
+            `must be one of ${Object.keys(WINDOWS).join(', ')}`,
+          );
         query.fromMs = nowMs - span;
         // Keyed by label so the key does not change every millisecond (§1.1).
         key.push(`rel=${w}`);
@@ -170,18 +186,6 @@ function parseAcceptsGzip(h: string): boolean {
   return (gzip ?? star ?? 0) > 0;
 }
 
-const ROUTES: Array<[string, AnalyticName]> = [
-  ['/analytics/topology', 'topology'],
-  ['/analytics/rf', 'rf'],
-  ['/analytics/distance', 'distance'],
-  ['/analytics/channels', 'channels'],
-  ['/analytics/hash-collisions', 'hash-collisions'],
-  ['/analytics/hash-sizes', 'hash-sizes'],
-  ['/analytics/roles', 'roles'],
-  ['/observers/clock-skew', 'observers-clock-skew'],
-  ['/nodes/clock-skew', 'nodes-clock-skew'],
-];
-
 const querystring = {
   type: 'object',
   properties: {
@@ -195,85 +199,90 @@ const querystring = {
 
 const HEX_KEY = /^[0-9a-fA-F]{2,64}$/;
 
-export const analyticsRoutes: FastifyPluginAsync<AnalyticsRoutesOptions> = async (app, opts) => {
-  const { service, areas } = opts;
-  const now = opts.now ?? Date.now;
+/** Writes the service's answer: warming up, not found, 304, or the ready bytes. */
+async function writeAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: AnalyticsAnswer,
+  notFound: ErrorCode,
+  nowMs: number,
+) {
+  if (answer.status === 'warming') {
+    // CoreScope's warming-up body (spec analytics §2.3), not the registry's {error, code}.
+    const err = apiError('MESHLENS_ERR_ANALYTICS_WARMING');
+    return reply
+      .code(err.statusCode)
+      .header('Retry-After', String(answer.retryAfterS))
+      .header('Cache-Control', 'no-store')
+      .send({ error: err.message, retry_after_s: answer.retryAfterS });
+  }
+  if (answer.status === 'not-found') {
+    const err = apiError(notFound);
+    return reply.code(err.statusCode).send({ error: err.message });
+  }
+  // O(1) per request: headers from the body's precomputed strings, the stored Buffer as is.
+  const body = answer.body;
+  const gzip = acceptsGzip(request.headers['accept-encoding']);
+  const etag = gzip ? body.etagGzip : body.etag;
+  reply
+    .header('Content-Type', 'application/json; charset=utf-8')
+    .header('Vary', 'Accept-Encoding')
+    .header('ETag', etag)
+    .header('X-Snapshot-Age-Ms', String(Math.max(0, Math.round(nowMs - body.computedAtMs))))
+    .header('X-Computed-At', body.computedAtIso);
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  if (gzip) return reply.header('Content-Encoding', 'gzip').send(body.gzip);
+  return reply.send(await body.identity());
+}
 
-  async function write(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    answer: AnalyticsAnswer,
-    notFound: string,
-  ) {
-    if (answer.status === 'warming') {
-      return reply
-        .code(503)
-        .header('Retry-After', String(answer.retryAfterS))
-        .header('Cache-Control', 'no-store')
-        .send({ error: 'analytics warming up', retry_after_s: answer.retryAfterS });
+/** A bad parameter, a stopped pool or a failed compute, as its registry error. */
+function writeFailure(reply: FastifyReply, err: unknown) {
+  if (isParameterError(err))
+    return reply.code(err.statusCode).send({ ...err.body(), parameter: err.parameter });
+  if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED') {
+    const stopped = apiError('MESHLENS_ERR_ANALYTICS_STOPPED');
+    return reply.code(stopped.statusCode).header('Retry-After', '5').send(stopped.body());
+  }
+  reply.log.error({ err }, 'analytics compute failed');
+  const failed = apiError('MESHLENS_ERR_ANALYTICS_FAILED');
+  return reply.code(failed.statusCode).send(failed.body());
+}
+
+export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
+  const { service, areas } = deps;
+  const now = deps.now ?? Date.now;
+
+  return async (app) => {
+    // One route per registry entry (test/api/analytics-routes.test.ts checks each is served).
+    for (const spec of ANALYTICS) {
+      const { name, params } = spec;
+      app.get(spec.path, { schema: { querystring } }, async (request, reply) => {
+        try {
+          const raw = request.query as Record<string, unknown>;
+          const { query, key } = parseAnalyticsQuery(raw, params, areas, now());
+          const answer = await service.get(name, query, key);
+          return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
+        } catch (err) {
+          return writeFailure(reply, err);
+        }
+      });
     }
-    if (answer.status === 'not-found') return reply.code(404).send({ error: notFound });
-    // O(1) per request: headers from the body's precomputed strings, the stored Buffer as is.
-    const body = answer.body;
-    const gzip = acceptsGzip(request.headers['accept-encoding']);
-    const etag = gzip ? body.etagGzip : body.etag;
-    reply
-      .header('Content-Type', 'application/json; charset=utf-8')
-      .header('Vary', 'Accept-Encoding')
-      .header('ETag', etag)
-      .header('X-Snapshot-Age-Ms', String(Math.max(0, Math.round(now() - body.computedAtMs))))
-      .header('X-Computed-At', body.computedAtIso);
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    if (gzip) return reply.header('Content-Encoding', 'gzip').send(body.gzip);
-    return reply.send(await body.identity());
-  }
 
-  function fail(reply: FastifyReply, err: unknown) {
-    if (err instanceof QueryError)
-      return reply.code(400).send({ error: err.message, parameter: err.parameter });
-    if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED')
-      return reply.code(503).header('Retry-After', '5').send({ error: 'analytics stopped' });
-    reply.log.error({ err }, 'analytics compute failed');
-    return reply.code(500).send({ error: 'analytics compute failed' });
-  }
-
-  for (const [path, name] of ROUTES) {
-    const accepts = ANALYTIC_BY_NAME.get(name)!.params;
-    app.get(path, { schema: { querystring } }, async (request, reply) => {
-      try {
-        const { query, key } = parseAnalyticsQuery(
-          request.query as Record<string, unknown>,
-          accepts,
-          areas,
-          now(),
-        );
-        return await write(request, reply, await service.get(name, query, key), 'Not found');
-      } catch (err) {
-        return fail(reply, err);
-      }
-    });
-  }
-
-  app.get(
-    '/nodes/:pubkey/clock-skew',
-    {
-      schema: {
-        params: { type: 'object', properties: { pubkey: { type: 'string' } }, required: ['pubkey'] },
-      },
-    },
-    async (request, reply) => {
+    const pubkeyParams = {
+      type: 'object',
+      properties: { pubkey: { type: 'string' } },
+      required: ['pubkey'],
+    } as const;
+    app.get('/nodes/:pubkey/clock-skew', { schema: { params: pubkeyParams } }, async (request, reply) => {
       const { pubkey } = request.params as { pubkey: string };
       try {
-        if (!HEX_KEY.test(pubkey)) throw new QueryError('pubkey', 'pubkey must be hex');
-        return await write(
-          request,
-          reply,
-          await service.nodeClockSkew(pubkey),
-          'No clock skew data for this node',
-        );
+        if (!HEX_KEY.test(pubkey))
+          throw badParameter('pubkey', 'MESHLENS_ERR_BAD_QUERY_PARAMETER', 'pubkey', 'must be hex');
+        const answer = await service.nodeClockSkew(pubkey);
+        return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_NO_CLOCK_SKEW', now());
       } catch (err) {
-        return fail(reply, err);
+        return writeFailure(reply, err);
       }
-    },
-  );
-};
+    });
+  };
+}
