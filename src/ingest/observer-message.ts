@@ -24,10 +24,8 @@ export const maxFrameBytes = 255;
  */
 export interface ObserverPacket extends Pick<
   Sighting,
-  'rawHex' | 'snr' | 'rssi' | 'score' | 'direction' | 'origin'
+  'rawHex' | 'snr' | 'rssi' | 'score' | 'direction' | 'origin' | 'uploaderMs'
 > {
-  /** Accepted uploader receive time (epoch ms), null when absent or rejected (§1.8). */
-  uploaderTimestampMs: number | null;
   uploaderTime: UploaderTime;
   /** Payload `region` override, else null (the caller falls back to topic IATA, then source). */
   region: string | null;
@@ -110,7 +108,7 @@ export function parsePacketMessage(payload: Uint8Array | string, nowMs: number):
       score: readInteger(pick(msg, 'score', 'Score')),
       direction: readText(pick(msg, 'direction', 'Direction'), 16),
       origin: readText(msg.origin, 64),
-      uploaderTimestampMs: uploaderSentMs(uploaderTime, nowMs),
+      uploaderMs: uploaderSentMs(uploaderTime, nowMs),
       uploaderTime,
       region: readText(msg.region, 16),
     },
@@ -207,7 +205,7 @@ export function packetSighting(
     origin: p.origin,
     region: m.region,
     rxMs,
-    uploaderMs: p.uploaderTimestampMs,
+    uploaderMs: p.uploaderMs,
     source,
     topic,
   };

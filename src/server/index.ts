@@ -16,8 +16,8 @@ import type { SourceHandle } from '../ingest/ingest-thread.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
-import type { MemoryStore } from '../store/memory/index.js';
-import { MemoryReadModel } from '../store/memory/memory-read-model.js';
+import { MemoryReadModel, type MemoryStore } from '../store/memory/index.js';
+
 import type { SqliteWriterThread } from '../store/sqlite/index.js';
 import { Lifecycle, type Log, type UnitRecord } from '../util/lifecycle.js';
 import {

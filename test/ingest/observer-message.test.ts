@@ -65,7 +65,7 @@ test('Format-1 packet with meshcoretomqtt spellings (uppercase SNR/RSSI, zoned t
     score: 1000,
     direction: 'rx',
     origin: 'Obs One',
-    uploaderTimestampMs: now - 1750,
+    uploaderMs: now - 1750,
     uploaderTime: { status: 'accepted', timestampMs: now - 1750, naive: false, skewMs: -1750 },
     region: null,
   });

@@ -145,7 +145,7 @@ test('queue: paused until start, bounded, drops counted as queue_full', async ()
       score: null,
       direction: null,
       origin: null,
-      uploaderTimestampMs: null,
+      uploaderMs: null,
       uploaderTime: { status: 'absent' as const, timestampMs: null, naive: false, skewMs: null },
       region: null,
     },

@@ -3,7 +3,7 @@
 // and a small query, and a response is the finished body (gzip bytes in a transferred
 // ArrayBuffer, never cloned). Nothing of the dataset crosses a thread boundary per compute.
 import type { MessagePort } from 'node:worker_threads';
-import type { StoreHandle } from '../../store/memory/view.js';
+import type { StoreHandle } from '../../store/memory/reader.js';
 import type { AnalyticName } from '../registry.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import type { SnapshotCounts } from '../inputs/store-input.js';

@@ -4,7 +4,7 @@
 // (analytics sharing the clock-skew engine go to one worker so it is built once per data
 // version). A worker that dies fails its task and is replaced.
 import { availableParallelism } from 'node:os';
-import type { MemoryStore } from '../../store/memory/memory-store.js';
+import type { MemoryStore } from '../../store/memory/index.js';
 import { WorkerHandle, type ExitInfo } from '../../util/worker-handle.js';
 import { scriptExt } from '../../util/worker-script.js';
 import type {

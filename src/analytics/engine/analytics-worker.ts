@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { gzipSync, constants as zlib } from 'node:zlib';
-import { StoreView } from '../../store/memory/view.js';
+import { StoreView } from '../../store/memory/reader.js';
 import { StoreInput } from '../inputs/store-input.js';
 import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
 import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';

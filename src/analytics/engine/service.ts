@@ -4,7 +4,7 @@
 // dataset work here: computes run in the pool, results arrive gzip-compressed.
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { MemoryStore } from '../../store/memory/memory-store.js';
+import type { MemoryStore } from '../../store/memory/index.js';
 import type { AnalyticsConfig, MeshlensConfig } from '../../config/types.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { ANALYTICS, ANALYTIC_BY_NAME, type AnalyticName, type AnalyticSpec } from '../registry.js';

@@ -6,9 +6,16 @@
 // Derived per-row values that cost a parse (a GRP transmission's channel byte from its
 // decoded_json) are cached across snapshots: transmission rows are append-only and their
 // frame and decoded_json never change, so a cached value stays right.
-import { chunkSpans, type StoreView } from '../../store/memory/view.js';
-import { chunkOf, I16_NULL, NONE, slotOf } from '../../store/memory/layout.js';
-import { fromQuarter, hashText } from '../../store/memory/codec.js';
+import {
+  chunkOf,
+  chunkSpans,
+  fromQuarter,
+  hashText,
+  I16_NULL,
+  NONE,
+  slotOf,
+  type StoreView,
+} from '../../store/memory/reader.js';
 import { hopCodeAt } from '../shared/hop-code.js';
 import {
   QUARTER_NULL,

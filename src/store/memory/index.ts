@@ -1,14 +1,8 @@
-// Public surface of the in-memory store.
+// Public surface of the in-memory store: the owner side (MemoryStore, its read model) plus
+// everything a reader thread uses (reader.ts).
 export { MemoryStore } from './memory-store.js';
+export { MemoryReadModel } from './memory-read-model.js';
 export type { MemoryReport } from './memory-report.js';
-export {
-  StoreView,
-  chunkSpans,
-  type StoreHandle,
-  type ChunkDelta,
-  type ChunkSpan,
-  type RowCounts,
-} from './view.js';
 export type { PacketQuery, PacketPage } from './packet-query.js';
 export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';
-export { NONE, I16_NULL, I32_NULL, kCommittedRows, kMutationCount, kChunkCount } from './layout.js';
+export * from './reader.js';
