@@ -14,7 +14,7 @@ import {
   type StatusMessage,
   type ToIngestWorker,
 } from './ingest-protocol.js';
-import { maskUrl, type SourceStatus } from './source-status.js';
+import { initialSourceStatus, type SourceStatus } from './source-status.js';
 import { WorkerHandle } from '../util/worker-handle.js';
 import { scriptExt } from '../util/worker-script.js';
 
@@ -45,22 +45,7 @@ export class SourceHandle {
   ) {
     this.name = options.name;
     this.#started = new Promise((r) => (this.#resolveStarted = r));
-    this.#status = {
-      name: options.name,
-      broker: maskUrl(options.url),
-      connected: false,
-      lastConnectMs: null,
-      lastDisconnectMs: null,
-      lastPacketMs: null,
-      lastHandledMs: null,
-      connectCount: 0,
-      disconnectCount: 0,
-      packetsTotal: 0,
-      packetsLast5m: 0,
-      rejectedTotal: 0,
-      lastError: null,
-      silent: false,
-    };
+    this.#status = initialSourceStatus(options.name, options.url);
   }
 
   /** Resolves true once connected, false when the connect timeout passed first. */

@@ -2,7 +2,7 @@
 // the embedded broker, Mosquitto or any other broker. Every message goes to one onMessage
 // callback; oversize messages are refused before anyone parses them.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { maskUrl, PerSecondRing, type SourceStatus } from './source-status.js';
+import { initialSourceStatus, PerSecondRing, type SourceStatus } from './source-status.js';
 
 export interface MqttSourceOptions {
   name: string;
@@ -54,20 +54,7 @@ export class MqttSource {
     this.name = options.name;
     this.options = options;
     this.#events = events;
-    this.#status = {
-      name: options.name,
-      broker: maskUrl(options.url),
-      lastConnectMs: null,
-      lastDisconnectMs: null,
-      lastPacketMs: null,
-      lastHandledMs: null,
-      connectCount: 0,
-      disconnectCount: 0,
-      packetsTotal: 0,
-      rejectedTotal: 0,
-      lastError: null,
-      silent: false,
-    };
+    this.#status = initialSourceStatus(options.name, options.url);
   }
 
   /**

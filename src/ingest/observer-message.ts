@@ -9,6 +9,7 @@ import {
   type ObserverTopic,
   type Rejection,
 } from './observer-topic.js';
+import type { ObserverMeta } from '../store/records.js';
 import type { Sighting } from './sighting.js';
 import { resolveUploaderTime, uploaderSentMs, type UploaderTime } from './uploader-time.js';
 
@@ -32,17 +33,9 @@ export interface ObserverPacket extends Pick<
 }
 
 /** An observer status / heartbeat message (spec §1.3). */
-export interface ObserverStatus {
+export interface ObserverStatus extends ObserverMeta {
   status: string | null;
   origin: string | null;
-  model: string | null;
-  firmware: string | null;
-  clientVersion: string | null;
-  /** "freq MHz, bandwidth kHz, SF, CR", verbatim (see parseRadio). */
-  radio: string | null;
-  batteryMv: number | null;
-  uptimeSecs: number | null;
-  noiseFloor: number | null;
   txAirSecs: number | null;
   rxAirSecs: number | null;
   recvErrors: number | null;

@@ -62,3 +62,23 @@ export interface SourceStatus {
   /** Connected but silent for longer than the watchdog threshold. */
   silent: boolean;
 }
+
+/** A source's status before it has connected (the worker's copy and the main thread's mirror). */
+export function initialSourceStatus(name: string, url: string): SourceStatus {
+  return {
+    name,
+    broker: maskUrl(url),
+    connected: false,
+    lastConnectMs: null,
+    lastDisconnectMs: null,
+    lastPacketMs: null,
+    lastHandledMs: null,
+    connectCount: 0,
+    disconnectCount: 0,
+    packetsTotal: 0,
+    packetsLast5m: 0,
+    rejectedTotal: 0,
+    lastError: null,
+    silent: false,
+  };
+}

@@ -59,21 +59,26 @@ export interface NodeRecord {
   temperatureC: number | null;
 }
 
+/** What an observer's `/status` message says about its radio (spec ingest §1.3). */
+export interface ObserverMeta {
+  model: string | null;
+  firmware: string | null;
+  clientVersion: string | null;
+  /** "freq MHz, bandwidth kHz, SF, CR", verbatim (see parseRadio). */
+  radio: string | null;
+  batteryMv: number | null;
+  uptimeSecs: number | null;
+  noiseFloor: number | null;
+}
+
 /** An observer (uploader radio), from its packets and status messages (a row of `observers`). */
-export interface ObserverRecord {
+export interface ObserverRecord extends ObserverMeta {
   id: string;
   name: string | null;
   iata: string | null;
   firstSeenMs: number;
   lastSeenMs: number;
   packetCount: number;
-  model: string | null;
-  firmware: string | null;
-  clientVersion: string | null;
-  radio: string | null;
-  batteryMv: number | null;
-  uptimeSecs: number | null;
-  noiseFloor: number | null;
   lastPacketAtMs: number | null;
 }
 
@@ -104,18 +109,11 @@ export interface ObserverPacketUpsert {
 }
 
 /** An observer's `/status` message: metadata only, packet_count untouched (§9 fixes the quirk). */
-export interface ObserverStatusUpsert {
+export interface ObserverStatusUpsert extends ObserverMeta {
   id: string;
   name: string | null;
   iata: string | null;
   seenMs: number;
-  model: string | null;
-  firmware: string | null;
-  clientVersion: string | null;
-  radio: string | null;
-  batteryMv: number | null;
-  uptimeSecs: number | null;
-  noiseFloor: number | null;
 }
 
 /** One status sample, stored in its time bucket (a later sample in the same bucket replaces it). */

@@ -61,16 +61,20 @@ export interface RecomputerOptions<T> {
 
 export type PassReason = 'initial' | 'interval' | 'data';
 
-export interface RecomputeStats {
-  name: string;
-  intervalMs: number;
-  warmingUp: boolean;
+/** Pass counters, kept per analytic and reported as they are. */
+interface PassCounters {
   runs: number;
   failures: number;
   dataDrivenRuns: number;
   intervalRuns: number;
   lastDurationMs: number | null;
   lastError: string | null;
+}
+
+export interface RecomputeStats extends PassCounters {
+  name: string;
+  intervalMs: number;
+  warmingUp: boolean;
   lastErrorAt: string | null;
   computedAt: string | null;
   snapshotAgeMs: number | null;
@@ -78,7 +82,7 @@ export interface RecomputeStats {
   stale: boolean;
 }
 
-interface State<T> {
+interface State<T> extends PassCounters {
   entry: RecomputeEntry<T>;
   snapshot: Snapshot<T> | null;
   firstPassDone: boolean;
@@ -86,12 +90,6 @@ interface State<T> {
   lastEndMs: number;
   /** dataVersion() when the last pass started (-1: never). */
   versionAtStart: number;
-  runs: number;
-  failures: number;
-  dataDrivenRuns: number;
-  intervalRuns: number;
-  lastDurationMs: number | null;
-  lastError: string | null;
   lastErrorAtMs: number | null;
 }
 

@@ -4,7 +4,7 @@
 // not "all data". Limits keep CoreScope's rules: non-positive means the default, above the cap
 // is clamped.
 import { apiError } from '../errors.js';
-import { PAYLOAD_TYPE, ROUTE_TYPE, payloadTypeOf } from '../../protocol/enums.js';
+import { PAYLOAD_TYPE, ROUTE_TYPE } from '../../protocol/enums.js';
 import type { MeshReadModel } from '../../store/read-model.js';
 
 export function badParam(name: string, problem: string): Error {
@@ -24,47 +24,40 @@ function splitList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
+/**
+ * A comma list of enumeration values given as numbers (0..max) or names (any case), deduplicated.
+ * `what` names the enumeration in messages ("payload type", "route type").
+ */
+function parseEnumList(
+  value: string | undefined,
+  param: string,
+  what: string,
+  max: number,
+  names: Readonly<Record<string, number>>,
+): number[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const one = (t: string): number => {
+    if (/^\d+$/.test(t)) {
+      const n = Number(t);
+      if (n > max) throw badParam(param, `${what} ${t} is out of range 0-${max}`);
+      return n;
+    }
+    const key = t.toUpperCase();
+    if (!Object.hasOwn(names, key))
+      throw badParam(param, `unknown ${what} '${t}' (one of ${Object.keys(names).join(', ')})`);
+    return names[key];
+  };
+  return [...new Set(splitList(value).map(one))];
+}
+
 /** `type`: comma list of payload type numbers (0-15) or names (`ADVERT`, `grp_txt`). */
 export function parsePayloadTypes(value: string | undefined, name = 'type'): number[] | undefined {
-  if (value === undefined || value === '') return undefined;
-  return [
-    ...new Set(
-      splitList(value).map((t) => {
-        if (/^\d+$/.test(t)) {
-          const n = Number(t);
-          if (n > 15) throw badParam(name, `payload type ${t} is out of range 0-15`);
-          return n;
-        }
-        const n = payloadTypeOf(t.toUpperCase());
-        if (n === undefined)
-          throw badParam(
-            name,
-            `unknown payload type '${t}' (one of ${Object.keys(PAYLOAD_TYPE).join(', ')})`,
-          );
-        return n;
-      }),
-    ),
-  ];
+  return parseEnumList(value, name, 'payload type', 15, PAYLOAD_TYPE);
 }
 
 /** `route`: comma list of route numbers (0-3) or names (`FLOOD`, `DIRECT`, `TRANSPORT_FLOOD`, ...). */
 export function parseRouteTypes(value: string | undefined): number[] | undefined {
-  if (value === undefined || value === '') return undefined;
-  return [
-    ...new Set(
-      splitList(value).map((t) => {
-        if (/^\d+$/.test(t)) {
-          const n = Number(t);
-          if (n > 3) throw badParam('route', `route type ${t} is out of range 0-3`);
-          return n;
-        }
-        const key = t.toUpperCase();
-        if (!Object.hasOwn(ROUTE_TYPE, key))
-          throw badParam('route', `unknown route type '${t}' (one of ${Object.keys(ROUTE_TYPE).join(', ')})`);
-        return ROUTE_TYPE[key as keyof typeof ROUTE_TYPE];
-      }),
-    ),
-  ];
+  return parseEnumList(value, 'route', 'route type', 3, ROUTE_TYPE);
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;

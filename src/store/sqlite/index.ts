@@ -2,15 +2,7 @@
 export { openDatabase, type Db, type OpenOptions } from './open.js';
 export { migrate, type MigrationReport } from './migrate.js';
 export { SqliteWriter, type WriterOptions, type WriterStats } from './writer.js';
-export type {
-  DroppedPacket,
-  NodeUpsert,
-  ObserverMetricsSample,
-  ObserverPacketUpsert,
-  ObserverStatusUpsert,
-  SignalFill,
-  WriteOp,
-} from './operations.js';
+export type { WriteOp } from './operations.js';
 export {
   readMaxIds,
   readCounts,

@@ -3,20 +3,12 @@
 // name is serialized again for every object); the same values as one flat array of primitives
 // clone in ~1.3 ms. So each operation is written as its kind number followed by its payload's
 // fields (one checked flat codec per kind, util/flat-codec.ts), and the worker rebuilds the objects.
-import type { ObservationRecord, TransmissionRecord } from '../records.js';
-import type {
-  DroppedPacket,
-  NodeUpsert,
-  ObserverMetricsSample,
-  ObserverPacketUpsert,
-  ObserverStatusUpsert,
-  SignalFill,
-  WriteOp,
-} from './operations.js';
+import type * as R from '../records.js';
+import type { WriteOp } from './operations.js';
 
 import { flatCodec, type FlatCodec } from '../../util/flat-codec.js';
 
-const tx = flatCodec<TransmissionRecord>({
+const tx = flatCodec<R.TransmissionRecord>({
   id: 0,
   rawHex: 0,
   hash: 0,
@@ -30,7 +22,7 @@ const tx = flatCodec<TransmissionRecord>({
   channelHash: 0,
   scopeName: 0,
 });
-const obs = flatCodec<ObservationRecord>({
+const obs = flatCodec<R.ObservationRecord>({
   id: 0,
   transmissionId: 0,
   observerId: 0,
@@ -61,11 +53,11 @@ const layout: { [K in Kind]: Layout<K> } = {
   lowerTransmissionFirstSeen: { key: null, codec: seen },
   fillObservationSignal: {
     key: 'fill',
-    codec: flatCodec<SignalFill>({ observationId: 0, snr: 0, rssi: 0, score: 0 }),
+    codec: flatCodec<R.SignalFill>({ observationId: 0, snr: 0, rssi: 0, score: 0 }),
   },
   upsertNode: {
     key: 'node',
-    codec: flatCodec<NodeUpsert>({
+    codec: flatCodec<R.NodeUpsert>({
       publicKey: 0,
       name: 0,
       role: 0,
@@ -79,11 +71,11 @@ const layout: { [K in Kind]: Layout<K> } = {
   },
   upsertObserverPacket: {
     key: 'observer',
-    codec: flatCodec<ObserverPacketUpsert>({ id: 0, name: 0, iata: 0, seenMs: 0 }),
+    codec: flatCodec<R.ObserverPacketUpsert>({ id: 0, name: 0, iata: 0, seenMs: 0 }),
   },
   upsertObserverStatus: {
     key: 'observer',
-    codec: flatCodec<ObserverStatusUpsert>({
+    codec: flatCodec<R.ObserverStatusUpsert>({
       id: 0,
       name: 0,
       iata: 0,
@@ -99,7 +91,7 @@ const layout: { [K in Kind]: Layout<K> } = {
   },
   insertObserverMetrics: {
     key: 'sample',
-    codec: flatCodec<ObserverMetricsSample>({
+    codec: flatCodec<R.ObserverMetricsSample>({
       observerId: 0,
       atMs: 0,
       noiseFloor: 0,
@@ -113,7 +105,7 @@ const layout: { [K in Kind]: Layout<K> } = {
   },
   recordDroppedPacket: {
     key: 'dropped',
-    codec: flatCodec<DroppedPacket>({
+    codec: flatCodec<R.DroppedPacket>({
       reason: 0,
       hash: 0,
       rawHex: 0,

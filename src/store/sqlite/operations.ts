@@ -14,14 +14,6 @@ import type {
   TransmissionRecord,
 } from '../records.js';
 
-export type {
-  DroppedPacket,
-  NodeUpsert,
-  ObserverMetricsSample,
-  ObserverPacketUpsert,
-  ObserverStatusUpsert,
-  SignalFill,
-};
 import { sqlTimeMs, toEpochSeconds, toRfc3339, toSqliteDatetime } from './time.js';
 
 export type WriteOp =

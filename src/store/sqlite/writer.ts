@@ -4,7 +4,8 @@
 // #1117/#1130). Here the batch is bounded by a time budget, so each transaction holds the event
 // loop for at most a few ms, and the loop is yielded between transactions.
 import type { Db } from './open.js';
-import { OpApplier, WriterOps, type ObserverPacketUpsert, type WriteOp } from './operations.js';
+import type { ObserverPacketUpsert } from '../records.js';
+import { OpApplier, WriterOps, type WriteOp } from './operations.js';
 
 export interface WriterOptions {
   /** Flush timer period (ms). Default 50. */

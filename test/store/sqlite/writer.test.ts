@@ -11,7 +11,7 @@ import {
   readMaxIds,
   transmissionChunks,
 } from '../../../src/store/sqlite/readers.js';
-import type { NodeUpsert } from '../../../src/store/sqlite/operations.js';
+import type { NodeUpsert } from '../../../src/store/records.js';
 import { OBSERVER_A, OBSERVER_B, obs, tempDir, tx, type TempDir } from './helpers.js';
 
 function setup(
