@@ -16,7 +16,13 @@ import {
   type ChannelKeyring,
   type Packet,
 } from '../protocol/index.js';
-import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../store/records.js';
+import {
+  newObserverRecord,
+  type NodeRecord,
+  type ObservationRecord,
+  type ObserverRecord,
+  type TransmissionRecord,
+} from '../store/records.js';
 import { checkAdvert } from './advert-gate.js';
 import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
 import type { IngestMemory, IngestWriter } from './ingest-ports.js';
@@ -479,25 +485,7 @@ export class IngestPipeline {
     let rec = this.#observers.get(id);
     if (rec) return rec;
     const row = this.#o.memory.observerRow(id);
-    rec =
-      row === -1
-        ? {
-            id,
-            name: null,
-            iata: null,
-            firstSeenMs: rxMs,
-            lastSeenMs: rxMs,
-            packetCount: 0,
-            model: null,
-            firmware: null,
-            clientVersion: null,
-            radio: null,
-            batteryMv: null,
-            uptimeSecs: null,
-            noiseFloor: null,
-            lastPacketAtMs: null,
-          }
-        : this.#o.memory.observer(row);
+    rec = row === -1 ? newObserverRecord(id, rxMs) : this.#o.memory.observer(row);
     // A row created by an observation alone (no upsert yet) has no times.
     if (Number.isNaN(rec.firstSeenMs)) rec.firstSeenMs = rxMs;
     if (Number.isNaN(rec.lastSeenMs)) rec.lastSeenMs = rxMs;

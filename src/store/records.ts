@@ -82,6 +82,26 @@ export interface ObserverRecord extends ObserverMeta {
   lastPacketAtMs: number | null;
 }
 
+/** An observer first and last seen at `atMs`: no name, region, telemetry or packets yet. */
+export function newObserverRecord(id: string, atMs: number): ObserverRecord {
+  return {
+    id,
+    name: null,
+    iata: null,
+    firstSeenMs: atMs,
+    lastSeenMs: atMs,
+    packetCount: 0,
+    model: null,
+    firmware: null,
+    clientVersion: null,
+    radio: null,
+    batteryMv: null,
+    uptimeSecs: null,
+    noiseFloor: null,
+    lastPacketAtMs: null,
+  };
+}
+
 // The write operations besides whole records (spec ingest-store-api §1.6, §1.7): what ingest
 // hands to the SQLite writer.
 

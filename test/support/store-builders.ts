@@ -2,30 +2,18 @@
 // place that knows every field of the four record types and a neutral default for each, so a
 // new record field is added here once. Callers pass what their scenario cares about; the
 // seeded generators make synthetic data reproducible (a failure or a bench run repeats).
-import type {
-  NodeRecord,
-  ObservationRecord,
-  ObserverRecord,
-  TransmissionRecord,
+import {
+  newObserverRecord,
+  type NodeRecord,
+  type ObservationRecord,
+  type ObserverRecord,
+  type TransmissionRecord,
 } from '../../src/store/records.js';
 
 /** An observer first and last seen at `atMs`, with no name, region or telemetry. */
 export function observerRecord(id: string, atMs: number, o: Partial<ObserverRecord> = {}): ObserverRecord {
   return {
-    id,
-    name: null,
-    iata: null,
-    firstSeenMs: atMs,
-    lastSeenMs: atMs,
-    packetCount: 0,
-    model: null,
-    firmware: null,
-    clientVersion: null,
-    radio: null,
-    batteryMv: null,
-    uptimeSecs: null,
-    noiseFloor: null,
-    lastPacketAtMs: null,
+    ...newObserverRecord(id, atMs),
     ...o,
   };
 }
