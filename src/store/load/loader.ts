@@ -134,30 +134,59 @@ export class StoreLoader {
   }
 
   async #load(): Promise<LoadResult> {
-    const { db, store } = this;
-    const chunkSize = this.options.chunkSize;
-    const sliceMs = this.options.sliceMs ?? 8;
-    const rehash = this.options.rehash ?? true;
-    const yieldFn = this.options.yieldFn ?? yieldToLoop;
-    const progress = this.progress;
-    const report = () => this.options.onProgress?.(progress);
-    const readStats = newReadStats();
-    const rejected: Record<string, number> = {};
-    const timingsMs = { observers: 0, nodes: 0, transmissions: 0, observations: 0, compact: 0 };
-    const counts = { observers: 0, nodes: 0, transmissions: 0, observations: 0 };
-    let maxChunkMs = 0;
-    let busyMs = 0;
-    /** Accounts one synchronous stretch that began at `start`. */
-    const slice = (start: number) => {
-      const ms = performance.now() - start;
-      busyMs += ms;
-      if (ms > maxChunkMs) maxChunkMs = ms;
-    };
-    const t0 = performance.now();
+    const run = new LoadRun(this.db, this.store, this.options, this.progress);
+    try {
+      await run.recordPhase('observers', observerChunks(this.db, run.chunkOptions), (o) =>
+        this.store.upsertObserver(o),
+      );
+      await run.recordPhase('nodes', nodeChunks(this.db, run.chunkOptions), (n) => this.store.upsertNode(n));
+      await run.transmissionPhase();
+      await run.observationPhase();
+      await run.compactPhase();
+      return run.finish();
+    } finally {
+      await run.close();
+    }
+  }
+}
 
-    const workers = db.memory || db.name === '' ? 0 : (this.options.workers ?? 2);
+
+/**
+ * The state of one load while it runs, one method per phase. Every synchronous stretch goes
+ * through `slice()` (for maxChunkMs / busyMs) and is followed by a yield to the event loop.
+ */
+class LoadRun {
+  readonly chunkOptions: { chunkSize: number; stats: ReadStats };
+  private readonly t0 = performance.now();
+  private readonly sliceMs: number;
+  private readonly yieldFn: () => Promise<void>;
+  private readonly readStats = newReadStats();
+  private readonly rejected: Record<string, number> = {};
+  private readonly timingsMs = { observers: 0, nodes: 0, transmissions: 0, observations: 0, compact: 0 };
+  private readonly counts = { observers: 0, nodes: 0, transmissions: 0, observations: 0 };
+  private readonly tallies = { transmissions: newBatchTally(), observations: newBatchTally() };
+  private maxChunkMs = 0;
+  private busyMs = 0;
+  private readonly workers: number;
+  /** Transmission/observation batch sources, started first so their startup (and first reads)
+   *  overlap the observers and nodes phases; the first worker also counts the rows, off this thread. */
+  private readonly sources: BatchSource[] = [];
+  /** One dictionary mapping per source: each builder numbers its strings independently. */
+  private readonly dicts: BatchDictionaries[];
+
+  constructor(
+    db: Db,
+    private readonly store: MemoryStore,
+    private readonly options: LoadOptions,
+    private readonly progress: LoadProgress,
+  ) {
+    const chunkSize = options.chunkSize;
+    this.sliceMs = options.sliceMs ?? 8;
+    this.yieldFn = options.yieldFn ?? yieldToLoop;
+    this.chunkOptions = { chunkSize: chunkSize ?? 2000, stats: this.readStats };
+    this.workers = db.memory || db.name === '' ? 0 : (options.workers ?? 2);
     const produce = (first: number, stride: number): ProduceOptions => ({
-      rehash,
+      rehash: options.rehash ?? true,
       txBatchRows: chunkSize ?? 2048,
       obsBatchRows: chunkSize ?? 8192,
       stats: newReadStats(),
@@ -167,151 +196,164 @@ export class StoreLoader {
     });
     const setTotal = (c: RowCounts) => {
       progress.rowsTotal = c.observers + c.nodes + c.transmissions + c.observations;
-      report();
+      this.report();
     };
-    // Started first so their startup (and first reads) overlap the observers and nodes phases.
-    // The first worker also counts the rows (for progress), off this thread.
-    const sources: BatchSource[] = [];
-    if (workers === 0) {
+    if (this.workers === 0) {
       setTotal(readCounts(db));
-      sources.push(new InThreadSource(db, produce(0, 1)));
+      this.sources.push(new InThreadSource(db, produce(0, 1)));
     } else
-      for (let w = 0; w < workers; w++)
-        sources.push(new WorkerSource(db.name, { ...produce(w, workers), counts: w === 0 }, setTotal));
-    try {
-      const reject = (err: unknown) => {
-        if (!(err instanceof StoreError)) throw err;
-        rejected[err.code] = (rejected[err.code] ?? 0) + 1;
-      };
+      for (let w = 0; w < this.workers; w++)
+        this.sources.push(
+          new WorkerSource(db.name, { ...produce(w, this.workers), counts: w === 0 }, setTotal),
+        );
+    this.dicts = this.sources.map(() => new BatchDictionaries(store));
+  }
 
-      /** Drives one record reader: apply each chunk synchronously, then yield. */
-      const recordPhase = async <R>(
-        name: 'observers' | 'nodes',
-        chunks: Iterable<R[]>,
-        apply: (rec: R) => void,
-      ) => {
-        progress.phase = name;
-        report();
-        const start = performance.now();
-        let sliceStart = start;
-        for (const chunk of chunks) {
-          for (let i = 0; i < chunk.length; i++) {
-            try {
-              apply(chunk[i]);
-              counts[name]++;
-            } catch (err) {
-              reject(err);
-            }
-          }
-          progress.rowsLoaded += chunk.length;
-          report();
-          slice(sliceStart);
-          await yieldFn();
-          sliceStart = performance.now();
+  private report(): void {
+    this.options.onProgress?.(this.progress);
+  }
+
+  private enter(phase: LoadPhase): number {
+    this.progress.phase = phase;
+    this.report();
+    return performance.now();
+  }
+
+  /** Accounts one synchronous stretch that began at `start`. */
+  private slice(start: number): void {
+    const ms = performance.now() - start;
+    this.busyMs += ms;
+    if (ms > this.maxChunkMs) this.maxChunkMs = ms;
+  }
+
+  private reject(err: unknown): void {
+    if (!(err instanceof StoreError)) throw err;
+    this.rejected[err.code] = (this.rejected[err.code] ?? 0) + 1;
+  }
+
+  /** Drives one record reader: apply each chunk synchronously, then yield. */
+  async recordPhase<R>(name: 'observers' | 'nodes', chunks: Iterable<R[]>, apply: (rec: R) => void) {
+    const start = this.enter(name);
+    let sliceStart = start;
+    for (const chunk of chunks) {
+      for (let i = 0; i < chunk.length; i++) {
+        try {
+          apply(chunk[i]);
+          this.counts[name]++;
+        } catch (err) {
+          this.reject(err);
         }
-        timingsMs[name] = performance.now() - start;
-      };
-
-      const opts = { chunkSize: chunkSize ?? 2000, stats: readStats };
-      await recordPhase('observers', observerChunks(db, opts), (o) => store.upsertObserver(o));
-      await recordPhase('nodes', nodeChunks(db, opts), (n) => store.upsertNode(n));
-
-      // One dictionary mapping per source: each builder numbers its strings independently.
-      const dicts = sources.map(() => new BatchDictionaries(store));
-      const tallies = { transmissions: newBatchTally(), observations: newBatchTally() };
-      const mergeStats = (st: ReadStats) => {
-        readStats.badPathJson += st.badPathJson;
-        readStats.badTimes += st.badTimes;
-        readStats.unknownObserver += st.unknownObserver;
-      };
-      /** Appends one batch in time slices, then acknowledges it. */
-      const apply = async (w: number, msg: LoadWorkerMessage) => {
-        if (msg.kind !== 'tx' && msg.kind !== 'obs') throw new Error(`load worker: unexpected ${msg.kind}`);
-        const tally = msg.kind === 'tx' ? tallies.transmissions : tallies.observations;
-        dicts[w].add(msg.batch.dict);
-        for (let at = 0; at < msg.batch.n;) {
-          const sliceStart = performance.now();
-          const next =
-            msg.kind === 'tx'
-              ? appendTransmissionBatch(store, msg.batch, at, dicts[w], tally, sliceStart + sliceMs)
-              : appendObservationBatch(store, msg.batch, at, dicts[w], tally, sliceStart + sliceMs);
-          progress.rowsLoaded += next - at;
-          at = next;
-          report();
-          slice(sliceStart);
-          await yieldFn();
-        }
-        sources[w].ack(msg.seq);
-      };
-      const next = async (w: number) => {
-        const msg = await sources[w].next();
-        if (msg.kind === 'error') throw new Error(msg.message);
-        if (msg.kind === 'done') mergeStats(msg.stats);
-        return msg;
-      };
-
-      progress.phase = 'transmissions';
-      report();
-      let start = performance.now();
-      for (let msg = await next(0); msg.kind !== 'tx-done'; msg = await next(0)) await apply(0, msg);
-      timingsMs.transmissions = performance.now() - start;
-
-      // Observation pages in id order, page p from source p mod n; the first missing page ends it.
-      progress.phase = 'observations';
-      report();
-      start = performance.now();
-      const done = new Set<number>();
-      for (let page = 0; ; page++) {
-        const w = page % sources.length;
-        const msg = await next(w);
-        if (msg.kind === 'done') {
-          done.add(w);
-          break;
-        }
-        if (msg.kind !== 'obs' || msg.page !== page)
-          throw new Error(`load worker ${w}: expected observation page ${page}, got ${msg.kind}`);
-        await apply(w, msg);
       }
-      for (let w = 0; w < sources.length; w++) {
-        if (done.has(w)) continue;
-        const msg = await next(w);
-        if (msg.kind !== 'done') throw new Error(`load worker ${w}: pages past the last one`);
-      }
-      timingsMs.observations = performance.now() - start;
-      for (const name of ['transmissions', 'observations'] as const) {
-        counts[name] = tallies[name].stored;
-        for (const [code, n] of Object.entries(tallies[name].rejected))
-          rejected[code] = (rejected[code] ?? 0) + n;
-      }
-
-      progress.phase = 'compact';
-      report();
-      const c0 = performance.now();
-      const steps = store.compactSteps();
-      for (let more = true; more;) {
-        const sliceStart = performance.now();
-        while ((more = !steps.next().done) && performance.now() - sliceStart < sliceMs);
-        slice(sliceStart);
-        if (more) await yieldFn();
-      }
-      timingsMs.compact = performance.now() - c0;
-
-      progress.phase = 'done';
-      report();
-      return {
-        counts,
-        rejected,
-        rehashed: tallies.transmissions.rehashed,
-        readStats,
-        timingsMs,
-        totalMs: performance.now() - t0,
-        maxChunkMs,
-        busyMs,
-        workers,
-      };
-    } finally {
-      await Promise.all(sources.map((src) => src.close()));
+      this.progress.rowsLoaded += chunk.length;
+      this.report();
+      this.slice(sliceStart);
+      await this.yieldFn();
+      sliceStart = performance.now();
     }
+    this.timingsMs[name] = performance.now() - start;
+  }
+
+  /** All transmissions, from the first source. */
+  async transmissionPhase(): Promise<void> {
+    const start = this.enter('transmissions');
+    for (let msg = await this.next(0); msg.kind !== 'tx-done'; msg = await this.next(0))
+      await this.apply(0, msg);
+    this.timingsMs.transmissions = performance.now() - start;
+  }
+
+  /** Observation pages in id order, page p from source p mod n; the first missing page ends it. */
+  async observationPhase(): Promise<void> {
+    const start = this.enter('observations');
+    const done = new Set<number>();
+    for (let page = 0; ; page++) {
+      const w = page % this.sources.length;
+      const msg = await this.next(w);
+      if (msg.kind === 'done') {
+        done.add(w);
+        break;
+      }
+      if (msg.kind !== 'obs' || msg.page !== page)
+        throw new Error(`load worker ${w}: expected observation page ${page}, got ${msg.kind}`);
+      await this.apply(w, msg);
+    }
+    for (let w = 0; w < this.sources.length; w++) {
+      if (done.has(w)) continue;
+      const msg = await this.next(w);
+      if (msg.kind !== 'done') throw new Error(`load worker ${w}: pages past the last one`);
+    }
+    this.timingsMs.observations = performance.now() - start;
+  }
+
+  /** The store's post-load compaction, in slices. */
+  async compactPhase(): Promise<void> {
+    const c0 = this.enter('compact');
+    const steps = this.store.compactSteps();
+    for (let more = true; more;) {
+      const sliceStart = performance.now();
+      while ((more = !steps.next().done) && performance.now() - sliceStart < this.sliceMs);
+      this.slice(sliceStart);
+      if (more) await this.yieldFn();
+    }
+    this.timingsMs.compact = performance.now() - c0;
+  }
+
+  finish(): LoadResult {
+    for (const name of ['transmissions', 'observations'] as const) {
+      this.counts[name] = this.tallies[name].stored;
+      for (const [code, n] of Object.entries(this.tallies[name].rejected))
+        this.rejected[code] = (this.rejected[code] ?? 0) + n;
+    }
+    this.enter('done');
+    return {
+      counts: this.counts,
+      rejected: this.rejected,
+      rehashed: this.tallies.transmissions.rehashed,
+      readStats: this.readStats,
+      timingsMs: this.timingsMs,
+      totalMs: performance.now() - this.t0,
+      maxChunkMs: this.maxChunkMs,
+      busyMs: this.busyMs,
+      workers: this.workers,
+    };
+  }
+
+  close(): Promise<unknown> {
+    return Promise.all(this.sources.map((src) => src.close()));
+  }
+
+  private async next(w: number): Promise<LoadWorkerMessage> {
+    const msg = await this.sources[w].next();
+    if (msg.kind === 'error') throw new Error(msg.message);
+    if (msg.kind === 'done') this.mergeStats(msg.stats);
+    return msg;
+  }
+
+  private mergeStats(st: ReadStats): void {
+    this.readStats.badPathJson += st.badPathJson;
+    this.readStats.badTimes += st.badTimes;
+    this.readStats.unknownObserver += st.unknownObserver;
+  }
+
+  /** Appends one batch in time slices, then acknowledges it. */
+  private async apply(w: number, msg: LoadWorkerMessage): Promise<void> {
+    if (msg.kind !== 'tx' && msg.kind !== 'obs') throw new Error(`load worker: unexpected ${msg.kind}`);
+    const tally = msg.kind === 'tx' ? this.tallies.transmissions : this.tallies.observations;
+    const dict = this.dicts[w];
+    dict.add(msg.batch.dict);
+    for (let at = 0; at < msg.batch.n;) {
+      const sliceStart = performance.now();
+      const deadline = sliceStart + this.sliceMs;
+      const next =
+        msg.kind === 'tx'
+          ? appendTransmissionBatch(this.store, msg.batch, at, dict, tally, deadline)
+          : appendObservationBatch(this.store, msg.batch, at, dict, tally, deadline);
+      this.progress.rowsLoaded += next - at;
+      at = next;
+      this.report();
+      this.slice(sliceStart);
+      await this.yieldFn();
+    }
+    this.sources[w].ack(msg.seq);
   }
 }
 
