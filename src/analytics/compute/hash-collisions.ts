@@ -6,7 +6,8 @@
 import { computeNodeHashInfo, sizesList } from '../shared/hash-size-info.js';
 import type { AnalyticsInput } from '../inputs/input.js';
 import { regionTransmissions } from '../shared/path-context.js';
-import { inPolygon, regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { inPolygon } from '../../config/areas.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
 import { round } from '../shared/robust-stats.js';
 
 export interface CollisionNode {
