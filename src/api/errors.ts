@@ -33,6 +33,8 @@ export const errorRegistry = {
   MESHLENS_ERR_ANALYTICS_FAILED: { status: 500, message: 'analytics compute failed' },
   MESHLENS_ERR_ANALYTICS_WARMING: { status: 503, message: 'analytics warming up' },
   MESHLENS_ERR_ANALYTICS_STOPPED: { status: 503, message: 'analytics stopped' },
+  // issue 9 i9a
+  MESHLENS_ERR_SINCE_REQUIRED: { status: 400, message: 'since required' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

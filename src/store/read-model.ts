@@ -26,6 +26,20 @@ export interface PacketQuery {
   order?: 'asc' | 'desc';
   limit: number;
   offset: number;
+  // i9a:
+  /** Several nodes (any of), each as `node`: their adverts plus paths through their prefixes. */
+  nodes?: readonly string[];
+  /** Area (spec §4.3): ADVERTs whose originating node has GPS inside it. */
+  area?: AreaFilter;
+}
+
+/**
+ * A config area as the store needs it (spec §4.3): a key (the cache key of its node set) and a
+ * containment test on a node's GPS (the API builds it from config/areas.ts).
+ */
+export interface AreaFilter {
+  key: string;
+  contains(lat: number, lon: number): boolean;
 }
 
 /** What to attach to each transmission of a page. */
@@ -85,6 +99,8 @@ export interface NodeListQuery {
   heardSinceMs?: number;
   /** Nodes whose adverts an observer of one of these IATA codes heard. */
   regions?: readonly string[];
+  /** i9a: nodes with GPS inside the area. */
+  area?: AreaFilter;
   sortBy: NodeSort;
   limit: number;
   offset: number;
@@ -97,6 +113,18 @@ export interface NodeSummary {
   lastHeardMs: number;
   /** Advert transmissions of the node in the store. */
   packetCount: number;
+  // i9a: from the node's own adverts of the last 7 days (spec analytics §4.2)
+  /** Latest path hash size of its non-zero-hop adverts (1-3); 0 = none. */
+  hashSize: number;
+  hashSizeInconsistent: boolean;
+  /** Sizes seen, ascending. */
+  hashSizesSeen: number[];
+  /** Flood-routed adverts (FLOOD, TRANSPORT_FLOOD) in the last 7 days. */
+  floodAdvertCount7d: number;
+  /** Marked by the geo filter at ingest (spec §1.12); false when the store holds no mark. */
+  foreign: boolean;
+  /** The transport scope of its adverts (spec §1.10); null when unknown. */
+  defaultScope: string | null;
 }
 
 export interface NodePage extends Page<NodeSummary> {
@@ -106,7 +134,7 @@ export interface NodePage extends Page<NodeSummary> {
 
 export interface NodeDetail {
   node: NodeSummary;
-  /** The node's newest adverts, highest id first. */
+  /** The node's newest adverts, highest id first, with their observations. */
   recentAdverts: TransmissionSummary[];
 }
 
@@ -119,6 +147,9 @@ export interface NodeHearing {
   /** Rounded to 2 decimals; null without samples. */
   avgSnr: number | null;
   avgRssi: number | null;
+  /** i9a: receive times of its first and last observation in the window (ms). */
+  firstSeenMs: number;
+  lastSeenMs: number;
 }
 
 export interface NodeHealth {
@@ -182,6 +213,37 @@ export interface StoreStats {
   storeBytes: number;
 }
 
+// i9a:
+/** A node's health without its packet list (/api/nodes/bulk-health). */
+export type NodeHealthSummary = Omit<NodeHealth, 'recentPackets'>;
+
+export interface BulkHealthQuery {
+  limit: number;
+  regions?: readonly string[];
+  area?: AreaFilter;
+  /** Newest adverts read per node. */
+  windowAdverts: number;
+}
+
+/** Ages (ms since last heard) from which a node counts as degraded or silent. */
+export interface NodeStatusThresholds {
+  /** Repeaters and rooms. */
+  infraDegradedMs: number;
+  infraSilentMs: number;
+  /** Every other role. */
+  nodeDegradedMs: number;
+  nodeSilentMs: number;
+}
+
+export interface NetworkStatus {
+  total: number;
+  active: number;
+  degraded: number;
+  silent: number;
+  /** Visible nodes per stored role (lowercase; `unknown` when none). */
+  roleCounts: Record<string, number>;
+}
+
 export interface MeshReadModel {
   // ---- transmissions
   /** A page of transmissions, O(page) plus the smallest filter. */
@@ -226,4 +288,14 @@ export interface MeshReadModel {
   regionCodes(): string[];
   /** Whether some observer has had this (uppercase) IATA code. */
   hasRegion(code: string): boolean;
+
+  // i9a:
+  /** first_seen of the transmissions in [sinceMs, untilMs], ascending (ms). */
+  packetTimestamps(sinceMs: number, untilMs?: number): number[];
+  /** Visible nodes whose key starts with the lowercase hex prefix, most recently seen first. */
+  nodesByPrefix(prefixLower: string, limit: number): { total: number; nodes: NodeSummary[] };
+  /** Health of the most recently seen visible nodes (filtered), per node over its newest adverts. */
+  bulkHealth(q: BulkHealthQuery, nowMs: number): NodeHealthSummary[];
+  /** Visible nodes by how recently they were heard. */
+  networkStatus(thresholds: NodeStatusThresholds, nowMs: number): NetworkStatus;
 }

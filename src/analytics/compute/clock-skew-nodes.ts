@@ -22,7 +22,8 @@ import {
 } from '../shared/clock-skew-engine.js';
 import type { ClockSeverity, ClockSkewEngine } from '../shared/clock-skew-engine.js';
 import type { AnalyticsInput } from '../inputs/input.js';
-import { inPolygon, type AnalyticsQuery } from '../shared/query.js';
+import { inPolygon } from '../../config/areas.js';
+import type { AnalyticsQuery } from '../shared/query.js';
 import { median, medianInPlace, round, theilSenSlope } from '../shared/robust-stats.js';
 
 const RECENT_MAX = 5;

@@ -3,10 +3,12 @@
 // Differences from CoreScope (docs/compatibility.md "Analytics"): an unknown region matches
 // nothing; the 1-byte `collisions` list uses the same node set as the `one_byte_cells` matrix
 // (2- and 3-byte repeaters also answer to their first byte), so list and matrix agree.
-import { computeNodeHashInfo, sizesList } from '../shared/hash-size-info.js';
+import { sizesList } from '../../protocol/path-hash-size.js';
+import { computeNodeHashInfo } from '../shared/hash-size-info.js';
 import type { AnalyticsInput } from '../inputs/input.js';
 import { regionTransmissions } from '../shared/path-context.js';
-import { inPolygon, regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { inPolygon } from '../../config/areas.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
 import { round } from '../shared/robust-stats.js';
 
 export interface CollisionNode {

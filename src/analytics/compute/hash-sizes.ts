@@ -7,7 +7,8 @@
 // not PATH (type 8); capability always comes from unfiltered data without a second compute.
 import { computeNodeHashInfo, isZeroHopDirect } from '../shared/hash-size-info.js';
 import type { AnalyticsInput, NodeTable } from '../inputs/input.js';
-import { inPolygon, regionObservers, type AnalyticsQuery } from '../shared/query.js';
+import { inPolygon } from '../../config/areas.js';
+import { regionObservers, type AnalyticsQuery } from '../shared/query.js';
 import { HopCodeIndex, hopCodeOf, hopText } from '../shared/hop-code.js';
 import { regionTransmissions, type PathContext } from '../shared/path-context.js';
 

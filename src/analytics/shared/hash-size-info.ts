@@ -1,6 +1,7 @@
 // Per-node hash-size info (spec analytics §4.2), shared by hash-collisions and the multi-byte
 // capability of hash-sizes: from each node's own non-zero-hop adverts of the last 7 days
 // (relative to the injected `nowMs`), the latest size, the sizes seen, and whether it "varies".
+import { pathHashSizeVerdict } from '../../protocol/path-hash-size.js';
 import type { AnalyticsInput } from '../inputs/input.js';
 
 const WINDOW_MS = 7 * 86400_000;
@@ -41,24 +42,10 @@ export function computeNodeHashInfo(input: AnalyticsInput): NodeHashInfo {
     const s = series[i];
     if (!s) continue;
     s.sort((a, b) => a[0] - b[0]); // stable: equal times keep row order
-    hashSize[i] = s[s.length - 1][1];
-    let transitions = 0;
-    for (let k = 0; k < s.length; k++) {
-      sizesSeen[i] |= 1 << (s[k][1] - 1);
-      if (k > 0 && s[k][1] !== s[k - 1][1]) transitions++;
-    }
-    const distinct = (sizesSeen[i] & 1) + ((sizesSeen[i] >> 1) & 1) + ((sizesSeen[i] >> 2) & 1);
-    // "Varies" only with ≥ 3 adverts, ≥ 2 sizes, ≥ 2 transitions, and the last three not settled (#1726).
-    const m = s.length;
-    const settled = m >= 3 && s[m - 1][1] === s[m - 2][1] && s[m - 2][1] === s[m - 3][1];
-    if (m >= 3 && distinct >= 2 && transitions >= 2 && !settled) inconsistent[i] = 1;
+    const v = pathHashSizeVerdict(s.map((e) => e[1]));
+    hashSize[i] = v.hashSize;
+    sizesSeen[i] = v.sizesBits;
+    inconsistent[i] = v.inconsistent ? 1 : 0;
   }
   return { hashSize, sizesSeen, inconsistent };
-}
-
-/** Sizes seen as a sorted list, e.g. [1, 2]. */
-export function sizesList(bits: number): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < 3; k++) if (bits & (1 << k)) out.push(k + 1);
-  return out;
 }

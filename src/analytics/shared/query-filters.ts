@@ -1,6 +1,7 @@
 // Shared query filters (spec analytics §1.1): window bounds and the area node set.
 import type { AnalyticsInput } from '../inputs/input.js';
-import { inPolygon, type AnalyticsQuery } from './query.js';
+import { inPolygon } from '../../config/areas.js';
+import type { AnalyticsQuery } from './query.js';
 import { hasGps } from './geo.js';
 
 /** Inclusive window test; NaN (no timestamp) counts as inside, as in the reference (§1.1). */

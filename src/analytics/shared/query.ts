@@ -38,14 +38,3 @@ export function regionObservers(
   }
   return mask;
 }
-
-/** Ray-casting point-in-polygon over [lat, lon] vertices. */
-export function inPolygon(lat: number, lon: number, polygon: Array<[number, number]>): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [yi, xi] = polygon[i];
-    const [yj, xj] = polygon[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}

@@ -11,6 +11,7 @@ import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/engine/s
 import type { QueryParam } from '../../analytics/registry.js';
 import { ANALYTICS } from '../../analytics/registry.js';
 import type { AnalyticsQuery } from '../../analytics/shared/query.js';
+import { areaDefinition, areaPolygon } from '../../config/areas.js';
 import { ApiError, apiError, type ErrorCode } from '../errors.js';
 
 export interface AnalyticsRoutesDeps {
@@ -42,34 +43,6 @@ function badParameter(parameter: string, code: ErrorCode, ...args: string[]): Pa
 
 function isParameterError(err: unknown): err is ParameterError {
   return err instanceof ApiError && typeof (err as Partial<ParameterError>).parameter === 'string';
-}
-
-type Polygon = Array<[number, number]>;
-
-function isPair(p: unknown): p is [number, number] {
-  return Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number';
-}
-
-/** An area's polygon: `polygon` as [lat, lon] pairs, or `bbox` as [minLat, minLon, maxLat, maxLon] or named bounds. */
-export function areaPolygon(area: Record<string, unknown>): Polygon | null {
-  const poly = area.polygon;
-  if (Array.isArray(poly) && poly.length >= 3 && poly.every(isPair)) return poly.map((p) => [p[0], p[1]]);
-  const b = area.bbox;
-  let box: number[] | null = null;
-  if (Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number')) box = b as number[];
-  else if (b && typeof b === 'object') {
-    const o = b as Record<string, unknown>;
-    const v = [o.minLat ?? o.south, o.minLon ?? o.west, o.maxLat ?? o.north, o.maxLon ?? o.east];
-    if (v.every((x) => typeof x === 'number')) box = v as number[];
-  }
-  if (!box) return null;
-  const [la1, lo1, la2, lo2] = box;
-  return [
-    [la1, lo1],
-    [la1, lo2],
-    [la2, lo2],
-    [la2, lo1],
-  ];
 }
 
 function str(q: Record<string, unknown>, name: string): string | undefined {
@@ -120,7 +93,7 @@ export function parseAnalyticsQuery(
   if (accepts.includes('area')) {
     const area = str(raw, 'area');
     if (area !== undefined && area !== '') {
-      const def = Object.hasOwn(areas, area) ? areas[area] : undefined;
+      const def = areaDefinition(areas, area);
       if (!def) throw badParameter('area', 'MESHLENS_ERR_UNKNOWN_AREA', JSON.stringify(area));
       const polygon = areaPolygon(def);
       if (!polygon) throw badParameter('area', 'MESHLENS_ERR_AREA_WITHOUT_SHAPE', JSON.stringify(area));

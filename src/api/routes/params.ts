@@ -5,7 +5,8 @@
 // is clamped.
 import { apiError } from '../errors.js';
 import { PAYLOAD_TYPE, ROUTE_TYPE } from '../../protocol/enums.js';
-import type { MeshReadModel } from '../../store/read-model.js';
+import { areaDefinition, areaPolygon, inPolygon } from '../../config/areas.js';
+import type { AreaFilter, MeshReadModel } from '../../store/read-model.js';
 
 export function badParam(name: string, problem: string): Error {
   return apiError('MESHLENS_ERR_BAD_PARAMETER', name, problem);
@@ -108,4 +109,17 @@ export function parseList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const items = splitList(value);
   return items.length === 0 ? undefined : items;
+}
+
+/** `area`: a key of config `areas` (spec §4.3), as the read model's filter; unknown → 400. */
+export function parseArea(
+  value: string | undefined,
+  areas: Readonly<Record<string, unknown>>,
+): AreaFilter | undefined {
+  if (value === undefined || value === '') return undefined;
+  const def = areaDefinition(areas, value);
+  if (!def) throw badParam('area', `unknown area '${value}' (see /api/config/areas)`);
+  const polygon = areaPolygon(def);
+  if (!polygon) throw badParam('area', `area '${value}' has no polygon or box`);
+  return { key: value, contains: (lat, lon) => inPolygon(lat, lon, polygon) };
 }

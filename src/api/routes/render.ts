@@ -119,6 +119,12 @@ export function nodeItem(s: NodeSummary) {
     temperature_c: rec.temperatureC,
     last_heard: iso(s.lastHeardMs),
     packet_count: s.packetCount,
+    hash_size: s.hashSize,
+    hash_size_inconsistent: s.hashSizeInconsistent,
+    hash_sizes_seen: s.hashSizesSeen,
+    flood_advert_count_7d: s.floodAdvertCount7d,
+    foreign: s.foreign,
+    default_scope: s.defaultScope,
   };
 }
 
@@ -193,6 +199,12 @@ export const nodeSchema = {
     temperature_c: nullable('number'),
     last_heard: nullable('string'),
     packet_count: I,
+    hash_size: I,
+    hash_size_inconsistent: { type: 'boolean' },
+    hash_sizes_seen: { type: 'array', items: I },
+    flood_advert_count_7d: I,
+    foreign: { type: 'boolean' },
+    default_scope: nullable('string'),
   },
 } as const;
 

@@ -3,11 +3,15 @@
 // (packet-query.ts); the node list is the NodeDirectory (sorted once per store version);
 // windows of recent observations come from the ActivityCounter; channels from ChannelSummaries.
 import type {
+  BulkHealthQuery,
   ChannelMessage,
   ChannelSummary,
   MeshReadModel,
+  NetworkStatus,
   NodeDetail,
   NodeHealth,
+  NodeHealthSummary,
+  NodeStatusThresholds,
   NodeListQuery,
   NodePage,
   NodeSummary,
@@ -20,6 +24,10 @@ import type {
   TransmissionSummary,
 } from '../read-model.js';
 import { ActivityCounter } from './activity-counter.js';
+import { AreaNodes } from './area-nodes.js';
+import { NodeAdvertInfo } from './node-advert-info.js';
+import { NodePrefixIndex } from './node-prefix-index.js';
+import { bulkHealthRows, networkStatus } from './node-status.js';
 import { ChannelSummaries } from './channel-summaries.js';
 import { NONE } from './layout.js';
 import type { MemoryStore } from './memory-store.js';
@@ -41,12 +49,20 @@ export class MemoryReadModel implements MeshReadModel {
   readonly #activity: ActivityCounter;
   readonly #channels: ChannelSummaries;
   readonly #observerBlacklist: Set<string>;
+  readonly #advertInfo: NodeAdvertInfo;
+  readonly #areas: AreaNodes;
+  readonly #prefixes: NodePrefixIndex;
 
+  /** `now`: the clock of the 7-day node facts (hash size, flood adverts). */
   constructor(
     private readonly store: MemoryStore,
     visibility: ReadModelVisibility,
+    now: () => number = Date.now,
   ) {
     this.#nodes = new NodeDirectory(store, visibility);
+    this.#advertInfo = new NodeAdvertInfo(store, now);
+    this.#areas = new AreaNodes(store, this.#nodes);
+    this.#prefixes = new NodePrefixIndex(store, this.#nodes);
     this.#activity = new ActivityCounter(store);
     this.#channels = new ChannelSummaries(store);
     this.#observerBlacklist = new Set(visibility.observerBlacklist.map((id) => id.toUpperCase()));
@@ -55,7 +71,9 @@ export class MemoryReadModel implements MeshReadModel {
   // ---------------------------------------------------------------- transmissions
 
   packets(q: PacketQuery, detail?: PacketDetailOptions): Page<TransmissionSummary> {
-    const page = this.store.queryPackets(q);
+    const page = this.store.queryPackets(
+      q.area ? { ...q, advertNodeRows: [...this.#areas.rows(q.area)] } : q,
+    );
     return { items: page.rows.map((row) => transmissionSummary(this.store, row, detail)), total: page.total };
   }
 
@@ -90,12 +108,17 @@ export class MemoryReadModel implements MeshReadModel {
       node: this.store.node(row),
       lastHeardMs: this.#nodes.lastHeard(row),
       packetCount: this.store.indexes.byAdvertNode.get(row)?.length ?? 0,
+      ...this.#advertInfo.get(row),
+      // The memory store holds no geo-filter mark or default scope yet (issue 9, I9e).
+      foreign: false,
+      defaultScope: null,
     };
   }
 
   nodes(q: NodeListQuery): NodePage {
     const nodes = this.#nodes;
     const inRegion = q.regions ? nodes.inRegions(q.regions) : null;
+    const inArea = q.area ? this.#areas.rows(q.area) : null;
     const snap = nodes.snapshot();
     const rows: number[] = [];
     let total = 0;
@@ -105,6 +128,7 @@ export class MemoryReadModel implements MeshReadModel {
       if (q.beforeMs !== undefined && !(nodes.lastSeen(row) < q.beforeMs)) continue;
       if (q.heardSinceMs !== undefined && !(nodes.lastHeard(row) >= q.heardSinceMs)) continue;
       if (inRegion && !inRegion.has(row)) continue;
+      if (inArea && !inArea.has(row)) continue;
       if (total >= q.offset && rows.length < q.limit) rows.push(row);
       total++;
     }
@@ -135,7 +159,7 @@ export class MemoryReadModel implements MeshReadModel {
     return {
       node: this.#summary(row),
       recentAdverts: this.#recentAdvertRows(row, recentAdverts).map((r) =>
-        transmissionSummary(this.store, r),
+        transmissionSummary(this.store, r, { observations: true }),
       ),
     };
   }
@@ -253,5 +277,42 @@ export class MemoryReadModel implements MeshReadModel {
 
   hasRegion(code: string): boolean {
     return this.store.interns.regions.lookup(code) !== NONE;
+  }
+
+  // ---------------------------------------------------------------- i9a:
+
+  packetTimestamps(sinceMs: number, untilMs?: number): number[] {
+    const store = this.store;
+    const page = store.queryPackets({ sinceMs, untilMs, order: 'asc', limit: Infinity, offset: 0 });
+    return page.rows.map((r) => store.txFirstSeen(r)).sort((a, b) => a - b);
+  }
+
+  nodesByPrefix(prefixLower: string, limit: number): { total: number; nodes: NodeSummary[] } {
+    const rows = this.#prefixes.rows(prefixLower);
+    rows.sort((a, b) => this.#nodes.lastSeen(b) - this.#nodes.lastSeen(a));
+    return { total: rows.length, nodes: rows.slice(0, limit).map((r) => this.#summary(r)) };
+  }
+
+  bulkHealth(q: BulkHealthQuery, nowMs: number): NodeHealthSummary[] {
+    const inRegion = q.regions ? this.#nodes.inRegions(q.regions) : null;
+    const inArea = q.area ? this.#areas.rows(q.area) : null;
+    return bulkHealthRows(this.#nodes, q, inRegion, inArea).map((row) => {
+      const txRows = this.#recentAdvertRows(row, q.windowAdverts);
+      const health = nodeHealth(this.store, txRows, nowMs);
+      return {
+        node: this.#summary(row),
+        observers: health.observers,
+        stats: {
+          totalTransmissions: this.store.indexes.byAdvertNode.get(row)?.length ?? 0,
+          ...health.stats,
+          lastHeardMs: this.#nodes.lastHeard(row),
+          windowTransmissions: txRows.length,
+        },
+      };
+    });
+  }
+
+  networkStatus(thresholds: NodeStatusThresholds, nowMs: number): NetworkStatus {
+    return networkStatus(this.#nodes, thresholds, nowMs);
   }
 }

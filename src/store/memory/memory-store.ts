@@ -48,7 +48,12 @@ import {
 } from './layout.js';
 import { advertTimestamp, hashWords, hopKey, isHex, parsePath, toQuarter } from './codec.js';
 import { StoreView, type ChunkDelta, type StoreHandle } from './view.js';
-import { observerObservations, queryPackets, type PacketPage, type PacketQuery } from './packet-query.js';
+import {
+  observerObservations,
+  queryPackets,
+  type PacketPage,
+  type StorePacketQuery,
+} from './packet-query.js';
 import { memoryReport, type MemoryReport } from './memory-report.js';
 import { storeHandle } from './store-handle.js';
 import { readNode, readObservation, readObserver, readTransmission } from './record-readers.js';
@@ -673,7 +678,7 @@ export class MemoryStore implements StoreTables {
   }
 
   /** Paged transmissions with filters (packet-query.ts); rows are transmission rows. */
-  queryPackets(q: PacketQuery): PacketPage {
+  queryPackets(q: StorePacketQuery): PacketPage {
     return queryPackets(this, q);
   }
 

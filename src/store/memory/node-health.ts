@@ -20,6 +20,8 @@ interface Tally {
   snrN: number;
   rssi: number;
   rssiN: number;
+  first: number;
+  last: number;
 }
 
 export function nodeHealth(
@@ -44,8 +46,15 @@ export function nodeHealth(
       observations++;
       const obsRow = store.obs.get('observer', o);
       let agg = perObserver.get(obsRow);
-      if (!agg) perObserver.set(obsRow, (agg = { count: 0, snr: 0, snrN: 0, rssi: 0, rssiN: 0 }));
+      if (!agg)
+        perObserver.set(
+          obsRow,
+          (agg = { count: 0, snr: 0, snrN: 0, rssi: 0, rssiN: 0, first: Infinity, last: -Infinity }),
+        );
       agg.count++;
+      const rx = store.obs.get('rxMs', o);
+      if (rx < agg.first) agg.first = rx;
+      if (rx > agg.last) agg.last = rx;
       const snr = obsSnr(store, o);
       const rssi = obsRssi(store, o);
       if (snr !== null) {
@@ -68,6 +77,8 @@ export function nodeHealth(
       count: a.count,
       avgSnr: a.snrN ? round(a.snr / a.snrN) : null,
       avgRssi: a.rssiN ? round(a.rssi / a.rssiN) : null,
+      firstSeenMs: a.first,
+      lastSeenMs: a.last,
     }))
     .sort((a, b) => b.count - a.count || (a.observerId < b.observerId ? -1 : 1));
   return {

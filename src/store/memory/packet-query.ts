@@ -15,6 +15,12 @@ import type { RowList } from './row-list.js';
 
 export type { PacketQuery };
 
+/** The read model's query plus what it resolved for the store: the area's node rows. */
+export interface StorePacketQuery extends PacketQuery {
+  /** ADVERTs of these node rows (pubkey intern ids) only. */
+  advertNodeRows?: readonly number[];
+}
+
 /**
  * What the queries read from the memory store (MemoryStore satisfies it); spelled out so this
  * module, which MemoryStore calls, does not import MemoryStore back.
@@ -51,7 +57,7 @@ function source(lists: (RowList | undefined)[], disjoint: boolean): Source {
   return { lists: present, disjoint, size: present.reduce((n, l) => n + l.length, 0) };
 }
 
-export function queryPackets(store: PacketIndexSource, q: PacketQuery): PacketPage {
+export function queryPackets(store: PacketIndexSource, q: StorePacketQuery): PacketPage {
   const ix = store.indexes;
   const sources: Source[] = [];
   if (q.types)
@@ -86,14 +92,24 @@ export function queryPackets(store: PacketIndexSource, q: PacketQuery): PacketPa
       ),
     );
   }
-  if (q.node !== undefined) {
-    const pk = q.node.toLowerCase();
+  /** A node's lists: its adverts plus transmissions with its 1/2/3-byte prefix as a hop. */
+  const nodeLists = (key: string): (RowList | undefined)[] => {
+    const pk = key.toLowerCase();
     const lists: (RowList | undefined)[] = [];
     const id = store.interns.pubkeys.lookup(pk);
     if (id !== NONE) lists.push(ix.byAdvertNode.get(id));
     if (/^[0-9a-f]{6,}$/.test(pk)) for (let s = 1; s <= 3; s++) lists.push(ix.byHop.get(hopKeyOfHex(pk, s)));
-    sources.push(source(lists, false));
-  }
+    return lists;
+  };
+  if (q.node !== undefined) sources.push(source(nodeLists(q.node), false));
+  if (q.nodes !== undefined) sources.push(source(q.nodes.flatMap(nodeLists), false));
+  if (q.advertNodeRows !== undefined)
+    sources.push(
+      source(
+        q.advertNodeRows.map((r) => ix.byAdvertNode.get(r)),
+        true,
+      ),
+    );
   if (q.channel !== undefined) {
     const id = store.interns.channels.lookup(q.channel);
     sources.push(source([id === NONE ? undefined : ix.byChannel.get(id)], true));
