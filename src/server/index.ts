@@ -17,6 +17,7 @@ import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
 import { MemoryReadModel, type MemoryStore } from '../store/memory/index.js';
+import type { ObserverMetricsSource } from '../store/read-model.js';
 
 import type { SqliteWriterThread } from '../store/sqlite/index.js';
 import { Lifecycle, type Log, type UnitRecord } from '../util/lifecycle.js';
@@ -27,6 +28,7 @@ import {
   DemoUnit,
   HttpUnit,
   IngestUnit,
+  MetricsReaderUnit,
   PipelineUnit,
   RetentionUnit,
   StoreLoadUnit,
@@ -82,6 +84,7 @@ export async function startServer(
   const order = [
     u.database,
     u.writer,
+    u.metrics,
     u.store,
     u.pipeline,
     u.retention,
@@ -120,6 +123,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   const rejections = new RejectionCounter();
   const database = new DatabaseUnit(config.dbPath, log);
   const writer = new WriterUnit(config, log);
+  const metrics = new MetricsReaderUnit(config.dbPath);
   const store = new StoreUnit(database, loadLogger(log));
   const load = new StoreLoadUnit({ database, writer, store }, log);
   const pipeline = new PipelineUnit(
@@ -142,6 +146,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
     rejections,
     database,
     writer,
+    metrics,
     store,
     load,
     pipeline,
@@ -199,6 +204,7 @@ function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: Ser
         pipeline: u.pipeline.pipeline,
         writer: u.writer.writer,
         analytics: analytics?.service ?? null,
+        metrics: u.metrics,
       }),
       rootPlugins: [feed.plugin()],
     }),
@@ -216,13 +222,14 @@ interface ApiRouteDeps {
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
   analytics: AnalyticsService | null;
+  metrics: ObserverMetricsSource;
 }
 
 function apiRoutes(d: ApiRouteDeps) {
   const { config, keyring, store, ready, rejections, pipeline, writer, analytics } = d;
   return [
     coreRoutes({
-      model: new MemoryReadModel(store, config),
+      model: new MemoryReadModel(store, config, { metrics: d.metrics }),
       config,
       keyring,
       ready,

@@ -10,6 +10,7 @@ import { notReady } from '../errors.js';
 import { channelRoutes } from './channels.js';
 import { configRoutes } from './config.js';
 import { decodeRoutes } from './decode.js';
+import { nodeBatteryRoutes } from './node-battery.js';
 import { nodeRoutes } from './nodes.js';
 import { observerRoutes } from './observers.js';
 import { packetRoutes } from './packets.js';
@@ -46,6 +47,7 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
       await data.register(packetRoutes(read));
       await data.register(nodeRoutes(read));
+      await data.register(nodeBatteryRoutes(read));
       await data.register(observerRoutes(read));
       await data.register(channelRoutes(read));
     });
