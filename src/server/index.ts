@@ -11,7 +11,7 @@ import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
 import { WebsocketFeed } from '../api/websocket.js';
-import type { MeshlensConfig } from '../config/index.js';
+import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
@@ -78,8 +78,10 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log: Log = options.log ?? (() => undefined);
+  // A bad catalogue is a config error before anything starts (ConfigError names each problem).
+  const knownChannels = config.knownChannelsFile === '' ? null : loadKnownChannels(config.knownChannelsFile);
   const u = serverUnits(config, options, log);
-  const api = apiUnit(config, options, u);
+  const api = apiUnit(config, options, u, knownChannels);
   const lifecycle = new Lifecycle({ log });
   const order = [
     u.database,
@@ -160,7 +162,12 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
 
 /** The HTTP unit with what it serves beside the routes: /api/health and /api/perf sections,
  *  readiness (/api/healthz) and the WebSocket feed (a root plugin of the app). */
-function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: ServerUnits) {
+function apiUnit(
+  config: Readonly<MeshlensConfig>,
+  options: StartOptions,
+  u: ServerUnits,
+  knownChannels: readonly KnownChannel[] | null,
+) {
   const perf = new PerfRecorder(config.perf);
   const health = new SectionRegistry();
   const readiness = new Readiness();
@@ -205,6 +212,7 @@ function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: Ser
         writer: u.writer.writer,
         analytics: analytics?.service ?? null,
         metrics: u.metrics,
+        knownChannels,
       }),
       rootPlugins: [feed.plugin()],
     }),
@@ -223,6 +231,7 @@ interface ApiRouteDeps {
   writer: SqliteWriterThread;
   analytics: AnalyticsService | null;
   metrics: ObserverMetricsSource;
+  knownChannels: readonly KnownChannel[] | null;
 }
 
 function apiRoutes(d: ApiRouteDeps) {
@@ -234,6 +243,7 @@ function apiRoutes(d: ApiRouteDeps) {
       keyring,
       ready,
       signatureDrops: () => rejections.count('advert_bad_signature'),
+      knownChannels: d.knownChannels,
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),

@@ -3,6 +3,7 @@
 // Data routes answer 503 + Retry-After until `ready()` (the store load) says true (design.md:
 // never serve partial data as if it were whole); config and decode answer at once.
 import type { FastifyPluginAsync } from 'fastify';
+import type { KnownChannel } from '../../config/index.js';
 import type { MeshlensConfig } from '../../config/types.js';
 import type { ChannelKeyring } from '../../protocol/keyring.js';
 import type { MeshReadModel } from '../../store/read-model.js';
@@ -30,6 +31,8 @@ export interface CoreRoutesDeps {
   themeOverlay?: Record<string, unknown>;
   /** Ingest's count of adverts dropped for a bad signature (for /api/stats). */
   signatureDrops?: () => number;
+  /** i9b: the knownChannelsFile catalogue, or null/absent when none is configured (404). */
+  knownChannels?: readonly KnownChannel[] | null;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
@@ -49,7 +52,7 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       await data.register(nodeRoutes(read));
       await data.register(nodeBatteryRoutes(read));
       await data.register(observerRoutes(read));
-      await data.register(channelRoutes(read));
+      await data.register(channelRoutes({ ...read, knownChannels: deps.knownChannels ?? null }));
     });
   };
 }
