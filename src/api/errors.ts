@@ -35,6 +35,12 @@ export const errorRegistry = {
   MESHLENS_ERR_ANALYTICS_STOPPED: { status: 503, message: 'analytics stopped' },
   // issue 9 i9a
   MESHLENS_ERR_SINCE_REQUIRED: { status: 400, message: 'since required' },
+  // issue 9 i9b
+  MESHLENS_ERR_OBSERVER_NOT_FOUND: { status: 404, message: 'Observer not found' },
+  MESHLENS_ERR_NO_KNOWN_CHANNELS: {
+    status: 404,
+    message: 'no known-channels catalogue configured (set knownChannelsFile in the config)',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

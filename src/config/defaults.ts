@@ -80,5 +80,7 @@ export const defaultConfig = {
   },
 
   logLevel: 'info',
+  /** Ours: the /api/known-channels catalogue file ('' = none; see known-channels.ts). */
+  knownChannelsFile: '',
   ui: {},
 } satisfies MeshlensConfig;

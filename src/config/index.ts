@@ -4,3 +4,4 @@ export { ConfigError, defaultTopic, loadConfig } from './load.js';
 export type { ConfigOverrides, LoadConfigOptions, LoadedConfig } from './load.js';
 export { minApiKeyLength, weakApiKeyReason } from './api-key.js';
 export type * from './types.js';
+export { loadKnownChannels, type KnownChannel } from './known-channels.js';

@@ -86,6 +86,7 @@ export const configSchema: Schema = {
     channelKeys: mapOf(hex({ minLength: 32, maxLength: 32 })),
     hashChannels: strings(str({ minLength: 1 })),
     channelKeysPath: str(),
+    knownChannelsFile: str(),
     hashRegions: strings(str({ minLength: 1 })),
     validateSignatures: bool(d.validateSignatures),
     foreignAdverts: object({ mode: { enum: ['flag', 'drop'] } }),

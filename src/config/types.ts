@@ -151,6 +151,13 @@ export interface MeshlensConfig {
   analytics: AnalyticsConfig;
   logLevel: string;
 
+  /**
+   * i9b: an operator-supplied hashtag-channel catalogue for /api/known-channels: a JSON list of
+   * `{name, region?, description?}`, read at start; '' = none (404). Replaces CoreScope's
+   * `knownChannelsUrl`: meshlens never fetches it from the internet.
+   */
+  knownChannelsFile: string;
+
   /** UI pass-through keys (`uiPassThroughKeys`): accepted in any shape, served to the client. */
   ui: Record<string, unknown>;
 }

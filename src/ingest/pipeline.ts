@@ -279,6 +279,7 @@ export class IngestPipeline {
       batteryMv: status.batteryMv,
       packetsSent: status.packetsSent,
       packetsRecv: status.packetsRecv,
+      uptimeSecs: status.uptimeSecs,
     });
   }
 

@@ -11,12 +11,13 @@ import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
 import { WebsocketFeed } from '../api/websocket.js';
-import type { MeshlensConfig } from '../config/index.js';
+import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
 import { MemoryReadModel, type MemoryStore } from '../store/memory/index.js';
+import type { ObserverMetricsSource } from '../store/read-model.js';
 
 import type { SqliteWriterThread } from '../store/sqlite/index.js';
 import { Lifecycle, type Log, type UnitRecord } from '../util/lifecycle.js';
@@ -27,6 +28,7 @@ import {
   DemoUnit,
   HttpUnit,
   IngestUnit,
+  MetricsReaderUnit,
   PipelineUnit,
   RetentionUnit,
   StoreLoadUnit,
@@ -76,12 +78,15 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log: Log = options.log ?? (() => undefined);
+  // A bad catalogue is a config error before anything starts (ConfigError names each problem).
+  const knownChannels = config.knownChannelsFile === '' ? null : loadKnownChannels(config.knownChannelsFile);
   const u = serverUnits(config, options, log);
-  const api = apiUnit(config, options, u);
+  const api = apiUnit(config, options, u, knownChannels);
   const lifecycle = new Lifecycle({ log });
   const order = [
     u.database,
     u.writer,
+    u.metrics,
     u.store,
     u.pipeline,
     u.retention,
@@ -120,6 +125,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   const rejections = new RejectionCounter();
   const database = new DatabaseUnit(config.dbPath, log);
   const writer = new WriterUnit(config, log);
+  const metrics = new MetricsReaderUnit(config.dbPath);
   const store = new StoreUnit(database, loadLogger(log));
   const load = new StoreLoadUnit({ database, writer, store }, log);
   const pipeline = new PipelineUnit(
@@ -142,6 +148,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
     rejections,
     database,
     writer,
+    metrics,
     store,
     load,
     pipeline,
@@ -155,7 +162,12 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
 
 /** The HTTP unit with what it serves beside the routes: /api/health and /api/perf sections,
  *  readiness (/api/healthz) and the WebSocket feed (a root plugin of the app). */
-function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: ServerUnits) {
+function apiUnit(
+  config: Readonly<MeshlensConfig>,
+  options: StartOptions,
+  u: ServerUnits,
+  knownChannels: readonly KnownChannel[] | null,
+) {
   const perf = new PerfRecorder(config.perf);
   const health = new SectionRegistry();
   const readiness = new Readiness();
@@ -199,6 +211,8 @@ function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: Ser
         pipeline: u.pipeline.pipeline,
         writer: u.writer.writer,
         analytics: analytics?.service ?? null,
+        metrics: u.metrics,
+        knownChannels,
       }),
       rootPlugins: [feed.plugin()],
     }),
@@ -216,17 +230,20 @@ interface ApiRouteDeps {
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
   analytics: AnalyticsService | null;
+  metrics: ObserverMetricsSource;
+  knownChannels: readonly KnownChannel[] | null;
 }
 
 function apiRoutes(d: ApiRouteDeps) {
   const { config, keyring, store, ready, rejections, pipeline, writer, analytics } = d;
   return [
     coreRoutes({
-      model: new MemoryReadModel(store, config),
+      model: new MemoryReadModel(store, config, { metrics: d.metrics }),
       config,
       keyring,
       ready,
       signatureDrops: () => rejections.count('advert_bad_signature'),
+      knownChannels: d.knownChannels,
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),

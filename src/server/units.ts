@@ -15,12 +15,15 @@ import { MemoryStore } from '../store/memory/index.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import {
   migrate,
+  ObserverMetricsReader,
   openDatabase,
   readMaxIds,
   SqliteWriterThread,
   type Db,
   type MaxIds,
 } from '../store/sqlite/index.js';
+import type { ObserverMetricsSource } from '../store/read-model.js';
+import type { ObserverMetricsSample } from '../store/records.js';
 import type { LifecycleUnit, Log } from '../util/lifecycle.js';
 
 type Config = Readonly<MeshlensConfig>;
@@ -94,6 +97,35 @@ export class WriterUnit implements LifecycleUnit {
 
   stop(): Promise<void> | undefined {
     return this.#writer?.close();
+  }
+}
+
+/**
+ * i9b: observer_metrics for the read model (the memory store does not hold them): a read-only
+ * connection of its own with prepared primary-key range reads (store/sqlite/metrics-reader.ts).
+ * Opened after the database unit has migrated the file; the read model calls it per request.
+ */
+export class MetricsReaderUnit implements LifecycleUnit, ObserverMetricsSource {
+  readonly name = 'metrics reader';
+  #reader: ObserverMetricsReader | null = null;
+
+  constructor(private readonly path: string) {}
+
+  start(): void {
+    this.#reader = new ObserverMetricsReader(this.path);
+  }
+
+  stop(): void {
+    this.#reader?.close();
+    this.#reader = null;
+  }
+
+  samples(observerId: string, fromMs: number, toMs: number, maxRows: number): ObserverMetricsSample[] {
+    return up(this.#reader, this.name).samples(observerId, fromMs, toMs, maxRows);
+  }
+
+  previous(observerId: string, beforeMs: number): ObserverMetricsSample | null {
+    return up(this.#reader, this.name).previous(observerId, beforeMs);
   }
 }
 

@@ -254,6 +254,7 @@ function fill(
         batteryMv: s.batteryMv,
         packetsSent: s.packetsSent,
         packetsRecv: s.packetsRecv,
+        uptimeSecs: s.uptimeSecs,
       },
     });
   };

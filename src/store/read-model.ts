@@ -3,7 +3,13 @@
 // (epoch ms, camelCase); the API renders them to CoreScope's JSON. The memory store implements
 // it in memory/memory-read-model.ts; a second store (PostgreSQL) implements the same interface.
 // Hidden nodes and observers (blacklists, hidden name prefixes) never appear in any answer.
-import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from './records.js';
+import type {
+  NodeRecord,
+  ObservationRecord,
+  ObserverMetricsSample,
+  ObserverRecord,
+  TransmissionRecord,
+} from './records.js';
 
 /** Filters and paging of the transmission list (spec ingest-store-api §4.2 /api/packets). */
 export interface PacketQuery {
@@ -244,6 +250,70 @@ export interface NetworkStatus {
   roleCounts: Record<string, number>;
 }
 
+// ---- i9b: observer metrics, battery, observer clock/relay fields, discovered channels
+
+/**
+ * The stored observer_metrics samples (one per observer and time bucket), read by time range.
+ * Implemented over SQLite by store/sqlite/metrics-reader.ts (its own read-only connection,
+ * primary-key range reads); the memory store does not hold them.
+ */
+export interface ObserverMetricsSource {
+  /** Samples of one observer with fromMs <= time <= toMs, oldest first; the newest `maxRows` when more. */
+  samples(observerId: string, fromMs: number, toMs: number, maxRows: number): ObserverMetricsSample[];
+  /** The newest sample strictly before `beforeMs` (the baseline of the first delta), or null. */
+  previous(observerId: string, beforeMs: number): ObserverMetricsSample | null;
+}
+
+/** One point of an observer's metrics series (a stored sample, or an hour/day aggregate). */
+export interface ObserverMetricPoint {
+  /** Bucket start (ms). */
+  atMs: number;
+  /** Mean noise floor (dBm, 0.1). */
+  noiseFloor: number | null;
+  /** Transmit / receive airtime over the interval, percent of wall time (0.01). */
+  txAirtimePct: number | null;
+  rxAirtimePct: number | null;
+  /** Counter deltas over the interval (not cumulative); null across a reboot or without a baseline. */
+  packetsSent: number | null;
+  packetsRecv: number | null;
+  recvErrors: number | null;
+  /** recvErrors / (packetsRecv + recvErrors), percent (0.01). */
+  recvErrorRate: number | null;
+  /** Mean battery (mV). */
+  batteryMv: number | null;
+  /** The first sample after a reboot (its noise floor may be a cold-start reading). */
+  isRebootSample: boolean;
+}
+
+export interface ObserverMetricsSeries {
+  observer: ObserverRecord;
+  /** Sample times (ms) at which a reboot was detected, oldest first. */
+  reboots: number[];
+  points: ObserverMetricPoint[];
+  /** True when the range held more samples than the read bound (the newest were kept). */
+  truncated: boolean;
+}
+
+export interface ObserverMetricsQuery {
+  sinceMs: number;
+  untilMs: number;
+  /** Output bucket: 300_000 (the stored samples), 3_600_000 or 86_400_000. */
+  resolutionMs: number;
+}
+
+export interface BatterySample {
+  atMs: number;
+  batteryMv: number;
+  /** `observer`: the node's own observer status (observer_metrics); `advert`: its advert telemetry. */
+  source: 'observer' | 'advert';
+}
+
+export interface NodeBattery {
+  node: NodeRecord;
+  /** Oldest first. */
+  samples: BatterySample[];
+}
+
 export interface MeshReadModel {
   // ---- transmissions
   /** A page of transmissions, O(page) plus the smallest filter. */
@@ -298,4 +368,9 @@ export interface MeshReadModel {
   bulkHealth(q: BulkHealthQuery, nowMs: number): NodeHealthSummary[];
   /** Visible nodes by how recently they were heard. */
   networkStatus(thresholds: NodeStatusThresholds, nowMs: number): NetworkStatus;
+  // i9b:
+  /** An observer's metrics over a time range; null when the observer is unknown or hidden. */
+  observerMetrics(id: string, q: ObserverMetricsQuery): ObserverMetricsSeries | null;
+  /** A node's battery readings in [sinceMs, untilMs]; null when the node is unknown or hidden. */
+  nodeBattery(key: string, sinceMs: number, untilMs: number): NodeBattery | null;
 }

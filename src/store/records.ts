@@ -147,6 +147,8 @@ export interface ObserverMetricsSample {
   batteryMv: number | null;
   packetsSent: number | null;
   packetsRecv: number | null;
+  /** The status's uptime (s): a decrease between samples is a reboot. Stored as ml_uptime_secs. */
+  uptimeSecs?: number | null;
 }
 
 /** A rejected message kept as a bounded sample (§1.6). */

@@ -436,7 +436,7 @@ test('/api/observers: 31 with IATA counts, fields; /api/observers/:id; 404', asy
   const single = await get(`/api/observers/${top.id}`);
   assert.deepEqual(single, o);
   assert.deepEqual(await get(`/api/observers/${top.id.toLowerCase()}`), o);
-  assert.match((await get('/api/observers/NOPE', 404)).error, /observer NOPE not found/);
+  assert.match((await get('/api/observers/NOPE', 404)).error, /^Observer not found$/);
 });
 
 // ------------------------------------------------------------------ channels

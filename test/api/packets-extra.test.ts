@@ -30,7 +30,9 @@ before(async () => {
   const cfg = loadConfig({ path: p, env: {} }).config;
   app = await buildApp({
     config: cfg,
-    routes: [coreRoutes({ model: new MemoryReadModel(store, cfg, () => NOW), config: cfg, now: () => NOW })],
+    routes: [
+      coreRoutes({ model: new MemoryReadModel(store, cfg, { now: () => NOW }), config: cfg, now: () => NOW }),
+    ],
   });
 });
 after(async () => {

@@ -141,6 +141,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     [
       'database',
       'writer thread',
+      'metrics reader',
       'memory store',
       'ingest pipeline',
       'retention scheduler',

@@ -4,12 +4,29 @@
 // summaries per store version; a messages page is O(limit), or O(channel) with a region filter.
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
+import type { KnownChannel } from '../../config/index.js';
+import { channelHashByte, hashtagKey } from '../../protocol/index.js';
 import type { ChannelSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
-import { pageLimit, parseRegions } from './params.js';
+import { pageLimit, parseList, parseRegions } from './params.js';
 import { I, S, errorSchema, iso, nullable } from './render.js';
 
-export type ChannelRoutesDeps = ReadRoutesDeps;
+export interface ChannelRoutesDeps extends ReadRoutesDeps {
+  /** i9b: the operator's catalogue (knownChannelsFile), or null when none is configured. */
+  knownChannels?: readonly KnownChannel[] | null;
+}
+
+/** A catalogue entry with the hashtag key and channel-hash byte a client needs to monitor it. */
+function knownChannelItem(c: KnownChannel) {
+  const key = hashtagKey(c.name);
+  return {
+    name: c.name,
+    region: c.region,
+    description: c.description,
+    key: Buffer.from(key).toString('hex'),
+    channelHash: channelHashByte(key),
+  };
+}
 
 const channelItem = (c: ChannelSummary) => ({
   hash: c.name,
@@ -155,6 +172,53 @@ export function channelRoutes(deps: ChannelRoutesDeps): FastifyPluginAsync {
           snr: m.snr,
         }));
         return { channel: hash, total, limit, offset, messages };
+      },
+    );
+
+    app.get(
+      '/known-channels',
+      {
+        schema: {
+          summary:
+            "The operator's hashtag-channel catalogue (knownChannelsFile); region= keeps that region's and region-less entries",
+          tags: ['channels'],
+          querystring: { type: 'object', properties: { region: { type: 'string' } } },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                channels: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      name: S,
+                      region: nullable('string'),
+                      description: nullable('string'),
+                      key: S,
+                      channelHash: I,
+                    },
+                  },
+                },
+                total: I,
+              },
+            },
+            404: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const catalogue = deps.knownChannels ?? null;
+        if (catalogue === null) throw apiError('MESHLENS_ERR_NO_KNOWN_CHANNELS');
+        const q = request.query as { region?: string };
+        const regions = parseList(q.region)
+          ?.map((r) => r.toUpperCase())
+          .filter((r) => r !== 'ALL');
+        const wanted = regions && regions.length > 0 ? new Set(regions) : null;
+        const channels = catalogue
+          .filter((c) => wanted === null || c.region === null || wanted.has(c.region))
+          .map(knownChannelItem);
+        return { channels, total: channels.length };
       },
     );
   };

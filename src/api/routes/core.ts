@@ -3,6 +3,7 @@
 // Data routes answer 503 + Retry-After until `ready()` (the store load) says true (design.md:
 // never serve partial data as if it were whole); config and decode answer at once.
 import type { FastifyPluginAsync } from 'fastify';
+import type { KnownChannel } from '../../config/index.js';
 import type { MeshlensConfig } from '../../config/types.js';
 import type { ChannelKeyring } from '../../protocol/keyring.js';
 import type { MeshReadModel } from '../../store/read-model.js';
@@ -10,6 +11,7 @@ import { notReady } from '../errors.js';
 import { channelRoutes } from './channels.js';
 import { configRoutes } from './config.js';
 import { decodeRoutes } from './decode.js';
+import { nodeBatteryRoutes } from './node-battery.js';
 import { nodeRoutes } from './nodes.js';
 import { observerRoutes } from './observers.js';
 import { packetRoutes } from './packets.js';
@@ -29,6 +31,8 @@ export interface CoreRoutesDeps {
   themeOverlay?: Record<string, unknown>;
   /** Ingest's count of adverts dropped for a bad signature (for /api/stats). */
   signatureDrops?: () => number;
+  /** i9b: the knownChannelsFile catalogue, or null/absent when none is configured (404). */
+  knownChannels?: readonly KnownChannel[] | null;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
@@ -46,8 +50,9 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
       await data.register(packetRoutes(read));
       await data.register(nodeRoutes(read));
+      await data.register(nodeBatteryRoutes(read));
       await data.register(observerRoutes(read));
-      await data.register(channelRoutes(read));
+      await data.register(channelRoutes({ ...read, knownChannels: deps.knownChannels ?? null }));
     });
   };
 }

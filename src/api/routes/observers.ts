@@ -4,9 +4,43 @@
 // observer everywhere (§4.1).
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
-import type { ObserverSummary } from '../../store/read-model.js';
+import type { ObserverMetricPoint, ObserverSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
+import { badParam, parseTime } from './params.js';
 import { I, errorSchema, iso, nullable, S } from './render.js';
+
+/** `resolution` of /observers/:id/metrics -> bucket ms (5m = the stored samples). */
+const RESOLUTIONS = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
+const DAY_MS = 86_400_000;
+
+const metricPointSchema = {
+  type: 'object',
+  properties: {
+    timestamp: S,
+    noise_floor: nullable('number'),
+    tx_airtime_pct: nullable('number'),
+    rx_airtime_pct: nullable('number'),
+    packets_sent: nullable('integer'),
+    packets_recv: nullable('integer'),
+    recv_errors: nullable('integer'),
+    recv_error_rate: nullable('number'),
+    battery_mv: nullable('integer'),
+    is_reboot_sample: { type: 'boolean' },
+  },
+} as const;
+
+const metricPoint = (p: ObserverMetricPoint) => ({
+  timestamp: iso(p.atMs),
+  noise_floor: p.noiseFloor,
+  tx_airtime_pct: p.txAirtimePct,
+  rx_airtime_pct: p.rxAirtimePct,
+  packets_sent: p.packetsSent,
+  packets_recv: p.packetsRecv,
+  recv_errors: p.recvErrors,
+  recv_error_rate: p.recvErrorRate,
+  battery_mv: p.batteryMv,
+  is_reboot_sample: p.isRebootSample,
+});
 
 const observerSchema = {
   type: 'object',
@@ -101,8 +135,76 @@ export function observerRoutes(deps: ObserverRoutesDeps): FastifyPluginAsync {
       async (request) => {
         const { id } = request.params as { id: string };
         const observer = model.observer(id, deps.now());
-        if (!observer) throw apiError('MESHLENS_ERR_NOT_FOUND', `observer ${id}`);
+        if (!observer) throw apiError('MESHLENS_ERR_OBSERVER_NOT_FOUND');
         return observerItem(observer);
+      },
+    );
+
+    app.get(
+      '/observers/:id/metrics',
+      {
+        schema: {
+          summary:
+            'Status metrics of one observer (observer_metrics): noise floor, airtime %, counter deltas, battery, reboots',
+          tags: ['observers'],
+          params: {
+            type: 'object',
+            properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+            required: ['id'],
+          },
+          querystring: {
+            type: 'object',
+            properties: {
+              since: { type: 'string', description: 'RFC3339, epoch, or a span like 24h; default 24 h ago' },
+              until: { type: 'string', description: 'default now' },
+              resolution: { type: 'string', description: '5m (default, the stored samples), 1h or 1d' },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                observer_id: S,
+                observer_name: nullable('string'),
+                resolution: S,
+                since: S,
+                until: S,
+                truncated: { type: 'boolean' },
+                reboots: { type: 'array', items: S },
+                metrics: { type: 'array', items: metricPointSchema },
+              },
+            },
+            400: errorSchema,
+            404: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        const q = request.query as { since?: string; until?: string; resolution?: string };
+        const nowMs = deps.now();
+        const resolution = q.resolution === undefined || q.resolution === '' ? '5m' : q.resolution;
+        if (!Object.hasOwn(RESOLUTIONS, resolution))
+          throw badParam('resolution', `'${resolution}' is not one of 5m, 1h, 1d`);
+        const untilMs = parseTime(q.until, 'until', nowMs) ?? nowMs;
+        const sinceMs = parseTime(q.since, 'since', nowMs) ?? untilMs - DAY_MS;
+        if (sinceMs > untilMs) throw badParam('since', 'is after until');
+        const series = model.observerMetrics(id, {
+          sinceMs,
+          untilMs,
+          resolutionMs: RESOLUTIONS[resolution as keyof typeof RESOLUTIONS],
+        });
+        if (!series) throw apiError('MESHLENS_ERR_OBSERVER_NOT_FOUND');
+        return {
+          observer_id: series.observer.id,
+          observer_name: series.observer.name,
+          resolution,
+          since: iso(sinceMs),
+          until: iso(untilMs),
+          truncated: series.truncated,
+          reboots: series.reboots.map((ms) => iso(ms)),
+          metrics: series.points.map(metricPoint),
+        };
       },
     );
   };

@@ -14,7 +14,11 @@ import type {
   NodeStatusThresholds,
   NodeListQuery,
   NodePage,
+  NodeBattery,
   NodeSummary,
+  ObserverMetricsQuery,
+  ObserverMetricsSeries,
+  ObserverMetricsSource,
   ObserverSummary,
   Page,
   PacketDetailOptions,
@@ -32,16 +36,34 @@ import { ChannelSummaries } from './channel-summaries.js';
 import { NONE } from './layout.js';
 import type { MemoryStore } from './memory-store.js';
 import { NodeDirectory, type NodeVisibility } from './node-directory.js';
+import { nodeBatterySamples } from './node-battery.js';
 import { nodeHealth } from './node-health.js';
+import { metricsSeries } from './observer-metrics.js';
 import { sighting, transmissionSummary } from './transmission-summary.js';
 
 const HOUR_MS = 3_600_000;
 const ACTIVE_NODE_MS = 7 * 86_400_000;
 const HASH = /^[0-9a-fA-F]{16}$/;
+const DAY_MS = 86_400_000;
+/** Stored metrics samples read per request at most (~69 days of 5-minute buckets). */
+export const MAX_METRIC_SAMPLES = 20_000;
 
 /** Who is hidden from every answer (config's blacklists, spec ingest-store-api §4.1). */
 export interface ReadModelVisibility extends NodeVisibility {
   observerBlacklist: readonly string[];
+  /**
+   * i9b: observers not seen for `observerDays` days are inactive and hidden (spec §1.10, §4.2
+   * "Inactive observers are hidden"); -1 (or absent) keeps them forever.
+   */
+  retention?: { observerDays: number };
+}
+
+/** i9b: what the read model serves from outside the memory store. */
+export interface ReadModelSources {
+  /** observer_metrics (SQLite); without it metrics and observer battery series are empty. */
+  metrics?: ObserverMetricsSource | null;
+  /** The clock of time-relative fields (default Date.now; tests inject one). */
+  now?: () => number;
 }
 
 export class MemoryReadModel implements MeshReadModel {
@@ -52,13 +74,16 @@ export class MemoryReadModel implements MeshReadModel {
   readonly #advertInfo: NodeAdvertInfo;
   readonly #areas: AreaNodes;
   readonly #prefixes: NodePrefixIndex;
+  readonly #observerMaxAgeMs: number;
+  readonly #metrics: ObserverMetricsSource | null;
 
   /** `now`: the clock of the 7-day node facts (hash size, flood adverts). */
   constructor(
     private readonly store: MemoryStore,
     visibility: ReadModelVisibility,
-    now: () => number = Date.now,
+    sources: ReadModelSources = {},
   ) {
+    const now = sources.now ?? Date.now;
     this.#nodes = new NodeDirectory(store, visibility);
     this.#advertInfo = new NodeAdvertInfo(store, now);
     this.#areas = new AreaNodes(store, this.#nodes);
@@ -66,6 +91,9 @@ export class MemoryReadModel implements MeshReadModel {
     this.#activity = new ActivityCounter(store);
     this.#channels = new ChannelSummaries(store);
     this.#observerBlacklist = new Set(visibility.observerBlacklist.map((id) => id.toUpperCase()));
+    const days = visibility.retention?.observerDays ?? -1;
+    this.#observerMaxAgeMs = days > 0 ? days * DAY_MS : Infinity;
+    this.#metrics = sources.metrics ?? null;
   }
 
   // ---------------------------------------------------------------- transmissions
@@ -196,6 +224,15 @@ export class MemoryReadModel implements MeshReadModel {
     );
   }
 
+  /** Visible and not inactive: seen within retention.observerDays of `nowMs` (spec §1.10). */
+  #observerActive(row: number, nowMs: number): boolean {
+    if (!this.#observerVisible(row)) return false;
+    if (this.#observerMaxAgeMs === Infinity) return true;
+    const seen = this.store.observers.get('lastSeenMs', row);
+    // An observer without a usable last_seen is kept (nothing says it went quiet).
+    return !Number.isFinite(seen) || seen >= nowMs - this.#observerMaxAgeMs;
+  }
+
   #observerSummary(row: number, lastHour: (row: number) => number): ObserverSummary {
     const store = this.store;
     const o = store.observer(row);
@@ -215,7 +252,7 @@ export class MemoryReadModel implements MeshReadModel {
       Number.isFinite(s.observer.lastSeenMs) ? s.observer.lastSeenMs : -Infinity;
     return this.store
       .observerRows()
-      .filter((r) => this.#observerVisible(r))
+      .filter((r) => this.#observerActive(r, nowMs))
       .map((r) => this.#observerSummary(r, lastHour))
       .sort(
         (a, b) =>
@@ -226,7 +263,7 @@ export class MemoryReadModel implements MeshReadModel {
   observer(id: string, nowMs: number): ObserverSummary | null {
     let row = this.store.observerRow(id);
     if (row === -1) row = this.store.observerRow(id.toUpperCase());
-    if (row === -1 || !this.#observerVisible(row)) return null;
+    if (row === -1 || !this.#observerActive(row, nowMs)) return null;
     return this.#observerSummary(row, this.#activity.perObserver(HOUR_MS, nowMs));
   }
 
@@ -314,5 +351,37 @@ export class MemoryReadModel implements MeshReadModel {
 
   networkStatus(thresholds: NodeStatusThresholds, nowMs: number): NetworkStatus {
     return networkStatus(this.#nodes, thresholds, nowMs);
+  }
+
+  // ---------------------------------------------------------------- i9b: metrics and battery
+
+  observerMetrics(id: string, q: ObserverMetricsQuery): ObserverMetricsSeries | null {
+    let row = this.store.observerRow(id);
+    if (row === -1) row = this.store.observerRow(id.toUpperCase());
+    // Metrics are history: an inactive observer's stored samples stay readable.
+    if (row === -1 || !this.#observerVisible(row)) return null;
+    const observer = this.store.observer(row);
+    const source = this.#metrics;
+    if (source === null) return { observer, reboots: [], points: [], truncated: false };
+    const samples = source.samples(observer.id, q.sinceMs, q.untilMs, MAX_METRIC_SAMPLES + 1);
+    const truncated = samples.length > MAX_METRIC_SAMPLES;
+    const kept = truncated ? samples.slice(samples.length - MAX_METRIC_SAMPLES) : samples;
+    const previous = truncated
+      ? samples[0]
+      : kept.length > 0
+        ? source.previous(observer.id, kept[0].atMs)
+        : null;
+    const { points, reboots } = metricsSeries(previous, kept, q.resolutionMs);
+    return { observer, reboots, points, truncated };
+  }
+
+  nodeBattery(key: string, sinceMs: number, untilMs: number): NodeBattery | null {
+    const row = this.#nodes.resolve(key);
+    if (row === -1) return null;
+    const node = this.store.node(row);
+    return {
+      node,
+      samples: nodeBatterySamples(this.store, row, node.publicKey, sinceMs, untilMs, this.#metrics),
+    };
   }
 }

@@ -101,6 +101,7 @@ const layout: { [K in Kind]: Layout<K> } = {
       batteryMv: 0,
       packetsSent: 0,
       packetsRecv: 0,
+      uptimeSecs: 0,
     }),
   },
   recordDroppedPacket: {

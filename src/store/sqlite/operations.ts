@@ -144,9 +144,9 @@ export class OpApplier {
       observerIdx: db.prepare('SELECT rowid AS idx FROM observers WHERE id = ?'),
       insertMetrics: db.prepare(
         `INSERT OR REPLACE INTO observer_metrics (observer_id, timestamp, noise_floor, tx_air_secs, rx_air_secs,
-           recv_errors, battery_mv, packets_sent, packets_recv)
+           recv_errors, battery_mv, packets_sent, packets_recv, ml_uptime_secs)
          VALUES (@observerId, @timestamp, @noiseFloor, @txAirSecs, @rxAirSecs, @recvErrors, @batteryMv,
-           @packetsSent, @packetsRecv)`,
+           @packetsSent, @packetsRecv, @uptimeSecs)`,
       ),
       insertDropped: db.prepare(
         `INSERT INTO dropped_packets (hash, raw_hex, reason, observer_id, observer_name, node_pubkey, node_name,
@@ -245,6 +245,7 @@ export class OpApplier {
           batteryMv: m.batteryMv,
           packetsSent: m.packetsSent,
           packetsRecv: m.packetsRecv,
+          uptimeSecs: m.uptimeSecs === undefined || m.uptimeSecs === null ? null : Math.round(m.uptimeSecs),
         }).changes;
       }
       case 'recordDroppedPacket': {

@@ -121,6 +121,8 @@ export const TABLES: TableSpec[] = [
       col('battery_mv', 'INTEGER'),
       col('packets_sent', 'INTEGER'),
       col('packets_recv', 'INTEGER'),
+      // meshlens: the status's uptime (s), so a reboot shows as uptime going backwards.
+      col('ml_uptime_secs', 'INTEGER'),
     ],
     constraints: ['PRIMARY KEY (observer_id, timestamp)'],
   },

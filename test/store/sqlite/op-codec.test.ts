@@ -82,6 +82,7 @@ const ops: WriteOp[] = [
       batteryMv: null,
       packetsSent: 3,
       packetsRecv: 4,
+      uptimeSecs: 7,
     },
   },
   {
