@@ -9,9 +9,12 @@ import { Readiness } from '../api/readiness.js';
 import { analyticsRoutes } from '../api/routes/analytics.js';
 import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
+import { geoFilterRoutes } from '../api/routes/geo-filter.js';
+import { iataCoordsRoutes } from '../api/routes/iata-coords.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import type { MeshlensConfig } from '../config/index.js';
+import { GeoFilterStore } from '../config/geo-filter.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
@@ -43,6 +46,9 @@ export interface StartOptions {
   analytics?: boolean;
   /** Demo mode: feed the embedded broker live simulated traffic (see demoConfig). */
   demo?: { ratePerSec?: number; seed?: number };
+  /** The config.json the config came from (loadConfig's `path`): PUT /api/config/geo-filter
+   *  rewrites it. Null/absent: meshlens runs without a file and that PUT answers 409. */
+  configPath?: string | null;
 }
 
 export interface RunningServer {
@@ -56,6 +62,8 @@ export interface RunningServer {
   store: MemoryStore;
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
+  /** The geo filter in force (config `geo_filter`, replaced by PUT /api/config/geo-filter). */
+  geoFilter: GeoFilterStore;
   /** Resolves when the startup load SQLite -> memory has finished (rejects if it failed). */
   loaded: Promise<void>;
   /** Each unit's name, state and start/stop durations, in start order. */
@@ -106,6 +114,7 @@ export async function startServer(
     store: u.store.store,
     pipeline: u.pipeline.pipeline,
     writer: u.writer.writer,
+    geoFilter: u.geoFilter,
     loaded: u.load.loaded,
     units: () => lifecycle.records(),
     stop: () => lifecycle.stop(),
@@ -118,6 +127,8 @@ type ServerUnits = ReturnType<typeof serverUnits>;
 function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, log: Log) {
   const keyring = keyringFromConfig(config);
   const rejections = new RejectionCounter();
+  // Shared by ingest (ADVERT GPS check, spec §1.12) and the API (GET/PUT geo-filter).
+  const geoFilter = GeoFilterStore.fromConfig(config.geo_filter);
   const database = new DatabaseUnit(config.dbPath, log);
   const writer = new WriterUnit(config, log);
   const store = new StoreUnit(database, loadLogger(log));
@@ -140,6 +151,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   return {
     keyring,
     rejections,
+    geoFilter,
     database,
     writer,
     store,
@@ -199,6 +211,8 @@ function apiUnit(config: Readonly<MeshlensConfig>, options: StartOptions, u: Ser
         pipeline: u.pipeline.pipeline,
         writer: u.writer.writer,
         analytics: analytics?.service ?? null,
+        geoFilter: u.geoFilter,
+        configPath: options.configPath ?? null,
       }),
       rootPlugins: [feed.plugin()],
     }),
@@ -216,10 +230,12 @@ interface ApiRouteDeps {
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
   analytics: AnalyticsService | null;
+  geoFilter: GeoFilterStore;
+  configPath: string | null;
 }
 
 function apiRoutes(d: ApiRouteDeps) {
-  const { config, keyring, store, ready, rejections, pipeline, writer, analytics } = d;
+  const { config, keyring, store, ready, rejections, pipeline, writer, analytics, geoFilter } = d;
   return [
     coreRoutes({
       model: new MemoryReadModel(store, config),
@@ -227,6 +243,19 @@ function apiRoutes(d: ApiRouteDeps) {
       keyring,
       ready,
       signatureDrops: () => rejections.count('advert_bad_signature'),
+      geoFilter,
+    }),
+    iataCoordsRoutes(),
+    geoFilterRoutes({
+      apiKey: config.apiKey,
+      store: geoFilter,
+      configPath: d.configPath,
+      prune: analytics
+        ? {
+            preview: (filter) => analytics.geoPrunePreview(filter),
+            deleteNodes: (pubkeys) => writer.deleteNodes(pubkeys),
+          }
+        : null,
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),

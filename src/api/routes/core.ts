@@ -3,6 +3,7 @@
 // Data routes answer 503 + Retry-After until `ready()` (the store load) says true (design.md:
 // never serve partial data as if it were whole); config and decode answer at once.
 import type { FastifyPluginAsync } from 'fastify';
+import type { GeoFilterStore } from '../../config/geo-filter.js';
 import type { MeshlensConfig } from '../../config/types.js';
 import type { ChannelKeyring } from '../../protocol/keyring.js';
 import type { MeshReadModel } from '../../store/read-model.js';
@@ -29,12 +30,14 @@ export interface CoreRoutesDeps {
   themeOverlay?: Record<string, unknown>;
   /** Ingest's count of adverts dropped for a bad signature (for /api/stats). */
   signatureDrops?: () => number;
+  /** The geo filter in force, for /api/config/client's `geoFilter`. */
+  geoFilter?: GeoFilterStore;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
   const read = { model: deps.model, config: deps.config, now: deps.now ?? Date.now };
   return async (api) => {
-    await api.register(configRoutes({ ...read, themeOverlay: deps.themeOverlay }));
+    await api.register(configRoutes({ ...read, themeOverlay: deps.themeOverlay, geoFilter: deps.geoFilter }));
     await api.register(decodeRoutes({ keyring: deps.keyring }));
     await api.register(async (data) => {
       if (deps.ready) {
