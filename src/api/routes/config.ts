@@ -140,7 +140,8 @@ export function configRoutes(deps: ConfigRoutesDeps): FastifyPluginAsync {
             overlay.typeColors,
           ),
           home: layer('home', DEFAULT_HOME),
-          ...(Object.keys(marker).length > 0 ? { markerStroke: marker } : {}),
+          // No server default: an empty object leaves the SPA's own stroke (as before).
+          markerStroke: marker,
         };
       },
     );
