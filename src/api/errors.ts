@@ -41,6 +41,14 @@ export const errorRegistry = {
     status: 404,
     message: 'no known-channels catalogue configured (set knownChannelsFile in the config)',
   },
+  // issue 9 I9c: geo filter (routes/geo-filter.ts).
+  MESHLENS_ERR_NO_CONFIG_FILE: {
+    status: 409,
+    message: 'meshlens runs without a config file: start it with --config to save the geo filter',
+  },
+  MESHLENS_ERR_CONFIG_WRITE_FAILED: { status: 500, message: 'cannot write the config file: %s' },
+  MESHLENS_ERR_NO_GEO_FILTER: { status: 409, message: 'no geo_filter is configured' },
+  MESHLENS_ERR_PRUNE_UNAVAILABLE: { status: 503, message: 'the geo-filter prune needs %s' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

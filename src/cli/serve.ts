@@ -84,6 +84,7 @@ export const serveCommand: Command = {
       return 0;
     }
     let config: Readonly<MeshlensConfig>;
+    let configPath: string | null = null;
     try {
       const loaded = loadConfig({
         ...(args.config !== undefined ? { path: args.config } : {}),
@@ -95,6 +96,7 @@ export const serveCommand: Command = {
       });
       for (const w of loaded.warnings) process.stderr.write(`meshlens: config warning: ${w}\n`);
       config = args.demo ? demoConfig(loaded.config) : loaded.config;
+      configPath = loaded.path;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       process.stderr.write(`meshlens: bad configuration: ${err.message}\n`);
@@ -103,7 +105,7 @@ export const serveCommand: Command = {
     const log: Log = (level, message) => process.stderr.write(`meshlens ${level}: ${message}\n`);
     let server: RunningServer;
     try {
-      server = await startServer(config, { log, ...(args.demo ? { demo: {} } : {}) });
+      server = await startServer(config, { log, configPath, ...(args.demo ? { demo: {} } : {}) });
     } catch (err) {
       process.stderr.write(`meshlens: cannot start: ${(err as Error).message}\n`);
       return 1;

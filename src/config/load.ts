@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { weakApiKeyReason } from './api-key.js';
 import { defaultConfig } from './defaults.js';
+import { areaShape, parseGeoFilter } from './geo-filter.js';
 import { configSchema } from './schema.js';
 import { ignoredCoreScopeKeys, uiPassThroughKeys, type MeshlensConfig } from './types.js';
 
@@ -74,7 +75,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   problems.push(...semanticProblems(input, origins));
   if (problems.length > 0) throw new ConfigError(source, problems);
 
-  const warnings: string[] = [];
+  const warnings: string[] = notYetUsedWarnings(input);
+  stripComments(input);
   const ui: Json = {};
   const known = new Set(Object.keys(configSchema.properties as Json));
   for (const key of Object.keys(input)) {
@@ -167,6 +169,22 @@ function semanticProblems(input: Json, origins: Map<string, string>): string[] {
       seen.add(name);
     });
   }
+  if (input.geo_filter !== undefined) {
+    const parsed = parseGeoFilter(input.geo_filter);
+    if ('problems' in parsed) problems.push(...parsed.problems.map((p) => `geo_filter.${p}`));
+  }
+  if (isPlainObject(input.areas)) {
+    for (const [key, area] of Object.entries(input.areas)) {
+      if (key.startsWith('_comment')) continue;
+      const label = (area as Json).label;
+      if (label !== undefined && typeof label !== 'string')
+        problems.push(`areas.${key}.label: must be a string`);
+      if (areaShape(area) === null)
+        problems.push(
+          `areas.${key}: needs a polygon of at least 3 [lat, lon] points or latMin, latMax, lonMin, lonMax`,
+        );
+    }
+  }
   const broker = input.broker as Json | undefined;
   if (
     broker &&
@@ -223,6 +241,33 @@ function pointerToPath(pointer: string): string {
     .slice(1)
     .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+/**
+ * Keys meshlens accepts and validates but whose feature is not built yet (issue 10): reported at
+ * start so an operator knows the value has no effect.
+ */
+function notYetUsedWarnings(input: Json): string[] {
+  const out: string[] = [];
+  if (input.neighborEdgesMaxAgeDays !== undefined)
+    out.push('neighborEdgesMaxAgeDays: accepted, not used yet (meshlens keeps no neighbor_edges table yet)');
+  if (isPlainObject(input.analytics) && input.analytics.loraPreset !== undefined)
+    out.push('analytics.loraPreset: accepted, not used yet (the relay airtime analytic is not built yet)');
+  if (input.defaultRegion !== undefined)
+    out.push('defaultRegion: accepted, not used (CoreScope documents it for the UI but reads it nowhere)');
+  return out;
+}
+
+/** Removes `_comment…` keys at every level (objects inside arrays too): they are documentation. */
+function stripComments(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const v of value) stripComments(v);
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      if (key.startsWith('_comment')) delete value[key];
+      else stripComments(value[key]);
+    }
+  }
 }
 
 /** Recursively merges plain objects; arrays and scalars from `over` replace. */

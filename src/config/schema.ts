@@ -32,8 +32,12 @@ const hex = (extra: Schema = {}): Schema => str({ pattern: '^[0-9A-Fa-f]+$', ...
 function object(properties: Record<string, Schema>, required: string[] = []): Schema {
   return { type: 'object', properties, patternProperties: comments, additionalProperties: false, required };
 }
-/** A map with free keys and uniform values. */
-const mapOf = (value: Schema): Schema => ({ type: 'object', additionalProperties: value });
+/** A map with free keys and uniform values (`_comment…` keys are documentation, any value). */
+const mapOf = (value: Schema): Schema => ({
+  type: 'object',
+  patternProperties: comments,
+  additionalProperties: value,
+});
 
 const port = int(0, 65535);
 const brokerUrl = str({ pattern: '^(mqtt|mqtts|ws|wss|tcp|ssl)://.+' });
@@ -90,6 +94,7 @@ export const configSchema: Schema = {
     hashRegions: strings(str({ minLength: 1 })),
     validateSignatures: bool(d.validateSignatures),
     foreignAdverts: object({ mode: { enum: ['flag', 'drop'] } }),
+    // Shape checked by geo-filter.ts (load.ts reports its problems under `geo_filter.`).
     geo_filter: { type: 'object' },
 
     retention: object({
@@ -110,6 +115,7 @@ export const configSchema: Schema = {
     batteryThresholds: object({ lowMv: int(0), criticalMv: int(0) }),
     cacheTTL: { type: 'object', patternProperties: comments, additionalProperties: num(0) },
     regions: mapOf(str()),
+    // key -> { label?, polygon | latMin/latMax/lonMin/lonMax | bbox } (spec §4.3); load.ts checks the shape.
     areas: mapOf({ type: 'object' }),
     defaultRegion: str(),
     perf: object({ windowSamples: int(10, 100000), slowRequestMs: num(0), slowLogEntries: int(0, 10000) }),

@@ -9,9 +9,12 @@ import { Readiness } from '../api/readiness.js';
 import { analyticsRoutes } from '../api/routes/analytics.js';
 import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
+import { geoFilterRoutes } from '../api/routes/geo-filter.js';
+import { iataCoordsRoutes } from '../api/routes/iata-coords.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
+import { GeoFilterStore } from '../config/geo-filter.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
@@ -45,6 +48,9 @@ export interface StartOptions {
   analytics?: boolean;
   /** Demo mode: feed the embedded broker live simulated traffic (see demoConfig). */
   demo?: { ratePerSec?: number; seed?: number };
+  /** The config.json the config came from (loadConfig's `path`): PUT /api/config/geo-filter
+   *  rewrites it. Null/absent: meshlens runs without a file and that PUT answers 409. */
+  configPath?: string | null;
 }
 
 export interface RunningServer {
@@ -58,6 +64,8 @@ export interface RunningServer {
   store: MemoryStore;
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
+  /** The geo filter in force (config `geo_filter`, replaced by PUT /api/config/geo-filter). */
+  geoFilter: GeoFilterStore;
   /** Resolves when the startup load SQLite -> memory has finished (rejects if it failed). */
   loaded: Promise<void>;
   /** Each unit's name, state and start/stop durations, in start order. */
@@ -111,6 +119,7 @@ export async function startServer(
     store: u.store.store,
     pipeline: u.pipeline.pipeline,
     writer: u.writer.writer,
+    geoFilter: u.geoFilter,
     loaded: u.load.loaded,
     units: () => lifecycle.records(),
     stop: () => lifecycle.stop(),
@@ -123,6 +132,8 @@ type ServerUnits = ReturnType<typeof serverUnits>;
 function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, log: Log) {
   const keyring = keyringFromConfig(config);
   const rejections = new RejectionCounter();
+  // Shared by ingest (ADVERT GPS check, spec §1.12) and the API (GET/PUT geo-filter).
+  const geoFilter = GeoFilterStore.fromConfig(config.geo_filter);
   const database = new DatabaseUnit(config.dbPath, log);
   const writer = new WriterUnit(config, log);
   const metrics = new MetricsReaderUnit(config.dbPath);
@@ -146,6 +157,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   return {
     keyring,
     rejections,
+    geoFilter,
     database,
     writer,
     metrics,
@@ -213,6 +225,8 @@ function apiUnit(
         analytics: analytics?.service ?? null,
         metrics: u.metrics,
         knownChannels,
+        geoFilter: u.geoFilter,
+        configPath: options.configPath ?? null,
       }),
       rootPlugins: [feed.plugin()],
     }),
@@ -232,10 +246,12 @@ interface ApiRouteDeps {
   analytics: AnalyticsService | null;
   metrics: ObserverMetricsSource;
   knownChannels: readonly KnownChannel[] | null;
+  geoFilter: GeoFilterStore;
+  configPath: string | null;
 }
 
 function apiRoutes(d: ApiRouteDeps) {
-  const { config, keyring, store, ready, rejections, pipeline, writer, analytics } = d;
+  const { config, keyring, store, ready, rejections, pipeline, writer, analytics, geoFilter } = d;
   return [
     coreRoutes({
       model: new MemoryReadModel(store, config, { metrics: d.metrics }),
@@ -244,6 +260,19 @@ function apiRoutes(d: ApiRouteDeps) {
       ready,
       signatureDrops: () => rejections.count('advert_bad_signature'),
       knownChannels: d.knownChannels,
+      geoFilter,
+    }),
+    iataCoordsRoutes(),
+    geoFilterRoutes({
+      apiKey: config.apiKey,
+      store: geoFilter,
+      configPath: d.configPath,
+      prune: analytics
+        ? {
+            preview: (filter) => analytics.geoPrunePreview(filter),
+            deleteNodes: (pubkeys) => writer.deleteNodes(pubkeys),
+          }
+        : null,
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),

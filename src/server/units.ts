@@ -252,7 +252,7 @@ export class PipelineUnit implements LifecycleUnit {
   }
 }
 
-/** Retention: at start (once loaded) and daily, in the writer thread. */
+/** Retention: at start (once loaded) and hourly, in the writer thread. */
 export class RetentionUnit implements LifecycleUnit {
   readonly name = 'retention scheduler';
   #scheduler: RetentionScheduler | null = null;
@@ -270,8 +270,16 @@ export class RetentionUnit implements LifecycleUnit {
   start(): void {
     const { writer, load } = this.parts;
     const scheduler = new RetentionScheduler({
-      config: { packetDays: this.config.packetDays, metricsDays: this.config.metricsDays },
+      config: {
+        packetDays: this.config.packetDays,
+        metricsDays: this.config.metricsDays,
+        nodeDays: this.config.nodeDays,
+        observerDays: this.config.observerDays,
+        clientRxDays: this.config.clientRxDays,
+      },
       run: (c) => writer.writer.applyRetention(c),
+      // Node ageing runs hourly (spec §1.10); the other jobs are cheap when nothing is due.
+      periodMs: 3_600_000,
       log: this.log,
     });
     load.afterLoad(() => scheduler.start());

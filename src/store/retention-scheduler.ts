@@ -1,8 +1,10 @@
-// Runs retention (spec ingest-store-api §1.10 "Packet retention" and "Metrics /
-// dropped_packets": at startup, then daily) through the writer thread, so deletes never run on
-// the event loop. SQLite only: the in-memory store is append-only and evicts nothing, so
-// pruned transmissions stay readable from memory until the next restart (the load then skips
-// them). Off unless `retention.packetDays` or `retention.metricsDays` is above 0.
+// Runs retention (spec ingest-store-api §1.10 "Packet retention", "Metrics / dropped_packets",
+// "Node aging", "Observer aging", "Client RX coverage") through the writer thread, so deletes
+// never run on the event loop: at startup, then every period (the composition root uses one
+// hour, node ageing's period; the other jobs are idempotent and cheap when nothing is due).
+// SQLite only: the in-memory store is append-only and evicts nothing, so pruned transmissions
+// and aged nodes stay readable from memory until the next restart (the load then skips them).
+// Off unless one of packetDays, metricsDays, nodeDays, observerDays or clientRxDays is on.
 import type { RetentionConfig, RetentionResult } from './sqlite/retention.js';
 
 export interface RetentionSchedulerOptions {
@@ -30,7 +32,10 @@ export class RetentionScheduler {
   readonly #s: RetentionSchedulerStats;
 
   constructor(private readonly o: RetentionSchedulerOptions) {
-    const enabled = (o.config.packetDays ?? 0) > 0 || (o.config.metricsDays ?? 0) > 0;
+    const c = o.config;
+    const enabled = [c.packetDays, c.metricsDays, c.nodeDays, c.observerDays, c.clientRxDays].some(
+      (d) => (d ?? 0) > 0,
+    );
     this.#s = {
       enabled,
       runs: 0,
@@ -56,10 +61,15 @@ export class RetentionScheduler {
         const r = await this.o.run(this.o.config);
         const { transmissionIds: _ids, ...counts } = r;
         this.#s.lastResult = counts;
-        if (r.transmissions + r.observerMetrics + r.droppedPackets > 0)
+        if (r.transmissions + r.observerMetrics + r.droppedPackets + r.clientReceptions > 0)
           this.o.log?.(
             'info',
-            `retention: deleted ${r.transmissions} transmissions, ${r.observations} observations, ${r.observerMetrics} metrics rows, ${r.droppedPackets} dropped-packet rows`,
+            `retention: deleted ${r.transmissions} transmissions, ${r.observations} observations, ${r.observerMetrics} metrics rows, ${r.droppedPackets} dropped-packet rows, ${r.clientReceptions} client receptions`,
+          );
+        if (r.nodesAged + r.observersAged > 0)
+          this.o.log?.(
+            'info',
+            `retention: ${r.nodesAged} nodes moved to inactive_nodes, ${r.observersAged} observers marked inactive (${r.agedObserverMetrics} metrics rows deleted)`,
           );
       } catch (err) {
         this.#s.errors++;

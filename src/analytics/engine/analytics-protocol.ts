@@ -2,6 +2,7 @@
 // Piscina's common.ts). The store travels once, in workerData; after that a request is a name
 // and a small query, and a response is the finished body (gzip bytes in a transferred
 // ArrayBuffer, never cloned). Nothing of the dataset crosses a thread boundary per compute.
+import type { GeoFilter } from '../../config/geo-filter.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { StoreHandle } from '../../store/memory/reader.js';
 import type { AnalyticName } from '../registry.js';
@@ -32,6 +33,8 @@ export interface SnapshotPolicy {
 export type Task =
   | ({ kind: 'analytic'; name: AnalyticName; query: AnalyticsQuery; nowMs: number } & SnapshotPolicy)
   | ({ kind: 'node-clock-skew'; pubkey: string; nowMs: number } & SnapshotPolicy)
+  /** I9c: the geo-filter prune dry run (compute/geo-prune.ts). */
+  | ({ kind: 'geo-prune-preview'; filter: GeoFilter; nowMs: number } & SnapshotPolicy)
   /** Diagnostics for tests: read one byte of a table chunk as the worker sees it. */
   | { kind: 'probe'; table: 'tx' | 'obs'; chunk: number; byteOffset: number };
 

@@ -8,6 +8,7 @@ import { StoreView } from '../../store/memory/reader.js';
 import { StoreInput } from '../inputs/store-input.js';
 import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
 import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
+import { computeGeoPrunePreview } from '../compute/geo-prune.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -139,6 +140,9 @@ function run(task: Task): ResultBody | ProbeResult {
   const name = task.kind === 'analytic' && isDefault(task.query) ? task.name : null;
   const cur = current(task.nowMs, task.reuseMs ?? 0, task.fresh === true, name);
   const { snap, ctx, computedAtMs } = cur;
+  if (task.kind === 'geo-prune-preview') {
+    return encode(computeGeoPrunePreview(snap, task.filter), cur, started, cpuStarted);
+  }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);
   }

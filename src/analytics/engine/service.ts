@@ -2,6 +2,8 @@
 // up". Owns the worker pool, the recomputer (default-query snapshots, spec analytics §2) and
 // the TTL cache with single-flight for every other shape (§1.3). The event loop does no
 // dataset work here: computes run in the pool, results arrive gzip-compressed.
+import type { GeoFilter } from '../../config/geo-filter.js';
+import type { GeoPrunePreview } from '../compute/geo-prune.js';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { MemoryStore } from '../../store/memory/index.js';
@@ -285,6 +287,22 @@ export class AnalyticsService {
       this.compute(null, key, this.defaultQuery()),
     );
     return body.empty ? { status: 'not-found' } : { status: 'ready', body };
+  }
+
+  /**
+   * I9c: the geo-filter prune dry run (compute/geo-prune.ts) over the whole store, in a worker.
+   * Not cached: the operator asks for it rarely and expects current data. Null while the store
+   * loads (a partial store would undercount).
+   */
+  async geoPrunePreview(filter: GeoFilter): Promise<GeoPrunePreview | null> {
+    if (!this.opts.isLoaded()) return null;
+    const pool = this.workerPool();
+    const task: Task = { kind: 'geo-prune-preview', filter, nowMs: this.now(), reuseMs: this.reuseMs };
+    task.niceness = pool.niceness;
+    const r = await pool.run(task, -1);
+    if (!isResultBody(r)) throw new Error('unexpected probe result');
+    const json = await new ReadyBody(r).identity();
+    return JSON.parse(json.toString('utf8')) as GeoPrunePreview;
   }
 
   /** Resolves after the next recompute pass ends (tests, benchmarks). */

@@ -4,6 +4,7 @@
 // never serve partial data as if it were whole); config and decode answer at once.
 import type { FastifyPluginAsync } from 'fastify';
 import type { KnownChannel } from '../../config/index.js';
+import type { GeoFilterStore } from '../../config/geo-filter.js';
 import type { MeshlensConfig } from '../../config/types.js';
 import type { ChannelKeyring } from '../../protocol/keyring.js';
 import type { MeshReadModel } from '../../store/read-model.js';
@@ -33,12 +34,14 @@ export interface CoreRoutesDeps {
   signatureDrops?: () => number;
   /** i9b: the knownChannelsFile catalogue, or null/absent when none is configured (404). */
   knownChannels?: readonly KnownChannel[] | null;
+  /** The geo filter in force, for /api/config/client's `geoFilter`. */
+  geoFilter?: GeoFilterStore;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
   const read = { model: deps.model, config: deps.config, now: deps.now ?? Date.now };
   return async (api) => {
-    await api.register(configRoutes({ ...read, themeOverlay: deps.themeOverlay }));
+    await api.register(configRoutes({ ...read, themeOverlay: deps.themeOverlay, geoFilter: deps.geoFilter }));
     await api.register(decodeRoutes({ keyring: deps.keyring }));
     await api.register(async (data) => {
       if (deps.ready) {

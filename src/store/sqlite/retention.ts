@@ -1,6 +1,9 @@
 // Retention by age (spec ingest-store-api §1.10): packets (observations first, then their
-// transmissions: there is no cascade), observer metrics and dropped-packet samples. Deletes run
-// in bounded transactions with a yield between them, so a large first prune does not stall ingest.
+// transmissions: there is no cascade), observer metrics and dropped-packet samples, node ageing
+// (nodes not seen for nodeDays move to inactive_nodes), observer ageing (inactive = 1 and their
+// metrics deleted) and client RX receptions. Deletes run in bounded transactions with a yield
+// between them, so a large first prune does not stall ingest. Also the geo-filter prune's node
+// deletion (deleteNodes), which runs in the writer thread the same way.
 import type { Db } from './open.js';
 import { sqlTimeMs, toRfc3339 } from './time.js';
 
@@ -9,6 +12,12 @@ export interface RetentionConfig {
   packetDays?: number;
   /** observer_metrics and dropped_packets older than this; 0 = off. CoreScope's default is 30. */
   metricsDays?: number;
+  /** Nodes whose last_seen is older than this move to inactive_nodes; 0 = off. CoreScope: 7. */
+  nodeDays?: number;
+  /** Observers not seen for this long get inactive = 1 and lose their metrics; -1 / 0 = off. CoreScope: 14. */
+  observerDays?: number;
+  /** client_receptions older than this (by rx_at) are deleted; 0 = off (the default). */
+  clientRxDays?: number;
 }
 
 export interface RetentionResult {
@@ -16,6 +25,13 @@ export interface RetentionResult {
   observations: number;
   observerMetrics: number;
   droppedPackets: number;
+  /** Nodes moved to inactive_nodes. */
+  nodesAged: number;
+  /** Observers marked inactive. */
+  observersAged: number;
+  /** Metrics rows of the observers marked inactive. */
+  agedObserverMetrics: number;
+  clientReceptions: number;
   /** Ids of the deleted transmissions, for the in-memory store to evict the same rows. */
   transmissionIds: number[];
 }
@@ -58,6 +74,10 @@ export async function applyRetention(
     observations: 0,
     observerMetrics: 0,
     droppedPackets: 0,
+    nodesAged: 0,
+    observersAged: 0,
+    agedObserverMetrics: 0,
+    clientReceptions: 0,
     transmissionIds: [],
   };
 
@@ -89,5 +109,102 @@ export async function applyRetention(
       .prepare(`DELETE FROM dropped_packets WHERE COALESCE(ml_dropped_at_ms, ${sqlTimeMs('dropped_at')}) < ?`)
       .run(cutoff).changes;
   }
+
+  if (config.nodeDays && config.nodeDays > 0) result.nodesAged = ageNodes(db, now - config.nodeDays * DAY_MS);
+  if (config.observerDays && config.observerDays > 0) {
+    const aged = ageObservers(db, now - config.observerDays * DAY_MS);
+    result.observersAged = aged.observers;
+    result.agedObserverMetrics = aged.metrics;
+  }
+  if (config.clientRxDays && config.clientRxDays > 0 && tableExists(db, 'client_receptions')) {
+    result.clientReceptions = db
+      .prepare(`DELETE FROM client_receptions WHERE rx_at IS NOT NULL AND ${sqlTimeMs('rx_at')} < ?`)
+      .run(now - config.clientRxDays * DAY_MS).changes;
+  }
   return result;
+}
+
+function tableExists(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The nodes table's columns, in order, for the copy into inactive_nodes (named, never positional). */
+function nodeColumns(db: Db): string[] {
+  const nodes = (db.prepare('PRAGMA table_info(nodes)').all() as { name: string }[]).map((c) => c.name);
+  const inactive = new Set(
+    (db.prepare('PRAGMA table_info(inactive_nodes)').all() as { name: string }[]).map((c) => c.name),
+  );
+  return nodes.filter((c) => inactive.has(c));
+}
+
+/**
+ * Node ageing: nodes whose last_seen is before the cutoff move to inactive_nodes (copy, then
+ * delete, in one transaction). The copy names its columns, so it does not depend on the two
+ * tables having the same column order (CoreScope's quirk, spec §1.10). A node with no
+ * last_seen is left alone. Returns the number of nodes moved.
+ */
+export function ageNodes(db: Db, cutoffMs: number): number {
+  if (!tableExists(db, 'inactive_nodes')) return 0;
+  const cols = nodeColumns(db)
+    .map((c) => `"${c}"`)
+    .join(', ');
+  const where = `last_seen IS NOT NULL AND ${sqlTimeMs('last_seen')} < ?`;
+  return db.transaction(() => {
+    db.prepare(
+      `INSERT OR REPLACE INTO inactive_nodes (${cols}) SELECT ${cols} FROM nodes WHERE ${where}`,
+    ).run(cutoffMs);
+    return db.prepare(`DELETE FROM nodes WHERE ${where}`).run(cutoffMs).changes;
+  })();
+}
+
+/**
+ * Observer ageing: observers whose last_seen is before the cutoff get inactive = 1 (a soft
+ * delete: the row and its observer_idx stay, the API hides it) and their metrics rows go.
+ */
+export function ageObservers(db: Db, cutoffMs: number): { observers: number; metrics: number } {
+  const where = `COALESCE(inactive, 0) = 0 AND last_seen IS NOT NULL AND ${sqlTimeMs('last_seen')} < ?`;
+  return db.transaction(() => {
+    const ids = (db.prepare(`SELECT id FROM observers WHERE ${where}`).all(cutoffMs) as { id: string }[]).map(
+      (r) => r.id,
+    );
+    if (ids.length === 0) return { observers: 0, metrics: 0 };
+    const mark = db.prepare('UPDATE observers SET inactive = 1 WHERE id = ?');
+    const del = tableExists(db, 'observer_metrics')
+      ? db.prepare('DELETE FROM observer_metrics WHERE observer_id = ?')
+      : null;
+    let metrics = 0;
+    for (const id of ids) {
+      mark.run(id);
+      if (del) metrics += del.run(id).changes;
+    }
+    return { observers: ids.length, metrics };
+  })();
+}
+
+/**
+ * The geo-filter prune (POST /api/admin/prune-geo-filter?confirm=true): deletes these nodes
+ * from nodes and inactive_nodes, 500 keys per transaction. Transmissions stay (CoreScope
+ * deletes nodes only). Returns the number of node rows deleted.
+ */
+export async function deleteNodes(
+  db: Db,
+  pubkeys: readonly string[],
+  pause: () => Promise<void> = yieldLoop,
+): Promise<{ nodes: number; inactiveNodes: number }> {
+  const delNode = db.prepare('DELETE FROM nodes WHERE lower(public_key) = lower(?)');
+  const delInactive = tableExists(db, 'inactive_nodes')
+    ? db.prepare('DELETE FROM inactive_nodes WHERE lower(public_key) = lower(?)')
+    : null;
+  const out = { nodes: 0, inactiveNodes: 0 };
+  for (let i = 0; i < pubkeys.length; i += 500) {
+    const part = pubkeys.slice(i, i + 500);
+    db.transaction(() => {
+      for (const key of part) {
+        out.nodes += delNode.run(key).changes;
+        if (delInactive) out.inactiveNodes += delInactive.run(key).changes;
+      }
+    })();
+    if (i + 500 < pubkeys.length) await pause();
+  }
+  return out;
 }

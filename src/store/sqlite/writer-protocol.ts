@@ -19,6 +19,8 @@ export type ToWriterWorker =
   | { t: 'batch'; seq: number; ops: unknown[] }
   | { t: 'backup'; id: number; path: string }
   | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
+  /** I9c: delete nodes (the geo-filter prune), retention.ts deleteNodes. */
+  | { t: 'deleteNodes'; id: number; pubkeys: string[] }
   | { t: 'close' };
 
 export type FromWriterWorker =

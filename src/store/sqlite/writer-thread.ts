@@ -185,6 +185,15 @@ export class SqliteWriterThread extends WriterOps {
     return (await this.call(m)) as RetentionResult;
   }
 
+  /** I9c: deletes these nodes (geo-filter prune) in the worker, after everything queued is committed. */
+  async deleteNodes(pubkeys: string[]): Promise<{ nodes: number; inactiveNodes: number }> {
+    await this.flush();
+    return (await this.call({ t: 'deleteNodes', id: 0, pubkeys })) as {
+      nodes: number;
+      inactiveNodes: number;
+    };
+  }
+
   /** Final flush, WAL checkpoint, worker exit. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
