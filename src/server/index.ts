@@ -13,9 +13,11 @@ import { ingestRoutes } from '../api/routes/ingest.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import type { MeshlensConfig } from '../config/index.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
+import { GeoFilterHolder, parseGeoFilter } from '../ingest/geo-filter.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
+import { TransportScopes } from '../ingest/transport-scopes.js';
 import { MemoryReadModel, type MemoryStore } from '../store/memory/index.js';
 
 import type { SqliteWriterThread } from '../store/sqlite/index.js';
@@ -56,6 +58,8 @@ export interface RunningServer {
   store: MemoryStore;
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
+  /** The geo filter ingest applies to adverts (config `geo_filter`; settable at run time). */
+  geoFilter: GeoFilterHolder;
   /** Resolves when the startup load SQLite -> memory has finished (rejects if it failed). */
   loaded: Promise<void>;
   /** Each unit's name, state and start/stop durations, in start order. */
@@ -106,6 +110,7 @@ export async function startServer(
     store: u.store.store,
     pipeline: u.pipeline.pipeline,
     writer: u.writer.writer,
+    geoFilter: u.geoFilter,
     loaded: u.load.loaded,
     units: () => lifecycle.records(),
     stop: () => lifecycle.stop(),
@@ -117,6 +122,7 @@ type ServerUnits = ReturnType<typeof serverUnits>;
 /** Every unit but HTTP, built (not started); each gets the earlier units it reads. */
 function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, log: Log) {
   const keyring = keyringFromConfig(config);
+  const geoFilter = geoFilterFromConfig(config);
   const rejections = new RejectionCounter();
   const database = new DatabaseUnit(config.dbPath, log);
   const writer = new WriterUnit(config, log);
@@ -127,6 +133,9 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
     {
       keyring,
       validateSignatures: config.validateSignatures,
+      scopes: new TransportScopes(config.hashRegions),
+      geoFilter,
+      foreignAdverts: config.foreignAdverts.mode,
       rejections,
       bufferSize: config.ingestBufferSize,
       log,
@@ -139,6 +148,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   const ingest = new IngestUnit({ pipeline, broker }, config, log);
   return {
     keyring,
+    geoFilter,
     rejections,
     database,
     writer,
@@ -232,6 +242,13 @@ function apiRoutes(d: ApiRouteDeps) {
     backupRoutes({ backup: (path) => writer.backup(path) }),
     ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
   ];
+}
+
+/** Config `geo_filter` as the pipeline's settable source; an invalid one refuses to start. */
+function geoFilterFromConfig(config: Readonly<MeshlensConfig>): GeoFilterHolder {
+  const parsed = parseGeoFilter(config.geo_filter);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return new GeoFilterHolder(parsed.filter);
 }
 
 /** Logs the load's phases and at most one progress line per 5 s. */

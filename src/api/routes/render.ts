@@ -59,6 +59,8 @@ export interface PacketItem {
   decoded_json: string;
   channel_hash: string | null;
   from_pubkey: string | null;
+  /** Transport scope: null unscoped, '' unknown, '#name' (spec §2.2). */
+  scope_name: string | null;
   observation_count: number;
   observer_id: string | null;
   observer_name: string | null;
@@ -89,6 +91,7 @@ export function packetItem(s: TransmissionSummary, expand = false): PacketItem {
     decoded_json: t.decodedJson,
     channel_hash: t.channelHash,
     from_pubkey: t.fromPubkey,
+    scope_name: t.scopeName,
     observation_count: s.observationCount,
     observer_id: bo ? bo.observerId : null,
     observer_name: bo ? s.bestObserverName : null,
@@ -117,6 +120,8 @@ export function nodeItem(s: NodeSummary) {
     advert_count: rec.advertCount,
     battery_mv: rec.batteryMv,
     temperature_c: rec.temperatureC,
+    foreign: rec.foreign,
+    default_scope: rec.defaultScope,
     last_heard: iso(s.lastHeardMs),
     packet_count: s.packetCount,
   };
@@ -162,6 +167,7 @@ export const packetSchema = {
     decoded_json: S,
     channel_hash: nullable('string'),
     from_pubkey: nullable('string'),
+    scope_name: nullable('string'),
     observation_count: I,
     observer_id: nullable('string'),
     observer_name: nullable('string'),
@@ -191,6 +197,8 @@ export const nodeSchema = {
     advert_count: I,
     battery_mv: nullable('integer'),
     temperature_c: nullable('number'),
+    foreign: { type: 'boolean' },
+    default_scope: nullable('string'),
     last_heard: nullable('string'),
     packet_count: I,
   },
