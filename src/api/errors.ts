@@ -33,6 +33,11 @@ export const errorRegistry = {
   MESHLENS_ERR_ANALYTICS_FAILED: { status: 500, message: 'analytics compute failed' },
   MESHLENS_ERR_ANALYTICS_WARMING: { status: 503, message: 'analytics warming up' },
   MESHLENS_ERR_ANALYTICS_STOPPED: { status: 503, message: 'analytics stopped' },
+  // issue 9 I9e
+  MESHLENS_ERR_RX_COVERAGE_DISABLED: {
+    status: 404,
+    message: 'RX coverage is disabled (set clientRxCoverage.enabled in the config)',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

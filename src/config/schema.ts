@@ -90,6 +90,7 @@ export const configSchema: Schema = {
     validateSignatures: bool(d.validateSignatures),
     foreignAdverts: object({ mode: { enum: ['flag', 'drop'] } }),
     geo_filter: { type: 'object' },
+    clientRxCoverage: object({ enabled: bool(d.clientRxCoverage.enabled) }),
 
     retention: object({
       nodeDays: num(0),

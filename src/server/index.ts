@@ -10,6 +10,7 @@ import { analyticsRoutes } from '../api/routes/analytics.js';
 import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
+import { rxCoverageRoutes } from '../api/routes/rx-coverage.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import type { MeshlensConfig } from '../config/index.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
@@ -20,7 +21,7 @@ import { RejectionCounter } from '../ingest/rejections.js';
 import { TransportScopes } from '../ingest/transport-scopes.js';
 import { MemoryReadModel, type MemoryStore } from '../store/memory/index.js';
 
-import type { SqliteWriterThread } from '../store/sqlite/index.js';
+import { ClientReceptionReader, type SqliteWriterThread } from '../store/sqlite/index.js';
 import { Lifecycle, type Log, type UnitRecord } from '../util/lifecycle.js';
 import {
   AnalyticsUnit,
@@ -230,9 +231,12 @@ interface ApiRouteDeps {
 
 function apiRoutes(d: ApiRouteDeps) {
   const { config, keyring, store, ready, rejections, pipeline, writer, analytics } = d;
+  // client_receptions is read from SQLite (only when the RX coverage routes are on).
+  const receptions = config.clientRxCoverage.enabled ? new ClientReceptionReader(config.dbPath) : null;
+  const model = new MemoryReadModel(store, config, receptions);
   return [
     coreRoutes({
-      model: new MemoryReadModel(store, config),
+      model,
       config,
       keyring,
       ready,
@@ -240,6 +244,7 @@ function apiRoutes(d: ApiRouteDeps) {
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),
+    rxCoverageRoutes({ model, config, now: Date.now, ready }),
     ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
   ];
 }

@@ -18,6 +18,10 @@ import type {
   Sighting,
   StoreStats,
   TransmissionSummary,
+  ReceptionSource,
+  RxCoverage,
+  RxCoverageQuery,
+  RxLeader,
 } from '../read-model.js';
 import { ActivityCounter } from './activity-counter.js';
 import { ChannelSummaries } from './channel-summaries.js';
@@ -25,6 +29,7 @@ import { NONE } from './layout.js';
 import type { MemoryStore } from './memory-store.js';
 import { NodeDirectory, type NodeVisibility } from './node-directory.js';
 import { nodeHealth } from './node-health.js';
+import { rxCoverage, rxLeaderboard } from './rx-coverage.js';
 import { sighting, transmissionSummary } from './transmission-summary.js';
 
 const HOUR_MS = 3_600_000;
@@ -45,6 +50,8 @@ export class MemoryReadModel implements MeshReadModel {
   constructor(
     private readonly store: MemoryStore,
     visibility: ReadModelVisibility,
+    /** client_receptions (the SQLite reader); none: the RX coverage answers are empty. */
+    private readonly receptions: ReceptionSource | null = null,
   ) {
     this.#nodes = new NodeDirectory(store, visibility);
     this.#activity = new ActivityCounter(store);
@@ -253,5 +260,14 @@ export class MemoryReadModel implements MeshReadModel {
 
   hasRegion(code: string): boolean {
     return this.store.interns.regions.lookup(code) !== NONE;
+  }
+
+  // I9e:
+  rxCoverage(q: RxCoverageQuery): RxCoverage {
+    return rxCoverage(this.receptions, q);
+  }
+
+  rxLeaderboard(q: { sinceMs: number; limit: number }): RxLeader[] {
+    return rxLeaderboard(this.receptions, q);
   }
 }
