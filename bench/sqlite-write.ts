@@ -158,6 +158,8 @@ async function run(mode: string, paced: boolean): Promise<RunResult> {
         isNewAdvert: true,
         batteryMv: null,
         temperatureC: null,
+        foreign: null,
+        defaultScope: null,
       });
     }
     if (paced) {

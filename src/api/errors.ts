@@ -49,6 +49,11 @@ export const errorRegistry = {
   MESHLENS_ERR_CONFIG_WRITE_FAILED: { status: 500, message: 'cannot write the config file: %s' },
   MESHLENS_ERR_NO_GEO_FILTER: { status: 409, message: 'no geo_filter is configured' },
   MESHLENS_ERR_PRUNE_UNAVAILABLE: { status: 503, message: 'the geo-filter prune needs %s' },
+  // issue 9 I9e
+  MESHLENS_ERR_RX_COVERAGE_DISABLED: {
+    status: 404,
+    message: 'RX coverage is disabled (set clientRxCoverage.enabled in the config)',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

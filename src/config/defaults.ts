@@ -34,6 +34,7 @@ export const defaultConfig = {
   hashRegions: [],
   validateSignatures: true,
   foreignAdverts: { mode: 'flag' },
+  clientRxCoverage: { enabled: false },
 
   // Store
   retention: { nodeDays: 7, observerDays: 14, packetDays: 0, metricsDays: 30, clientRxDays: 0 },

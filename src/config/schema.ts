@@ -96,6 +96,7 @@ export const configSchema: Schema = {
     foreignAdverts: object({ mode: { enum: ['flag', 'drop'] } }),
     // Shape checked by geo-filter.ts (load.ts reports its problems under `geo_filter.`).
     geo_filter: { type: 'object' },
+    clientRxCoverage: object({ enabled: bool(d.clientRxCoverage.enabled) }),
 
     retention: object({
       nodeDays: num(0),

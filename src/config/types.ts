@@ -132,6 +132,8 @@ export interface MeshlensConfig {
   validateSignatures: boolean;
   foreignAdverts: { mode: 'flag' | 'drop' };
   geo_filter?: Record<string, unknown>;
+  /** Opt-in mobile RX coverage routes over client_receptions (spec §6; default off). */
+  clientRxCoverage: { enabled: boolean };
 
   retention: RetentionConfig;
   metrics: { sampleIntervalSec: number };
@@ -203,6 +205,5 @@ export const ignoredCoreScopeKeys = [
   'resolvedPath',
   'knownChannelsUrl',
   'knownChannelsRefreshMs',
-  'clientRxCoverage',
   'https',
 ] as const;

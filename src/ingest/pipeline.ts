@@ -24,11 +24,13 @@ import {
   type TransmissionRecord,
 } from '../store/records.js';
 import { checkAdvert } from './advert-gate.js';
+import { hasGpsFix, type GeoFilterStore } from '../config/geo-filter.js';
 import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
 import type { IngestMemory, IngestWriter } from './ingest-ports.js';
 import { packetSighting, type ObserverMessage, type ObserverStatus } from './observer-message.js';
 import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
+import { TransportScopes } from './transport-scopes.js';
 
 const ADVERT = 4;
 const GRP_TXT = 5;
@@ -80,6 +82,12 @@ export interface PipelineOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** dropped_packets rows per reason per minute (default 60): a flood cannot flood the table. */
   droppedSamplesPerMinute?: number;
+  /** Config `hashRegions` resolved for transmissions.scope_name (default: none configured). */
+  scopes?: TransportScopes;
+  /** Config `geo_filter`, read per advert (settable at run time); absent: no filter. */
+  geoFilter?: Pick<GeoFilterStore, 'get' | 'allows'>;
+  /** Config `foreignAdverts.mode` (default 'flag'): adverts outside geo_filter flagged or dropped. */
+  foreignAdverts?: 'flag' | 'drop';
 }
 
 export interface PipelineStats {
@@ -94,10 +102,21 @@ export interface PipelineStats {
   droppedSamplesWritten: number;
   droppedSamplesSkipped: number;
   listenerErrors: number;
+  /** Advert sightings from outside geo_filter kept and their node flagged foreign ('flag' mode). */
+  foreignFlagged: number;
   /** Mean synchronous work per packet (decode .. writer queue), microseconds. */
   meanPacketUs: number;
   maxPacketMs: number;
   queue: IngestQueueStats;
+}
+
+/** One decoded frame on its way through #ingestPacket's steps. */
+interface Frame {
+  input: PacketInput;
+  packet: Packet;
+  advert: AdvertPayload | null;
+  path: string[];
+  observer: ObserverRecord;
 }
 
 /** A parsed message, or a packet already flattened by the ingest worker (ingest-thread.ts). */
@@ -130,11 +149,14 @@ export class IngestPipeline {
     droppedSamplesWritten: 0,
     droppedSamplesSkipped: 0,
     listenerErrors: 0,
+    foreignFlagged: 0,
     maxPacketMs: 0,
   };
+  readonly #scopes: TransportScopes;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
+    this.#scopes = options.scopes ?? new TransportScopes([]);
     this.#nextTxId = options.maxIds.transmissionId + 1;
     this.#nextObsId = options.maxIds.observationId + 1;
     this.queue = new IngestQueue<Queued>({
@@ -311,97 +333,145 @@ export class IngestPipeline {
     this.ingestPacket(packetSighting(m, q.source, q.rxMs, q.topic));
   }
 
+  /** One frame: decode -> advert gate (new transmissions) -> dedup -> store -> events. */
   #ingestPacket(input: PacketInput): PacketOutcome {
     this.#s.packets++;
-    const o = this.#o;
-    // Signatures are verified below, only for new transmissions: a known content hash means
-    // the same payload bytes, so the same verdict (spec packet-format §8).
-    const decoded = decodePacket(input.rawHex, { keyring: o.keyring, verifySignatures: false });
+    // Signatures are verified in #gateAdvert, only for new transmissions: a known content hash
+    // means the same payload bytes, so the same verdict (spec packet-format §8).
+    const decoded = decodePacket(input.rawHex, { keyring: this.#o.keyring, verifySignatures: false });
     if (!decoded.ok) {
       const code = `decode_${decoded.error.code}`;
       this.reject(code, decoded.error.message, rejectContext(input));
       return { ok: false, code, detail: decoded.error.message };
     }
     const packet = decoded.packet;
-    const hash = packet.hash;
-    const memory = o.memory;
-    let txRow = memory.txRowByHash(hash);
-    const isNewTransmission = txRow === -1;
+    const txRow = this.#o.memory.txRowByHash(packet.hash);
     const advert = packet.header.payloadType === ADVERT ? asAdvert(packet) : null;
-
-    if (isNewTransmission && packet.header.payloadType === ADVERT) {
-      if (o.validateSignatures && advert) {
-        this.#s.advertsVerified++;
-        advert.signatureValid = input.advertSignatureValid ?? verifyAdvertSignature(packet.payloadBytes);
-      }
-      const verdict = checkAdvert(packet.payload);
-      if (verdict) {
-        this.reject(verdict.code, verdict.detail, {
-          ...rejectContext(input),
-          hash,
-          nodePubkey: advert?.pubKey ?? null,
-          nodeName: advert?.name ?? null,
-        });
-        return { ok: false, code: verdict.code, detail: verdict.detail };
-      }
+    if (txRow === -1 && packet.header.payloadType === ADVERT) {
+      const refused = this.#gateAdvert(packet, advert, input);
+      if (refused) return refused;
     }
-
-    const path = observationPath(packet);
-    const observer = this.#observer(input.observerId, input.rxMs);
-    if (!isNewTransmission) {
-      const existing = memory.findObservation(txRow, input.observerId, path);
-      if (existing !== -1) {
-        // Re-delivery (spec §1.7 step 4): only fill in missing signal values.
-        this.#s.redeliveries++;
-        const observationId = memory.obsIdAt(existing);
-        if (memory.fillObservationSignal(existing, input.snr, input.rssi, input.score)) {
-          this.#s.signalFills++;
-          o.writer.fillObservationSignal({
-            observationId,
-            snr: input.snr,
-            rssi: input.rssi,
-            score: input.score,
-          });
-        }
-        this.#touchObserver(observer, input);
-        return {
-          ok: true,
-          packet,
-          hash,
-          transmissionId: memory.txIdAt(txRow),
-          observationId,
-          isNewTransmission: false,
-          redelivery: true,
-        };
-      }
+    const f: Frame = {
+      input,
+      packet,
+      advert,
+      path: observationPath(packet),
+      observer: this.#observer(input.observerId, input.rxMs),
+    };
+    if (txRow !== -1) {
+      const existing = this.#o.memory.findObservation(txRow, input.observerId, f.path);
+      if (existing !== -1) return this.#redeliver(f, txRow, existing);
     }
+    return this.#storeSighting(f, txRow);
+  }
 
-    let tx: TransmissionRecord | null = null;
-    let transmissionId: number;
-    let firstSeenBefore = NaN;
-    let lastSeenBefore = NaN;
-    if (isNewTransmission) {
-      tx = {
-        id: this.#nextTxId,
-        rawHex: input.rawHex,
-        hash,
-        firstSeenMs: input.rxMs,
-        lastSeenMs: input.rxMs,
-        routeType: packet.header.routeType,
-        payloadType: packet.header.payloadType,
-        payloadVersion: packet.header.payloadVersion,
-        decodedJson: payloadJsonText(packet),
-        fromPubkey: advert ? advert.pubKey.toLowerCase() : null,
-        channelHash: channelHash(packet),
-        scopeName: null,
-      };
-      transmissionId = tx.id;
+  /**
+   * The checks a new ADVERT transmission must pass (spec §1.6): signature (when enabled), the
+   * quality gate, and `geo_filter` in `foreignAdverts` mode "drop". Null when it passes.
+   */
+  #gateAdvert(packet: Packet, advert: AdvertPayload | null, input: PacketInput): PacketOutcome | null {
+    const o = this.#o;
+    if (o.validateSignatures && advert) {
+      this.#s.advertsVerified++;
+      advert.signatureValid = input.advertSignatureValid ?? verifyAdvertSignature(packet.payloadBytes);
+    }
+    const verdict =
+      checkAdvert(packet.payload) ??
+      (advert && o.foreignAdverts === 'drop' && this.#isForeign(advert) === true
+        ? {
+            code: 'advert_outside_geo_filter',
+            detail: `position ${advert.lat}, ${advert.lon} outside geo_filter`,
+          }
+        : null);
+    if (!verdict) return null;
+    this.reject(verdict.code, verdict.detail, {
+      ...rejectContext(input),
+      hash: packet.hash,
+      nodePubkey: advert?.pubKey ?? null,
+      nodeName: advert?.name ?? null,
+    });
+    return { ok: false, code: verdict.code, detail: verdict.detail };
+  }
+
+  /** Re-delivery (spec §1.7 step 4): same observer and path again; only fill missing signal. */
+  #redeliver(f: Frame, txRow: number, existing: number): PacketOutcome {
+    const { memory, writer } = this.#o;
+    const { input } = f;
+    this.#s.redeliveries++;
+    const observationId = memory.obsIdAt(existing);
+    if (memory.fillObservationSignal(existing, input.snr, input.rssi, input.score)) {
+      this.#s.signalFills++;
+      writer.fillObservationSignal({ observationId, snr: input.snr, rssi: input.rssi, score: input.score });
+    }
+    this.#touchObserver(f.observer, input);
+    return {
+      ok: true,
+      packet: f.packet,
+      hash: f.packet.hash,
+      transmissionId: memory.txIdAt(txRow),
+      observationId,
+      isNewTransmission: false,
+      redelivery: true,
+    };
+  }
+
+  /**
+   * A new observation (and, when txRow is -1, its new transmission): memory first, then the
+   * writer, the observer and node upserts, and the observation event.
+   */
+  #storeSighting(f: Frame, knownTxRow: number): PacketOutcome {
+    const { memory, writer } = this.#o;
+    const { input, packet } = f;
+    const tx = knownTxRow === -1 ? this.#newTransmission(input, packet, f.advert) : null;
+    const transmissionId = tx ? tx.id : memory.txIdAt(knownTxRow);
+    const firstSeenBefore = tx ? NaN : memory.tx.get('firstSeenMs', knownTxRow);
+    const lastSeenBefore = tx ? NaN : memory.tx.get('lastSeenMs', knownTxRow);
+    const obs = this.#newObservation(input, transmissionId, f.path);
+    const appended = this.#append(tx, obs, input, packet.hash);
+    if (typeof appended !== 'number') return appended;
+    const txRow = tx ? appended : knownTxRow;
+    this.#touchObserver(f.observer, input);
+    if (tx) {
+      this.#s.transmissionsNew++;
+      writer.insertTransmission(tx);
     } else {
-      transmissionId = memory.txIdAt(txRow);
-      firstSeenBefore = memory.tx.get('firstSeenMs', txRow);
-      lastSeenBefore = memory.tx.get('lastSeenMs', txRow);
+      if (input.rxMs > lastSeenBefore) writer.raiseTransmissionLastSeen(transmissionId, input.rxMs);
+      if (input.rxMs < firstSeenBefore) writer.lowerTransmissionFirstSeen(transmissionId, input.rxMs);
     }
-    const obs: ObservationRecord = {
+    writer.insertObservation(obs);
+    this.#s.observationsNew++;
+    if (f.advert) this.#upsertNode(f.advert, input.rxMs, tx !== null, tx?.scopeName ?? null);
+    if (this.#listeners.size > 0) this.#emit(f, tx, obs, txRow);
+    return {
+      ok: true,
+      packet,
+      hash: packet.hash,
+      transmissionId,
+      observationId: obs.id,
+      isNewTransmission: tx !== null,
+      redelivery: false,
+    };
+  }
+
+  #newTransmission(input: PacketInput, packet: Packet, advert: AdvertPayload | null): TransmissionRecord {
+    return {
+      id: this.#nextTxId,
+      rawHex: input.rawHex,
+      hash: packet.hash,
+      firstSeenMs: input.rxMs,
+      lastSeenMs: input.rxMs,
+      routeType: packet.header.routeType,
+      payloadType: packet.header.payloadType,
+      payloadVersion: packet.header.payloadVersion,
+      decodedJson: payloadJsonText(packet),
+      fromPubkey: advert ? advert.pubKey.toLowerCase() : null,
+      channelHash: channelHash(packet),
+      scopeName: this.#scopes.scopeOf(packet),
+    };
+  }
+
+  #newObservation(input: PacketInput, transmissionId: number, path: string[]): ObservationRecord {
+    return {
       id: this.#nextObsId,
       transmissionId,
       observerId: input.observerId,
@@ -413,9 +483,21 @@ export class IngestPipeline {
       rxMs: input.rxMs,
       uploaderMs: input.uploaderMs,
     };
+  }
 
-    // Memory first: a StoreError there (capacity, oversize JSON) leaves nothing half-written
-    // in SQLite; a transmission appended without its observation is re-used by the next sighting.
+  /**
+   * Memory first: a StoreError there (capacity, oversize JSON) leaves nothing half-written in
+   * SQLite; a transmission appended without its observation is re-used by the next sighting.
+   * Returns the new transmission's row (-1 when tx is null) or the rejection.
+   */
+  #append(
+    tx: TransmissionRecord | null,
+    obs: ObservationRecord,
+    input: PacketInput,
+    hash: string,
+  ): number | PacketOutcome {
+    const memory = this.#o.memory;
+    let txRow = -1;
     try {
       if (tx) {
         txRow = memory.appendTransmission(tx);
@@ -423,6 +505,7 @@ export class IngestPipeline {
       }
       memory.appendObservation(obs);
       this.#nextObsId++;
+      return txRow;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code !== 'string' || !code.startsWith('STORE_ERR')) throw err;
@@ -430,50 +513,31 @@ export class IngestPipeline {
       this.reject(reason, (err as Error).message, { ...rejectContext(input), hash });
       return { ok: false, code: reason, detail: (err as Error).message };
     }
-    const w = o.writer;
-    this.#touchObserver(observer, input);
-    if (tx) {
-      this.#s.transmissionsNew++;
-      w.insertTransmission(tx);
-    } else {
-      if (input.rxMs > lastSeenBefore) w.raiseTransmissionLastSeen(transmissionId, input.rxMs);
-      if (input.rxMs < firstSeenBefore) w.lowerTransmissionFirstSeen(transmissionId, input.rxMs);
-    }
-    w.insertObservation(obs);
-    this.#s.observationsNew++;
-    if (advert) this.#upsertNode(advert, input.rxMs, isNewTransmission);
+  }
 
-    if (this.#listeners.size > 0) {
-      const event: ObservationEvent = {
-        packet,
-        hash,
-        transmissionId,
-        firstSeenMs: memory.tx.get('firstSeenMs', txRow),
-        decodedJson: tx ? tx.decodedJson : null,
-        observation: obs,
-        observerName: observer.name,
-        region: input.region,
-        observationCount: memory.tx.get('obsCount', txRow),
-        isNewTransmission,
-      };
-      for (const l of this.#listeners) {
-        try {
-          l(event);
-        } catch (err) {
-          this.#s.listenerErrors++;
-          o.log?.('error', `ingest: observation listener failed: ${(err as Error).message}`);
-        }
+  /** One event per new observation; a failing listener is counted and logged, never rethrown. */
+  #emit(f: Frame, tx: TransmissionRecord | null, obs: ObservationRecord, txRow: number): void {
+    const memory = this.#o.memory;
+    const event: ObservationEvent = {
+      packet: f.packet,
+      hash: f.packet.hash,
+      transmissionId: obs.transmissionId,
+      firstSeenMs: memory.tx.get('firstSeenMs', txRow),
+      decodedJson: tx ? tx.decodedJson : null,
+      observation: obs,
+      observerName: f.observer.name,
+      region: f.input.region,
+      observationCount: memory.tx.get('obsCount', txRow),
+      isNewTransmission: tx !== null,
+    };
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.#s.listenerErrors++;
+        this.#o.log?.('error', `ingest: observation listener failed: ${(err as Error).message}`);
       }
     }
-    return {
-      ok: true,
-      packet,
-      hash,
-      transmissionId,
-      observationId: obs.id,
-      isNewTransmission,
-      redelivery: false,
-    };
   }
 
   #flushObservers(): void {
@@ -514,13 +578,30 @@ export class IngestPipeline {
     });
   }
 
-  /** Advert -> node (spec §1.6): non-null values win; advert_count counts new transmissions only. */
-  #upsertNode(advert: AdvertPayload, rxMs: number, isNew: boolean): void {
+  /**
+   * Whether an advert's position lies outside the geo filter in force: null when there is no
+   * filter or the advert has no position (no GPS and (0, 0) always pass, spec §1.6).
+   */
+  #isForeign(advert: AdvertPayload): boolean | null {
+    const geo = this.#o.geoFilter;
+    if (!geo || geo.get() === null || !hasGpsFix(advert.lat, advert.lon)) return null;
+    return !geo.allows(advert.lat, advert.lon);
+  }
+
+  /**
+   * Advert -> node (spec §1.6): non-null values win; advert_count counts new transmissions only;
+   * `foreign` follows the newest advert judged against geo_filter; default_scope the newest
+   * matched transport scope (`scope`, of a new transmission).
+   */
+  #upsertNode(advert: AdvertPayload, rxMs: number, isNew: boolean, scope: string | null): void {
     const memory = this.#o.memory;
     const publicKey = advert.pubKey.toLowerCase();
     const row = memory.nodeRow(publicKey);
     const old: NodeRecord | null = row === -1 ? null : memory.node(row);
     const role = advert.flags === undefined ? null : advert.role;
+    const foreign = this.#isForeign(advert);
+    if (foreign) this.#s.foreignFlagged++;
+    const defaultScope = scope !== null && scope !== '' ? scope : null;
     const rec: NodeRecord = {
       publicKey,
       name: advert.name ?? old?.name ?? null,
@@ -532,6 +613,8 @@ export class IngestPipeline {
       advertCount: (old?.advertCount ?? 0) + (isNew ? 1 : 0),
       batteryMv: advert.battery_mv ?? old?.batteryMv ?? null,
       temperatureC: advert.temperature_c ?? old?.temperatureC ?? null,
+      foreign: foreign ?? old?.foreign ?? false,
+      defaultScope: defaultScope ?? old?.defaultScope ?? null,
     };
     memory.upsertNode(rec);
     this.#o.writer.upsertNode({
@@ -544,6 +627,8 @@ export class IngestPipeline {
       isNewAdvert: isNew,
       batteryMv: advert.battery_mv ?? null,
       temperatureC: advert.temperature_c ?? null,
+      foreign,
+      defaultScope,
     });
   }
 

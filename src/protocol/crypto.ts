@@ -108,3 +108,30 @@ export class ChannelCipher {
     return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
   }
 }
+
+/**
+ * A transport region (spec packet-format §3): code1 of a transport-routed packet scoped to
+ * `#name` is the first 2 bytes of HMAC-SHA256(key = SHA-256("#name")[0:16], [payloadType] ‖
+ * payload), read as uint16 LE, with 0x0000 bumped to 0x0001 and 0xFFFF lowered to 0xFFFE as
+ * the firmware does. The HMAC key is absorbed once.
+ */
+export class TransportRegion {
+  /** The region name with its leading `#` (prepended when the configured name lacks it). */
+  readonly name: string;
+  readonly #hmac: HmacSha256;
+
+  constructor(name: string) {
+    this.name = name.startsWith('#') ? name : `#${name}`;
+    this.#hmac = new HmacSha256(hashtagKey(this.name));
+  }
+
+  /** The code1 value a packet of this type and payload carries when scoped to this region. */
+  code(payloadType: number, payload: Uint8Array): number {
+    const msg = new Uint8Array(payload.length + 1);
+    msg[0] = payloadType;
+    msg.set(payload, 1);
+    const be = this.#hmac.mac16(msg);
+    const code = ((be & 0xff) << 8) | (be >>> 8);
+    return code === 0 ? 1 : code === 0xffff ? 0xfffe : code;
+  }
+}

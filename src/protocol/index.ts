@@ -30,7 +30,14 @@ export type { CoreScopeDecoded, JsonObject } from './json.js';
 export { contentHash } from './hash.js';
 export { ChannelKeyring } from './keyring.js';
 export type { ChannelKey, KeyringOptions } from './keyring.js';
-export { PUBLIC_CHANNEL_KEY, channelHashByte, encryptThenMac, hashtagKey, macThenDecrypt } from './crypto.js';
+export {
+  PUBLIC_CHANNEL_KEY,
+  TransportRegion,
+  channelHashByte,
+  encryptThenMac,
+  hashtagKey,
+  macThenDecrypt,
+} from './crypto.js';
 export { verifyAdvertSignature } from './signature.js';
 export { airtimeMs, parseRadio, preambleForSf } from './airtime.js';
 export type { AirtimeInput, RadioSettings } from './airtime.js';

@@ -12,6 +12,7 @@ import { coreRoutes } from '../api/routes/core.js';
 import { geoFilterRoutes } from '../api/routes/geo-filter.js';
 import { iataCoordsRoutes } from '../api/routes/iata-coords.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
+import { rxCoverageRoutes } from '../api/routes/rx-coverage.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
 import { GeoFilterStore } from '../config/geo-filter.js';
@@ -19,8 +20,9 @@ import type { SourceHandle } from '../ingest/ingest-thread.js';
 import { keyringFromConfig } from '../ingest/keyring-config.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { RejectionCounter } from '../ingest/rejections.js';
+import { TransportScopes } from '../ingest/transport-scopes.js';
 import { MemoryReadModel, type MemoryStore } from '../store/memory/index.js';
-import type { ObserverMetricsSource } from '../store/read-model.js';
+import type { ObserverMetricsSource, ReceptionSource } from '../store/read-model.js';
 
 import type { SqliteWriterThread } from '../store/sqlite/index.js';
 import { Lifecycle, type Log, type UnitRecord } from '../util/lifecycle.js';
@@ -31,7 +33,7 @@ import {
   DemoUnit,
   HttpUnit,
   IngestUnit,
-  MetricsReaderUnit,
+  SqliteReadersUnit,
   PipelineUnit,
   RetentionUnit,
   StoreLoadUnit,
@@ -136,7 +138,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   const geoFilter = GeoFilterStore.fromConfig(config.geo_filter);
   const database = new DatabaseUnit(config.dbPath, log);
   const writer = new WriterUnit(config, log);
-  const metrics = new MetricsReaderUnit(config.dbPath);
+  const metrics = new SqliteReadersUnit(config.dbPath, config.clientRxCoverage.enabled);
   const store = new StoreUnit(database, loadLogger(log));
   const load = new StoreLoadUnit({ database, writer, store }, log);
   const pipeline = new PipelineUnit(
@@ -144,6 +146,9 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
     {
       keyring,
       validateSignatures: config.validateSignatures,
+      scopes: new TransportScopes(config.hashRegions),
+      geoFilter,
+      foreignAdverts: config.foreignAdverts.mode,
       rejections,
       bufferSize: config.ingestBufferSize,
       log,
@@ -224,6 +229,7 @@ function apiUnit(
         writer: u.writer.writer,
         analytics: analytics?.service ?? null,
         metrics: u.metrics,
+        receptions: u.metrics.receptions,
         knownChannels,
         geoFilter: u.geoFilter,
         configPath: options.configPath ?? null,
@@ -245,6 +251,7 @@ interface ApiRouteDeps {
   writer: SqliteWriterThread;
   analytics: AnalyticsService | null;
   metrics: ObserverMetricsSource;
+  receptions: ReceptionSource | null;
   knownChannels: readonly KnownChannel[] | null;
   geoFilter: GeoFilterStore;
   configPath: string | null;
@@ -252,9 +259,10 @@ interface ApiRouteDeps {
 
 function apiRoutes(d: ApiRouteDeps) {
   const { config, keyring, store, ready, rejections, pipeline, writer, analytics, geoFilter } = d;
+  const model = new MemoryReadModel(store, config, { metrics: d.metrics, receptions: d.receptions });
   return [
     coreRoutes({
-      model: new MemoryReadModel(store, config, { metrics: d.metrics }),
+      model,
       config,
       keyring,
       ready,
@@ -276,6 +284,7 @@ function apiRoutes(d: ApiRouteDeps) {
     }),
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),
+    rxCoverageRoutes({ model, config, now: Date.now, ready }),
     ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
   ];
 }

@@ -15,6 +15,7 @@ import { MemoryStore } from '../store/memory/index.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import {
   migrate,
+  ClientReceptionReader,
   ObserverMetricsReader,
   openDatabase,
   readMaxIds,
@@ -101,15 +102,24 @@ export class WriterUnit implements LifecycleUnit {
 }
 
 /**
- * i9b: observer_metrics for the read model (the memory store does not hold them): a read-only
- * connection of its own with prepared primary-key range reads (store/sqlite/metrics-reader.ts).
- * Opened after the database unit has migrated the file; the read model calls it per request.
+ * What the read model reads from SQLite because the memory store does not hold it, each on a
+ * read-only connection of its own with bounded, indexed range reads: observer_metrics
+ * (store/sqlite/metrics-reader.ts) and, when RX coverage is on, client_receptions
+ * (store/sqlite/client-receptions.ts, opened on first use). Started after the database unit has
+ * migrated the file; the read model calls them per request.
  */
-export class MetricsReaderUnit implements LifecycleUnit, ObserverMetricsSource {
-  readonly name = 'metrics reader';
+export class SqliteReadersUnit implements LifecycleUnit, ObserverMetricsSource {
+  readonly name = 'sqlite readers';
   #reader: ObserverMetricsReader | null = null;
+  /** client_receptions, or null when clientRxCoverage is off. */
+  readonly receptions: ClientReceptionReader | null;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    rxCoverage: boolean,
+  ) {
+    this.receptions = rxCoverage ? new ClientReceptionReader(path) : null;
+  }
 
   start(): void {
     this.#reader = new ObserverMetricsReader(this.path);
@@ -118,6 +128,7 @@ export class MetricsReaderUnit implements LifecycleUnit, ObserverMetricsSource {
   stop(): void {
     this.#reader?.close();
     this.#reader = null;
+    this.receptions?.close();
   }
 
   samples(observerId: string, fromMs: number, toMs: number, maxRows: number): ObserverMetricsSample[] {

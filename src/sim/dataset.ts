@@ -19,6 +19,7 @@ import {
 } from '../protocol/index.js';
 import { checkAdvert } from '../ingest/advert-gate.js';
 import { parseStatusMessage } from '../ingest/observer-message.js';
+import { TransportScopes } from '../ingest/transport-scopes.js';
 import { resolveUploaderTime, uploaderSentMs } from '../ingest/uploader-time.js';
 import { migrate, openDatabase, type Db } from '../store/sqlite/index.js';
 import type { ObserverPacketUpsert } from '../store/records.js';
@@ -46,6 +47,8 @@ export interface DatasetOptions {
   onProgress?: (progress: DatasetProgress) => void;
   /** observer_metrics bucket size (ms, default 300,000 as the live writer). */
   metricsBucketMs?: number;
+  /** Config `hashRegions` for scope_name, as the live pipeline resolves it (default none: '' or null). */
+  hashRegions?: readonly string[];
 }
 
 export interface DatasetProgress {
@@ -173,6 +176,7 @@ function fill(
   db.pragma('cache_size = -262144');
 
   const keyring = options.keyring ?? defaultDatasetKeyring();
+  const scopes = new TransportScopes(options.hashRegions ?? []);
   const verifySignatures = options.verifySignatures ?? false;
   const perTx = options.messagesPerTransaction ?? 50_000;
   const applier = new OpApplier(db, options.metricsBucketMs ?? 300_000);
@@ -293,8 +297,7 @@ function fill(
       advertKey,
       toEpochSeconds(m.rxMs),
       channelHashOf(packet),
-      // Transport scopes are not matched at ingest yet (as src/ingest/pipeline.ts).
-      null,
+      scopes.scopeOf(packet),
       m.rxMs,
     );
     firstSeen.push(m.rxMs);

@@ -127,10 +127,6 @@ export interface NodeSummary {
   hashSizesSeen: number[];
   /** Flood-routed adverts (FLOOD, TRANSPORT_FLOOD) in the last 7 days. */
   floodAdvertCount7d: number;
-  /** Marked by the geo filter at ingest (spec §1.12); false when the store holds no mark. */
-  foreign: boolean;
-  /** The transport scope of its adverts (spec §1.10); null when unknown. */
-  defaultScope: string | null;
 }
 
 export interface NodePage extends Page<NodeSummary> {
@@ -314,6 +310,82 @@ export interface NodeBattery {
   samples: BatterySample[];
 }
 
+/** A bounding box in degrees. */
+export interface GeoBox {
+  minLat: number;
+  minLon: number;
+  maxLat: number;
+  maxLon: number;
+}
+
+/** One row of client_receptions (spec §2.2): a mobile client (rx) heard a node (heard key). */
+export interface ClientReception {
+  rxPubkey: string;
+  /** The heard node's key or key prefix (heardKeyLen bytes), as stored. */
+  heardKey: string;
+  rssi: number | null;
+  snr: number | null;
+  lat: number;
+  lon: number;
+  rxMs: number;
+}
+
+/** Filters of the RX-coverage routes; every read is bounded by `sinceMs` and `rowCap`. */
+export interface RxCoverageQuery {
+  sinceMs: number;
+  bbox: GeoBox | null;
+  /** Map zoom (0-18): the hexagons' size follows it. */
+  zoom: number;
+  /** Receptions of this node (full key: every stored prefix of it matches), or null. */
+  node: string | null;
+  /** Receptions by this client (rx_pubkey), or null. */
+  rx: string | null;
+}
+
+/** One hexagon of the coverage grid with what was received inside it. */
+export interface RxCell {
+  /** Ring of [lon, lat] vertices, closed (GeoJSON order). */
+  ring: Array<[number, number]>;
+  center: [number, number];
+  count: number;
+  bestSnr: number | null;
+  avgSnr: number | null;
+  bestRssi: number | null;
+  receivers: number;
+  nodes: number;
+  lastRxMs: number;
+}
+
+export interface RxCoverage {
+  cells: RxCell[];
+  receptions: number;
+  /** More rows matched than the read cap; the newest `receptions` were binned. */
+  truncated: boolean;
+}
+
+export interface RxLeader {
+  rxPubkey: string;
+  name: string | null;
+  receptions: number;
+  nodesHeard: number;
+  bestSnr: number | null;
+  lastRxMs: number | null;
+}
+
+/** Where receptions are read from; every read is bounded by time and a row cap. */
+/** (Store-internal port: the SQLite reader implements it for the memory read model.) */
+export interface ReceptionSource {
+  receptions(f: {
+    sinceMs: number;
+    bbox: GeoBox | null;
+    /** Stored heard_key values to match (any case), or null for every node. */
+    heardKeys: string[] | null;
+    rx: string | null;
+    limit: number;
+  }): ClientReception[];
+  leaderboard(f: { sinceMs: number; limit: number; rowCap: number }): RxLeader[];
+}
+
 export interface MeshReadModel {
   // ---- transmissions
   /** A page of transmissions, O(page) plus the smallest filter. */
@@ -373,4 +445,9 @@ export interface MeshReadModel {
   observerMetrics(id: string, q: ObserverMetricsQuery): ObserverMetricsSeries | null;
   /** A node's battery readings in [sinceMs, untilMs]; null when the node is unknown or hidden. */
   nodeBattery(key: string, sinceMs: number, untilMs: number): NodeBattery | null;
+  // I9e: opt-in mobile RX coverage (client_receptions, spec §2.2, §4.2)
+  /** Receptions since q.sinceMs binned into map hexagons (newest rows first, capped). */
+  rxCoverage(q: RxCoverageQuery): RxCoverage;
+  /** Clients ranked by receptions since `sinceMs` (most first). */
+  rxLeaderboard(q: { sinceMs: number; limit: number }): RxLeader[];
 }

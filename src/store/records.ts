@@ -57,6 +57,10 @@ export interface NodeRecord {
   advertCount: number;
   batteryMv: number | null;
   temperatureC: number | null;
+  /** Its newest positioned advert lay outside `geo_filter` (spec §1.6, §1.12; nodes.foreign_advert). */
+  foreign: boolean;
+  /** The scope ('#name') of its newest transport-scoped advert that matched a `hashRegions` name. */
+  defaultScope: string | null;
 }
 
 /** What an observer's `/status` message says about its radio (spec ingest §1.3). */
@@ -118,6 +122,10 @@ export interface NodeUpsert {
   isNewAdvert: boolean;
   batteryMv: number | null;
   temperatureC: number | null;
+  /** Outside `geo_filter` (true), inside (false), or not judged (null: no GPS, no filter): keep. */
+  foreign: boolean | null;
+  /** A matched transport scope ('#name'), or null to keep the stored one. */
+  defaultScope: string | null;
 }
 
 /** An observer seen on a `/packets` message: bumps packet_count and last_packet_at. */

@@ -145,7 +145,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
     [
       'database',
       'writer thread',
-      'metrics reader',
+      'sqlite readers',
       'memory store',
       'ingest pipeline',
       'retention scheduler',

@@ -276,6 +276,8 @@ function nodeRecords(db: Database.Database): NodeRecord[] {
     advertCount: (r.advert_count as number | null) ?? 0,
     batteryMv: (r.battery_mv as number | null) ?? null,
     temperatureC: (r.temperature_c as number | null) ?? null,
+    foreign: r.foreign_advert === 1,
+    defaultScope: (r.default_scope as string | null) ?? null,
   }));
 }
 

@@ -31,6 +31,8 @@ export function nodeRecord(publicKey: string, atMs: number, o: Partial<NodeRecor
     advertCount: 1,
     batteryMv: null,
     temperatureC: null,
+    foreign: false,
+    defaultScope: null,
     ...o,
   };
 }

@@ -110,7 +110,7 @@ export function configRoutes(deps: ConfigRoutesDeps): FastifyPluginAsync {
               ? asObject(ui.customizer).disabledTabs
               : [],
           },
-          clientRxCoverage: false,
+          clientRxCoverage: config.clientRxCoverage.enabled,
           ...(geo ? { geoFilter: geoFilterJson(geo) } : {}),
           listLimits: config.listLimits,
         };

@@ -59,6 +59,8 @@ export interface PacketItem {
   decoded_json: string;
   channel_hash: string | null;
   from_pubkey: string | null;
+  /** Transport scope: null unscoped, '' unknown, '#name' (spec §2.2). */
+  scope_name: string | null;
   observation_count: number;
   observer_id: string | null;
   observer_name: string | null;
@@ -89,6 +91,7 @@ export function packetItem(s: TransmissionSummary, expand = false): PacketItem {
     decoded_json: t.decodedJson,
     channel_hash: t.channelHash,
     from_pubkey: t.fromPubkey,
+    scope_name: t.scopeName,
     observation_count: s.observationCount,
     observer_id: bo ? bo.observerId : null,
     observer_name: bo ? s.bestObserverName : null,
@@ -117,14 +120,14 @@ export function nodeItem(s: NodeSummary) {
     advert_count: rec.advertCount,
     battery_mv: rec.batteryMv,
     temperature_c: rec.temperatureC,
+    foreign: rec.foreign,
+    default_scope: rec.defaultScope,
     last_heard: iso(s.lastHeardMs),
     packet_count: s.packetCount,
     hash_size: s.hashSize,
     hash_size_inconsistent: s.hashSizeInconsistent,
     hash_sizes_seen: s.hashSizesSeen,
     flood_advert_count_7d: s.floodAdvertCount7d,
-    foreign: s.foreign,
-    default_scope: s.defaultScope,
   };
 }
 
@@ -168,6 +171,7 @@ export const packetSchema = {
     decoded_json: S,
     channel_hash: nullable('string'),
     from_pubkey: nullable('string'),
+    scope_name: nullable('string'),
     observation_count: I,
     observer_id: nullable('string'),
     observer_name: nullable('string'),
@@ -197,14 +201,14 @@ export const nodeSchema = {
     advert_count: I,
     battery_mv: nullable('integer'),
     temperature_c: nullable('number'),
+    foreign: { type: 'boolean' },
+    default_scope: nullable('string'),
     last_heard: nullable('string'),
     packet_count: I,
     hash_size: I,
     hash_size_inconsistent: { type: 'boolean' },
     hash_sizes_seen: { type: 'array', items: I },
     flood_advert_count_7d: I,
-    foreign: { type: 'boolean' },
-    default_scope: nullable('string'),
   },
 } as const;
 

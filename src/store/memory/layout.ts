@@ -187,6 +187,10 @@ export const NODE_SCHEMA = {
   advertCount: 'u32',
   batteryMv: 'i32',
   temperatureC: 'f64',
+  /** 1 when flagged foreign (outside geo_filter). */
+  foreign: 'u8',
+  /** default_scope: an id in the `names` intern table (NONE = null). */
+  defaultScope: 'u32',
 } as const satisfies TableSchema;
 
 /** Observers: row = intern id in the `observers` table. iata is an id in `regions`. */

@@ -26,6 +26,10 @@ import type {
   Sighting,
   StoreStats,
   TransmissionSummary,
+  ReceptionSource,
+  RxCoverage,
+  RxCoverageQuery,
+  RxLeader,
 } from '../read-model.js';
 import { ActivityCounter } from './activity-counter.js';
 import { AreaNodes } from './area-nodes.js';
@@ -39,6 +43,7 @@ import { NodeDirectory, type NodeVisibility } from './node-directory.js';
 import { nodeBatterySamples } from './node-battery.js';
 import { nodeHealth } from './node-health.js';
 import { metricsSeries } from './observer-metrics.js';
+import { rxCoverage, rxLeaderboard } from './rx-coverage.js';
 import { sighting, transmissionSummary } from './transmission-summary.js';
 
 const HOUR_MS = 3_600_000;
@@ -64,9 +69,12 @@ export interface ReadModelSources {
   metrics?: ObserverMetricsSource | null;
   /** The clock of time-relative fields (default Date.now; tests inject one). */
   now?: () => number;
+  /** client_receptions (the SQLite reader); none: the RX coverage answers are empty. */
+  receptions?: ReceptionSource | null;
 }
 
 export class MemoryReadModel implements MeshReadModel {
+  private readonly receptions: ReceptionSource | null;
   readonly #nodes: NodeDirectory;
   readonly #activity: ActivityCounter;
   readonly #channels: ChannelSummaries;
@@ -83,6 +91,7 @@ export class MemoryReadModel implements MeshReadModel {
     visibility: ReadModelVisibility,
     sources: ReadModelSources = {},
   ) {
+    this.receptions = sources.receptions ?? null;
     const now = sources.now ?? Date.now;
     this.#nodes = new NodeDirectory(store, visibility);
     this.#advertInfo = new NodeAdvertInfo(store, now);
@@ -137,9 +146,6 @@ export class MemoryReadModel implements MeshReadModel {
       lastHeardMs: this.#nodes.lastHeard(row),
       packetCount: this.store.indexes.byAdvertNode.get(row)?.length ?? 0,
       ...this.#advertInfo.get(row),
-      // The memory store holds no geo-filter mark or default scope yet (issue 9, I9e).
-      foreign: false,
-      defaultScope: null,
     };
   }
 
@@ -383,5 +389,14 @@ export class MemoryReadModel implements MeshReadModel {
       node,
       samples: nodeBatterySamples(this.store, row, node.publicKey, sinceMs, untilMs, this.#metrics),
     };
+  }
+
+  // I9e:
+  rxCoverage(q: RxCoverageQuery): RxCoverage {
+    return rxCoverage(this.receptions, q);
+  }
+
+  rxLeaderboard(q: { sinceMs: number; limit: number }): RxLeader[] {
+    return rxLeaderboard(this.receptions, q);
   }
 }

@@ -477,6 +477,7 @@ export class MemoryStore implements StoreTables {
       throw new StoreError('STORE_ERR_BAD_ID', 'publicKey is not hex');
     const name = this.interns.names.intern(rec.name);
     const role = this.interns.roles.intern(rec.role);
+    const defaultScope = this.interns.names.intern(rec.defaultScope);
     const row = this.internPubkey(rec.publicKey);
     const c = chunkOf(row, this.nodes.shift);
     const i = slotOf(row, this.nodes.mask);
@@ -490,6 +491,8 @@ export class MemoryStore implements StoreTables {
     n.advertCount[c][i] = Math.max(0, Math.min(0xffffffff, Math.trunc(rec.advertCount)));
     n.batteryMv[c][i] = rec.batteryMv === null ? I32_NULL : Math.trunc(rec.batteryMv) | 0;
     n.temperatureC[c][i] = rec.temperatureC ?? NaN;
+    n.foreign[c][i] = rec.foreign ? 1 : 0;
+    n.defaultScope[c][i] = defaultScope;
     n.present[c][i] = 1;
     this.nodes.noteMutation();
     return row;

@@ -67,6 +67,8 @@ export function readNode(s: StoreTables, row: number): NodeRecord {
     advertCount: n.advertCount[c][i],
     batteryMv: n.batteryMv[c][i] === I32_NULL ? null : n.batteryMv[c][i],
     temperatureC: orNull(n.temperatureC[c][i]),
+    foreign: n.foreign[c][i] === 1,
+    defaultScope: s.interns.names.get(n.defaultScope[c][i]),
   };
 }
 

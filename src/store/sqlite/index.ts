@@ -24,6 +24,7 @@ export {
 } from './retention.js';
 export { backupTo } from './backup.js';
 export { ObserverMetricsReader } from './metrics-reader.js';
+export { ClientReceptionReader } from './client-receptions.js';
 export { parseTimeMs, toRfc3339, toEpochSeconds } from './time.js';
 export { WalCheckpointer, type CheckpointerStats } from './checkpointer-thread.js';
 export { SqliteWriterThread, type WriterThreadOptions, type WriterThreadStats } from './writer-thread.js';

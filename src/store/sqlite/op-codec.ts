@@ -67,6 +67,8 @@ const layout: { [K in Kind]: Layout<K> } = {
       isNewAdvert: 0,
       batteryMv: 0,
       temperatureC: 0,
+      foreign: 0,
+      defaultScope: 0,
     }),
   },
   upsertObserverPacket: {

@@ -107,9 +107,13 @@ export class OpApplier {
          WHERE id = @id`,
       ),
       upsertNode: db.prepare(
-        `INSERT INTO nodes (public_key, name, role, lat, lon, last_seen, first_seen, advert_count, battery_mv, temperature_c)
-         VALUES (@publicKey, @name, @role, @lat, @lon, @seen, @seen, @inc, @batteryMv, @temperatureC)
+        `INSERT INTO nodes (public_key, name, role, lat, lon, last_seen, first_seen, advert_count, battery_mv,
+           temperature_c, foreign_advert, default_scope)
+         VALUES (@publicKey, @name, @role, @lat, @lon, @seen, @seen, @inc, @batteryMv, @temperatureC,
+           COALESCE(@foreign, 0), @defaultScope)
          ON CONFLICT(public_key) DO UPDATE SET
+           foreign_advert = COALESCE(@foreign, foreign_advert),
+           default_scope = COALESCE(excluded.default_scope, default_scope),
            name = COALESCE(excluded.name, name), role = COALESCE(excluded.role, role),
            lat = COALESCE(excluded.lat, lat), lon = COALESCE(excluded.lon, lon),
            battery_mv = COALESCE(excluded.battery_mv, battery_mv),
@@ -218,6 +222,8 @@ export class OpApplier {
           inc: n.isNewAdvert ? 1 : 0,
           batteryMv: n.batteryMv,
           temperatureC: n.temperatureC,
+          foreign: n.foreign === null ? null : n.foreign ? 1 : 0,
+          defaultScope: n.defaultScope,
         }).changes;
       }
       case 'upsertObserverPacket':

@@ -201,6 +201,8 @@ interface NodeRow {
   advert_count: number | null;
   battery_mv: number | null;
   temperature_c: number | null;
+  foreign_advert: number | null;
+  default_scope: string | null;
 }
 
 /** Either time falls back to the other when unparseable (counted); both missing gives 0. */
@@ -218,7 +220,8 @@ function seenPair(first: unknown, last: unknown, stats: ReadStats): [number, num
 export function* nodeChunks(db: Db, options: ChunkOptions = {}): Generator<NodeRecord[]> {
   const stats = options.stats ?? newReadStats();
   const stmt = db.prepare(
-    `SELECT rowid AS rid, public_key, name, role, lat, lon, last_seen, first_seen, advert_count, battery_mv, temperature_c
+    `SELECT rowid AS rid, public_key, name, role, lat, lon, last_seen, first_seen, advert_count, battery_mv, temperature_c,
+       foreign_advert, default_scope
      FROM nodes WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   );
   const convert = (r: NodeRow): NodeRecord => {
@@ -234,6 +237,8 @@ export function* nodeChunks(db: Db, options: ChunkOptions = {}): Generator<NodeR
       advertCount: r.advert_count ?? 0,
       batteryMv: r.battery_mv,
       temperatureC: r.temperature_c,
+      foreign: r.foreign_advert === 1,
+      defaultScope: r.default_scope,
     };
   };
   yield* keyset(stmt, options, convert, (r) => r.rid);

@@ -303,6 +303,8 @@ test('nodes and observers round-trip, including nulls', () => {
     advertCount: i * 3,
     batteryMv: i % 2 ? null : 3600 + i,
     temperatureC: i % 2 ? 21.5 : null,
+    foreign: i % 3 === 0,
+    defaultScope: i % 4 === 0 ? '#west' : null,
   }));
   for (const n of nodes) store.upsertNode(n);
   for (const n of nodes) assert.deepEqual(store.node(store.nodeRow(n.publicKey.toUpperCase())), n);

@@ -51,6 +51,8 @@ const ops: WriteOp[] = [
       isNewAdvert: true,
       batteryMv: null,
       temperatureC: 21.5,
+      foreign: true,
+      defaultScope: '#west',
     },
   },
   { kind: 'upsertObserverPacket', observer: { id: 'CC'.repeat(32), name: null, iata: 'SEA', seenMs: 6 } },

@@ -61,6 +61,8 @@ function workload(w: Ops, from: number, to: number): void {
         isNewAdvert: true,
         batteryMv: null,
         temperatureC: null,
+        foreign: null,
+        defaultScope: null,
       });
     }
     if (i % 50 === 0) {

@@ -122,11 +122,23 @@ test('node upsert: non-null overwrites, advert_count counts new adverts, seen ti
     isNewAdvert: true,
     batteryMv: null,
     temperatureC: null,
+    foreign: null,
+    defaultScope: null,
     ...o,
   });
-  w.upsertNode(advert({}));
+  w.upsertNode(advert({ foreign: false }));
+  // Flagged foreign with a scope; the next upsert (null, null) keeps both.
   w.upsertNode(
-    advert({ name: null, role: null, lat: null, lon: null, seenMs: 1_779_000_060_000, batteryMv: 3900 }),
+    advert({
+      name: null,
+      role: null,
+      lat: null,
+      lon: null,
+      seenMs: 1_779_000_060_000,
+      batteryMv: 3900,
+      foreign: true,
+      defaultScope: '#sf',
+    }),
   );
   w.upsertNode(
     advert({ name: 'Renamed', isNewAdvert: false, seenMs: 1_778_999_000_000, temperatureC: 21.5 }),
@@ -144,6 +156,8 @@ test('node upsert: non-null overwrites, advert_count counts new adverts, seen ti
       advertCount: 2,
       batteryMv: 3900,
       temperatureC: 21.5,
+      foreign: true,
+      defaultScope: '#sf',
     },
   ]);
 });
