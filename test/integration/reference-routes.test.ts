@@ -8,7 +8,7 @@
 // - on a served route whose answer is not the expected status (200 unless the table says why).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningServer } from '../../src/server/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
 import { freshFixtureCopy } from '../support/fresh-fixture.js';
 import {
   fillPath,
@@ -20,7 +20,6 @@ import {
 } from '../support/reference-routes.js';
 import { until } from '../support/until.js';
 import { API_KEY, tempDir, testConfig } from './harness.js';
-import { startServer } from '../../src/server/index.js';
 
 // Fixture values (fixtures/README.md; checked by plain SQL on the fixture file):
 /** KO6DYK RPT 01, a repeater with 228 adverts, one of them FLOOD transmission 105. */
