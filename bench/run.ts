@@ -3,7 +3,10 @@
 // child processes of the compiled `meshlens serve`), RSS, core REST latency under 8 and 64
 // clients with /api/healthz as the trivial-route baseline, MQTT ingest at full speed, and the
 // analytics: compute times, GET latency while recomputing and while ingesting 500 obs/s,
-// staleness, event-loop delay. Writes bench/results/<stamp>-<scales>.{json,md}; prints the table.
+// staleness, event-loop delay. The core-routes section loads every GET route of the reference
+// (test/fixtures/reference-routes.json) that the server lists in /api/spec: p99 under 8
+// clients and the server's event-loop delay p99 while each is hit (64 clients for ★ routes).
+// Writes bench/results/<stamp>-<scales>.{json,md}; prints the table.
 // Usage: npm run bench -- [--scale fixture,small,staging,cascadia] [--runs 3] [--duration 5]
 //        [--ingest-seconds 10] [--seed 1] [--fresh] [--no-build] [--skip-analytics]
 import { execFileSync } from 'node:child_process';
@@ -15,7 +18,8 @@ import { prepareDataset } from './lib/dataset-cache.js';
 import { runLoad, type LoadResult } from './lib/http-load.js';
 import { blastFor, encodePublishes, prepareMessages, publishFor } from './lib/publisher.js';
 import { renderMarkdown, type AnalyticsRow, type ScaleResult } from './lib/report.js';
-import { startServer, type BenchServer } from './lib/server.js';
+import { planRoutes, sampleValues } from './lib/route-list.js';
+import { BENCH_API_KEY, startServer, type BenchServer } from './lib/server.js';
 import { median, round, sleep } from './lib/stats.js';
 import { openDatabase, readCounts } from '../src/store/sqlite/index.js';
 import { ANALYTICS } from '../src/analytics/registry.js';
@@ -39,14 +43,6 @@ const durationS = Number(values.duration);
 const ingestS = Number(values['ingest-seconds']);
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const CONNECTIONS = [8, 64];
-const CORE_ROUTES = [
-  '/api/stats',
-  '/api/packets',
-  '/api/packets?type=ADVERT',
-  '/api/nodes',
-  '/api/observers',
-  '/api/channels',
-];
 const ANALYTICS_ROUTES = ANALYTICS.map((a) => `/api${a.path}`);
 const TIMEOUT_MS: Record<string, number> = {
   fixture: 60_000,
@@ -81,17 +77,31 @@ async function eventLoop(server: BenchServer, phase: string) {
   return { phase, p99Ms: h.body.eventLoop?.p99Ms ?? null, maxMs: h.body.eventLoop?.maxMs ?? null };
 }
 
-async function routeLoads(server: BenchServer, routes: { name: string; paths: string[] }[]) {
-  const out: { route: string; loads: LoadResult[] }[] = [];
+interface RouteLoad {
+  name: string;
+  paths: string[];
+  /** ★ routes are loaded under 64 clients too. */
+  core: boolean;
+  apiKey?: boolean;
+}
+
+/** Each route under 8 clients (then 64 for ★ ones), with the event-loop window of the 8-client run. */
+async function routeLoads(server: BenchServer, routes: RouteLoad[]) {
+  const out: ScaleResult['routes'] = [];
   for (const r of routes) {
+    const headers: Record<string, string> = r.apiKey ? { 'x-api-key': BENCH_API_KEY } : {};
     const loads: LoadResult[] = [];
-    for (const c of CONNECTIONS) {
-      loads.push(await runLoad(server.url, r.paths, c, durationS));
+    await server.loopWindow(true);
+    loads.push(await runLoad(server.url, r.paths, 8, durationS, headers));
+    const loop = await server.loopWindow(true);
+    if (r.core) loads.push(await runLoad(server.url, r.paths, 64, durationS, headers));
+    for (const l of loads)
       log(
-        `  ${r.name} x${c}: p50 ${loads.at(-1)!.p50Ms} ms, p99 ${loads.at(-1)!.p99Ms} ms, ${Math.round(loads.at(-1)!.rps)} req/s`,
+        `  ${r.name} x${l.connections}: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, ${Math.round(l.rps)} req/s` +
+          (l.non2xx ? `, ${l.non2xx} non-2xx` : '') +
+          (l.connections === 8 && loop ? `; event loop p99 ${loop.p99Ms} ms` : ''),
       );
-    }
-    out.push({ route: r.name, loads });
+    out.push({ route: r.name, core: r.core, loads, loop });
   }
   return out;
 }
@@ -203,6 +213,8 @@ async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
       rssMb: median(startups.map((s) => s.rssMbAfterLoad ?? NaN)),
     },
     routes: [],
+    routesNotServed: [],
+    routesSkipped: [],
     eventLoop: [],
     ingest: null,
     analytics: null,
@@ -210,13 +222,16 @@ async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
   try {
     await sleep(2000);
     result.eventLoop.push(await eventLoop(srv, 'after load (cumulative since start)'));
-    const pkts = await srv.get<{ packets?: { id: number; hash: string }[] }>('/api/packets?limit=50');
-    const ids = (pkts.body.packets ?? []).map((p) => `/api/packets/${p.hash ?? p.id}`);
-    log('core routes');
+    log('core routes (the reference list, spec §4.2)');
+    const spec = await srv.get<{ paths?: Record<string, object> }>('/api/spec');
+    const plan = planRoutes(spec.body, await sampleValues(srv.get));
+    result.routesNotServed = plan.notServed;
+    result.routesSkipped = plan.skipped;
+    if (plan.notServed.length) log(`  not served (not in /api/spec): ${plan.notServed.join(', ')}`);
+    // GET /healthz comes first in the list: the trivial-route baseline of the run.
     result.routes = await routeLoads(srv, [
-      { name: '/api/healthz (baseline)', paths: ['/api/healthz'] },
-      ...CORE_ROUTES.map((p) => ({ name: p, paths: [p] })),
-      { name: '/api/packets/:id (50 ids)', paths: ids.length > 0 ? ids : ['/api/packets/1'] },
+      ...plan.planned.map((r) => (r.name === 'GET /healthz' ? { ...r, name: 'GET /healthz (baseline)' } : r)),
+      { name: 'GET /packets?type=ADVERT', paths: ['/api/packets?type=ADVERT'], core: true },
     ]);
     result.eventLoop.push(await eventLoop(srv, 'after core route load (cumulative)'));
     // The analytics baseline runs before ingest: new data would start data-driven recomputes.

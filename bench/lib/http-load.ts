@@ -31,13 +31,14 @@ export async function runLoad(
   paths: string[],
   connections: number,
   durationS: number,
+  headers: Record<string, string> = {},
 ): Promise<LoadResult> {
   let i = 0;
   const r = await autocannon({
     url: baseUrl,
     connections,
     duration: durationS,
-    headers: { 'accept-encoding': 'gzip' },
+    headers: { 'accept-encoding': 'gzip', ...headers },
     requests: [
       {
         method: 'GET',

@@ -1,9 +1,11 @@
 // A meshlens server under test: `node bin/meshlens.js serve` (compiled JS after `npm run build`)
-// as a child process on free ports, with its own config, its startup timeline and its RSS.
+// as a child process on free ports, with its own config, its startup timeline and its RSS, and
+// a resettable event-loop delay window of its main thread (loop-probe.mjs, preloaded).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KNOWN_HASHTAGS } from '../../src/sim/channels.js';
 import { sleep, waitFor } from './stats.js';
 
@@ -23,6 +25,17 @@ export interface ServerStartup {
   rssMbAfterLoad: number | null;
 }
 
+/** Event-loop delay of the server's main thread over one window (loop-probe.mjs). */
+export interface LoopWindow {
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+const LOOP_PROBE = fileURLToPath(new URL('loop-probe.mjs', import.meta.url));
+
 export interface BenchServer {
   url: string;
   brokerUrl: string;
@@ -31,6 +44,11 @@ export interface BenchServer {
   logs: string[];
   get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
   rssMb(): number | null;
+  /**
+   * The event-loop delay since the last reset (or since start), then resets the window when
+   * `reset` (default true); null if the probe does not answer within 2 s.
+   */
+  loopWindow(reset?: boolean): Promise<LoopWindow | null>;
   stop(): Promise<void>;
 }
 
@@ -84,8 +102,19 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['bin/meshlens.js', 'serve', '--db', o.dbPath, '--port', String(port), '--config', configPath],
-    { cwd: o.root, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--import',
+      LOOP_PROBE,
+      'bin/meshlens.js',
+      'serve',
+      '--db',
+      o.dbPath,
+      '--port',
+      String(port),
+      '--config',
+      configPath,
+    ],
+    { cwd: o.root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   const logs: string[] = [];
   const startup: ServerStartup = {
@@ -135,6 +164,28 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
     }
     return { status: res.status, body: body as T, headers: res.headers };
   };
+  let loopRequest = 0;
+  const loopWindow = (reset = true) =>
+    new Promise<LoopWindow | null>((resolve) => {
+      if (exited || !child.connected) return resolve(null);
+      const id = ++loopRequest;
+      let timer: NodeJS.Timeout | undefined;
+      const done = (v: LoopWindow | null) => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(v);
+      };
+      const onMessage = (m: unknown) => {
+        const w = m as (LoopWindow & { type?: string; id?: number }) | null;
+        if (w?.type !== 'meshlens-bench-loop' || w.id !== id) return;
+        done({ samples: w.samples, p50Ms: w.p50Ms, p99Ms: w.p99Ms, maxMs: w.maxMs, meanMs: w.meanMs });
+      };
+      timer = setTimeout(() => done(null), 2000);
+      child.on('message', onMessage);
+      child.send({ type: 'meshlens-bench-loop', id, reset }, (err) => {
+        if (err) done(null);
+      });
+    });
   const stop = async () => {
     if (!exited) child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -190,6 +241,7 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
     logs,
     get,
     rssMb: () => procRssMb(child.pid!),
+    loopWindow,
     stop,
   };
 }
