@@ -110,32 +110,6 @@ const PENDING: Pending[] = [
     differences: ['$.subpaths: expected array, got missing', '$.totalPaths: expected number, got missing'],
   },
   {
-    shape: 'bulk_health',
-    waitsFor: 'issue 9 (nodes routes, other branch)',
-    why: '/api/nodes/bulk-health is not served yet: it falls into /api/nodes/:pubkey (400)',
-    differences: ['$: expected array, got object'],
-  },
-  {
-    shape: 'nodes',
-    waitsFor: 'issue 9 item 2 (node fields, other branch)',
-    why: 'node items have no hash_size fields yet',
-    differences: [
-      '$.nodes[0].hash_size: expected number, got missing',
-      '$.nodes[0].hash_size_inconsistent: expected boolean, got missing',
-    ],
-  },
-  {
-    shape: 'node_detail',
-    waitsFor: 'issue 9 item 2 (node fields, other branch)',
-    why: 'no hash_size fields on the node, recent adverts carry no observations',
-    differences: [
-      '$.node.hash_size: expected number, got missing',
-      '$.node.hash_size_inconsistent: expected boolean, got missing',
-      '$.node.hash_sizes_seen: expected array, got missing',
-      '$.recentAdverts[0].observations: expected array, got missing',
-    ],
-  },
-  {
     shape: 'health',
     waitsFor: 'issue 9 item 2 (/api/health reference field names, other branch)',
     why: "meshlens's own health fields only (memory.rssMB, eventLoop.p99Ms, ...)",

@@ -8,6 +8,8 @@
 // - on a served route whose answer is not the expected status (200 unless the table says why).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { freshFixtureCopy } from '../support/fresh-fixture.js';
 import {
@@ -161,7 +163,10 @@ before(async () => {
     areas: { bay: { label: 'Bay Area', polygon: BAY } },
     clientRxCoverage: { enabled: true },
   });
-  server = await startServer(config);
+  // A config file, so PUT /config/geo-filter can save (it answers 409 without one).
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ port: config.port }, null, 2));
+  server = await startServer(config, { configPath });
   await server.loaded;
   const res = await fetch(`${server.url}/api/spec`);
   assert.equal(res.status, 200, '/api/spec answers');
