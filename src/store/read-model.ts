@@ -3,7 +3,14 @@
 // (epoch ms, camelCase); the API renders them to CoreScope's JSON. The memory store implements
 // it in memory/memory-read-model.ts; a second store (PostgreSQL) implements the same interface.
 // Hidden nodes and observers (blacklists, hidden name prefixes) never appear in any answer.
-import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from './records.js';
+import type {
+  DroppedPacketQuery,
+  NodeRecord,
+  ObservationRecord,
+  ObserverRecord,
+  StoredDroppedPacket,
+  TransmissionRecord,
+} from './records.js';
 
 /** Filters and paging of the transmission list (spec ingest-store-api §4.2 /api/packets). */
 export interface PacketQuery {
@@ -226,4 +233,21 @@ export interface MeshReadModel {
   regionCodes(): string[];
   /** Whether some observer has had this (uppercase) IATA code. */
   hasRegion(code: string): boolean;
+
+  // i9d: ops reads (dropped packets), live-feed hop resolution, payload-type samples.
+  /** The newest dropped_packets rows (filters on indexed columns), read off the event loop. */
+  droppedPackets(q: DroppedPacketQuery): Promise<StoredDroppedPacket[]>;
+  /**
+   * Per hop (1-3 byte key prefix, hex): the public key of the one visible relay node (repeater or
+   * room) with that prefix, or null when there is none or more than one. No scan: an index.
+   */
+  resolveHopPrefixes(hops: readonly string[]): (string | null)[];
+  /** Per payload type: `perType` transmissions spread over frame length, from its newest `depth`. */
+  payloadTypeSamples(perType: number, depth: number): Map<number, TransmissionSummary[]>;
+}
+
+// i9d:
+/** Reads only the persisted database answers (dropped_packets), off the event loop. */
+export interface PersistedReads {
+  droppedPackets(q: DroppedPacketQuery): Promise<StoredDroppedPacket[]>;
 }

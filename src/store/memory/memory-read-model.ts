@@ -15,6 +15,7 @@ import type {
   Page,
   PacketDetailOptions,
   PacketQuery,
+  PersistedReads,
   Sighting,
   StoreStats,
   TransmissionSummary,
@@ -26,6 +27,9 @@ import type { MemoryStore } from './memory-store.js';
 import { NodeDirectory, type NodeVisibility } from './node-directory.js';
 import { nodeHealth } from './node-health.js';
 import { sighting, transmissionSummary } from './transmission-summary.js';
+import { HopPrefixIndex } from './hop-prefix-index.js';
+import { payloadTypeSampleRows } from './payload-samples.js';
+import type { DroppedPacketQuery, StoredDroppedPacket } from '../records.js';
 
 const HOUR_MS = 3_600_000;
 const ACTIVE_NODE_MS = 7 * 86_400_000;
@@ -41,11 +45,15 @@ export class MemoryReadModel implements MeshReadModel {
   readonly #activity: ActivityCounter;
   readonly #channels: ChannelSummaries;
   readonly #observerBlacklist: Set<string>;
+  readonly #hopPrefixes: HopPrefixIndex;
 
+  /** `persisted`: where the rows kept only in SQLite are read (the writer thread); optional. */
   constructor(
     private readonly store: MemoryStore,
     visibility: ReadModelVisibility,
+    private readonly persisted: PersistedReads | null = null,
   ) {
+    this.#hopPrefixes = new HopPrefixIndex(store, visibility);
     this.#nodes = new NodeDirectory(store, visibility);
     this.#activity = new ActivityCounter(store);
     this.#channels = new ChannelSummaries(store);
@@ -253,5 +261,26 @@ export class MemoryReadModel implements MeshReadModel {
 
   hasRegion(code: string): boolean {
     return this.store.interns.regions.lookup(code) !== NONE;
+  }
+
+  // ---------------------------------------------------------------- i9d:
+
+  droppedPackets(q: DroppedPacketQuery): Promise<StoredDroppedPacket[]> {
+    if (this.persisted === null) return Promise.reject(new Error('no SQLite reader is connected'));
+    return this.persisted.droppedPackets(q);
+  }
+
+  resolveHopPrefixes(hops: readonly string[]): (string | null)[] {
+    return this.#hopPrefixes.resolve(hops);
+  }
+
+  payloadTypeSamples(perType: number, depth: number): Map<number, TransmissionSummary[]> {
+    const out = new Map<number, TransmissionSummary[]>();
+    for (const [type, rows] of payloadTypeSampleRows(this.store, perType, depth))
+      out.set(
+        type,
+        rows.map((r) => transmissionSummary(this.store, r)),
+      );
+    return out;
   }
 }

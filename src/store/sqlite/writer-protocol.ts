@@ -1,6 +1,7 @@
 // Messages between SqliteWriterThread (writer-thread.ts) and its worker (writer-worker.ts).
 // Batches of write operations travel flat-encoded (op-codec.ts).
 import type { CheckpointerStats } from './checkpointer-thread.js';
+import type { WriterRead } from './diagnostics.js';
 import type { RetentionConfig } from './retention.js';
 import type { WriterOptions, WriterStats } from './writer.js';
 
@@ -19,6 +20,8 @@ export type ToWriterWorker =
   | { t: 'batch'; seq: number; ops: unknown[] }
   | { t: 'backup'; id: number; path: string }
   | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
+  /** A read for the ops routes (diagnostics.ts), answered between batches. */
+  | { t: 'read'; id: number; read: WriterRead }
   | { t: 'close' };
 
 export type FromWriterWorker =
