@@ -4,7 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryReadModel, MemoryStore } from '../../src/store/memory/index.js';
-import { nodeRecord, observationRecord, observerRecord, transmissionRecord } from '../support/store-builders.js';
+import {
+  nodeRecord,
+  observationRecord,
+  observerRecord,
+  transmissionRecord,
+} from '../support/store-builders.js';
 
 const T0 = Date.parse('2026-05-17T12:00:00Z');
 const visibility = { nodeBlacklist: [], hiddenNamePrefixes: ['🚫'], observerBlacklist: [] };
@@ -63,7 +68,10 @@ test('payloadTypeSamples: per type, newest rows spread over frame length; types 
   );
   // depth bounds the candidates to the newest rows: the 4 newest GRP_TXT are ids 17..20.
   assert.deepEqual(
-    model.payloadTypeSamples(2, 4).get(5)!.map((s) => s.transmission.id),
+    model
+      .payloadTypeSamples(2, 4)
+      .get(5)!
+      .map((s) => s.transmission.id),
     [17, 19],
   );
 });

@@ -69,7 +69,11 @@ test('ws://host/ and ws://host/any/path get the MQTT packet within 1 s; HTTP GET
       // resolved_path: one entry per hop (no relay is known to this empty store: all null), or null.
       const hops = JSON.parse(m.data.path_json) as string[];
       if (hops.length === 0) assert.equal(m.data.resolved_path, null);
-      else assert.deepEqual(m.data.resolved_path, hops.map(() => null));
+      else
+        assert.deepEqual(
+          m.data.resolved_path,
+          hops.map(() => null),
+        );
     }
     await client.endAsync();
   } finally {
