@@ -11,6 +11,7 @@ import { buildOpenApi, collectRoutes } from './openapi.js';
 import { PerfRecorder, SectionRegistry } from './perf.js';
 import { Readiness } from './readiness.js';
 import { healthRoutes } from './routes/health.js';
+import type { Telemetry } from './telemetry.js';
 
 /** Request bodies above this get 413 (256 KiB: a geo-filter polygon of 1000 points is ~40 KiB). */
 export const bodyLimitBytes = 256 * 1024;
@@ -25,6 +26,8 @@ export interface AppServices {
   /** preHandler for write routes (X-API-Key). */
   requireApiKey: ReturnType<typeof requireApiKey>;
   version: string;
+  /** Store, cache, ingest and build figures for /api/health, /api/healthz, /api/perf. */
+  telemetry: Telemetry;
 }
 
 declare module 'fastify' {
@@ -47,6 +50,7 @@ export interface AppDeps {
   readiness?: Readiness;
   logger?: FastifyServerOptions['logger'];
   version?: string;
+  telemetry?: Telemetry;
 }
 
 const cdnHeaders = ['cf-ray', 'cf-connecting-ip', 'fastly-client-ip', 'true-client-ip'];
@@ -61,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     readiness: deps.readiness ?? new Readiness(),
     requireApiKey: requireApiKey(config.apiKey),
     version: deps.version ?? '0.0.0',
+    telemetry: deps.telemetry ?? {},
   };
   app.decorate('meshlens', services);
   app.decorateRequest('meshlensStartNs', 0n);

@@ -99,12 +99,14 @@ export class PerfRecorder {
   readonly #slow: SlowRequest[] = [];
   readonly #startedMs = Date.now();
   #total = 0;
+  #totalMs = 0;
 
   constructor(readonly options: PerfOptions) {}
 
   /** Records one finished request under its route template (`GET /api/nodes/:pubkey`). */
   record(method: string, route: string, url: string, status: number, ms: number): void {
     this.#total++;
+    this.#totalMs += ms;
     const key = `${method} ${route}`;
     let window = this.#routes.get(key);
     if (!window) this.#routes.set(key, (window = new RouteWindow(this.options.windowSamples)));
@@ -119,6 +121,16 @@ export class PerfRecorder {
     this.#routes.clear();
     this.#slow.length = 0;
     this.#total = 0;
+    this.#totalMs = 0;
+  }
+
+  /** CoreScope's perf summary: requests, mean latency, requests in the slow log. */
+  summary(): { totalRequests: number; avgMs: number; slowQueries: number } {
+    return {
+      totalRequests: this.#total,
+      avgMs: this.#total === 0 ? 0 : round(this.#totalMs / this.#total),
+      slowQueries: this.#slow.length,
+    };
   }
 
   /** Newest first. */

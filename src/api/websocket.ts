@@ -1,4 +1,7 @@
-// The live feed at /ws (spec ingest-store-api §5): one `packet` message per new observation,
+// The live feed at /ws, and on any other path whose request asks for `Upgrade: websocket` (as
+// CoreScope, whose UI connects to `/`): such upgrades are routed to /ws before Fastify routes
+// them, so a plain HTTP GET on `/` or anywhere else is untouched (spec ingest-store-api §5).
+// One `packet` message per new observation,
 // envelope {type:"packet", data:{...}} with CoreScope's flat fields and both legacy spellings
 // (raw/raw_hex, observer/observer_id), serialized once per observation and shared by every
 // client. Improvements over the reference, in order of the spec's list:
@@ -14,7 +17,8 @@
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { payloadJson, payloadTypeOf, type JsonObject } from '../protocol/index.js';
+import type { IncomingMessage } from 'node:http';
+import { payloadJson, payloadTypeOf, toCoreScopeJson, type JsonObject } from '../protocol/index.js';
 import type { ObservationEvent } from '../ingest/pipeline.js';
 import { apiError } from './errors.js';
 
@@ -28,7 +32,15 @@ export interface WebsocketFeedOptions {
   pingIntervalMs?: number;
   /** Close a client that has been dropping messages continuously this long (default 10 s). */
   slowCloseMs?: number;
+  /**
+   * Per hop: the full key of the one known relay with that prefix, or null (MeshReadModel
+   * resolveHopPrefixes). Without it `resolved_path` is null.
+   */
+  resolveHops?: (hops: readonly string[]) => (string | null)[];
 }
+
+/** The path every WebSocket upgrade is served on, whatever path it asked for. */
+export const websocketPath = '/ws';
 
 export interface WebsocketStats {
   clients: number;
@@ -58,8 +70,16 @@ interface Client {
 
 const isoOrNull = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
-/** The `data` object of a `packet` message (spec §5, both field spellings). */
-export function packetMessageData(e: ObservationEvent): JsonObject {
+/**
+ * The `data` object of a `packet` message (spec §5, both field spellings). `timestamp` is the
+ * transmission's first-seen time (as CoreScope); the observation's own receive time is
+ * `rx_timestamp`. `resolved_path` maps each hop to a relay's full key where the prefix is
+ * unambiguous (null per hop otherwise; null as a whole without a resolver or hops).
+ */
+export function packetMessageData(
+  e: ObservationEvent,
+  resolveHops?: (hops: readonly string[]) => (string | null)[],
+): JsonObject {
   const o = e.observation;
   const h = e.packet.header;
   const payload = e.decodedJson === null ? payloadJson(e.packet) : (JSON.parse(e.decodedJson) as JsonObject);
@@ -67,8 +87,13 @@ export function packetMessageData(e: ObservationEvent): JsonObject {
   const rawHex = e.packet.raw.toString('hex').toUpperCase();
   const pathJson = JSON.stringify(o.path);
   const decoded: JsonObject = { header: { payloadTypeName: h.payloadTypeName }, payload };
-  // The path rides along only for TRACE (spec §5): there it is the payload route.
-  if (h.payloadType === 9) decoded.path = { hops: o.path };
+  // The path rides along only for TRACE (spec §5): there it is the payload route, and
+  // hopsCompleted the header's hop count (the SNR bytes appended so far).
+  if (h.payloadType === 9) {
+    const path = toCoreScopeJson(e.packet, { raw: false }).path;
+    decoded.path = { ...path, hops: o.path, hopsCompleted: e.packet.path.hashCount };
+  }
+  const resolvedPath = resolveHops && o.path.length > 0 ? resolveHops(o.path) : null;
   const data: JsonObject = {
     id: e.transmissionId,
     observation_id: o.id,
@@ -76,7 +101,8 @@ export function packetMessageData(e: ObservationEvent): JsonObject {
     raw: rawHex,
     hash: e.hash,
     first_seen: isoOrNull(e.firstSeenMs),
-    timestamp: isoOrNull(o.rxMs),
+    timestamp: isoOrNull(e.firstSeenMs),
+    rx_timestamp: isoOrNull(o.rxMs),
     uploader_timestamp: o.uploaderMs === null ? null : isoOrNull(o.uploaderMs),
     route_type: h.routeType,
     payload_type: h.payloadType,
@@ -88,6 +114,7 @@ export function packetMessageData(e: ObservationEvent): JsonObject {
     snr: o.snr,
     rssi: o.rssi,
     path_json: pathJson,
+    resolved_path: resolvedPath,
     direction: o.direction,
     observation_count: e.observationCount,
     decoded,
@@ -135,6 +162,15 @@ export class WebsocketFeed {
           app.websocketServer.close(() => done());
         },
       });
+      // Any upgrade request goes to the WebSocket route, whatever its path (CoreScope's UI uses
+      // `/`). This listener runs before @fastify/websocket's, which routes the request.
+      const toWs = (req: IncomingMessage) => {
+        if (req.headers.upgrade?.toLowerCase() !== 'websocket' || req.url === undefined) return;
+        const path = req.url.split('?')[0];
+        if (path !== websocketPath) req.url = websocketPath;
+      };
+      app.server.prependListener('upgrade', toWs);
+      app.addHook('onClose', async () => void app.server.removeListener('upgrade', toWs));
       const unsubscribe = this.options.subscribe((e) => this.#broadcast(e));
       const ping = setInterval(() => this.#ping(), this.options.pingIntervalMs ?? 30_000);
       ping.unref();
@@ -143,7 +179,7 @@ export class WebsocketFeed {
         clearInterval(ping);
       });
       app.get(
-        '/ws',
+        websocketPath,
         {
           websocket: true,
           schema: { hide: true },
@@ -231,7 +267,7 @@ export class WebsocketFeed {
       }
       c.dropStartMs = 0;
       if (text === null) {
-        text = JSON.stringify({ type: 'packet', data: packetMessageData(e) });
+        text = JSON.stringify({ type: 'packet', data: packetMessageData(e, this.options.resolveHops) });
         this.#s.messagesBuilt++;
       }
       c.inFlight++;

@@ -13,6 +13,9 @@ import { geoFilterRoutes } from '../api/routes/geo-filter.js';
 import { iataCoordsRoutes } from '../api/routes/iata-coords.js';
 import { ingestRoutes } from '../api/routes/ingest.js';
 import { rxCoverageRoutes } from '../api/routes/rx-coverage.js';
+import { docsRoutes } from '../api/routes/docs.js';
+import { opsRoutes } from '../api/routes/ops.js';
+import type { BuildInfo, SourceLiveness, Telemetry } from '../api/telemetry.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
 import { GeoFilterStore } from '../config/geo-filter.js';
@@ -192,10 +195,18 @@ function apiUnit(
     health.register(name, provider);
     perf.sections.register(name, provider);
   };
+  // One read model for the routes and the live feed; rows kept only in SQLite (dropped_packets)
+  // are read in the writer thread.
+  const model = new MemoryReadModel(u.store.store, config, {
+    metrics: u.metrics,
+    receptions: u.metrics.receptions,
+    droppedPackets: (q) => u.writer.writer.droppedPackets(q),
+  });
   const feed = new WebsocketFeed({
     subscribe: (l) => u.pipeline.pipeline.onObservation(l),
     corsAllowedOrigins: config.corsAllowedOrigins,
     perMessageDeflate: config.compression.websocket,
+    resolveHops: (hops) => model.resolveHopPrefixes(hops),
   });
   // Sections in the order /api/health shows them ('mqtt' comes once the sources exist). They
   // are read only while HTTP serves, when every unit started before it is up.
@@ -218,21 +229,21 @@ function apiUnit(
       health,
       readiness,
       version: options.version ?? packageVersion(),
+      telemetry: serverTelemetry(u),
       logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
       routes: apiRoutes({
+        model,
         config,
         keyring: u.keyring,
-        store: u.store.store,
         ready: () => u.store.isLoaded(),
         rejections: u.rejections,
         pipeline: u.pipeline.pipeline,
         writer: u.writer.writer,
         analytics: analytics?.service ?? null,
-        metrics: u.metrics,
-        receptions: u.metrics.receptions,
         knownChannels,
         geoFilter: u.geoFilter,
         configPath: options.configPath ?? null,
+        sources: () => u.ingest.sources,
       }),
       rootPlugins: [feed.plugin()],
     }),
@@ -242,24 +253,22 @@ function apiUnit(
 
 /** What the API routes are built from; the one place that wires route dependencies. */
 interface ApiRouteDeps {
+  model: MemoryReadModel;
   config: Readonly<MeshlensConfig>;
   keyring: ReturnType<typeof keyringFromConfig>;
-  store: MemoryStore;
   ready: () => boolean;
   rejections: RejectionCounter;
   pipeline: IngestPipeline;
   writer: SqliteWriterThread;
   analytics: AnalyticsService | null;
-  metrics: ObserverMetricsSource;
-  receptions: ReceptionSource | null;
   knownChannels: readonly KnownChannel[] | null;
   geoFilter: GeoFilterStore;
   configPath: string | null;
+  sources: () => SourceHandle[];
 }
 
 function apiRoutes(d: ApiRouteDeps) {
-  const { config, keyring, store, ready, rejections, pipeline, writer, analytics, geoFilter } = d;
-  const model = new MemoryReadModel(store, config, { metrics: d.metrics, receptions: d.receptions });
+  const { model, config, keyring, ready, rejections, pipeline, writer, analytics, geoFilter } = d;
   return [
     coreRoutes({
       model,
@@ -285,8 +294,137 @@ function apiRoutes(d: ApiRouteDeps) {
     ingestRoutes({ pipeline, ready }),
     backupRoutes({ backup: (path) => writer.backup(path) }),
     rxCoverageRoutes({ model, config, now: Date.now, ready }),
+    opsRoutes({
+      model,
+      sources: () => d.sources().map((s) => s.status()),
+      writerIo: () => writer.threadIo(),
+      sqlite: () => writer.sqliteStats(),
+      walPages: () => writer.stats().checkpoints.walPages ?? null,
+      writeSources: () => writeSources(pipeline, writer, rejections),
+      maxDroppedLimit: config.listLimits.packetsMax,
+    }),
+    docsRoutes(),
     ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
   ];
+}
+
+/** CoreScope's ingestor counters (/api/perf/write-sources) from the pipeline and the writer. */
+function writeSources(pipeline: IngestPipeline, writer: SqliteWriterThread, rejections: RejectionCounter) {
+  const p = pipeline.stats();
+  const w = writer.stats();
+  return {
+    sources: {
+      tx_inserted: p.transmissionsNew,
+      tx_dupes: p.observationsNew + p.redeliveries - p.transmissionsNew,
+      obs_inserted: p.observationsNew,
+      // Not counted separately: node and observer upserts ride in the writer's batches.
+      node_upserts: null,
+      observer_upserts: null,
+      write_errors: w.writeErrors,
+      sig_drops: rejections.count('advert_bad_signature'),
+      walCommits: w.batches,
+      groupCommitFlushes: w.batchesPosted,
+    },
+    writer_perf: {
+      sqlite_writer: {
+        batches: w.batches,
+        ops_written: w.opsWritten,
+        rows_written: w.rowsWritten,
+        write_errors: w.writeErrors,
+        errors_by_code: w.errorsByCode,
+        pending_ops: w.pendingOps,
+        last_batch_ms: w.lastBatchMs,
+        max_batch_ms: w.maxBatchMs,
+        max_commit_ms: w.maxCommitMs,
+        worker_lag_ms: Math.round(w.workerLagMs * 10) / 10,
+        overloaded: w.overloaded,
+        dropped_ops: w.droppedOps,
+      },
+      wal_checkpointer: { ...w.checkpoints },
+      ingest_pipeline: {
+        packets: p.packets,
+        rejected: p.rejected,
+        mean_packet_us: p.meanPacketUs,
+        max_packet_ms: p.maxPacketMs,
+        queue: p.queue,
+      },
+    },
+  };
+}
+
+/** What /api/health, /api/healthz and /api/perf show beside the route timings. */
+function serverTelemetry(u: ServerUnits): Telemetry {
+  const store = u.store.store;
+  return {
+    build: buildInfo(),
+    store: () => {
+      const mem = store.memory();
+      return {
+        transmissions: store.transmissionCount,
+        observations: store.observationCount,
+        estimatedBytes: mem.totalBytes,
+        inserts: u.pipeline.pipeline.stats().transmissionsNew,
+        indexes: {
+          byHash: store.transmissionCount,
+          byObserver: mem.rows.observers,
+          byNode: mem.rows.nodes,
+          advertByObserver: null,
+        },
+      };
+    },
+    storeMemory: () => store.memory(),
+    cache: () => {
+      const a = u.analytics?.service.stats() ?? null;
+      if (a === null) return { entries: 0, hits: 0, misses: 0, staleHits: 0, recomputes: 0 };
+      return {
+        entries: a.cache.size,
+        hits: a.cache.hits,
+        misses: a.cache.misses,
+        // The TTL cache never serves an expired entry.
+        staleHits: 0,
+        recomputes: a.analytics.reduce((n, s) => n + s.runs, 0),
+      };
+    },
+    ingestLiveness: () => {
+      const out: Record<string, SourceLiveness> = {};
+      for (const s of u.ingest.sources) {
+        const st = s.status();
+        out[st.name] = {
+          lastReceiptUnix: st.lastPacketMs === null ? 0 : Math.floor(st.lastPacketMs / 1000),
+          lastMessageUnix: st.lastHandledMs === null ? 0 : Math.floor(st.lastHandledMs / 1000),
+        };
+      }
+      return out;
+    },
+    sqlite: async () => {
+      const s = await u.writer.writer.sqliteStats();
+      const rows = store.memory().rows;
+      const mb = (b: number) => Math.round((b / 1048576) * 1000) / 1000;
+      return {
+        dbSizeMB: mb(s.pageCount * s.pageSize),
+        walSizeMB: mb(s.walSize),
+        freelistMB: mb(s.freelistCount * s.pageSize),
+        walPages: u.writer.writer.stats().checkpoints.walPages ?? null,
+        // Rows as loaded and ingested (the memory store holds every stored row).
+        rows,
+      };
+    },
+  };
+}
+
+/** dist/build-info.json, written by `npm run build` (scripts/build-info.mjs); nulls without it. */
+function buildInfo(): BuildInfo {
+  try {
+    const raw = JSON.parse(
+      readFileSync(new URL('../build-info.json', import.meta.url), 'utf8'),
+    ) as Partial<BuildInfo>;
+    return {
+      commit: typeof raw.commit === 'string' ? raw.commit : null,
+      buildTime: typeof raw.buildTime === 'string' ? raw.buildTime : null,
+    };
+  } catch {
+    return { commit: null, buildTime: null };
+  }
 }
 
 /** Logs the load's phases and at most one progress line per 5 s. */

@@ -4,10 +4,12 @@
 // it in memory/memory-read-model.ts; a second store (PostgreSQL) implements the same interface.
 // Hidden nodes and observers (blacklists, hidden name prefixes) never appear in any answer.
 import type {
+  DroppedPacketQuery,
   NodeRecord,
   ObservationRecord,
   ObserverMetricsSample,
   ObserverRecord,
+  StoredDroppedPacket,
   TransmissionRecord,
 } from './records.js';
 
@@ -450,4 +452,20 @@ export interface MeshReadModel {
   rxCoverage(q: RxCoverageQuery): RxCoverage;
   /** Clients ranked by receptions since `sinceMs` (most first). */
   rxLeaderboard(q: { sinceMs: number; limit: number }): RxLeader[];
+  // i9d: ops reads (dropped packets), live-feed hop resolution, payload-type samples.
+  /** The newest dropped_packets rows (filters on indexed columns), read off the event loop. */
+  droppedPackets(q: DroppedPacketQuery): Promise<StoredDroppedPacket[]>;
+  /**
+   * Per hop (1-3 byte key prefix, hex): the public key of the one visible relay node (repeater or
+   * room) with that prefix, or null when there is none or more than one. No scan: an index.
+   */
+  resolveHopPrefixes(hops: readonly string[]): (string | null)[];
+  /** Per payload type: `perType` transmissions spread over frame length, from its newest `depth`. */
+  payloadTypeSamples(perType: number, depth: number): Map<number, TransmissionSummary[]>;
+}
+
+// i9d:
+/** Reads only the persisted database answers (dropped_packets), off the event loop. */
+export interface PersistedReads {
+  droppedPackets(q: DroppedPacketQuery): Promise<StoredDroppedPacket[]>;
 }

@@ -177,3 +177,16 @@ export interface SignalFill {
   rssi: number | null;
   score: number | null;
 }
+
+// i9d: dropped_packets read back (/api/dropped-packets).
+/** Filters of the dropped-packet sample (newest first). */
+export interface DroppedPacketQuery {
+  limit: number;
+  observerId?: string;
+  nodePubkey?: string;
+}
+
+/** A dropped_packets row: the sample as written, with its row id. */
+export interface StoredDroppedPacket extends DroppedPacket {
+  id: number;
+}

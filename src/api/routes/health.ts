@@ -2,8 +2,9 @@
 // latency (/api/perf) (spec ingest-store-api §4.2 "System / health / perf", §7).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyPluginAsync } from 'fastify';
-import type { PerfRecorder, SectionRegistry } from '../perf.js';
+import type { PerfRecorder, SectionRegistry, SlowRequest } from '../perf.js';
 import type { Readiness } from '../readiness.js';
+import { LagSampler, processRuntime, type Telemetry } from '../telemetry.js';
 
 const readySchema = {
   type: 'object',
@@ -11,7 +12,10 @@ const readySchema = {
     ready: { type: 'boolean' },
     reason: { type: 'string' },
     loadedRows: { type: 'integer' },
+    loadedTx: { type: 'integer' },
+    loadedObs: { type: 'integer' },
     components: { type: 'object', additionalProperties: true },
+    ingest_liveness: { type: 'object', additionalProperties: true },
   },
   required: ['ready'],
 };
@@ -22,15 +26,26 @@ export interface HealthRoutesDeps {
   /** Telemetry sections merged into /api/health. */
   health: SectionRegistry;
   version: string;
+  /** Figures from the composition root (store, cache, ingest, build); each optional. */
+  telemetry: Telemetry;
 }
 
 export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
-  const { readiness, perf, health, version } = deps;
+  const { readiness, perf, health, version, telemetry } = deps;
   return async (app) => {
     const startedMs = Date.now();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    app.addHook('onClose', async () => loopDelay.disable());
+    const lag = new LagSampler();
+    app.addHook('onClose', async () => {
+      loopDelay.disable();
+      lag.stop();
+    });
+    const loaded = () => {
+      const rows = telemetry.store?.() ?? null;
+      return rows === null ? {} : { loadedTx: rows.transmissions, loadedObs: rows.observations };
+    };
+    const liveness = () => (telemetry.ingestLiveness ? { ingest_liveness: telemetry.ingestLiveness() } : {});
 
     app.get(
       '/healthz',
@@ -49,41 +64,124 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
             ready: false,
             reason: 'loading',
             loadedRows: state.loadedRows,
+            ...loaded(),
             components: state.components,
           };
         }
-        return { ready: true, loadedRows: state.loadedRows, components: state.components };
+        return {
+          ready: true,
+          loadedRows: state.loadedRows,
+          ...loaded(),
+          components: state.components,
+          ...liveness(),
+        };
       },
     );
 
-    app.get('/health', { schema: { summary: 'Liveness and telemetry', tags: ['system'] } }, async () => {
-      const mem = process.memoryUsage();
-      const uptime = Math.round((Date.now() - startedMs) / 1000);
-      const ns = (v: number) => Math.round(v / 1e4) / 100;
-      return {
-        status: 'ok',
-        engine: 'node',
-        version,
-        nodeVersion: process.version,
-        uptime,
-        uptimeHuman: humanDuration(uptime),
-        ready: readiness.state().ready,
-        memory: { rssMB: mb(mem.rss), heapUsedMB: mb(mem.heapUsed), heapTotalMB: mb(mem.heapTotal) },
-        eventLoop: {
-          p50Ms: ns(loopDelay.percentile(50)),
-          p95Ms: ns(loopDelay.percentile(95)),
-          p99Ms: ns(loopDelay.percentile(99)),
-          maxMs: ns(loopDelay.max),
+    app.get(
+      '/health',
+      {
+        schema: {
+          summary: "Liveness and telemetry (CoreScope field names beside meshlens's own)",
+          tags: ['system'],
+          querystring: { type: 'object', properties: { mem: { type: 'string' } } },
         },
-        slowRequests: perf.slowRequests(5),
-        ...health.collect(),
-      };
-    });
+      },
+      async (request) => {
+        const mem = process.memoryUsage();
+        const uptime = Math.round((Date.now() - startedMs) / 1000);
+        const ns = (v: number) => Math.round(v / 1e4) / 100;
+        const p = perf.summary();
+        const rows = telemetry.store?.() ?? null;
+        return {
+          status: 'ok',
+          engine: 'node',
+          version,
+          commit: telemetry.build?.commit ?? null,
+          buildTime: telemetry.build?.buildTime ?? null,
+          nodeVersion: process.version,
+          uptime,
+          uptimeHuman: humanDuration(uptime),
+          ready: readiness.state().ready,
+          memory: {
+            rss: mb(mem.rss),
+            heapUsed: mb(mem.heapUsed),
+            heapTotal: mb(mem.heapTotal),
+            external: mb(mem.external),
+            rssMB: mb(mem.rss),
+            heapUsedMB: mb(mem.heapUsed),
+            heapTotalMB: mb(mem.heapTotal),
+          },
+          eventLoop: {
+            currentLagMs: lag.currentMs(),
+            maxLagMs: ns(loopDelay.max),
+            p50Ms: ns(loopDelay.percentile(50)),
+            p95Ms: ns(loopDelay.percentile(95)),
+            p99Ms: ns(loopDelay.percentile(99)),
+            maxMs: ns(loopDelay.max),
+          },
+          cache: healthCache(telemetry),
+          packetStore: {
+            packets: rows?.transmissions ?? 0,
+            observations: rows?.observations ?? 0,
+            estimatedMB: mb(rows?.estimatedBytes ?? 0),
+            trackedMB: mb(rows?.estimatedBytes ?? 0),
+          },
+          perf: {
+            totalRequests: p.totalRequests,
+            avgMs: p.avgMs,
+            slowQueries: p.slowQueries,
+            recentSlow: perf.slowRequests(5).map(corescopeSlow),
+          },
+          slowRequests: perf.slowRequests(5),
+          ...(memBreakdownAsked(request.query) ? { memBreakdown: memBreakdown(mem, telemetry) } : {}),
+          ...health.collect(),
+        };
+      },
+    );
 
     app.get(
       '/perf',
-      { schema: { summary: 'Per-route latency, slow requests and module sections', tags: ['system'] } },
-      async () => perf.snapshot(),
+      {
+        schema: {
+          summary: 'Per-route latency, slow requests and module sections',
+          tags: ['system'],
+          querystring: { type: 'object', properties: { mem: { type: 'string' } } },
+        },
+      },
+      async (request) => {
+        const snap = perf.snapshot();
+        const p = perf.summary();
+        const rows = telemetry.store?.() ?? null;
+        const cache = healthCache(telemetry);
+        const sqlite = telemetry.sqlite
+          ? await telemetry.sqlite().catch((e: Error) => ({ error: e.message }))
+          : null;
+        const mem = process.memoryUsage();
+        return {
+          uptime: snap.uptimeSec,
+          avgMs: p.avgMs,
+          ...snap,
+          slowQueries: perf.slowRequests().map(corescopeSlow),
+          cache: { size: cache.entries, ...cache },
+          packetStore: {
+            totalLoaded: rows?.transmissions ?? 0,
+            totalObservations: rows?.observations ?? 0,
+            evicted: 0,
+            inserts: rows?.inserts ?? 0,
+            queries: p.totalRequests,
+            inMemory: rows?.transmissions ?? 0,
+            sqliteOnly: false,
+            maxPackets: 0,
+            estimatedMB: mb(rows?.estimatedBytes ?? 0),
+            maxMB: 0,
+            indexes: rows?.indexes ?? null,
+          },
+          sqlite,
+          goRuntime: processRuntime(mem),
+          ...(memBreakdownAsked(request.query) ? { memBreakdown: memBreakdown(mem, telemetry) } : {}),
+        };
+      },
     );
 
     app.post(
@@ -106,6 +204,33 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
+/** A slow request in CoreScope's shape ({path, ms, time, status}) with meshlens's fields kept. */
+function corescopeSlow(r: SlowRequest) {
+  return { path: r.url.split('?')[0], time: new Date(r.atMs).toISOString(), ...r };
+}
+
+function healthCache(t: Telemetry) {
+  const c = t.cache?.() ?? { entries: 0, hits: 0, misses: 0, staleHits: 0, recomputes: 0 };
+  const asked = c.hits + c.misses;
+  return { ...c, hitRate: asked === 0 ? 0 : Math.round((c.hits / asked) * 1000) / 1000 };
+}
+
+const memBreakdownAsked = (q: unknown) => (q as { mem?: string }).mem === '1';
+
+/** `?mem=1`: the process's memory by kind, plus the store's own accounting. */
+function memBreakdown(mem: NodeJS.MemoryUsage, t: Telemetry) {
+  return {
+    processMB: {
+      rss: mb(mem.rss),
+      heapUsed: mb(mem.heapUsed),
+      heapTotal: mb(mem.heapTotal),
+      external: mb(mem.external),
+      arrayBuffers: mb(mem.arrayBuffers),
+    },
+    store: t.storeMemory?.() ?? null,
+  };
+}
 
 function humanDuration(seconds: number): string {
   const d = Math.floor(seconds / 86400);

@@ -34,6 +34,8 @@ export function statsRoutes(deps: StatsRoutesDeps): FastifyPluginAsync {
                 packetsLast24h: I,
                 engine: S,
                 version: S,
+                commit: { type: ['string', 'null'] },
+                buildTime: { type: ['string', 'null'] },
                 counts: {
                   type: 'object',
                   properties: { repeaters: I, rooms: I, companions: I, sensors: I },
@@ -61,6 +63,8 @@ export function statsRoutes(deps: StatsRoutesDeps): FastifyPluginAsync {
           packetsLast24h: st.observationsLast24h,
           engine: 'node',
           version: app.meshlens.version,
+          commit: app.meshlens.telemetry.build?.commit ?? null,
+          buildTime: app.meshlens.telemetry.build?.buildTime ?? null,
           counts: st.roleCounts,
           signatureDrops: deps.signatureDrops?.() ?? 0,
           storeDataMB: mb(st.storeBytes),

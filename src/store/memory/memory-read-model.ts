@@ -23,6 +23,7 @@ import type {
   Page,
   PacketDetailOptions,
   PacketQuery,
+  PersistedReads,
   Sighting,
   StoreStats,
   TransmissionSummary,
@@ -45,6 +46,9 @@ import { nodeHealth } from './node-health.js';
 import { metricsSeries } from './observer-metrics.js';
 import { rxCoverage, rxLeaderboard } from './rx-coverage.js';
 import { sighting, transmissionSummary } from './transmission-summary.js';
+import { HopPrefixIndex } from './hop-prefix-index.js';
+import { payloadTypeSampleRows } from './payload-samples.js';
+import type { DroppedPacketQuery, StoredDroppedPacket } from '../records.js';
 
 const HOUR_MS = 3_600_000;
 const ACTIVE_NODE_MS = 7 * 86_400_000;
@@ -71,6 +75,8 @@ export interface ReadModelSources {
   now?: () => number;
   /** client_receptions (the SQLite reader); none: the RX coverage answers are empty. */
   receptions?: ReceptionSource | null;
+  /** dropped_packets, read in the writer thread; none: /api/dropped-packets fails. */
+  droppedPackets?: PersistedReads['droppedPackets'];
 }
 
 export class MemoryReadModel implements MeshReadModel {
@@ -85,14 +91,19 @@ export class MemoryReadModel implements MeshReadModel {
   readonly #observerMaxAgeMs: number;
   readonly #metrics: ObserverMetricsSource | null;
 
-  /** `now`: the clock of the 7-day node facts (hash size, flood adverts). */
+  readonly #hopPrefixes: HopPrefixIndex;
+  readonly #persisted: PersistedReads | null;
+
+  /** `sources`: what is read from outside the memory store, and the clock of time-relative fields. */
   constructor(
     private readonly store: MemoryStore,
     visibility: ReadModelVisibility,
     sources: ReadModelSources = {},
   ) {
     this.receptions = sources.receptions ?? null;
+    this.#persisted = sources.droppedPackets ? { droppedPackets: sources.droppedPackets } : null;
     const now = sources.now ?? Date.now;
+    this.#hopPrefixes = new HopPrefixIndex(store, visibility);
     this.#nodes = new NodeDirectory(store, visibility);
     this.#advertInfo = new NodeAdvertInfo(store, now);
     this.#areas = new AreaNodes(store, this.#nodes);
@@ -398,5 +409,26 @@ export class MemoryReadModel implements MeshReadModel {
 
   rxLeaderboard(q: { sinceMs: number; limit: number }): RxLeader[] {
     return rxLeaderboard(this.receptions, q);
+  }
+
+  // ---------------------------------------------------------------- i9d:
+
+  droppedPackets(q: DroppedPacketQuery): Promise<StoredDroppedPacket[]> {
+    if (this.#persisted === null) return Promise.reject(new Error('no SQLite reader is connected'));
+    return this.#persisted.droppedPackets(q);
+  }
+
+  resolveHopPrefixes(hops: readonly string[]): (string | null)[] {
+    return this.#hopPrefixes.resolve(hops);
+  }
+
+  payloadTypeSamples(perType: number, depth: number): Map<number, TransmissionSummary[]> {
+    const out = new Map<number, TransmissionSummary[]>();
+    for (const [type, rows] of payloadTypeSampleRows(this.store, perType, depth))
+      out.set(
+        type,
+        rows.map((r) => transmissionSummary(this.store, r)),
+      );
+    return out;
   }
 }

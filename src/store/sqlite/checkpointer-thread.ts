@@ -13,10 +13,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.modulePath);
 const db = new Database(workerData.path, { timeout: 5000 });
-let runs = 0, errors = 0;
+let runs = 0, errors = 0, walPages = null;
 const tick = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); runs++; } catch (e) { errors++; }
-  parentPort.postMessage({ runs, errors });
+  try {
+    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    if (r) walPages = { total: r.log, checkpointed: r.checkpointed, busy: r.busy };
+    runs++;
+  } catch (e) { errors++; }
+  parentPort.postMessage(walPages ? { runs, errors, walPages } : { runs, errors });
 };
 const timer = setInterval(tick, workerData.periodMs);
 parentPort.on('message', (m) => {
@@ -27,6 +31,8 @@ parentPort.on('message', (m) => {
 export interface CheckpointerStats {
   runs: number;
   errors: number;
+  /** WAL frames at the last checkpoint: in the log, checkpointed, busy (-1 each when not WAL). */
+  walPages?: { total: number; checkpointed: number; busy: number };
 }
 
 export class WalCheckpointer {

@@ -28,3 +28,4 @@ export { ClientReceptionReader } from './client-receptions.js';
 export { parseTimeMs, toRfc3339, toEpochSeconds } from './time.js';
 export { WalCheckpointer, type CheckpointerStats } from './checkpointer-thread.js';
 export { SqliteWriterThread, type WriterThreadOptions, type WriterThreadStats } from './writer-thread.js';
+export type { SqliteFileStats, ThreadIoCounters, WriterRead } from './diagnostics.js';

@@ -1,6 +1,7 @@
 // Messages between SqliteWriterThread (writer-thread.ts) and its worker (writer-worker.ts).
 // Batches of write operations travel flat-encoded (op-codec.ts).
 import type { CheckpointerStats } from './checkpointer-thread.js';
+import type { WriterRead } from './diagnostics.js';
 import type { RetentionConfig } from './retention.js';
 import type { WriterOptions, WriterStats } from './writer.js';
 
@@ -21,6 +22,8 @@ export type ToWriterWorker =
   | { t: 'retention'; id: number; config: RetentionConfig; nowMs?: number; chunk?: number }
   /** I9c: delete nodes (the geo-filter prune), retention.ts deleteNodes. */
   | { t: 'deleteNodes'; id: number; pubkeys: string[] }
+  /** A read for the ops routes (diagnostics.ts), answered between batches. */
+  | { t: 'read'; id: number; read: WriterRead }
   | { t: 'close' };
 
 export type FromWriterWorker =

@@ -10,6 +10,8 @@
 // acknowledged are dropped here and only the rest are re-sent, in order.
 import { randomUUID } from 'node:crypto';
 import type { CheckpointerStats } from './checkpointer-thread.js';
+import type { SqliteFileStats, ThreadIoCounters, WriterRead } from './diagnostics.js';
+import type { DroppedPacketQuery, StoredDroppedPacket } from '../records.js';
 import { encodeOp } from './op-codec.js';
 import { WriterOps, type WriteOp } from './operations.js';
 import type { RetentionConfig, RetentionResult } from './retention.js';
@@ -192,6 +194,26 @@ export class SqliteWriterThread extends WriterOps {
       nodes: number;
       inactiveNodes: number;
     };
+  }
+
+  /** The newest dropped_packets rows (filters indexed), read in the worker. */
+  async droppedPackets(query: DroppedPacketQuery): Promise<StoredDroppedPacket[]> {
+    return (await this.read({ kind: 'droppedPackets', query })) as StoredDroppedPacket[];
+  }
+
+  /** Page, freelist, cache and WAL figures of the database file, read in the worker. */
+  async sqliteStats(): Promise<SqliteFileStats> {
+    return (await this.read({ kind: 'sqliteStats' })) as SqliteFileStats;
+  }
+
+  /** The writer thread's cumulative I/O counters (null where the kernel has none). */
+  async threadIo(): Promise<ThreadIoCounters | null> {
+    return (await this.read({ kind: 'threadIo' })) as ThreadIoCounters | null;
+  }
+
+  private read(read: WriterRead): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.call({ t: 'read', id: 0, read });
   }
 
   /** Final flush, WAL checkpoint, worker exit. Idempotent. */

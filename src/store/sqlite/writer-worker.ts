@@ -14,6 +14,7 @@ import { SqliteWriter } from './writer.js';
 import { WalCheckpointer, type CheckpointerStats } from './checkpointer-thread.js';
 import { backupTo } from './backup.js';
 import { applyRetention, deleteNodes } from './retention.js';
+import { runWriterRead } from './diagnostics.js';
 import type { WriteOp } from './operations.js';
 import { decodeOps } from './op-codec.js';
 import type { FromWriterWorker, ToWriterWorker, WriterWorkerInit } from './writer-protocol.js';
@@ -106,7 +107,9 @@ async function onCall(m: Extract<ToWriterWorker, { id: number }>): Promise<void>
         ? backupTo(db, m.path)
         : m.t === 'deleteNodes'
           ? await deleteNodes(db, m.pubkeys)
-          : await applyRetention(db, m.config, { nowMs: m.nowMs, chunk: m.chunk });
+          : m.t === 'read'
+            ? runWriterRead(db, m.read)
+            : await applyRetention(db, m.config, { nowMs: m.nowMs, chunk: m.chunk });
     send({ t: 'result', id: m.id, value });
   } catch (err) {
     send({ t: 'error', id: m.id, message: (err as Error).message, code: (err as { code?: string }).code });
