@@ -150,7 +150,6 @@ export class StoreLoader {
   }
 }
 
-
 /**
  * The state of one load while it runs, one method per phase. Every synchronous stretch goes
  * through `slice()` (for maxChunkMs / busyMs) and is followed by a yield to the event loop.
