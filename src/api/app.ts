@@ -135,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(healthRoutes(services));
       for (const routes of deps.routes ?? []) await api.register(routes);
-      api.get('/spec', { schema: { hide: true } }, async () =>
+      api.get('/spec', { schema: { summary: 'This OpenAPI 3 document', tags: ['system'] } }, async () =>
         buildOpenApi(operations, { title: 'meshlens API', version: services.version }),
       );
     },

@@ -61,8 +61,15 @@ interface Allowed {
 }
 
 const ALLOWED: Allowed[] = [
-  // No deliberate difference documented in docs/compatibility.md changes one of these 16
-  // shapes today (the distance histogram's `{bins:[],min:0,max:0}` is the golden shape).
+  // The one deliberate difference of docs/compatibility.md that changes one of these 16 shapes
+  // (the distance histogram's `{bins:[],min:0,max:0}` is the golden shape).
+  {
+    shape: 'perf',
+    path: '$.packetStore.indexes.advertByObserver',
+    actual: 'null',
+    kind: 'documented',
+    why: 'meshlens keeps no advert-by-observer index (adverts are listed per node); docs/compatibility.md',
+  },
   {
     shape: 'analytics_distance',
     path: '$.topHops[0].bestSnr',
@@ -108,37 +115,6 @@ const PENDING: Pending[] = [
     waitsFor: 'the issue after issue 9 (analytics)',
     why: '/api/analytics/subpaths is not served yet (404)',
     differences: ['$.subpaths: expected array, got missing', '$.totalPaths: expected number, got missing'],
-  },
-  {
-    shape: 'health',
-    waitsFor: 'issue 9 item 2 (/api/health reference field names, other branch)',
-    why: "meshlens's own health fields only (memory.rssMB, eventLoop.p99Ms, ...)",
-    differences: [
-      '$.memory.rss: expected number, got missing',
-      '$.memory.heapUsed: expected number, got missing',
-      '$.memory.heapTotal: expected number, got missing',
-      '$.memory.external: expected number, got missing',
-      '$.eventLoop.currentLagMs: expected number, got missing',
-      '$.eventLoop.maxLagMs: expected number, got missing',
-      '$.cache: expected object, got missing',
-      '$.packetStore: expected object, got missing',
-      '$.perf: expected object, got missing',
-    ],
-  },
-  {
-    shape: 'perf',
-    waitsFor: 'issue 9 item 2 (/api/perf reference field names, other branch)',
-    why: "meshlens's own perf fields only (uptimeSec; slow requests as route/url/atMs); goRuntime is Go-specific: the lead decides between a Node equivalent under that name and a documented difference",
-    differences: [
-      '$.uptime: expected number, got missing',
-      '$.avgMs: expected number, got missing',
-      '$.cache: expected object, got missing',
-      '$.packetStore: expected object, got missing',
-      '$.sqlite: expected object, got missing',
-      '$.goRuntime: expected object, got missing',
-      '$.slowQueries[0].path: expected string, got missing',
-      '$.slowQueries[0].time: expected string, got missing',
-    ],
   },
 ];
 

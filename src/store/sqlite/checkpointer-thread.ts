@@ -23,6 +23,7 @@ const tick = () => {
   parentPort.postMessage(walPages ? { runs, errors, walPages } : { runs, errors });
 };
 const timer = setInterval(tick, workerData.periodMs);
+tick(); // at once: /api/perf shows WAL figures from the start
 parentPort.on('message', (m) => {
   if (m === 'stop') { clearInterval(timer); tick(); db.close(); parentPort.close(); }
 });
@@ -39,15 +40,21 @@ export class WalCheckpointer {
   private readonly handle: WorkerHandle<'stop', CheckpointerStats>;
   stats: CheckpointerStats = { runs: 0, errors: 0 };
 
-  /** Turns off `db`'s automatic checkpoints and checkpoints its file every `periodMs` from a thread. */
-  constructor(db: Db, periodMs = 2000) {
+  /**
+   * Turns off `db`'s automatic checkpoints and checkpoints its file every `periodMs` from a thread.
+   * `onStats` hears each checkpoint's figures (the writer worker forwards them to the main thread).
+   */
+  constructor(db: Db, periodMs = 2000, onStats?: (s: CheckpointerStats) => void) {
     db.pragma('wal_autocheckpoint = 0');
     const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
     this.handle = new WorkerHandle({
       name: 'WAL checkpointer',
       script: { source: WORKER_SOURCE },
       start: () => ({ workerData: { modulePath, path: db.name, periodMs } }),
-      onMessage: (s) => (this.stats = s),
+      onMessage: (s) => {
+        this.stats = s;
+        onStats?.(s);
+      },
       onError: (err) => console.error(`WAL checkpointer thread failed: ${err.stack ?? err}`),
     });
     this.handle.unref();

@@ -32,4 +32,6 @@ export type FromWriterWorker =
   | { t: 'result'; id: number; value: unknown }
   | { t: 'error'; id: number; message: string; code?: string }
   | { t: 'log'; message: string }
+  /** The checkpointer's figures after each checkpoint (also between batches, on an idle writer). */
+  | { t: 'checkpoints'; checkpoints: CheckpointerStats }
   | { t: 'closed'; stats: WriterStats; checkpoints: CheckpointerStats };

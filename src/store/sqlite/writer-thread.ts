@@ -396,6 +396,9 @@ export class SqliteWriterThread extends WriterOps {
       case 'log':
         this.log(m.message);
         return;
+      case 'checkpoints':
+        this.checkpoints = m.checkpoints;
+        return;
       case 'closed':
         this.workerStats = m.stats;
         this.checkpoints = m.checkpoints;

@@ -42,7 +42,13 @@ if (init.resume) {
   })();
 }
 
-const checkpointer = init.checkpointPeriodMs > 0 ? new WalCheckpointer(db, init.checkpointPeriodMs) : null;
+// Each checkpoint's figures go to the main thread at once (/api/perf), not only with batch acks.
+const checkpointer =
+  init.checkpointPeriodMs > 0
+    ? new WalCheckpointer(db, init.checkpointPeriodMs, (checkpoints) =>
+        send({ t: 'checkpoints', checkpoints }),
+      )
+    : null;
 const writer = new SqliteWriter(db, {
   ...init.writer,
   flushIntervalMs: 3_600_000,
