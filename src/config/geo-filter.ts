@@ -3,6 +3,8 @@
 // filter) or a legacy box `{latMin, latMax, lonMin, lonMax}`. Pure code, no I/O: ingest, the
 // analytics workers and the API share it.
 
+import { areaPolygon, inPolygon } from './areas.js';
+
 /** A validated geo filter, normalised to one of the two shapes. */
 export type GeoFilter =
   | { kind: 'polygon'; polygon: Array<[number, number]>; bufferKm: number }
@@ -90,21 +92,6 @@ export function geoFilterJson(filter: GeoFilter): Json {
     : { latMin: filter.latMin, latMax: filter.latMax, lonMin: filter.lonMin, lonMax: filter.lonMax };
 }
 
-/** Ray-casting point-in-polygon over [lat, lon] vertices (no antimeridian support, §4.3). */
-export function pointInPolygon(
-  lat: number,
-  lon: number,
-  polygon: ReadonlyArray<readonly [number, number]>,
-): boolean {
-  let inside = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const [yi, xi] = polygon[i];
-    const [yj, xj] = polygon[j];
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 const KM_PER_DEG_LAT = 111.32;
 
 /**
@@ -137,7 +124,7 @@ export function distanceToEdgeKm(
 export function geoFilterAllows(filter: GeoFilter, lat: number, lon: number): boolean {
   if (filter.kind === 'box')
     return lat >= filter.latMin && lat <= filter.latMax && lon >= filter.lonMin && lon <= filter.lonMax;
-  if (pointInPolygon(lat, lon, filter.polygon)) return true;
+  if (inPolygon(lat, lon, filter.polygon)) return true;
   return filter.bufferKm > 0 && distanceToEdgeKm(lat, lon, filter.polygon) <= filter.bufferKm;
 }
 
@@ -155,38 +142,9 @@ export function hasGpsFix(lat: number | null | undefined, lon: number | null | u
   );
 }
 
-/** An `areas` entry's polygon: `polygon` pairs, a legacy box, or a `bbox` (array or named bounds). */
+/** An `areas` entry's polygon (any of its shapes, see areas.ts), or null when it has none. */
 export function areaShape(area: unknown): Array<[number, number]> | null {
-  if (!isObject(area)) return null;
-  const poly = area.polygon;
-  if (
-    Array.isArray(poly) &&
-    poly.length >= 3 &&
-    poly.every((p) => Array.isArray(p) && finite(p[0]) && finite(p[1]))
-  )
-    return poly.map((p: number[]) => [p[0], p[1]]);
-  let box: number[] | null = null;
-  const b = area.bbox;
-  if (BOX_KEYS.every((k) => finite(area[k])))
-    box = [area.latMin, area.lonMin, area.latMax, area.lonMax] as number[];
-  else if (Array.isArray(b) && b.length === 4 && b.every(finite)) box = b as number[];
-  else if (isObject(b)) {
-    const v = [
-      b.minLat ?? b.latMin ?? b.south,
-      b.minLon ?? b.lonMin ?? b.west,
-      b.maxLat ?? b.latMax ?? b.north,
-      b.maxLon ?? b.lonMax ?? b.east,
-    ];
-    if (v.every(finite)) box = v as number[];
-  }
-  if (!box) return null;
-  const [la1, lo1, la2, lo2] = box;
-  return [
-    [la1, lo1],
-    [la1, lo2],
-    [la2, lo2],
-    [la2, lo1],
-  ];
+  return isObject(area) ? areaPolygon(area) : null;
 }
 
 /**
