@@ -213,16 +213,8 @@ export class MemoryReadModel implements MeshReadModel {
     const row = this.#nodes.resolve(key);
     if (row === -1) return null;
     const txRows = this.#recentAdvertRows(row, windowAdverts);
-    const health = nodeHealth(this.store, txRows, nowMs);
     return {
-      node: this.#summary(row),
-      observers: health.observers,
-      stats: {
-        totalTransmissions: this.store.indexes.byAdvertNode.get(row)?.length ?? 0,
-        ...health.stats,
-        lastHeardMs: this.#nodes.lastHeard(row),
-        windowTransmissions: txRows.length,
-      },
+      ...this.#healthSummary(row, txRows, nowMs),
       recentPackets: txRows.slice(0, recentPackets).map((r) => transmissionSummary(this.store, r)),
     };
   }
@@ -347,23 +339,27 @@ export class MemoryReadModel implements MeshReadModel {
     return { total: rows.length, nodes: rows.slice(0, limit).map((r) => this.#summary(r)) };
   }
 
+  /** A node's health over `txRows` (its newest adverts), without the packet list. */
+  #healthSummary(row: number, txRows: number[], nowMs: number): NodeHealthSummary {
+    const health = nodeHealth(this.store, txRows, nowMs);
+    return {
+      node: this.#summary(row),
+      observers: health.observers,
+      stats: {
+        totalTransmissions: this.store.indexes.byAdvertNode.get(row)?.length ?? 0,
+        ...health.stats,
+        lastHeardMs: this.#nodes.lastHeard(row),
+        windowTransmissions: txRows.length,
+      },
+    };
+  }
+
   bulkHealth(q: BulkHealthQuery, nowMs: number): NodeHealthSummary[] {
     const inRegion = q.regions ? this.#nodes.inRegions(q.regions) : null;
     const inArea = q.area ? this.#areas.rows(q.area) : null;
-    return bulkHealthRows(this.#nodes, q, inRegion, inArea).map((row) => {
-      const txRows = this.#recentAdvertRows(row, q.windowAdverts);
-      const health = nodeHealth(this.store, txRows, nowMs);
-      return {
-        node: this.#summary(row),
-        observers: health.observers,
-        stats: {
-          totalTransmissions: this.store.indexes.byAdvertNode.get(row)?.length ?? 0,
-          ...health.stats,
-          lastHeardMs: this.#nodes.lastHeard(row),
-          windowTransmissions: txRows.length,
-        },
-      };
-    });
+    return bulkHealthRows(this.#nodes, q, inRegion, inArea).map((row) =>
+      this.#healthSummary(row, this.#recentAdvertRows(row, q.windowAdverts), nowMs),
+    );
   }
 
   networkStatus(thresholds: NodeStatusThresholds, nowMs: number): NetworkStatus {
