@@ -241,8 +241,9 @@ export class ChannelDiscovery {
       if (this.#byHash[hash].length > 0) this.#tryRow(row, hash);
       return;
     }
-    const t = store.transmission(row);
-    const text = textOf(t.decodedJson);
+    const json = store.json.text(store.tx.get('jsonOff', row), store.tx.get('jsonLen', row));
+    if (!json.includes('#')) return;
+    const text = textOf(json);
     if (text !== null) this.#noteText(text);
   }
 
