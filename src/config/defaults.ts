@@ -83,5 +83,7 @@ export const defaultConfig = {
   logLevel: 'info',
   /** Ours: the /api/known-channels catalogue file ('' = none; see known-channels.ts). */
   knownChannelsFile: '',
+  // issue 9 r2: ours; hashtag channels discovered from #tags in decrypted text.
+  channelDiscovery: { enabled: true, maxNames: 1000 },
   ui: {},
 } satisfies MeshlensConfig;

@@ -91,6 +91,11 @@ export const configSchema: Schema = {
     hashChannels: strings(str({ minLength: 1 })),
     channelKeysPath: str(),
     knownChannelsFile: str(),
+    // issue 9 r2:
+    channelDiscovery: object({
+      enabled: bool(d.channelDiscovery.enabled),
+      maxNames: int(0, 100000, d.channelDiscovery.maxNames),
+    }),
     hashRegions: strings(str({ minLength: 1 })),
     validateSignatures: bool(d.validateSignatures),
     foreignAdverts: object({ mode: { enum: ['flag', 'drop'] } }),

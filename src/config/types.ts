@@ -160,6 +160,14 @@ export interface MeshlensConfig {
    */
   knownChannelsFile: string;
 
+  // issue 9 r2:
+  /**
+   * Hashtag channels discovered from `#tags` in decrypted channel text (/api/channels,
+   * `discovered: true`): on/off, and the most names kept (matched or not; more are dropped and
+   * counted in /api/health `channelDiscovery.droppedMentions`).
+   */
+  channelDiscovery: { enabled: boolean; maxNames: number };
+
   /** UI pass-through keys (`uiPassThroughKeys`): accepted in any shape, served to the client. */
   ui: Record<string, unknown>;
 }

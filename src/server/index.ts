@@ -39,6 +39,7 @@ import {
   SqliteReadersUnit,
   PipelineUnit,
   RetentionUnit,
+  ChannelDiscoveryUnit,
   StoreLoadUnit,
   StoreUnit,
   WriterUnit,
@@ -103,6 +104,7 @@ export async function startServer(
     u.store,
     u.pipeline,
     u.retention,
+    u.channelDiscovery,
     u.analytics,
     api.http,
     u.load,
@@ -158,6 +160,13 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
     },
   );
   const retention = new RetentionUnit({ writer, load }, config.retention, log);
+  // r2: hashtag channels discovered from #tags (null when channelDiscovery.enabled is false).
+  const channelDiscovery = config.channelDiscovery.enabled
+    ? new ChannelDiscoveryUnit(
+        { store, load, pipeline },
+        { maxNames: config.channelDiscovery.maxNames, configured: keyring },
+      )
+    : null;
   const analytics = options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log);
   const broker = config.broker.enabled ? new BrokerUnit(config.broker) : null;
   const demo = options.demo && broker ? new DemoUnit(broker, options.demo, log) : null;
@@ -173,6 +182,7 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
     load,
     pipeline,
     retention,
+    channelDiscovery,
     analytics,
     broker,
     demo,
@@ -201,6 +211,7 @@ function apiUnit(
     metrics: u.metrics,
     receptions: u.metrics.receptions,
     droppedPackets: (q) => u.writer.writer.droppedPackets(q),
+    channelDiscovery: u.channelDiscovery?.discovery ?? null,
   });
   const feed = new WebsocketFeed({
     subscribe: (l) => u.pipeline.pipeline.onObservation(l),
@@ -218,6 +229,8 @@ function apiUnit(
   section('retention', () => u.retention.scheduler.stats());
   section('ingest', () => ({ ...u.pipeline.pipeline.stats(), rejected: u.rejections.snapshot().byCode }));
   section('rejections', () => u.rejections.snapshot());
+  const discovery = u.channelDiscovery?.discovery ?? null;
+  section('channelDiscovery', () => discovery?.stats() ?? { enabled: false });
   const analytics = u.analytics;
   if (analytics) section('analytics', () => analytics.service.stats());
   section('websocket', () => feed.stats());

@@ -11,7 +11,8 @@ import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
 import { resolveSources } from '../ingest/sources.js';
 import type { DemoFeed } from '../sim/demo.js';
 import { StoreLoader, type LoadResult } from '../store/load/loader.js';
-import { MemoryStore } from '../store/memory/index.js';
+import { ChannelDiscovery, MemoryStore } from '../store/memory/index.js';
+import type { ChannelKeyring } from '../protocol/index.js';
 import { RetentionScheduler } from '../store/retention-scheduler.js';
 import {
   migrate,
@@ -260,6 +261,38 @@ export class PipelineUnit implements LifecycleUnit {
   async stop(): Promise<void> {
     await this.parts.load.settled();
     if (this.parts.store.isLoaded()) await this.pipeline.idle();
+  }
+}
+
+/**
+ * r2: hashtag channels discovered from #tags in decrypted text (store/memory/channel-discovery.ts).
+ * Built with the units (the read model holds it); once the store is loaded it walks the stored
+ * rows in slices, then each new GRP_TXT transmission the pipeline appends.
+ */
+export class ChannelDiscoveryUnit implements LifecycleUnit {
+  readonly name = 'channel discovery';
+  readonly discovery: ChannelDiscovery;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly parts: { store: StoreUnit; load: StoreLoadUnit; pipeline: PipelineUnit },
+    options: { maxNames: number; configured: ChannelKeyring },
+  ) {
+    this.discovery = new ChannelDiscovery(parts.store.store, options);
+  }
+
+  start(): void {
+    const discovery = this.discovery;
+    this.#unsubscribe = this.parts.pipeline.pipeline.onObservation((e) => {
+      if (e.isNewTransmission && e.packet.header.payloadType === 5) discovery.poke();
+    });
+    this.parts.load.afterLoad(() => discovery.start());
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.discovery.stop();
   }
 }
 

@@ -185,6 +185,8 @@ export interface ChannelSummary {
   /** The stored channel_hash value: decrypted name or `enc_XX`. */
   name: string;
   encrypted: boolean;
+  /** r2: a hashtag channel discovered from a `#tag` in decrypted text (not a stored channel_hash). */
+  discovered: boolean;
   messageCount: number;
   lastActivityMs: number;
   lastMessage: string | null;

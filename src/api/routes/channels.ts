@@ -1,7 +1,9 @@
 // /api/channels and /api/channels/:hash/messages (spec ingest-store-api §4.2 "Channels"). A
 // channel is a stored channel_hash value: the decrypted name (`#test`, `Public`) or `enc_XX`
-// for GRP_TXT no key opened (listed only with includeEncrypted=true). The read model caches the
-// summaries per store version; a messages page is O(limit), or O(channel) with a region filter.
+// for GRP_TXT no key opened (listed only with includeEncrypted=true), plus (r2) hashtag channels
+// discovered from #tags in decrypted text (`discovered: true`; store/memory/channel-discovery.ts).
+// The read model caches the summaries per store version; a messages page is O(limit), or
+// O(channel) with a region filter.
 import type { FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
 import type { KnownChannel } from '../../config/index.js';
@@ -32,6 +34,7 @@ const channelItem = (c: ChannelSummary) => ({
   hash: c.name,
   name: c.name,
   encrypted: c.encrypted,
+  discovered: c.discovered,
   messageCount: c.messageCount,
   lastActivity: iso(c.lastActivityMs),
   lastMessage: c.lastMessage,
@@ -66,6 +69,11 @@ export function channelRoutes(deps: ChannelRoutesDeps): FastifyPluginAsync {
                       hash: S,
                       name: S,
                       encrypted: { type: 'boolean' },
+                      discovered: {
+                        type: 'boolean',
+                        description:
+                          'a hashtag channel found from a #tag in decrypted text (key derived from its name)',
+                      },
                       messageCount: I,
                       lastActivity: nullable('string'),
                       lastMessage: nullable('string'),

@@ -2,6 +2,8 @@
 // everything a reader thread uses (reader.ts).
 export { MemoryStore } from './memory-store.js';
 export { MemoryReadModel } from './memory-read-model.js';
+// r2: hashtag channels discovered from #tags in decrypted text.
+export { ChannelDiscovery, type ChannelDiscoveryStats } from './channel-discovery.js';
 export type { MemoryReport } from './memory-report.js';
 export type { PacketQuery, PacketPage } from './packet-query.js';
 export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';

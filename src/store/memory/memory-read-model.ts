@@ -38,6 +38,7 @@ import { NodeAdvertInfo } from './node-advert-info.js';
 import { NodePrefixIndex } from './node-prefix-index.js';
 import { bulkHealthRows, networkStatus } from './node-status.js';
 import { ChannelSummaries } from './channel-summaries.js';
+import type { ChannelDiscovery } from './channel-discovery.js';
 import { NONE } from './layout.js';
 import type { MemoryStore } from './memory-store.js';
 import { NodeDirectory, type NodeVisibility } from './node-directory.js';
@@ -77,6 +78,8 @@ export interface ReadModelSources {
   receptions?: ReceptionSource | null;
   /** dropped_packets, read in the writer thread; none: /api/dropped-packets fails. */
   droppedPackets?: PersistedReads['droppedPackets'];
+  /** r2: hashtag channels discovered from #tags (channel-discovery.ts); none: not listed. */
+  channelDiscovery?: ChannelDiscovery | null;
 }
 
 export class MemoryReadModel implements MeshReadModel {
@@ -109,7 +112,7 @@ export class MemoryReadModel implements MeshReadModel {
     this.#areas = new AreaNodes(store, this.#nodes);
     this.#prefixes = new NodePrefixIndex(store, this.#nodes);
     this.#activity = new ActivityCounter(store);
-    this.#channels = new ChannelSummaries(store);
+    this.#channels = new ChannelSummaries(store, sources.channelDiscovery ?? null);
     this.#observerBlacklist = new Set(visibility.observerBlacklist.map((id) => id.toUpperCase()));
     const days = visibility.retention?.observerDays ?? -1;
     this.#observerMaxAgeMs = days > 0 ? days * DAY_MS : Infinity;
