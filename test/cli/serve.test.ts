@@ -149,6 +149,7 @@ test('startServer: HTTP + embedded broker; messages parsed, rejections counted; 
       'memory store',
       'ingest pipeline',
       'retention scheduler',
+      'channel discovery',
       'http',
       'store load',
       'mqtt broker',
