@@ -140,7 +140,7 @@ export interface SubpathIndex {
   hopIds: HopCodeIndex;
   /** Resolution of hops against the aggregate context of the counted transmissions. */
   agg: AggregateResolver;
-  /** The named form, built on first use (once per index). */
+  /** The named form, built on first use (once per index and visibility). */
   named(visibility: NodeVisibility): NamedSubpaths;
 }
 
@@ -223,9 +223,15 @@ export function buildSubpathIndex(
     hopCodes,
     hopIds,
     agg,
-    named: (visibility) => (named ??= nameSubpaths(input, index, visibility)),
+    named: (visibility) => {
+      // Once per index and visibility (the service passes the same one every time).
+      const key = JSON.stringify([visibility.nodeBlacklist, visibility.hiddenNamePrefixes]);
+      let n = named.get(key);
+      if (n === undefined) named.set(key, (n = nameSubpaths(input, index, visibility)));
+      return n;
+    },
   };
-  let named: NamedSubpaths | undefined;
+  const named = new Map<string, NamedSubpaths>();
   return index;
 }
 
