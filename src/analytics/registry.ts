@@ -20,6 +20,14 @@ import { computeRoles } from './compute/roles.js';
 import { buildClockSkewEngine, type ClockSkewEngine } from './shared/clock-skew-engine.js';
 import { observersClockSkewFromEngine } from './compute/clock-skew-observers.js';
 import { fleetFromEngine, type NodesClockSkewResponse } from './compute/clock-skew-nodes.js';
+// t1: route patterns
+import { computeSubpaths, type SubpathArgs } from './compute/subpaths.js';
+import {
+  buildSubpathIndex,
+  NO_HIDING,
+  type NodeVisibility,
+  type SubpathIndex,
+} from './shared/subpath-index.js';
 
 export const ANALYTIC_NAMES = [
   'topology',
@@ -31,6 +39,8 @@ export const ANALYTIC_NAMES = [
   'roles',
   'observers-clock-skew',
   'nodes-clock-skew',
+  // t1:
+  'subpaths',
 ] as const;
 export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
 
@@ -44,7 +54,22 @@ export interface ComputeContext {
   fleet(): NodesClockSkewResponse;
   /** Best/first observation per tx and the hop resolver with its neighbour graph (topology, distance, hash-sizes). */
   paths(): PathContext;
+  // t1:
+  /** Subpath counts over every transmission's best path, lengths 2..8 (route patterns). */
+  subpaths(): SubpathIndex;
 }
+
+// t1:
+/**
+ * What a compute gets besides input, query and context: the analytic's own parameters (null =
+ * its defaults; see `api/routes` for their parsing) and which nodes answers must not show.
+ */
+export interface ComputeExtra {
+  args: unknown;
+  visibility: NodeVisibility;
+}
+
+export const NO_EXTRA: ComputeExtra = Object.freeze({ args: null, visibility: NO_HIDING });
 
 export interface AnalyticSpec {
   name: AnalyticName;
@@ -65,7 +90,10 @@ export interface AnalyticSpec {
    * resolver: topology, distance, hash-sizes); null runs anywhere.
    */
   group: 'engine' | 'paths' | null;
-  compute(input: AnalyticsInput, query: AnalyticsQuery, ctx: ComputeContext): unknown;
+  compute(input: AnalyticsInput, query: AnalyticsQuery, ctx: ComputeContext, extra?: ComputeExtra): unknown;
+  // t1:
+  /** Names of the analytic's own query parameters besides region/area/window (route schema). */
+  argNames?: readonly string[];
 }
 
 const RWA: readonly QueryParam[] = ['region', 'area', 'window'];
@@ -165,6 +193,28 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     group: 'engine',
     compute: (_input, query, ctx) => (query.area ? fleetFromEngine(ctx.engine(), query) : ctx.fleet()),
   },
+  // t1: route patterns (spec §7.1). The default shape (minLen 2, maxLen 8, limit 100) is the
+  // snapshot; other lengths and limits rank the snapshot's index on request, region/window count
+  // their own. /subpaths-bulk and /subpath-detail read the same index (engine task kinds).
+  {
+    name: 'subpaths',
+    path: '/analytics/subpaths',
+    configKey: 'subpaths',
+    params: ['region', 'window'],
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    argNames: ['minLen', 'maxLen', 'limit'],
+    compute: (input, query, ctx, extra = NO_EXTRA) =>
+      computeSubpaths(
+        input,
+        query,
+        ctx.paths(),
+        () => ctx.subpaths(),
+        extra.args as SubpathArgs | null,
+        extra.visibility,
+      ),
+  },
 ];
 
 export const ANALYTIC_BY_NAME: ReadonlyMap<AnalyticName, AnalyticSpec> = new Map(
@@ -176,8 +226,11 @@ export function lazyContext(input: AnalyticsInput): ComputeContext {
   let engine: ClockSkewEngine | undefined;
   let fleet: NodesClockSkewResponse | undefined;
   let paths: PathContext | undefined;
+  let subpaths: SubpathIndex | undefined; // t1
   const ctx: ComputeContext = {
     paths: () => (paths ??= buildPathContext(input)),
+    // t1:
+    subpaths: () => (subpaths ??= buildSubpathIndex(input, ctx.paths().best, ctx.paths().resolver, null)),
     engine: () => (engine ??= buildClockSkewEngine(input)),
     fleet: () =>
       (fleet ??= fleetFromEngine(ctx.engine(), { regions: null, fromMs: null, toMs: null, area: null })),

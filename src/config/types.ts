@@ -106,6 +106,8 @@ export const recomputedAnalytics = [
   'roles',
   'observersClockSkew',
   'nodesClockSkew',
+  // t1:
+  'subpaths',
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 

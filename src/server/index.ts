@@ -317,7 +317,15 @@ function apiRoutes(d: ApiRouteDeps) {
       maxDroppedLimit: config.listLimits.packetsMax,
     }),
     docsRoutes(),
-    ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
+    ...(analytics
+      ? [
+          analyticsRoutes({
+            service: analytics,
+            areas: config.areas,
+            analyticsMax: config.listLimits.analyticsMax, // t1
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -52,6 +52,12 @@ export interface ScenarioConfig {
   sharedPrefixPairsPerRegion: number;
   /** Flood hop limit (firmware `flood.max`). */
   floodMaxHops: number;
+  // t1:
+  /**
+   * Keep each heard transmission's best path (the nodes it names) for the ground truth's
+   * `bestPaths` (default off: a demo feed runs for ever and would keep them all).
+   */
+  recordPathTruth?: boolean;
   /** Node clock kinds, relative weights (spec analytics §6). */
   clockMix: { ok: number; offset: number; drift: number; reset: number };
   /** Fraction of observers with a skewed upload clock; some of those send naive ISO times. */

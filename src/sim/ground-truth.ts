@@ -65,6 +65,13 @@ export interface GroundTruth {
   counts: SimCounts;
   /** Frames originated by payload type, heard or not. */
   sentByType: Record<number, number>;
+  // t1:
+  /**
+   * Per heard transmission, the true relays its best observation's path names (node indices,
+   * origin side first; TRACE: its route) and the bytes per hop; empty unless the scenario set
+   * `recordPathTruth`. Route patterns (subpaths) are counted over these.
+   */
+  bestPaths: Array<{ relays: number[]; hopWidth: number }>;
 }
 
 const round = (x: number, dp: number): number => Math.round(x * 10 ** dp) / 10 ** dp;
@@ -144,5 +151,6 @@ export function groundTruth(sim: Simulator): GroundTruth {
     heardAdvertisers: sim.heardAdvertisers(),
     counts: sim.getCounts(),
     sentByType: sim.sentByType(),
+    bestPaths: sim.bestPathTruth(), // t1
   };
 }

@@ -38,6 +38,14 @@ export interface Reception {
   rssi: number;
   /** The same observer already got this transmission with this exact path (the server upserts). */
   duplicate: boolean;
+  // t1: ground truth of route patterns.
+  /**
+   * The nodes the stored path names, origin side first: the relays so far (flood), the relays
+   * still to go (direct), the whole payload route (TRACE, whose stored path is its route).
+   */
+  relays: readonly number[];
+  /** Bytes per hop of that path. */
+  hopWidth: number;
 }
 
 export type ReceptionSink = (r: Reception) => void;
@@ -97,7 +105,9 @@ export class Propagator {
     pathHex: string,
     hops: number,
     want: number,
-    onRelayCandidate?: (node: number, snr: number, arrivalMs: number) => void,
+    onRelayCandidate: ((node: number, snr: number, arrivalMs: number) => void) | undefined,
+    relays: readonly number[], // t1
+    hopWidth: number, // t1
   ): number {
     // Relays that already handled this flood (seenGen == gen) ignore further copies, so their
     // receptions are not even drawn: the main saving in large floods.
@@ -130,6 +140,8 @@ export class Propagator {
           snr,
           rssi: Math.round(node.noiseFloorDbm + snr + this.rng.normal()),
           duplicate,
+          relays,
+          hopWidth,
         });
       }
       if (v === want) wantSnr = snr;
@@ -177,6 +189,8 @@ export class Propagator {
             pathHex: cur.pathHex + this.hop(v, hs),
           });
         },
+        cur.path,
+        hs,
       );
       if (!targetPath && !Number.isNaN(snr)) targetPath = cur.path;
     }
@@ -198,7 +212,19 @@ export class Propagator {
       const next = k < relays.length ? relays[k] : dest;
       const pathHex = rest.map((n) => this.hop(n, hs)).join('');
       const pathLen = rest.length === 0 ? 0 : pathLenByte(hs, rest.length);
-      const snr = this.broadcast(frame, txKey, from, at, pathLen, pathHex, rest.length, next);
+      const snr = this.broadcast(
+        frame,
+        txKey,
+        from,
+        at,
+        pathLen,
+        pathHex,
+        rest.length,
+        next,
+        undefined,
+        rest,
+        hs,
+      );
       if (Number.isNaN(snr)) return NaN;
       at += this.airtime(frame, pathHex.length / 2);
       if (k < relays.length) at += this.airtime(frame, 0) * (0.2 + 0.5 * this.rng.next());
@@ -216,7 +242,7 @@ export class Propagator {
     const txKey = this.nextTxKey++;
     this.dupSeen.clear();
     ++this.gen;
-    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard);
+    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard, [], frame.hashSize);
   }
 
   /**
@@ -224,7 +250,7 @@ export class Propagator {
    * route appends the SNR (×4, int8) it heard and forwards. The content hash covers the path length
    * byte, so every stage is its own transmission (txKey).
    */
-  trace(frame: TxFrame, startMs: number, route: number[]): number {
+  trace(frame: TxFrame, startMs: number, route: number[], routeWidth = 1): number {
     if (frame.type !== PayloadType.TRACE) throw new TypeError('trace() needs a TRACE frame');
     let from = frame.origin;
     let at = startMs;
@@ -233,7 +259,19 @@ export class Propagator {
       const txKey = this.nextTxKey++;
       this.dupSeen.clear();
       const want = k < route.length ? route[k] : -1;
-      const snr = this.broadcast(frame, txKey, from, at, pathLenByte(1, k), snrHex, k, want);
+      const snr = this.broadcast(
+        frame,
+        txKey,
+        from,
+        at,
+        pathLenByte(1, k),
+        snrHex,
+        k,
+        want,
+        undefined,
+        route,
+        routeWidth,
+      );
       if (k === route.length || Number.isNaN(snr)) return k;
       snrHex += byteHex(Math.round(snr * 4));
       at += this.airtime(frame, k) * (1.2 + 0.5 * this.rng.next());

@@ -270,7 +270,26 @@ export class Simulator implements Iterable<SimMessage> {
     return msg;
   }
 
+  // t1:
+  /** Per heard transmission (txKey): its best observation's path, if `recordPathTruth`. */
+  private readonly bestPaths = new Map<number, { relays: readonly number[]; hopWidth: number }>();
+
+  /**
+   * The best path of every heard transmission, in first-heard order: the longest observed path,
+   * the first yielded on ties, as the server's "best observation" (spec analytics §0) over the
+   * observations it stores (duplicates of an observer's (tx, path) are not new observations).
+   * Empty unless the scenario set `recordPathTruth`.
+   */
+  bestPathTruth(): Array<{ relays: number[]; hopWidth: number }> {
+    return [...this.bestPaths.values()].map((p) => ({ relays: [...p.relays], hopWidth: p.hopWidth }));
+  }
+
   private packet(p: Pending): SimMessage {
+    if (this.config.recordPathTruth && !p.r.duplicate) {
+      const cur = this.bestPaths.get(p.r.txKey);
+      if (!cur || p.r.relays.length > cur.relays.length)
+        this.bestPaths.set(p.r.txKey, { relays: p.r.relays, hopWidth: p.r.hopWidth });
+    }
     const obs = this.world.observers[p.r.observer];
     return packetMessage(p.r, obs, this.world.nodes[obs.node], this.topics[obs.index], p.rxMs);
   }

@@ -232,7 +232,7 @@ export class Traffic {
     const payload = tracePayload(this.rng.u32(), this.rng.u32(), pathSz, routeBytes);
     const f = this.frame(a, PayloadType.TRACE, Route.DIRECT, payload, 1);
     this.sent({ frame: f, atMs });
-    this.prop.trace(f, atMs, route);
+    this.prop.trace(f, atMs, route, width);
   }
 
   /** CONTROL DISCOVER_REQ (zero-hop); each repeater that hears it answers with DISCOVER_RESP. */

@@ -104,7 +104,12 @@ test('every registry entry is served by a route of its own, and nothing else is'
     }
     assert.deepEqual(
       served.filter((u) => !paths.includes(u)),
-      ['/api/nodes/:pubkey/clock-skew'],
+      [
+        '/api/nodes/:pubkey/clock-skew',
+        // t1: route patterns over the subpaths analytic's index.
+        '/api/analytics/subpaths-bulk',
+        '/api/analytics/subpath-detail',
+      ],
     );
   } finally {
     await app.close();

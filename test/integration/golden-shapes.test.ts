@@ -109,14 +109,7 @@ interface Pending {
   differences: string[];
 }
 
-const PENDING: Pending[] = [
-  {
-    shape: 'analytics_subpaths',
-    waitsFor: 'the issue after issue 9 (analytics)',
-    why: '/api/analytics/subpaths is not served yet (404)',
-    differences: ['$.subpaths: expected array, got missing', '$.totalPaths: expected number, got missing'],
-  },
-];
+const PENDING: Pending[] = [];
 
 const shapes = readGoldenShapes();
 let server: RunningServer;

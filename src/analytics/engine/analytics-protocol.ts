@@ -8,6 +8,8 @@ import type { StoreHandle } from '../../store/memory/reader.js';
 import type { AnalyticName } from '../registry.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import type { SnapshotCounts } from '../inputs/store-input.js';
+import type { NodeVisibility } from '../shared/subpath-index.js'; // t1
+import type { SubpathArgs } from '../compute/subpaths.js'; // t1
 
 /** workerData of every analytics worker. */
 export interface WorkerInit {
@@ -31,7 +33,24 @@ export interface SnapshotPolicy {
 }
 
 export type Task =
-  | ({ kind: 'analytic'; name: AnalyticName; query: AnalyticsQuery; nowMs: number } & SnapshotPolicy)
+  | ({
+      kind: 'analytic';
+      name: AnalyticName;
+      query: AnalyticsQuery;
+      nowMs: number;
+      // t1: the analytic's own parameters (null/absent = its defaults) and the hidden nodes.
+      args?: unknown;
+      visibility?: NodeVisibility;
+    } & SnapshotPolicy)
+  // t1: route patterns over the snapshot's subpath index (compute/subpaths.ts).
+  | ({
+      kind: 'subpaths-bulk';
+      query: AnalyticsQuery;
+      groups: SubpathArgs[];
+      visibility: NodeVisibility;
+      nowMs: number;
+    } & SnapshotPolicy)
+  | ({ kind: 'subpath-detail'; hops: number[]; visibility: NodeVisibility; nowMs: number } & SnapshotPolicy)
   | ({ kind: 'node-clock-skew'; pubkey: string; nowMs: number } & SnapshotPolicy)
   /** I9c: the geo-filter prune dry run (compute/geo-prune.ts). */
   | ({ kind: 'geo-prune-preview'; filter: GeoFilter; nowMs: number } & SnapshotPolicy)

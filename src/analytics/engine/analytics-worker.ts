@@ -9,6 +9,8 @@ import { StoreInput } from '../inputs/store-input.js';
 import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
 import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
 import { computeGeoPrunePreview } from '../compute/geo-prune.js';
+import { computeSubpathDetail, computeSubpathsBulk } from '../compute/subpaths.js'; // t1
+import { NO_HIDING } from '../shared/subpath-index.js'; // t1
 import type {
   ProbeResult,
   RequestMessage,
@@ -137,7 +139,8 @@ function run(task: Task): ResultBody | ProbeResult {
   const started = performance.now();
   const cpuStarted = threadCpuMs();
   if (task.niceness !== undefined) setNiceness(task.niceness);
-  const name = task.kind === 'analytic' && isDefault(task.query) ? task.name : null;
+  const name =
+    task.kind === 'analytic' && isDefault(task.query) && (task.args ?? null) === null ? task.name : null;
   const cur = current(task.nowMs, task.reuseMs ?? 0, task.fresh === true, name);
   const { snap, ctx, computedAtMs } = cur;
   if (task.kind === 'geo-prune-preview') {
@@ -146,9 +149,28 @@ function run(task: Task): ResultBody | ProbeResult {
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);
   }
+  // t1: route patterns
+  if (task.kind === 'subpaths-bulk') {
+    const value = computeSubpathsBulk(
+      snap,
+      task.query,
+      ctx.paths(),
+      ctx.subpaths,
+      task.groups,
+      task.visibility,
+    );
+    return encode(value, cur, started, cpuStarted);
+  }
+  if (task.kind === 'subpath-detail') {
+    const value = computeSubpathDetail(snap, ctx.paths(), ctx.subpaths(), task.hops, task.visibility);
+    return encode(value, cur, started, cpuStarted);
+  }
   const spec = ANALYTIC_BY_NAME.get(task.name);
   if (!spec) throw new Error(`unknown analytic ${task.name}`);
-  const value = spec.compute(snap, task.query, ctx);
+  const value = spec.compute(snap, task.query, ctx, {
+    args: task.args ?? null,
+    visibility: task.visibility ?? NO_HIDING,
+  });
   // Object shapes carry their snapshot time in the body too (spec §9 item 1).
   const body =
     spec.shape === 'object' && value !== null && typeof value === 'object'

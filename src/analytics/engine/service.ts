@@ -15,6 +15,8 @@ import { Recomputer, type RecomputeStats } from './recomputer.js';
 import { TtlCache, type TtlCacheStats } from './ttl-cache.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './analytics-thread.js';
 import { isResultBody, type ResultBody, type Task } from './analytics-protocol.js';
+import { NO_HIDING, type NodeVisibility } from '../shared/subpath-index.js'; // t1
+import type { SubpathArgs } from '../compute/subpaths.js'; // t1
 
 const gunzipAsync = promisify(gunzip);
 
@@ -90,6 +92,16 @@ export interface EngineOptions {
 export interface AnalyticsServiceConfig {
   analytics: Partial<AnalyticsConfig>;
   cacheTTL: MeshlensConfig['cacheTTL'];
+  // t1: nodes analytics must not show (absent: none).
+  nodeBlacklist?: readonly string[];
+  hiddenNamePrefixes?: readonly string[];
+}
+
+// t1:
+/** An analytic's own parameters, parsed by the route: the value for the worker and its cache key. */
+export interface AnalyticArgs {
+  value: unknown;
+  key: string;
 }
 
 export interface AnalyticsServiceOptions extends EngineOptions {
@@ -160,8 +172,13 @@ export class AnalyticsService {
   private readonly reuseMs: number;
   private readonly urgentAgeMs: number;
   private stopped = false;
+  private readonly visibility: NodeVisibility; // t1
 
   constructor(opts: AnalyticsServiceOptions) {
+    this.visibility = {
+      nodeBlacklist: opts.config.nodeBlacklist ?? NO_HIDING.nodeBlacklist,
+      hiddenNamePrefixes: opts.config.hiddenNamePrefixes ?? NO_HIDING.hiddenNamePrefixes,
+    };
     this.opts = opts;
     this.now = opts.now ?? Date.now;
     this.pool = opts.pool ?? null;
@@ -221,10 +238,16 @@ export class AnalyticsService {
     pubkey: string | null,
     query: AnalyticsQuery,
     recompute = false,
+    args: unknown = null,
   ): Promise<ReadyBody> {
     const task: Task = spec
-      ? { kind: 'analytic', name: spec.name, query, nowMs: this.now() }
+      ? { kind: 'analytic', name: spec.name, query, nowMs: this.now(), args, visibility: this.visibility }
       : { kind: 'node-clock-skew', pubkey: pubkey!, nowMs: this.now() };
+    return this.runTask(task, spec, recompute);
+  }
+
+  private async runTask(task: Task, spec: AnalyticSpec | null, recompute = false): Promise<ReadyBody> {
+    if (task.kind === 'probe') throw new TypeError('probe tasks are not computes');
     task.reuseMs = this.reuseMs;
     const pool = this.workerPool();
     // A snapshot already older than the staleness target computes at normal priority: on a
@@ -232,7 +255,8 @@ export class AnalyticsService {
     const snap = recompute && spec ? this.recomputer.load(spec.name) : null;
     const overdue = snap !== null && this.now() - snap.computedAtMs > this.urgentAgeMs;
     task.niceness = overdue ? 0 : pool.niceness;
-    const group = spec ? spec.group : 'engine';
+    // t1: route-pattern tasks read the 'paths' worker's subpath index.
+    const group = spec ? spec.group : task.kind === 'node-clock-skew' ? 'engine' : 'paths';
     const r = await pool.run(task, group === null ? -1 : GROUP_WORKER[group]);
     if (!isResultBody(r)) throw new Error('unexpected probe result');
     return new ReadyBody(r);
@@ -263,9 +287,16 @@ export class AnalyticsService {
    * The answer for an analytic. `key` is the query's cache key (relative windows keyed by
    * their label); null means the default query, served from the recomputer snapshot.
    */
-  async get(name: AnalyticName, query: AnalyticsQuery, key: string | null): Promise<AnalyticsAnswer> {
+  async get(
+    name: AnalyticName,
+    query: AnalyticsQuery,
+    key: string | null,
+    args: AnalyticArgs | null = null,
+  ): Promise<AnalyticsAnswer> {
     const spec = ANALYTIC_BY_NAME.get(name);
     if (!spec) throw new RangeError(`unknown analytic ${name}`);
+    // t1: own parameters other than the defaults are another shape (TTL cache, on request).
+    if (args !== null) key = key === null ? `args=${args.key}` : `${key}&args=${args.key}`;
     if (key === null) {
       const snap = this.recomputer.load(name);
       return snap
@@ -275,8 +306,49 @@ export class AnalyticsService {
     // Other shapes are computed on request, but never over a partly loaded store either.
     if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
     const ttlS = num(this.opts.config.cacheTTL[spec.ttlKey]) ?? spec.ttlDefaultS;
-    const body = await this.cache.get(`${name}|${key}`, ttlS * 1000, () => this.compute(spec, null, query));
+    const body = await this.cache.get(`${name}|${key}`, ttlS * 1000, () =>
+      this.compute(spec, null, query, false, args?.value ?? null),
+    );
     return { status: 'ready', body };
+  }
+
+  // t1: route patterns (spec analytics §7.1).
+  /**
+   * The gate of /subpaths-bulk and /subpath-detail: they read the subpath index the `subpaths`
+   * snapshot is built from, so they answer 503 until that snapshot exists (as CoreScope's
+   * "index loading").
+   */
+  private subpathGate(): AnalyticsAnswer | null {
+    if (this.recomputer.load('subpaths') !== null) return null;
+    return { status: 'warming', retryAfterS: this.recomputer.retryAfterS('subpaths') };
+  }
+
+  private subpathTtlMs(): number {
+    const spec = ANALYTIC_BY_NAME.get('subpaths')!;
+    return (num(this.opts.config.cacheTTL[spec.ttlKey]) ?? spec.ttlDefaultS) * 1000;
+  }
+
+  /** GET /api/analytics/subpaths-bulk: every group from one index; `key` = query key + groups. */
+  async subpathsBulk(query: AnalyticsQuery, key: string, groups: SubpathArgs[]): Promise<AnalyticsAnswer> {
+    const gate = this.subpathGate();
+    if (gate) return gate;
+    const body = await this.cache.get(`subpaths-bulk|${key}`, this.subpathTtlMs(), () =>
+      this.runTask(
+        { kind: 'subpaths-bulk', query, groups, visibility: this.visibility, nowMs: this.now() },
+        null,
+      ),
+    );
+    return { status: 'ready', body };
+  }
+
+  /** GET /api/analytics/subpath-detail for hop codes (hop-code.ts); not-found for a hidden hop. */
+  async subpathDetail(hops: number[]): Promise<AnalyticsAnswer> {
+    const gate = this.subpathGate();
+    if (gate) return gate;
+    const body = await this.cache.get(`subpath-detail|${hops.join(',')}`, this.subpathTtlMs(), () =>
+      this.runTask({ kind: 'subpath-detail', hops, visibility: this.visibility, nowMs: this.now() }, null),
+    );
+    return body.empty ? { status: 'not-found' } : { status: 'ready', body };
   }
 
   /** GET /api/nodes/:pubkey/clock-skew (spec §6.6): cached 30 s per key (the engine's freshness). */

@@ -13,13 +13,27 @@ import { ANALYTICS } from '../../analytics/registry.js';
 import type { AnalyticsQuery } from '../../analytics/shared/query.js';
 import { areaDefinition, areaPolygon } from '../../config/areas.js';
 import { ApiError, apiError, type ErrorCode } from '../errors.js';
+import { defaultConfig } from '../../config/defaults.js'; // t1
+import type { AnalyticArgs } from '../../analytics/engine/service.js'; // t1
+import { parseDetailHops, parseGroups, parseSubpathArgs } from './subpath-params.js'; // t1
 
 export interface AnalyticsRoutesDeps {
   service: AnalyticsService;
   /** config.areas: key -> { label?, polygon: [[lat, lon], ...] } or { bbox } (spec ingest-store-api §6). */
   areas: Record<string, Record<string, unknown>>;
   now?: () => number;
+  // t1:
+  /** config listLimits.analyticsMax: the largest `limit` of the subpath routes (default 200). */
+  analyticsMax?: number;
 }
+
+// t1:
+/** Parsers of the analytics' own parameters (registry `argNames`), by analytic name. */
+const ARG_PARSERS: Partial<
+  Record<string, (raw: Record<string, unknown>, analyticsMax: number) => AnalyticArgs | null>
+> = {
+  subpaths: parseSubpathArgs,
+};
 
 /** Relative windows (§1.1), in ms. */
 const WINDOWS: Record<string, number> = {
@@ -224,16 +238,31 @@ function writeFailure(reply: FastifyReply, err: unknown) {
 export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
   const { service, areas } = deps;
   const now = deps.now ?? Date.now;
+  const analyticsMax = deps.analyticsMax ?? defaultConfig.listLimits.analyticsMax; // t1
 
   return async (app) => {
     // One route per registry entry (test/api/analytics-routes.test.ts checks each is served).
     for (const spec of ANALYTICS) {
       const { name, params } = spec;
-      app.get(spec.path, { schema: { querystring } }, async (request, reply) => {
+      // t1: the analytic's own parameters (strings in the schema, parsed below).
+      const schema = spec.argNames
+        ? {
+            querystring: {
+              ...querystring,
+              properties: {
+                ...querystring.properties,
+                ...Object.fromEntries(spec.argNames.map((a) => [a, { type: 'string' }])),
+              },
+            },
+          }
+        : { querystring };
+      const parseArgs = ARG_PARSERS[name];
+      app.get(spec.path, { schema }, async (request, reply) => {
         try {
           const raw = request.query as Record<string, unknown>;
           const { query, key } = parseAnalyticsQuery(raw, params, areas, now());
-          const answer = await service.get(name, query, key);
+          const args = parseArgs ? parseArgs(raw, analyticsMax) : null; // t1
+          const answer = await service.get(name, query, key, args);
           return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
         } catch (err) {
           return writeFailure(reply, err);
@@ -257,5 +286,40 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
         return writeFailure(reply, err);
       }
     });
+
+    // t1: route patterns (spec analytics §7.1) besides the registry's /analytics/subpaths.
+    const bulkQuerystring = {
+      type: 'object',
+      properties: { ...querystring.properties, groups: { type: 'string' } },
+    } as const;
+    app.get(
+      '/analytics/subpaths-bulk',
+      { schema: { querystring: bulkQuerystring } },
+      async (request, reply) => {
+        try {
+          const raw = request.query as Record<string, unknown>;
+          const { query, key } = parseAnalyticsQuery(raw, ['region', 'window'], areas, now());
+          const { groups, key: groupsKey } = parseGroups(raw, analyticsMax);
+          const answer = await service.subpathsBulk(query, `${key ?? ''}|${groupsKey}`, groups);
+          return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
+        } catch (err) {
+          return writeFailure(reply, err);
+        }
+      },
+    );
+    const detailQuerystring = { type: 'object', properties: { hops: { type: 'string' } } } as const;
+    app.get(
+      '/analytics/subpath-detail',
+      { schema: { querystring: detailQuerystring } },
+      async (request, reply) => {
+        try {
+          const hops = parseDetailHops(request.query as Record<string, unknown>);
+          const answer = await service.subpathDetail(hops);
+          return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
+        } catch (err) {
+          return writeFailure(reply, err);
+        }
+      },
+    );
   };
 }
