@@ -20,6 +20,7 @@ import { computeRoles } from './compute/roles.js';
 import { buildClockSkewEngine, type ClockSkewEngine } from './shared/clock-skew-engine.js';
 import { observersClockSkewFromEngine } from './compute/clock-skew-observers.js';
 import { fleetFromEngine, type NodesClockSkewResponse } from './compute/clock-skew-nodes.js';
+import { computeRepeaterUsefulness } from './compute/repeater-usefulness.js'; // t3
 
 export const ANALYTIC_NAMES = [
   'topology',
@@ -31,6 +32,8 @@ export const ANALYTIC_NAMES = [
   'roles',
   'observers-clock-skew',
   'nodes-clock-skew',
+  // t3
+  'repeater-usefulness',
 ] as const;
 export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
 
@@ -164,6 +167,18 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     shape: 'array',
     group: 'engine',
     compute: (_input, query, ctx) => (query.area ? fleetFromEngine(ctx.engine(), query) : ctx.fleet()),
+  },
+  // t3: repeater enrichment and usefulness (spec analytics §7.7). Its snapshot feeds the per-node
+  // table /api/nodes reads (engine/repeater-table.ts); the route exists because every entry has one.
+  {
+    name: 'repeater-usefulness',
+    path: '/analytics/repeater-usefulness',
+    configKey: 'repeaterUsefulness',
+    params: [],
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    compute: (input, query, ctx) => computeRepeaterUsefulness(input, query, ctx.paths()),
   },
 ];
 

@@ -106,6 +106,7 @@ export const recomputedAnalytics = [
   'roles',
   'observersClockSkew',
   'nodesClockSkew',
+  'repeaterUsefulness', // t3
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 

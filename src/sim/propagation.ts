@@ -38,6 +38,11 @@ export interface Reception {
   rssi: number;
   /** The same observer already got this transmission with this exact path (the server upserts). */
   duplicate: boolean;
+  /**
+   * t3 ground truth: the nodes that really forwarded this copy before the observer heard it, in
+   * order (flood: the relays that appended themselves; DIRECT/TRACE: the hops already done).
+   */
+  relayed: readonly number[];
 }
 
 export type ReceptionSink = (r: Reception) => void;
@@ -96,6 +101,7 @@ export class Propagator {
     pathLen: number,
     pathHex: string,
     hops: number,
+    relayed: readonly number[],
     want: number,
     onRelayCandidate?: (node: number, snr: number, arrivalMs: number) => void,
   ): number {
@@ -130,6 +136,7 @@ export class Propagator {
           snr,
           rssi: Math.round(node.noiseFloorDbm + snr + this.rng.normal()),
           duplicate,
+          relayed,
         });
       }
       if (v === want) wantSnr = snr;
@@ -164,6 +171,7 @@ export class Propagator {
         pathLenByte(hs, cur.path.length),
         cur.pathHex,
         cur.path.length,
+        cur.path,
         targetPath ? -1 : target,
         (v, _snr, arrival) => {
           if (this.seenGen[v] === gen || cur.path.length >= maxHops) return;
@@ -198,7 +206,17 @@ export class Propagator {
       const next = k < relays.length ? relays[k] : dest;
       const pathHex = rest.map((n) => this.hop(n, hs)).join('');
       const pathLen = rest.length === 0 ? 0 : pathLenByte(hs, rest.length);
-      const snr = this.broadcast(frame, txKey, from, at, pathLen, pathHex, rest.length, next);
+      const snr = this.broadcast(
+        frame,
+        txKey,
+        from,
+        at,
+        pathLen,
+        pathHex,
+        rest.length,
+        relays.slice(0, k),
+        next,
+      );
       if (Number.isNaN(snr)) return NaN;
       at += this.airtime(frame, pathHex.length / 2);
       if (k < relays.length) at += this.airtime(frame, 0) * (0.2 + 0.5 * this.rng.next());
@@ -216,7 +234,7 @@ export class Propagator {
     const txKey = this.nextTxKey++;
     this.dupSeen.clear();
     ++this.gen;
-    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard);
+    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, [], -1, heard);
   }
 
   /**
@@ -233,7 +251,17 @@ export class Propagator {
       const txKey = this.nextTxKey++;
       this.dupSeen.clear();
       const want = k < route.length ? route[k] : -1;
-      const snr = this.broadcast(frame, txKey, from, at, pathLenByte(1, k), snrHex, k, want);
+      const snr = this.broadcast(
+        frame,
+        txKey,
+        from,
+        at,
+        pathLenByte(1, k),
+        snrHex,
+        k,
+        route.slice(0, k),
+        want,
+      );
       if (k === route.length || Number.isNaN(snr)) return k;
       snrHex += byteHex(Math.round(snr * 4));
       at += this.airtime(frame, k) * (1.2 + 0.5 * this.rng.next());

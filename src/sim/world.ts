@@ -81,6 +81,32 @@ export interface World {
   links: Links;
   /** Planted repeater pairs sharing a first public-key byte: [nodeA, nodeB]. */
   plantedSharedPrefix: [number, number][];
+  /** t3: the planted bridge repeater (config plantBridge), else null. */
+  plantedBridge: number | null;
+}
+
+/** t3: a link added by hand (both directions, this SNR at either end). */
+interface PlantedLink {
+  a: number;
+  b: number;
+  snr: number;
+}
+
+/** t3: the bridge repeater and its links to region 1 (see ScenarioConfig.plantBridge). */
+function plantBridge(cfg: ScenarioConfig, nodes: SimNode[]): { bridge: number | null; links: PlantedLink[] } {
+  if (!cfg.plantBridge || cfg.regions.length < 2) return { bridge: null, links: [] };
+  const reps = (region: number) =>
+    nodes.filter((n) => n.region === region && n.role === 'repeater' && !n.relayOnly);
+  const far = cfg.regions[1];
+  const near = reps(0);
+  const other = reps(1);
+  if (near.length === 0 || other.length < 3) return { bridge: null, links: [] };
+  const d = (n: SimNode, lat: number, lon: number) => haversineKm(n.lat, n.lon, lat, lon);
+  const bridge = near.reduce((b, n) => (d(n, far.lat, far.lon) < d(b, far.lat, far.lon) ? n : b));
+  const targets = [...other]
+    .sort((x, y) => d(x, bridge.lat, bridge.lon) - d(y, bridge.lat, bridge.lon))
+    .slice(0, 3);
+  return { bridge: bridge.index, links: targets.map((t) => ({ a: bridge.index, b: t.index, snr: 8 })) };
 }
 
 /** 2023-01-01T00:00:00Z: the default epoch a MeshCore node without RTC backup restarts at. */
@@ -262,9 +288,14 @@ function makeObservers(rng: Prng, cfg: ScenarioConfig, nodes: SimNode[]): SimObs
   return observers;
 }
 
-function buildLinks(rng: Prng, nodes: SimNode[]): { links: Links } {
+function buildLinks(rng: Prng, nodes: SimNode[], planted: PlantedLink[] = []): { links: Links } {
   const n = nodes.length;
   const out: { to: number; snr: number; km: number }[][] = nodes.map(() => []);
+  for (const { a, b, snr } of planted) {
+    const km = haversineKm(nodes[a].lat, nodes[a].lon, nodes[b].lat, nodes[b].lon);
+    out[a].push({ to: b, snr, km });
+    out[b].push({ to: a, snr, km });
+  }
   for (let i = 0; i < n; i++) {
     const a = nodes[i];
     for (let j = i + 1; j < n; j++) {
@@ -306,6 +337,7 @@ export function buildWorld(cfg: ScenarioConfig): World {
   const nodes = makeNodes(rng, cfg);
   const plantedSharedPrefix = plantSharedPrefixes(rng, cfg, nodes);
   const observers = makeObservers(rng, cfg, nodes);
-  const { links } = buildLinks(rng, nodes);
-  return { config: cfg, nodes, observers, links, plantedSharedPrefix };
+  const bridge = plantBridge(cfg, nodes); // t3
+  const { links } = buildLinks(rng, nodes, bridge.links);
+  return { config: cfg, nodes, observers, links, plantedSharedPrefix, plantedBridge: bridge.bridge };
 }
