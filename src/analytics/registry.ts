@@ -28,6 +28,7 @@ import {
   type NodeVisibility,
   type SubpathIndex,
 } from './shared/subpath-index.js';
+import { computeRepeaterUsefulness } from './compute/repeater-usefulness.js'; // t3
 
 export const ANALYTIC_NAMES = [
   'topology',
@@ -41,6 +42,8 @@ export const ANALYTIC_NAMES = [
   'nodes-clock-skew',
   // t1:
   'subpaths',
+  // t3
+  'repeater-usefulness',
 ] as const;
 export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
 
@@ -214,6 +217,18 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
         extra.args as SubpathArgs | null,
         extra.visibility,
       ),
+  },
+  // t3: repeater enrichment and usefulness (spec analytics §7.7). Its snapshot feeds the per-node
+  // table /api/nodes reads (engine/repeater-table.ts); the route exists because every entry has one.
+  {
+    name: 'repeater-usefulness',
+    path: '/analytics/repeater-usefulness',
+    configKey: 'repeaterUsefulness',
+    params: [],
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    compute: (input, query, ctx) => computeRepeaterUsefulness(input, query, ctx.paths()),
   },
 ];
 

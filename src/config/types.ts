@@ -108,6 +108,7 @@ export const recomputedAnalytics = [
   'nodesClockSkew',
   // t1:
   'subpaths',
+  'repeaterUsefulness', // t3
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 

@@ -7,6 +7,7 @@ import { buildApp } from '../api/app.js';
 import { PerfRecorder, SectionRegistry } from '../api/perf.js';
 import { Readiness } from '../api/readiness.js';
 import { analyticsRoutes } from '../api/routes/analytics.js';
+import { RepeaterTable } from '../analytics/engine/repeater-table.js'; // t3
 import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
 import { geoFilterRoutes } from '../api/routes/geo-filter.js';
@@ -291,6 +292,8 @@ function apiRoutes(d: ApiRouteDeps) {
       signatureDrops: () => rejections.count('advert_bad_signature'),
       knownChannels: d.knownChannels,
       geoFilter,
+      // t3: relay fields and usefulness axes on /api/nodes from the background analytic.
+      repeaters: analytics ? new RepeaterTable(analytics) : null,
     }),
     iataCoordsRoutes(),
     geoFilterRoutes({

@@ -65,6 +65,12 @@ export interface ScenarioConfig {
   /** Fraction of observers that buffer uploads (seconds of delay instead of milliseconds). */
   observerSlowUploadFraction: number;
   statusIntervalMs: number;
+  /**
+   * t3: plant a bridge repeater: the region-0 repeater nearest to region 1 gets links to the three
+   * region-1 repeaters nearest to it, so (regions being out of radio range of each other) it is the
+   * only connection between the two (World.plantedBridge). Default off.
+   */
+  plantBridge?: boolean;
   regions: RegionSpec[];
   traffic: TrafficSpec;
 }

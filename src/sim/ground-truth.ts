@@ -1,7 +1,8 @@
 // Ground truth: what the simulated network really is, for analytics tests to compare their
 // findings with. JSON-serialisable; times in epoch ms, clock errors in ms, distances in km.
 import type { SimCounts, Simulator } from './simulator.js';
-import type { ClockKind, Role } from './world.js';
+import type { ClockKind, Role, World } from './world.js';
+import { contentHash } from '../protocol/hash.js';
 
 export interface NodeTruth {
   index: number;
@@ -72,6 +73,67 @@ export interface GroundTruth {
    * `recordPathTruth`. Route patterns (subpaths) are counted over these.
    */
   bestPaths: Array<{ relays: number[]; hopWidth: number }>;
+  /**
+   * t3: every transmission an observer heard (by content hash), its route type, and the nodes that
+   * really forwarded it: the union over its heard copies of the relays before each reception
+   * (flood: those whose hop the path carries; DIRECT/TRACE: the hops already done).
+   */
+  transmissionRelays: {
+    hash: string;
+    route: number;
+    payloadType: number;
+    firstRxMs: number;
+    relays: number[];
+  }[];
+  /** t3: the planted bridge repeater (config plantBridge), else null. */
+  plantedBridge: number | null;
+  /**
+   * t3: cut vertices (articulation points) of the true radio graph (a link in either direction
+   * joins two nodes): nodes whose removal disconnects part of the mesh.
+   */
+  cutVertices: number[];
+}
+
+/** t3: articulation points of the world's link graph, undirected (recursive-free Tarjan). */
+function trueCutVertices(world: World): number[] {
+  const n = world.nodes.length;
+  const { linkStart, linkTo } = world.links;
+  const adj: Set<number>[] = Array.from({ length: n }, () => new Set());
+  for (let a = 0; a < n; a++)
+    for (let p = linkStart[a]; p < linkStart[a + 1]; p++) {
+      adj[a].add(linkTo[p]);
+      adj[linkTo[p]].add(a);
+    }
+  const nb = adj.map((s) => [...s]);
+  const disc = new Array<number>(n).fill(-1);
+  const low = new Array<number>(n).fill(0);
+  const cut = new Set<number>();
+  let time = 0;
+  for (let root = 0; root < n; root++) {
+    if (disc[root] >= 0) continue;
+    disc[root] = low[root] = time++;
+    let rootChildren = 0;
+    const stack: { v: number; parent: number; i: number }[] = [{ v: root, parent: -1, i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.i < nb[top.v].length) {
+        const w = nb[top.v][top.i++];
+        if (disc[w] < 0) {
+          disc[w] = low[w] = time++;
+          if (top.v === root) rootChildren++;
+          stack.push({ v: w, parent: top.v, i: 0 });
+        } else if (w !== top.parent) low[top.v] = Math.min(low[top.v], disc[w]);
+        continue;
+      }
+      stack.pop();
+      const p = top.parent;
+      if (p < 0) continue;
+      low[p] = Math.min(low[p], low[top.v]);
+      if (p !== root && low[top.v] >= disc[p]) cut.add(p);
+    }
+    if (rootChildren >= 2) cut.add(root);
+  }
+  return [...cut].sort((x, y) => x - y);
 }
 
 const round = (x: number, dp: number): number => Math.round(x * 10 ** dp) / 10 ** dp;
@@ -152,5 +214,14 @@ export function groundTruth(sim: Simulator): GroundTruth {
     counts: sim.getCounts(),
     sentByType: sim.sentByType(),
     bestPaths: sim.bestPathTruth(), // t1
+    transmissionRelays: sim.transmissionRelays().map((t) => ({
+      hash: contentHash(t.raw),
+      route: t.route,
+      payloadType: t.payloadType,
+      firstRxMs: t.firstRxMs,
+      relays: t.relays,
+    })),
+    plantedBridge: world.plantedBridge,
+    cutVertices: trueCutVertices(world),
   };
 }

@@ -48,6 +48,9 @@ export interface SimPacketMessage {
   duplicate: boolean;
   /** Payload type of the frame (spec §2). */
   payloadType: number;
+  /** t3 ground truth: route type of the frame and the nodes that forwarded this copy (Reception.relayed). */
+  route: number;
+  relayed: readonly number[];
 }
 
 export interface SimStatusMessage {
@@ -115,5 +118,7 @@ export function packetMessage(
     txKey: r.txKey,
     duplicate: r.duplicate,
     payloadType: r.frame.type,
+    route: r.frame.route,
+    relayed: r.relayed,
   };
 }

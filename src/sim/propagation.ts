@@ -46,6 +46,11 @@ export interface Reception {
   relays: readonly number[];
   /** Bytes per hop of that path. */
   hopWidth: number;
+  /**
+   * t3 ground truth: the nodes that really forwarded this copy before the observer heard it, in
+   * order (flood: the relays that appended themselves; DIRECT/TRACE: the hops already done).
+   */
+  relayed: readonly number[];
 }
 
 export type ReceptionSink = (r: Reception) => void;
@@ -104,6 +109,7 @@ export class Propagator {
     pathLen: number,
     pathHex: string,
     hops: number,
+    relayed: readonly number[],
     want: number,
     onRelayCandidate: ((node: number, snr: number, arrivalMs: number) => void) | undefined,
     relays: readonly number[], // t1
@@ -142,6 +148,7 @@ export class Propagator {
           duplicate,
           relays,
           hopWidth,
+          relayed,
         });
       }
       if (v === want) wantSnr = snr;
@@ -176,6 +183,7 @@ export class Propagator {
         pathLenByte(hs, cur.path.length),
         cur.pathHex,
         cur.path.length,
+        cur.path,
         targetPath ? -1 : target,
         (v, _snr, arrival) => {
           if (this.seenGen[v] === gen || cur.path.length >= maxHops) return;
@@ -220,6 +228,7 @@ export class Propagator {
         pathLen,
         pathHex,
         rest.length,
+        relays.slice(0, k),
         next,
         undefined,
         rest,
@@ -242,7 +251,7 @@ export class Propagator {
     const txKey = this.nextTxKey++;
     this.dupSeen.clear();
     ++this.gen;
-    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard, [], frame.hashSize);
+    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, [], -1, heard, [], frame.hashSize);
   }
 
   /**
@@ -267,6 +276,7 @@ export class Propagator {
         pathLenByte(1, k),
         snrHex,
         k,
+        route.slice(0, k),
         want,
         undefined,
         route,

@@ -75,6 +75,11 @@ export class Simulator implements Iterable<SimMessage> {
   private readonly advertisers = new Set<number>();
   private readonly activeObservers = new Set<number>();
   private readonly advertiserIndex = new Map<string, number>();
+  /** t3: per yielded transmission (txKey): its frame, first yield and the union of real relays. */
+  private readonly relayTruth = new Map<
+    number,
+    { raw: string; route: number; payloadType: number; firstRxMs: number; relays: Set<number> }
+  >();
   private readonly counts: SimCounts = {
     packetMessages: 0,
     statusMessages: 0,
@@ -307,6 +312,7 @@ export class Simulator implements Iterable<SimMessage> {
       return;
     }
     c.packetMessages++;
+    this.noteRelays(msg);
     if (msg.duplicate) c.duplicateMessages++;
     else {
       c.observations++;
@@ -327,6 +333,39 @@ export class Simulator implements Iterable<SimMessage> {
       this.advertisers.add(key);
       this.counts.advertisingNodes++;
     }
+  }
+
+  /** t3: the union of the real relays of every yielded copy of a transmission. */
+  private noteRelays(msg: SimMessage & { kind: 'packet' }): void {
+    let t = this.relayTruth.get(msg.txKey);
+    if (!t) {
+      t = {
+        raw: msg.payload.raw,
+        route: msg.route,
+        payloadType: msg.payloadType,
+        firstRxMs: msg.rxMs,
+        relays: new Set(),
+      };
+      this.relayTruth.set(msg.txKey, t);
+    }
+    for (const v of msg.relayed) t.relays.add(v);
+  }
+
+  /** t3: per yielded transmission, its raw frame (first copy), route, type, first yield and real relays. */
+  transmissionRelays(): {
+    raw: string;
+    route: number;
+    payloadType: number;
+    firstRxMs: number;
+    relays: number[];
+  }[] {
+    return [...this.relayTruth.values()].map((t) => ({
+      raw: t.raw,
+      route: t.route,
+      payloadType: t.payloadType,
+      firstRxMs: t.firstRxMs,
+      relays: [...t.relays].sort((x, y) => x - y),
+    }));
   }
 
   /** A snapshot of the counts so far. */

@@ -81,6 +81,76 @@ export interface World {
   links: Links;
   /** Planted repeater pairs sharing a first public-key byte: [nodeA, nodeB]. */
   plantedSharedPrefix: [number, number][];
+  /** t3: the planted bridge repeater (config plantBridge), else null. */
+  plantedBridge: number | null;
+}
+
+/** t3: a link added by hand (both directions, this SNR at either end). */
+interface PlantedLink {
+  a: number;
+  b: number;
+  snr: number;
+}
+
+/**
+ * t3: the bridge repeater and its links to region 1 (see ScenarioConfig.plantBridge): the
+ * best-connected region-0 repeater gets two-way links to the three best-connected region-1
+ * repeaters, so every path between the regions crosses it.
+ */
+function plantBridge(
+  cfg: ScenarioConfig,
+  nodes: SimNode[],
+  links: Links,
+): { bridge: number | null; links: PlantedLink[] } {
+  if (!cfg.plantBridge || cfg.regions.length < 2) return { bridge: null, links: [] };
+  const degree = (n: SimNode) => links.linkStart[n.index + 1] - links.linkStart[n.index];
+  const byDegree = (region: number) =>
+    nodes
+      .filter((n) => n.region === region && n.role === 'repeater' && !n.relayOnly)
+      .sort((x, y) => degree(y) - degree(x) || x.index - y.index);
+  const near = byDegree(0);
+  const far = byDegree(1);
+  if (near.length === 0 || far.length < 3) return { bridge: null, links: [] };
+  const bridge = near[0];
+  return {
+    bridge: bridge.index,
+    links: far.slice(0, 3).map((t) => ({ a: bridge.index, b: t.index, snr: 8 })),
+  };
+}
+
+/** t3: `links` plus two-way planted links (CSR rebuilt). */
+function withPlantedLinks(nodes: SimNode[], links: Links, planted: PlantedLink[]): Links {
+  if (planted.length === 0) return links;
+  const n = nodes.length;
+  const extra: { from: number; to: number; snr: number; km: number }[] = [];
+  for (const { a, b, snr } of planted) {
+    const km = haversineKm(nodes[a].lat, nodes[a].lon, nodes[b].lat, nodes[b].lon);
+    extra.push({ from: a, to: b, snr, km }, { from: b, to: a, snr, km });
+  }
+  const linkStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) linkStart[i + 1] = links.linkStart[i + 1] - links.linkStart[i];
+  for (const e of extra) linkStart[e.from + 1]++;
+  for (let i = 0; i < n; i++) linkStart[i + 1] += linkStart[i];
+  const total = linkStart[n];
+  const linkTo = new Int32Array(total);
+  const linkSnr = new Float32Array(total);
+  const linkKm = new Float32Array(total);
+  const fill = linkStart.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (let p = links.linkStart[i]; p < links.linkStart[i + 1]; p++) {
+      const at = fill[i]++;
+      linkTo[at] = links.linkTo[p];
+      linkSnr[at] = links.linkSnr[p];
+      linkKm[at] = links.linkKm[p];
+    }
+  }
+  for (const e of extra) {
+    const at = fill[e.from]++;
+    linkTo[at] = e.to;
+    linkSnr[at] = e.snr;
+    linkKm[at] = e.km;
+  }
+  return { linkStart, linkTo, linkSnr, linkKm };
 }
 
 /** 2023-01-01T00:00:00Z: the default epoch a MeshCore node without RTC backup restarts at. */
@@ -306,6 +376,8 @@ export function buildWorld(cfg: ScenarioConfig): World {
   const nodes = makeNodes(rng, cfg);
   const plantedSharedPrefix = plantSharedPrefixes(rng, cfg, nodes);
   const observers = makeObservers(rng, cfg, nodes);
-  const { links } = buildLinks(rng, nodes);
-  return { config: cfg, nodes, observers, links, plantedSharedPrefix };
+  const { links: natural } = buildLinks(rng, nodes);
+  const bridge = plantBridge(cfg, nodes, natural); // t3
+  const links = withPlantedLinks(nodes, natural, bridge.links);
+  return { config: cfg, nodes, observers, links, plantedSharedPrefix, plantedBridge: bridge.bridge };
 }

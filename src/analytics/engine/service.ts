@@ -190,7 +190,11 @@ export class AnalyticsService {
       return {
         name: spec.name,
         intervalMs: (s !== undefined && s > 0 ? s : settings.defaultIntervalS) * 1000,
-        compute: () => this.compute(spec, null, this.defaultQuery(), true),
+        compute: () =>
+          this.compute(spec, null, this.defaultQuery(), true).then((body) => {
+            this.notifySnapshot(spec.name, body); // t3
+            return body;
+          }),
       };
     });
     const store = opts.store;
@@ -375,6 +379,28 @@ export class AnalyticsService {
     if (!isResultBody(r)) throw new Error('unexpected probe result');
     const json = await new ReadyBody(r).identity();
     return JSON.parse(json.toString('utf8')) as GeoPrunePreview;
+  }
+
+  // t3: snapshot listeners, for main-thread tables derived from a snapshot (repeater-table.ts).
+  private readonly snapshotListeners = new Map<AnalyticName, Array<(body: ReadyBody) => void>>();
+
+  /** Calls `fn` with every new default-query snapshot of `name` (and the current one, if any). */
+  onSnapshot(name: AnalyticName, fn: (body: ReadyBody) => void): void {
+    const list = this.snapshotListeners.get(name) ?? [];
+    list.push(fn);
+    this.snapshotListeners.set(name, list);
+    const current = this.snapshot(name);
+    if (current) fn(current);
+  }
+
+  private notifySnapshot(name: AnalyticName, body: ReadyBody): void {
+    for (const fn of this.snapshotListeners.get(name) ?? []) {
+      try {
+        fn(body);
+      } catch (err) {
+        this.opts.log?.('analytics snapshot listener failed', { analytic: name, error: String(err) });
+      }
+    }
   }
 
   /** Resolves after the next recompute pass ends (tests, benchmarks). */

@@ -154,6 +154,7 @@ export class StoreInput {
       return b;
     };
     const channels = v.interns.channels;
+    const names = v.interns.names;
     return {
       count,
       id: (r) => t.id[r >>> shift][r & mask],
@@ -178,6 +179,8 @@ export class StoreInput {
         return s === null || s.startsWith('enc_') ? null : s;
       },
       decodedJson: (r) => v.txDecodedJson(r),
+      // t3: interned scope name (NONE = null: unscoped).
+      scopeName: (r) => names.get(t.scope[r >>> shift][r & mask]),
       firstObs: (r) => {
         const o = t.firstObs[r >>> shift][r & mask];
         return o === NONE || o >= obsCount ? -1 : o;

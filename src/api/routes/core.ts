@@ -9,6 +9,7 @@ import type { MeshlensConfig } from '../../config/types.js';
 import type { ChannelKeyring } from '../../protocol/keyring.js';
 import type { MeshReadModel } from '../../store/read-model.js';
 import { notReady } from '../errors.js';
+import type { RepeaterLookup } from '../../analytics/engine/repeater-table.js';
 import { channelRoutes } from './channels.js';
 import { configRoutes } from './config.js';
 import { decodeRoutes } from './decode.js';
@@ -36,6 +37,8 @@ export interface CoreRoutesDeps {
   knownChannels?: readonly KnownChannel[] | null;
   /** The geo filter in force, for /api/config/client's `geoFilter`. */
   geoFilter?: GeoFilterStore;
+  /** t3: the latest repeater-usefulness table for /api/nodes and node detail (null: fields null). */
+  repeaters?: RepeaterLookup | null;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
@@ -52,7 +55,7 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       }
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
       await data.register(packetRoutes(read));
-      await data.register(nodeRoutes(read));
+      await data.register(nodeRoutes({ ...read, repeaters: deps.repeaters ?? null })); // t3
       await data.register(nodeBatteryRoutes(read));
       await data.register(observerRoutes(read));
       await data.register(channelRoutes({ ...read, knownChannels: deps.knownChannels ?? null }));

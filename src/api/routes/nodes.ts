@@ -10,6 +10,7 @@ import { chooseHopCandidate } from '../../analytics/shared/hop-choice.js';
 import { isRelayRole } from '../../analytics/shared/hop-resolver.js';
 import type { NodeHealthSummary, NodeSort, NodeSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
+import type { RepeaterLookup } from '../../analytics/engine/repeater-table.js';
 import { badParam, pageLimit, parseArea, parseList, parseRegions, parseTime } from './params.js';
 import {
   I,
@@ -17,7 +18,9 @@ import {
   errorSchema,
   iso,
   nodeItem,
+  nodeItemWithRelay,
   nodeSchema,
+  type RelayRender,
   nullable,
   packetItem,
   packetSchema,
@@ -50,7 +53,19 @@ const pubkeyParams = {
   required: ['pubkey'],
 } as const;
 
-export type NodeRoutesDeps = ReadRoutesDeps;
+export interface NodeRoutesDeps extends ReadRoutesDeps {
+  /** t3: the latest repeater-usefulness table (relay fields on /nodes and node detail); null without analytics. */
+  repeaters?: RepeaterLookup | null;
+}
+
+/** t3: what nodeItemWithRelay needs for one request. */
+function relayRender(deps: NodeRoutesDeps, nowMs: number): RelayRender {
+  return {
+    lookup: deps.repeaters ?? null,
+    relayActiveHours: deps.config.healthThresholds.relayActiveHours,
+    nowMs,
+  };
+}
 
 export function nodeRoutes(deps: NodeRoutesDeps): FastifyPluginAsync {
   return async (app) => {
@@ -182,7 +197,14 @@ function registerNodeList(app: FastifyInstance, deps: NodeRoutesDeps): void {
       limit,
       offset,
     });
-    return { nodes: page.items.map(nodeItem), total: page.total, limit, offset, counts: page.counts };
+    const relay = relayRender(deps, nowMs); // t3
+    return {
+      nodes: page.items.map((s) => nodeItemWithRelay(s, relay)),
+      total: page.total,
+      limit,
+      offset,
+      counts: page.counts,
+    };
   });
 }
 
@@ -419,7 +441,7 @@ function registerNodeDetail(app: FastifyInstance, deps: NodeRoutesDeps): void {
     const detail = deps.model.node(pubkey, RECENT_ADVERTS);
     if (!detail) throw notFound(pubkey);
     return {
-      node: nodeItem(detail.node),
+      node: nodeItemWithRelay(detail.node, relayRender(deps, deps.now())), // t3
       recentAdverts: detail.recentAdverts.map((a) => packetItem(a, true)),
     };
   });

@@ -3,6 +3,8 @@
 // RFC3339 text on the wire (epoch ms inside). `decoded_json` and `path_json` stay JSON
 // *strings*, as CoreScope sends.
 import type { NodeSummary, Sighting, TransmissionSummary } from '../../store/read-model.js';
+import type { RepeaterLookup } from '../../analytics/engine/repeater-table.js'; // t3
+import { isRelayRole } from '../../analytics/shared/hop-resolver.js'; // t3
 
 export const iso = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
@@ -209,6 +211,19 @@ export const nodeSchema = {
     hash_size_inconsistent: { type: 'boolean' },
     hash_sizes_seen: { type: 'array', items: I },
     flood_advert_count_7d: I,
+    // t3: repeaters and rooms only (relay liveness and usefulness axes; null before the first compute)
+    last_relayed: nullable('string'),
+    relay_active: nullable('boolean'),
+    relay_count_1h: nullable('integer'),
+    relay_count_24h: nullable('integer'),
+    unscoped_relay_count_24h: nullable('integer'),
+    transported_scopes: { type: ['array', 'null'], items: S },
+    traffic_share_score: nullable('number'),
+    bridge_score: nullable('number'),
+    coverage_score: nullable('number'),
+    redundancy_score: nullable('number'),
+    usefulness_score: nullable('number'),
+    usefulness_grade: nullable('string'),
   },
 } as const;
 
@@ -219,3 +234,42 @@ export const errorSchema = {
 } as const;
 
 export { S, I, N, nullable };
+
+// ------------------------------------------------------------------ t3: repeater enrichment
+
+/** The latest repeater-usefulness table and the settings relay_active needs. */
+export interface RelayRender {
+  lookup: RepeaterLookup | null;
+  /** healthThresholds.relayActiveHours. */
+  relayActiveHours: number;
+  nowMs: number;
+}
+
+/**
+ * A node in CoreScope's node shape plus, for repeaters and rooms, the relay fields and usefulness
+ * axes of the latest background compute (all null until the first one, or without analytics).
+ * `relay_active`: relayed within `relayActiveHours`.
+ */
+export function nodeItemWithRelay(s: NodeSummary, relay: RelayRender) {
+  const item = nodeItem(s);
+  if (!isRelayRole(s.node.role)) return item;
+  const r = relay.lookup?.get(s.node.publicKey) ?? null;
+  const lastMs = r?.last_relayed ? Date.parse(r.last_relayed) : NaN;
+  return {
+    ...item,
+    last_relayed: r ? r.last_relayed : null,
+    relay_active: r
+      ? Number.isFinite(lastMs) && relay.nowMs - lastMs <= relay.relayActiveHours * 3_600_000
+      : null,
+    relay_count_1h: r ? r.relay_count_1h : null,
+    relay_count_24h: r ? r.relay_count_24h : null,
+    unscoped_relay_count_24h: r ? r.unscoped_relay_count_24h : null,
+    transported_scopes: r ? r.transported_scopes : null,
+    traffic_share_score: r ? r.traffic_share_score : null,
+    bridge_score: r ? r.bridge_score : null,
+    coverage_score: r ? r.coverage_score : null,
+    redundancy_score: r ? r.redundancy_score : null,
+    usefulness_score: r ? r.usefulness_score : null,
+    usefulness_grade: r ? r.usefulness_grade : null,
+  };
+}
