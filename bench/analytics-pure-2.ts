@@ -89,6 +89,7 @@ function build(): AnalyticsInput {
       channelHashByte: () => -1,
       channelName: () => null,
       decodedJson: () => '{}',
+      scopeName: () => null, // t5
     },
     obs: {
       count: N_OBS,

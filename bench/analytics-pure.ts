@@ -116,6 +116,7 @@ export function syntheticInput(txCount: number, obsPerTx: number, nodeCount: num
       channelHashByte: (r) => chanByte[r],
       channelName: () => null,
       decodedJson: (r) => (payloadType[r] === 5 ? grpJson[r % 4] : '{}'),
+      scopeName: () => null, // t5
     },
     obs: {
       count: obsCount,

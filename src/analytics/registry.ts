@@ -20,6 +20,9 @@ import { computeRoles } from './compute/roles.js';
 import { buildClockSkewEngine, type ClockSkewEngine } from './shared/clock-skew-engine.js';
 import { observersClockSkewFromEngine } from './compute/clock-skew-observers.js';
 import { fleetFromEngine, type NodesClockSkewResponse } from './compute/clock-skew-nodes.js';
+// t5
+import { computeRelayAirtime, type LoraPreset } from './compute/relay-airtime.js';
+import { computeScopeStats } from './compute/scope-stats.js';
 
 export const ANALYTIC_NAMES = [
   'topology',
@@ -31,6 +34,9 @@ export const ANALYTIC_NAMES = [
   'roles',
   'observers-clock-skew',
   'nodes-clock-skew',
+  // t5
+  'relay-airtime-share',
+  'scope-stats',
 ] as const;
 export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
 
@@ -65,7 +71,20 @@ export interface AnalyticSpec {
    * resolver: topology, distance, hash-sizes); null runs anywhere.
    */
   group: 'engine' | 'paths' | null;
-  compute(input: AnalyticsInput, query: AnalyticsQuery, ctx: ComputeContext): unknown;
+  /** t5: the route is written by hand in api/routes (its parameters differ from §1.1's); the loop skips it. */
+  ownRoute?: boolean;
+  compute(
+    input: AnalyticsInput,
+    query: AnalyticsQuery,
+    ctx: ComputeContext,
+    options?: AnalyticOptions,
+  ): unknown;
+}
+
+/** t5: settings from the config that a compute needs (the worker has no config); set by the service. */
+export interface AnalyticOptions {
+  /** `analytics.loraPreset` (relay-airtime-share). */
+  loraPreset?: LoraPreset;
 }
 
 const RWA: readonly QueryParam[] = ['region', 'area', 'window'];
@@ -164,6 +183,30 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     shape: 'array',
     group: 'engine',
     compute: (_input, query, ctx) => (query.area ? fleetFromEngine(ctx.engine(), query) : ctx.fleet()),
+  },
+  // t5: relay airtime share (spec analytics §7.6) and transport-scope statistics (ingest-store-api §4.2).
+  {
+    name: 'relay-airtime-share',
+    path: '/analytics/relay-airtime-share',
+    configKey: 'relayAirtimeShare',
+    params: ['window'],
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    compute: (input, query, ctx, options) =>
+      computeRelayAirtime(input, query, ctx.paths(), options?.loraPreset),
+  },
+  {
+    name: 'scope-stats',
+    path: '/scope-stats',
+    configKey: 'scopeStats',
+    params: ['window'],
+    // CoreScope caches scope-stats 30 s; other windows use the rf TTL key like the rest.
+    ...rf,
+    shape: 'object',
+    group: null,
+    ownRoute: true,
+    compute: (input, query) => computeScopeStats(input, query),
   },
 ];
 

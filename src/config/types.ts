@@ -106,6 +106,9 @@ export const recomputedAnalytics = [
   'roles',
   'observersClockSkew',
   'nodesClockSkew',
+  // t5
+  'relayAirtimeShare',
+  'scopeStats',
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 

@@ -5,7 +5,8 @@
 import type { GeoFilter } from '../../config/geo-filter.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { StoreHandle } from '../../store/memory/reader.js';
-import type { AnalyticName } from '../registry.js';
+import type { AnalyticName, AnalyticOptions } from '../registry.js';
+import type { InspectRequest } from '../compute/paths-inspect.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import type { SnapshotCounts } from '../inputs/store-input.js';
 
@@ -31,7 +32,16 @@ export interface SnapshotPolicy {
 }
 
 export type Task =
-  | ({ kind: 'analytic'; name: AnalyticName; query: AnalyticsQuery; nowMs: number } & SnapshotPolicy)
+  | ({
+      kind: 'analytic';
+      name: AnalyticName;
+      query: AnalyticsQuery;
+      nowMs: number;
+      /** t5: config settings the compute reads (registry AnalyticOptions). */
+      options?: AnalyticOptions;
+    } & SnapshotPolicy)
+  /** t5: POST /api/paths/inspect (compute/paths-inspect.ts). */
+  | ({ kind: 'paths-inspect'; request: InspectRequest; nowMs: number } & SnapshotPolicy)
   | ({ kind: 'node-clock-skew'; pubkey: string; nowMs: number } & SnapshotPolicy)
   /** I9c: the geo-filter prune dry run (compute/geo-prune.ts). */
   | ({ kind: 'geo-prune-preview'; filter: GeoFilter; nowMs: number } & SnapshotPolicy)

@@ -9,6 +9,7 @@ import { StoreInput } from '../inputs/store-input.js';
 import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
 import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
 import { computeGeoPrunePreview } from '../compute/geo-prune.js';
+import { computePathsInspect } from '../compute/paths-inspect.js'; // t5
 import type {
   ProbeResult,
   RequestMessage,
@@ -143,12 +144,16 @@ function run(task: Task): ResultBody | ProbeResult {
   if (task.kind === 'geo-prune-preview') {
     return encode(computeGeoPrunePreview(snap, task.filter), cur, started, cpuStarted);
   }
+  // t5
+  if (task.kind === 'paths-inspect') {
+    return encode(computePathsInspect(snap, ctx.paths(), task.request), cur, started, cpuStarted);
+  }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);
   }
   const spec = ANALYTIC_BY_NAME.get(task.name);
   if (!spec) throw new Error(`unknown analytic ${task.name}`);
-  const value = spec.compute(snap, task.query, ctx);
+  const value = spec.compute(snap, task.query, ctx, task.options ?? {});
   // Object shapes carry their snapshot time in the body too (spec §9 item 1).
   const body =
     spec.shape === 'object' && value !== null && typeof value === 'object'

@@ -37,6 +37,8 @@ export interface TxColumns {
   channelName(row: number): string | null;
   /** CoreScope's decoded_json text, for the rare fields no column carries. */
   decodedJson(row: number): string;
+  /** t5: transmissions.scope_name (transport scope resolved at ingest): null unscoped, '' unknown, '#name'. */
+  scopeName(row: number): string | null;
   /**
    * First observation row of the transmission (-1 = none below `obs.count`), where the store
    * keeps a per-transmission list; follow `obs.nextOfTx`. Rows come in increasing order.

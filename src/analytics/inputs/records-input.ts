@@ -73,6 +73,7 @@ export function recordsInput(
         return c === null || c.startsWith('enc_') ? null : c;
       },
       decodedJson: (r) => txs[r].decodedJson,
+      scopeName: (r) => txs[r].scopeName,
     },
     obs: {
       count: obs.length,

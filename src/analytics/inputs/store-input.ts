@@ -178,6 +178,7 @@ export class StoreInput {
         return s === null || s.startsWith('enc_') ? null : s;
       },
       decodedJson: (r) => v.txDecodedJson(r),
+      scopeName: (r) => v.txScope(r),
       firstObs: (r) => {
         const o = t.firstObs[r >>> shift][r & mask];
         return o === NONE || o >= obsCount ? -1 : o;
