@@ -29,6 +29,9 @@ import {
   type SubpathIndex,
 } from './shared/subpath-index.js';
 import { computeRepeaterUsefulness } from './compute/repeater-usefulness.js'; // t3
+// t5
+import { computeRelayAirtime, type LoraPreset } from './compute/relay-airtime.js';
+import { computeScopeStats } from './compute/scope-stats.js';
 
 export const ANALYTIC_NAMES = [
   'topology',
@@ -44,6 +47,9 @@ export const ANALYTIC_NAMES = [
   'subpaths',
   // t3
   'repeater-usefulness',
+  // t5
+  'relay-airtime-share',
+  'scope-stats',
 ] as const;
 export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
 
@@ -70,6 +76,8 @@ export interface ComputeContext {
 export interface ComputeExtra {
   args: unknown;
   visibility: NodeVisibility;
+  /** t5: config settings the compute reads (the worker has no config). */
+  options?: AnalyticOptions;
 }
 
 export const NO_EXTRA: ComputeExtra = Object.freeze({ args: null, visibility: NO_HIDING });
@@ -97,6 +105,14 @@ export interface AnalyticSpec {
   // t1:
   /** Names of the analytic's own query parameters besides region/area/window (route schema). */
   argNames?: readonly string[];
+  /** t5: the route is written by hand in api/routes (its parameters differ from §1.1's); the loop skips it. */
+  ownRoute?: boolean;
+}
+
+/** t5: settings from the config that a compute needs (the worker has no config); set by the service. */
+export interface AnalyticOptions {
+  /** `analytics.loraPreset` (relay-airtime-share). */
+  loraPreset?: LoraPreset;
 }
 
 const RWA: readonly QueryParam[] = ['region', 'area', 'window'];
@@ -229,6 +245,30 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     shape: 'object',
     group: 'paths',
     compute: (input, query, ctx) => computeRepeaterUsefulness(input, query, ctx.paths()),
+  },
+  // t5: relay airtime share (spec analytics §7.6) and transport-scope statistics (ingest-store-api §4.2).
+  {
+    name: 'relay-airtime-share',
+    path: '/analytics/relay-airtime-share',
+    configKey: 'relayAirtimeShare',
+    params: ['window'],
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    compute: (input, query, ctx, extra) =>
+      computeRelayAirtime(input, query, ctx.paths(), extra?.options?.loraPreset),
+  },
+  {
+    name: 'scope-stats',
+    path: '/scope-stats',
+    configKey: 'scopeStats',
+    params: ['window'],
+    // CoreScope caches scope-stats 30 s; other windows use the rf TTL key like the rest.
+    ...rf,
+    shape: 'object',
+    group: null,
+    ownRoute: true,
+    compute: (input, query) => computeScopeStats(input, query),
   },
 ];
 

@@ -251,8 +251,6 @@ function notYetUsedWarnings(input: Json): string[] {
   const out: string[] = [];
   if (input.neighborEdgesMaxAgeDays !== undefined)
     out.push('neighborEdgesMaxAgeDays: accepted, not used yet (meshlens keeps no neighbor_edges table yet)');
-  if (isPlainObject(input.analytics) && input.analytics.loraPreset !== undefined)
-    out.push('analytics.loraPreset: accepted, not used yet (the relay airtime analytic is not built yet)');
   if (input.defaultRegion !== undefined)
     out.push('defaultRegion: accepted, not used (CoreScope documents it for the UI but reads it nowhere)');
   return out;

@@ -109,6 +109,9 @@ export const recomputedAnalytics = [
   // t1:
   'subpaths',
   'repeaterUsefulness', // t3
+  // t5
+  'relayAirtimeShare',
+  'scopeStats',
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 

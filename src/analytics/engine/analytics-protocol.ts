@@ -5,7 +5,8 @@
 import type { GeoFilter } from '../../config/geo-filter.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { StoreHandle } from '../../store/memory/reader.js';
-import type { AnalyticName } from '../registry.js';
+import type { AnalyticName, AnalyticOptions } from '../registry.js';
+import type { InspectRequest } from '../compute/paths-inspect.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import type { SnapshotCounts } from '../inputs/store-input.js';
 import type { NodeVisibility } from '../shared/subpath-index.js'; // t1
@@ -41,6 +42,8 @@ export type Task =
       // t1: the analytic's own parameters (null/absent = its defaults) and the hidden nodes.
       args?: unknown;
       visibility?: NodeVisibility;
+      /** t5: config settings the compute reads (registry AnalyticOptions). */
+      options?: AnalyticOptions;
     } & SnapshotPolicy)
   // t1: route patterns over the snapshot's subpath index (compute/subpaths.ts).
   | ({
@@ -51,6 +54,8 @@ export type Task =
       nowMs: number;
     } & SnapshotPolicy)
   | ({ kind: 'subpath-detail'; hops: number[]; visibility: NodeVisibility; nowMs: number } & SnapshotPolicy)
+  /** t5: POST /api/paths/inspect (compute/paths-inspect.ts). */
+  | ({ kind: 'paths-inspect'; request: InspectRequest; nowMs: number } & SnapshotPolicy)
   | ({ kind: 'node-clock-skew'; pubkey: string; nowMs: number } & SnapshotPolicy)
   /** I9c: the geo-filter prune dry run (compute/geo-prune.ts). */
   | ({ kind: 'geo-prune-preview'; filter: GeoFilter; nowMs: number } & SnapshotPolicy)

@@ -11,6 +11,7 @@ import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
 import { computeGeoPrunePreview } from '../compute/geo-prune.js';
 import { computeSubpathDetail, computeSubpathsBulk } from '../compute/subpaths.js'; // t1
 import { NO_HIDING } from '../shared/subpath-index.js'; // t1
+import { computePathsInspect } from '../compute/paths-inspect.js'; // t5
 import type {
   ProbeResult,
   RequestMessage,
@@ -146,6 +147,10 @@ function run(task: Task): ResultBody | ProbeResult {
   if (task.kind === 'geo-prune-preview') {
     return encode(computeGeoPrunePreview(snap, task.filter), cur, started, cpuStarted);
   }
+  // t5
+  if (task.kind === 'paths-inspect') {
+    return encode(computePathsInspect(snap, ctx.paths(), task.request), cur, started, cpuStarted);
+  }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);
   }
@@ -170,6 +175,7 @@ function run(task: Task): ResultBody | ProbeResult {
   const value = spec.compute(snap, task.query, ctx, {
     args: task.args ?? null,
     visibility: task.visibility ?? NO_HIDING,
+    options: task.options ?? {},
   });
   // Object shapes carry their snapshot time in the body too (spec §9 item 1).
   const body =

@@ -17,6 +17,7 @@ import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './analytics-
 import { isResultBody, type ResultBody, type Task } from './analytics-protocol.js';
 import { NO_HIDING, type NodeVisibility } from '../shared/subpath-index.js'; // t1
 import type { SubpathArgs } from '../compute/subpaths.js'; // t1
+import type { InspectRequest } from '../compute/paths-inspect.js'; // t5
 
 const gunzipAsync = promisify(gunzip);
 
@@ -245,7 +246,15 @@ export class AnalyticsService {
     args: unknown = null,
   ): Promise<ReadyBody> {
     const task: Task = spec
-      ? { kind: 'analytic', name: spec.name, query, nowMs: this.now(), args, visibility: this.visibility }
+      ? {
+          kind: 'analytic',
+          name: spec.name,
+          query,
+          nowMs: this.now(),
+          args,
+          visibility: this.visibility,
+          options: this.analyticOptions(),
+        }
       : { kind: 'node-clock-skew', pubkey: pubkey!, nowMs: this.now() };
     return this.runTask(task, spec, recompute);
   }
@@ -401,6 +410,30 @@ export class AnalyticsService {
         this.opts.log?.('analytics snapshot listener failed', { analytic: name, error: String(err) });
       }
     }
+  }
+
+  // t5
+  /** Config settings the computes read (registry AnalyticOptions): the LoRa preset. */
+  private analyticOptions() {
+    const p = this.opts.config.analytics.loraPreset ?? defaultConfig.analytics.loraPreset;
+    return { loraPreset: { freq: p.freq, bw: p.bw, sf: p.sf, cr: p.cr } };
+  }
+
+  /**
+   * t5: POST /api/paths/inspect, in the worker that keeps the path context (hop resolver and its
+   * neighbour graph); cached 30 s per request key with single-flight. Warming until loaded.
+   */
+  async pathsInspect(request: InspectRequest, key: string): Promise<AnalyticsAnswer> {
+    if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
+    const body = await this.cache.get(`paths-inspect|${key}`, 30_000, async () => {
+      const pool = this.workerPool();
+      const task: Task = { kind: 'paths-inspect', request, nowMs: this.now(), reuseMs: this.reuseMs };
+      task.niceness = pool.niceness;
+      const r = await pool.run(task, GROUP_WORKER.paths);
+      if (!isResultBody(r)) throw new Error('unexpected probe result');
+      return new ReadyBody(r);
+    });
+    return { status: 'ready', body };
   }
 
   /** Resolves after the next recompute pass ends (tests, benchmarks). */

@@ -10,6 +10,8 @@ export interface AnalyticsQuery {
   toMs: number | null;
   /** Area: a polygon of [lat, lon] points (from config `areas`), null = no area filter. */
   area: { key: string; polygon: Array<[number, number]> } | null;
+  /** t5: the relative window's label (`24h`, …) when the window came from `window=` (echoed in bodies). */
+  window?: string;
 }
 
 export const DEFAULT_QUERY: AnalyticsQuery = Object.freeze({

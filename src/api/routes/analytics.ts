@@ -16,6 +16,8 @@ import { ApiError, apiError, type ErrorCode } from '../errors.js';
 import { defaultConfig } from '../../config/defaults.js'; // t1
 import type { AnalyticArgs } from '../../analytics/engine/service.js'; // t1
 import { parseDetailHops, parseGroups, parseSubpathArgs } from './subpath-params.js'; // t1
+import { SCOPE_WINDOWS } from '../../analytics/compute/scope-stats.js'; // t5
+import type { InspectRequest } from '../../analytics/compute/paths-inspect.js'; // t5
 
 export interface AnalyticsRoutesDeps {
   service: AnalyticsService;
@@ -137,6 +139,7 @@ export function parseAnalyticsQuery(
             `must be one of ${Object.keys(WINDOWS).join(', ')}`,
           );
         query.fromMs = nowMs - span;
+        query.window = w; // t5: echoed by relay-airtime-share and scope-stats
         // Keyed by label so the key does not change every millisecond (§1.1).
         key.push(`rel=${w}`);
       }
@@ -243,6 +246,7 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
   return async (app) => {
     // One route per registry entry (test/api/analytics-routes.test.ts checks each is served).
     for (const spec of ANALYTICS) {
+      if (spec.ownRoute) continue; // t5: served below with its own parameters
       const { name, params } = spec;
       // t1: the analytic's own parameters (strings in the schema, parsed below).
       const schema = spec.argNames
@@ -269,6 +273,54 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
         }
       });
     }
+
+    // t5: GET /api/scope-stats?window=1h|24h|7d (default 24h, the background snapshot; any other
+    // value is a 400 naming `window`, as the reference does).
+    app.get(
+      '/scope-stats',
+      { schema: { querystring: { type: 'object', properties: { window: { type: 'string' } } } } },
+      async (request, reply) => {
+        try {
+          const w = str(request.query as Record<string, unknown>, 'window') ?? '24h';
+          if (!Object.hasOwn(SCOPE_WINDOWS, w))
+            throw badParameter(
+              'window',
+              'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+              'window',
+              'must be one of 1h, 24h, 7d',
+            );
+          const nowMs = now();
+          const query: AnalyticsQuery = { regions: null, fromMs: null, toMs: null, area: null, window: w };
+          if (w !== '24h') query.fromMs = nowMs - SCOPE_WINDOWS[w as keyof typeof SCOPE_WINDOWS];
+          const answer = await service.get('scope-stats', query, w === '24h' ? null : `rel=${w}`);
+          return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', nowMs);
+        } catch (err) {
+          return writeFailure(reply, err);
+        }
+      },
+    );
+
+    // t5: POST /api/paths/inspect {prefixes[], context{observerId,since,until}, limit}.
+    app.post(
+      '/paths/inspect',
+      { schema: { body: { type: 'object' } }, bodyLimit: 16_384 },
+      async (request, reply) => {
+        try {
+          const req = parseInspectBody(request.body);
+          const key = [
+            req.prefixes.join(','),
+            req.observerId ?? '',
+            req.sinceMs ?? '',
+            req.untilMs ?? '',
+            req.limit,
+          ].join('|');
+          const answer = await service.pathsInspect(req, key);
+          return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
+        } catch (err) {
+          return writeFailure(reply, err);
+        }
+      },
+    );
 
     const pubkeyParams = {
       type: 'object',
@@ -322,4 +374,84 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
       },
     );
   };
+}
+
+// t5: the body of POST /api/paths/inspect, validated field by field (400 naming the field).
+const PREFIX = /^(?:[0-9a-fA-F]{2}){1,3}$/;
+
+function inspectTime(v: unknown, field: string): number | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && RFC3339.test(v)) return Date.parse(v);
+  throw badParameter(
+    field,
+    'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+    field,
+    'must be an RFC3339 time or epoch milliseconds',
+  );
+}
+
+export function parseInspectBody(body: unknown): InspectRequest {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const prefixes = b.prefixes;
+  if (!Array.isArray(prefixes) || prefixes.length === 0 || prefixes.length > 64)
+    throw badParameter(
+      'prefixes',
+      'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+      'prefixes',
+      'must be an array of 1 to 64 hex prefixes',
+    );
+  const clean: string[] = [];
+  for (const p of prefixes) {
+    const t = typeof p === 'string' ? p.trim() : '';
+    if (!PREFIX.test(t))
+      throw badParameter(
+        'prefixes',
+        'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+        'prefixes',
+        `must be 1-3 bytes of hex each, got ${JSON.stringify(p)}`,
+      );
+    if (clean.length > 0 && t.length !== clean[0].length)
+      throw badParameter(
+        'prefixes',
+        'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+        'prefixes',
+        'must all have the same length (one hash size per path)',
+      );
+    clean.push(t.toLowerCase());
+  }
+  let limit = 10;
+  if (b.limit !== undefined && b.limit !== null) {
+    if (typeof b.limit !== 'number' || !Number.isInteger(b.limit) || b.limit < 1 || b.limit > 20)
+      throw badParameter(
+        'limit',
+        'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+        'limit',
+        'must be an integer from 1 to 20',
+      );
+    limit = b.limit;
+  }
+  const ctx = b.context;
+  if (ctx !== undefined && ctx !== null && (typeof ctx !== 'object' || Array.isArray(ctx)))
+    throw badParameter('context', 'MESHLENS_ERR_BAD_QUERY_PARAMETER', 'context', 'must be an object');
+  const c = (ctx ?? {}) as Record<string, unknown>;
+  if (c.observerId !== undefined && c.observerId !== null && typeof c.observerId !== 'string')
+    throw badParameter(
+      'context.observerId',
+      'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+      'context.observerId',
+      'must be a string',
+    );
+  const observerId =
+    typeof c.observerId === 'string' && c.observerId.trim() !== '' ? c.observerId.trim() : null;
+  const sinceMs = inspectTime(c.since, 'context.since');
+  const untilMs = inspectTime(c.until, 'context.until');
+  if (sinceMs !== null && untilMs !== null && sinceMs > untilMs)
+    throw badParameter(
+      'context.since',
+      'MESHLENS_ERR_BAD_QUERY_PARAMETER',
+      'context.since',
+      'is after context.until',
+    );
+  return { prefixes: clean, observerId, sinceMs, untilMs, limit };
 }

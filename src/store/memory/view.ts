@@ -164,9 +164,6 @@ export class StoreView {
   txFromPubkey(row: number): string | null {
     return this.interns.pubkeys.get(this.tx.get('fromNode', row));
   }
-  txScope(row: number): string | null {
-    return this.interns.names.get(this.tx.get('scope', row));
-  }
   /** Observation rows of a transmission, oldest first, limited to the refreshed obs count. */
   txObservationRows(row: number): number[] {
     const out: number[] = [];
