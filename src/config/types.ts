@@ -106,6 +106,8 @@ export const recomputedAnalytics = [
   'roles',
   'observersClockSkew',
   'nodesClockSkew',
+  // t2
+  'neighborGraph',
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 
@@ -137,7 +139,15 @@ export interface MeshlensConfig {
 
   retention: RetentionConfig;
   metrics: { sampleIntervalSec: number };
+  /** Days a `neighbor_edges` row lives after its last sighting (t2: pruned by retention). */
   neighborEdgesMaxAgeDays: number;
+  /**
+   * t2: the neighbour graph (spec §6). `maxEdgeKm`: edges whose two GPS ends are farther apart
+   * are rejected (negative disables); `cacheRecomputeIntervalSeconds`: the background snapshots'
+   * interval (unless `analytics.recomputeIntervalSeconds.neighborGraph` is set); `maxAgeDays`:
+   * accepted, not used (the graph is rebuilt from stored paths; age enters the score).
+   */
+  neighborGraph: { maxAgeDays: number; maxEdgeKm: number; cacheRecomputeIntervalSeconds: number };
 
   nodeBlacklist: string[];
   hiddenNamePrefixes: string[];
@@ -200,7 +210,6 @@ export const ignoredCoreScopeKeys = [
   'db',
   'packetStore',
   'runtime',
-  'neighborGraph',
   'observersCache',
   'resolvedPath',
   'knownChannelsUrl',

@@ -15,6 +15,9 @@ import { ingestRoutes } from '../api/routes/ingest.js';
 import { rxCoverageRoutes } from '../api/routes/rx-coverage.js';
 import { docsRoutes } from '../api/routes/docs.js';
 import { opsRoutes } from '../api/routes/ops.js';
+// t2
+import { neighborRoutes } from '../api/routes/neighbors.js';
+import { neighborEdgePersister } from '../analytics/engine/neighbor-persist.js';
 import type { BuildInfo, SourceLiveness, Telemetry } from '../api/telemetry.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
@@ -157,8 +160,16 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
       log,
     },
   );
-  const retention = new RetentionUnit({ writer, load }, config.retention, log);
-  const analytics = options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log);
+  const retention = new RetentionUnit(
+    { writer, load },
+    config.retention,
+    log,
+    config.neighborEdgesMaxAgeDays,
+  );
+  // t2: each neighbour table's changed edges go to neighbor_edges through the writer thread.
+  const persist = neighborEdgePersister((e) => writer.writer.upsertNeighborEdge(e));
+  const analytics =
+    options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log, persist);
   const broker = config.broker.enabled ? new BrokerUnit(config.broker) : null;
   const demo = options.demo && broker ? new DemoUnit(broker, options.demo, log) : null;
   const ingest = new IngestUnit({ pipeline, broker }, config, log);
@@ -305,6 +316,8 @@ function apiRoutes(d: ApiRouteDeps) {
     }),
     docsRoutes(),
     ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
+    // t2
+    ...(analytics ? [neighborRoutes({ model, neighbors: () => analytics.neighborIndex() })] : []),
   ];
 }
 

@@ -60,6 +60,12 @@ export class Propagator {
   private nextTxKey = 0;
   private readonly dupSeen = new Set<string>();
   private readonly hopHex: string[][];
+  /**
+   * t2: when tracking (ground truth of the neighbour graph), the links of every path an observer
+   * uploaded (first copy per observer and path), as far as the uploaded path reveals them:
+   * key `min * n + max` -> uploads. See `chainFor`.
+   */
+  carried: Map<number, number> | null = null;
 
   constructor(
     private readonly world: World,
@@ -98,6 +104,8 @@ export class Propagator {
     hops: number,
     want: number,
     onRelayCandidate?: (node: number, snr: number, arrivalMs: number) => void,
+    chain?: readonly number[],
+    chainToObserver = false,
   ): number {
     // Relays that already handled this flood (seenGen == gen) ignore further copies, so their
     // receptions are not even drawn: the main saving in large floods.
@@ -118,7 +126,11 @@ export class Propagator {
       if (node.observer >= 0) {
         const key = `${txKey}|${node.observer}|${pathHex}`;
         const duplicate = this.dupSeen.has(key);
-        if (!duplicate) this.dupSeen.add(key);
+        if (!duplicate) {
+          this.dupSeen.add(key);
+          if (this.carried !== null && chain !== undefined)
+            this.recordCarried(chain, chainToObserver ? v : -1);
+        }
         this.sink({
           txKey,
           frame,
@@ -136,6 +148,28 @@ export class Propagator {
       if (relayCandidate) onRelayCandidate(v, snr, arrival);
     }
     return wantSnr;
+  }
+
+  /** t2: counts the consecutive links of `chain` (+ the receiving observer node when >= 0). */
+  private recordCarried(chain: readonly number[], observerNode: number): void {
+    const carried = this.carried!;
+    const n = this.world.nodes.length;
+    const last = chain.length - 1;
+    for (let k = 0; k <= last; k++) {
+      const a = chain[k];
+      const b = k < last ? chain[k + 1] : observerNode;
+      if (b < 0 || a === b) continue;
+      const key = a < b ? a * n + b : b * n + a;
+      carried.set(key, (carried.get(key) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * t2: the nodes an uploaded flood path reveals, in order: the originator when the frame is an
+   * ADVERT (its key is in the payload; other payloads hide the sender), then the relays.
+   */
+  private chainFor(frame: TxFrame, path: readonly number[]): number[] {
+    return frame.type === PayloadType.ADVERT ? [frame.origin, ...path] : [...path];
   }
 
   /**
@@ -177,6 +211,8 @@ export class Propagator {
             pathHex: cur.pathHex + this.hop(v, hs),
           });
         },
+        this.carried !== null ? this.chainFor(frame, cur.path) : undefined,
+        true,
       );
       if (!targetPath && !Number.isNaN(snr)) targetPath = cur.path;
     }
@@ -198,7 +234,19 @@ export class Propagator {
       const next = k < relays.length ? relays[k] : dest;
       const pathHex = rest.map((n) => this.hop(n, hs)).join('');
       const pathLen = rest.length === 0 ? 0 : pathLenByte(hs, rest.length);
-      const snr = this.broadcast(frame, txKey, from, at, pathLen, pathHex, rest.length, next);
+      // t2: a DIRECT path lists the hops still to go: only their adjacency is revealed.
+      const snr = this.broadcast(
+        frame,
+        txKey,
+        from,
+        at,
+        pathLen,
+        pathHex,
+        rest.length,
+        next,
+        undefined,
+        rest,
+      );
       if (Number.isNaN(snr)) return NaN;
       at += this.airtime(frame, pathHex.length / 2);
       if (k < relays.length) at += this.airtime(frame, 0) * (0.2 + 0.5 * this.rng.next());
@@ -216,7 +264,7 @@ export class Propagator {
     const txKey = this.nextTxKey++;
     this.dupSeen.clear();
     ++this.gen;
-    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard);
+    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, -1, heard, this.chainFor(frame, []), true);
   }
 
   /**
@@ -233,7 +281,19 @@ export class Propagator {
       const txKey = this.nextTxKey++;
       this.dupSeen.clear();
       const want = k < route.length ? route[k] : -1;
-      const snr = this.broadcast(frame, txKey, from, at, pathLenByte(1, k), snrHex, k, want);
+      // t2: the TRACE route (in the payload) is what an upload reveals.
+      const snr = this.broadcast(
+        frame,
+        txKey,
+        from,
+        at,
+        pathLenByte(1, k),
+        snrHex,
+        k,
+        want,
+        undefined,
+        route,
+      );
       if (k === route.length || Number.isNaN(snr)) return k;
       snrHex += byteHex(Math.round(snr * 4));
       at += this.airtime(frame, k) * (1.2 + 0.5 * this.rng.next());

@@ -43,7 +43,7 @@ test('config.example.json loads, warns only about the keys not used yet, and equ
   // Accepted but not applied until issue 10 (neighbor edges, relay airtime): reported, not silent.
   assert.deepEqual(
     example.warnings.map((w) => w.split(':')[0]),
-    ['neighborEdgesMaxAgeDays', 'analytics.loraPreset'],
+    ['analytics.loraPreset'],
   );
   assert.deepEqual(example.config, loadConfig({ path: file('empty.json', {}), env: {} }).config);
 });

@@ -9,6 +9,7 @@ import { StoreInput } from '../inputs/store-input.js';
 import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
 import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
 import { computeGeoPrunePreview } from '../compute/geo-prune.js';
+import { computeNeighborTable } from '../compute/neighbor-graph.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -137,11 +138,18 @@ function run(task: Task): ResultBody | ProbeResult {
   const started = performance.now();
   const cpuStarted = threadCpuMs();
   if (task.niceness !== undefined) setNiceness(task.niceness);
-  const name = task.kind === 'analytic' && isDefault(task.query) ? task.name : null;
+  // t2: a background shape with its own parameters counts as its own analytic for reuse.
+  const name =
+    task.kind === 'analytic' && isDefault(task.query)
+      ? task.name + (task.query.params ? `|${JSON.stringify(task.query.params)}` : '')
+      : null;
   const cur = current(task.nowMs, task.reuseMs ?? 0, task.fresh === true, name);
   const { snap, ctx, computedAtMs } = cur;
   if (task.kind === 'geo-prune-preview') {
     return encode(computeGeoPrunePreview(snap, task.filter), cur, started, cpuStarted);
+  }
+  if (task.kind === 'neighbor-table') {
+    return encode(computeNeighborTable(snap, ctx.paths(), task.maxEdgeKm), cur, started, cpuStarted);
   }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);

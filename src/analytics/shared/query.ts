@@ -10,6 +10,18 @@ export interface AnalyticsQuery {
   toMs: number | null;
   /** Area: a polygon of [lat, lon] points (from config `areas`), null = no area filter. */
   area: { key: string; polygon: Array<[number, number]> } | null;
+  /** t2: analytic-specific parameters (registry `extra`), parsed and validated; absent = none. */
+  params?: Readonly<Record<string, string | number>>;
+}
+
+/** t2: a bad analytic-specific parameter (the API answers 400 naming `parameter`). */
+export class QueryParamError extends Error {
+  constructor(
+    readonly parameter: string,
+    readonly detail: string,
+  ) {
+    super(`${parameter} ${detail}`);
+  }
 }
 
 export const DEFAULT_QUERY: AnalyticsQuery = Object.freeze({

@@ -11,6 +11,7 @@ import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/engine/s
 import type { QueryParam } from '../../analytics/registry.js';
 import { ANALYTICS } from '../../analytics/registry.js';
 import type { AnalyticsQuery } from '../../analytics/shared/query.js';
+import { QueryParamError } from '../../analytics/shared/query.js';
 import { areaDefinition, areaPolygon } from '../../config/areas.js';
 import { ApiError, apiError, type ErrorCode } from '../errors.js';
 
@@ -172,6 +173,13 @@ const querystring = {
 
 const HEX_KEY = /^[0-9a-fA-F]{2,64}$/;
 
+/** t2: the query parameters of registry entries with `extra` (documentation in /api/spec). */
+const extraProps = {
+  min_count: { type: 'string', description: 'neighbor-graph: minimum sightings per edge (default 5)' },
+  min_score: { type: 'string', description: 'neighbor-graph: minimum edge score 0..1 (default 0.1)' },
+  role: { type: 'string', description: 'neighbor-graph: keep edges with an endpoint of this role' },
+} as const;
+
 /** Writes the service's answer: warming up, not found, 304, or the ready bytes. */
 async function writeAnswer(
   request: FastifyRequest,
@@ -210,6 +218,9 @@ async function writeAnswer(
 
 /** A bad parameter, a stopped pool or a failed compute, as its registry error. */
 function writeFailure(reply: FastifyReply, err: unknown) {
+  // t2: an analytic-specific parameter (registry `extra`).
+  if (err instanceof QueryParamError)
+    err = badParameter(err.parameter, 'MESHLENS_ERR_BAD_QUERY_PARAMETER', err.parameter, err.detail);
   if (isParameterError(err))
     return reply.code(err.statusCode).send({ ...err.body(), parameter: err.parameter });
   if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED') {
@@ -229,10 +240,21 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
     // One route per registry entry (test/api/analytics-routes.test.ts checks each is served).
     for (const spec of ANALYTICS) {
       const { name, params } = spec;
-      app.get(spec.path, { schema: { querystring } }, async (request, reply) => {
+      // t2: an analytic's own parameters (registry `extra`) join the query and its cache key.
+      const qs = spec.extra
+        ? { ...querystring, properties: { ...querystring.properties, ...extraProps } }
+        : querystring;
+      app.get(spec.path, { schema: { querystring: qs } }, async (request, reply) => {
         try {
           const raw = request.query as Record<string, unknown>;
-          const { query, key } = parseAnalyticsQuery(raw, params, areas, now());
+          const parsed = parseAnalyticsQuery(raw, params, areas, now());
+          const { query } = parsed;
+          let key = parsed.key;
+          if (spec.extra) {
+            const extra = spec.extra.parse(raw);
+            query.params = extra.params;
+            if (extra.key !== null) key = key === null ? extra.key : `${key}&${extra.key}`;
+          }
           const answer = await service.get(name, query, key);
           return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());
         } catch (err) {
