@@ -289,6 +289,10 @@ function apiRoutes(d: ApiRouteDeps) {
       signatureDrops: () => rejections.count('advert_bad_signature'),
       knownChannels: d.knownChannels,
       geoFilter,
+      // t2
+      ...(analytics
+        ? { affinity: (a: string, b: string) => analytics.neighborIndex()?.edge(a, b) ?? null }
+        : {}),
     }),
     iataCoordsRoutes(),
     geoFilterRoutes({

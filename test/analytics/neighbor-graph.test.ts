@@ -23,8 +23,8 @@ const O2 = observer('F00D0002', 'OAK');
 const H = 3_600_000;
 
 function graphStore() {
-  const transmissions = [];
-  const observations = [];
+  const transmissions: ReturnType<typeof tx>[] = [];
+  const observations: ReturnType<typeof sighting>[] = [];
   let id = 0;
   const add = (n: number, obsId: string, path: string[], rxMs: number, snr: number | null = null) => {
     for (let i = 0; i < n; i++) {
@@ -191,4 +191,32 @@ test('the resolver view is unchanged: best observations only', () => {
   const iA = 0;
   const iB = 1;
   assert.ok(edges.some(([a, b, count]) => a === iA && b === iB && count === 11));
+});
+
+test('resolve-hops tier 1: the graph neighbour of a known hop wins at 3x the runner-up and 3+ sightings', async () => {
+  const { chooseHopCandidate } = await import('../../src/analytics/shared/hop-choice.js');
+  const near = { publicKey: 'dd01', lat: 37.3, lon: -122, advertCount: 1 };
+  const far = { publicKey: 'dd02', lat: 37.0, lon: -122, advertCount: 9 };
+  const ctx = [{ lat: 37.0, lon: -122 }];
+  // Without affinity the centroid picks dd02 (at the context's position).
+  assert.equal(chooseHopCandidate([near, far], ctx)?.pick.publicKey, 'dd02');
+  const edges: Record<string, { score: number; count: number }> = {
+    dd01: { score: 0.31, count: 31 },
+    dd02: { score: 0.1, count: 10 },
+  };
+  assert.deepEqual(
+    chooseHopCandidate([near, far], ctx, (c) => edges[c.publicKey] ?? null),
+    {
+      pick: near,
+      tier: 'neighbor_affinity',
+    },
+  );
+  // 0.29 < 3 × 0.1: not a clear winner, back to the centroid.
+  edges.dd01 = { score: 0.29, count: 29 };
+  assert.equal(chooseHopCandidate([near, far], ctx, (c) => edges[c.publicKey] ?? null)?.tier, 'gps_centroid');
+  // A clear winner on 2 sightings is not trusted.
+  assert.equal(
+    chooseHopCandidate([near, far], ctx, (c) => (c === near ? { score: 0.02, count: 2 } : null))?.tier,
+    'gps_centroid',
+  );
 });

@@ -18,6 +18,8 @@ import { observerRoutes } from './observers.js';
 import { packetRoutes } from './packets.js';
 import { statsRoutes } from './stats.js';
 
+import type { HopAffinity } from './nodes.js';
+
 export interface CoreRoutesDeps {
   /** The store's read model (e.g. MemoryReadModel over the memory store). */
   model: MeshReadModel;
@@ -36,6 +38,9 @@ export interface CoreRoutesDeps {
   knownChannels?: readonly KnownChannel[] | null;
   /** The geo filter in force, for /api/config/client's `geoFilter`. */
   geoFilter?: GeoFilterStore;
+  // t2:
+  /** The neighbour-graph edge between two full keys (latest snapshot), for /api/resolve-hops. */
+  affinity?: HopAffinity;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
@@ -52,7 +57,7 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       }
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
       await data.register(packetRoutes(read));
-      await data.register(nodeRoutes(read));
+      await data.register(nodeRoutes({ ...read, affinity: deps.affinity }));
       await data.register(nodeBatteryRoutes(read));
       await data.register(observerRoutes(read));
       await data.register(channelRoutes({ ...read, knownChannels: deps.knownChannels ?? null }));
