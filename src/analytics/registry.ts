@@ -32,6 +32,9 @@ import { computeRepeaterUsefulness } from './compute/repeater-usefulness.js'; //
 // t5
 import { computeRelayAirtime, type LoraPreset } from './compute/relay-airtime.js';
 import { computeScopeStats } from './compute/scope-stats.js';
+// t2
+import { computeNeighborGraph, NEIGHBOR_GRAPH_DEFAULTS } from './compute/neighbor-graph.js';
+import { QueryParamError } from './shared/query.js';
 
 export const ANALYTIC_NAMES = [
   'topology',
@@ -50,6 +53,8 @@ export const ANALYTIC_NAMES = [
   // t5
   'relay-airtime-share',
   'scope-stats',
+  // t2
+  'neighbor-graph',
 ] as const;
 export type AnalyticName = (typeof ANALYTIC_NAMES)[number];
 
@@ -107,12 +112,28 @@ export interface AnalyticSpec {
   argNames?: readonly string[];
   /** t5: the route is written by hand in api/routes (its parameters differ from §1.1's); the loop skips it. */
   ownRoute?: boolean;
+  // t2:
+  /** Analytic-specific query parameters beyond region/area/window (absent: none). */
+  extra?: ExtraParams;
 }
 
 /** t5: settings from the config that a compute needs (the worker has no config); set by the service. */
 export interface AnalyticOptions {
   /** `analytics.loraPreset` (relay-airtime-share). */
   loraPreset?: LoraPreset;
+}
+
+/**
+ * t2: an analytic's own query parameters. `parse` reads the raw query string values (throwing
+ * QueryParamError) into `query.params`, every parameter present with its default filled in,
+ * and a cache-key part naming the non-default ones (null = all defaults). `snapshots` are
+ * further raw shapes kept as background snapshots like the default one. `server` names
+ * parameters the service fills from the config (e.g. neighbor-graph's `maxEdgeKm`).
+ */
+export interface ExtraParams {
+  parse(raw: Record<string, unknown>): { params: Record<string, string | number>; key: string | null };
+  snapshots: ReadonlyArray<Record<string, string>>;
+  server?: readonly string[];
 }
 
 const RWA: readonly QueryParam[] = ['region', 'area', 'window'];
@@ -270,7 +291,66 @@ export const ANALYTICS: readonly AnalyticSpec[] = [
     ownRoute: true,
     compute: (input, query) => computeScopeStats(input, query),
   },
+  // t2: the neighbour graph (spec analytics §7.5), over the path context's one edge tally.
+  {
+    name: 'neighbor-graph',
+    path: '/analytics/neighbor-graph',
+    configKey: 'neighborGraph',
+    params: ['region'],
+    ...rf,
+    shape: 'object',
+    group: 'paths',
+    compute: (input, query, ctx) => computeNeighborGraph(input, query, ctx.paths()),
+    extra: {
+      parse: parseNeighborGraphParams,
+      // The UI's shape (CoreScope pre-renders both).
+      snapshots: [{ min_count: '1', min_score: '0' }],
+      server: ['maxEdgeKm'],
+    },
+  },
 ];
+
+/** t2: one raw query value (a repeated parameter is an error). */
+function rawParam(raw: Record<string, unknown>, name: string): string | undefined {
+  const v = raw[name];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new QueryParamError(name, 'must be given once');
+  return v;
+}
+
+/** t2: min_count (integer ≥ 1), min_score (0..1), role (a role name) of the neighbour graph. */
+export function parseNeighborGraphParams(raw: Record<string, unknown>): {
+  params: Record<string, string | number>;
+  key: string | null;
+} {
+  const d = NEIGHBOR_GRAPH_DEFAULTS;
+  const params: Record<string, string | number> = { min_count: d.minCount, min_score: d.minScore };
+  const key: string[] = [];
+  const mc = rawParam(raw, 'min_count');
+  if (mc !== undefined) {
+    const v = /^\d{1,9}$/.test(mc) ? Number(mc) : NaN;
+    if (!(v >= 1))
+      throw new QueryParamError('min_count', `must be an integer >= 1, got ${JSON.stringify(mc)}`);
+    params.min_count = v;
+  }
+  const ms = rawParam(raw, 'min_score');
+  if (ms !== undefined) {
+    const v = /^\d*\.?\d+$/.test(ms) ? Number(ms) : NaN;
+    if (!(v >= 0 && v <= 1))
+      throw new QueryParamError('min_score', `must be a number from 0 to 1, got ${JSON.stringify(ms)}`);
+    params.min_score = v;
+  }
+  const role = rawParam(raw, 'role');
+  if (role !== undefined) {
+    if (!/^[A-Za-z_ -]{1,32}$/.test(role))
+      throw new QueryParamError('role', `must be a role name, got ${JSON.stringify(role)}`);
+    params.role = role.trim().toLowerCase();
+  }
+  if (params.min_count !== d.minCount) key.push(`min_count=${params.min_count}`);
+  if (params.min_score !== d.minScore) key.push(`min_score=${params.min_score}`);
+  if (params.role !== undefined) key.push(`role=${params.role}`);
+  return { params, key: key.length === 0 ? null : key.join('&') };
+}
 
 export const ANALYTIC_BY_NAME: ReadonlyMap<AnalyticName, AnalyticSpec> = new Map(
   ANALYTICS.map((a) => [a.name, a]),

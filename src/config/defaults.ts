@@ -40,6 +40,7 @@ export const defaultConfig = {
   retention: { nodeDays: 7, observerDays: 14, packetDays: 0, metricsDays: 30, clientRxDays: 0 },
   metrics: { sampleIntervalSec: 300 },
   neighborEdgesMaxAgeDays: 5,
+  neighborGraph: { maxAgeDays: 5, maxEdgeKm: 500, cacheRecomputeIntervalSeconds: 300 },
 
   // API
   nodeBlacklist: [],

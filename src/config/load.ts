@@ -249,8 +249,10 @@ function pointerToPath(pointer: string): string {
  */
 function notYetUsedWarnings(input: Json): string[] {
   const out: string[] = [];
-  if (input.neighborEdgesMaxAgeDays !== undefined)
-    out.push('neighborEdgesMaxAgeDays: accepted, not used yet (meshlens keeps no neighbor_edges table yet)');
+  if (isPlainObject(input.neighborGraph) && input.neighborGraph.maxAgeDays !== undefined)
+    out.push(
+      'neighborGraph.maxAgeDays: accepted, not used (the graph is rebuilt from the stored paths; edge age enters its score)',
+    );
   if (input.defaultRegion !== undefined)
     out.push('defaultRegion: accepted, not used (CoreScope documents it for the UI but reads it nowhere)');
   return out;

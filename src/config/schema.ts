@@ -113,6 +113,8 @@ export const configSchema: Schema = {
     }),
     metrics: object({ sampleIntervalSec: int(1) }),
     neighborEdgesMaxAgeDays: num(0),
+    // t2
+    neighborGraph: object({ maxAgeDays: num(0), maxEdgeKm: num(), cacheRecomputeIntervalSeconds: num(1) }),
 
     nodeBlacklist: strings(hex({ minLength: 2, maxLength: 64 })),
     hiddenNamePrefixes: strings(str({ minLength: 1 })),

@@ -112,6 +112,8 @@ export const recomputedAnalytics = [
   // t5
   'relayAirtimeShare',
   'scopeStats',
+  // t2
+  'neighborGraph',
 ] as const;
 export type RecomputedAnalytic = (typeof recomputedAnalytics)[number];
 
@@ -143,7 +145,15 @@ export interface MeshlensConfig {
 
   retention: RetentionConfig;
   metrics: { sampleIntervalSec: number };
+  /** Days a `neighbor_edges` row lives after its last sighting (t2: pruned by retention). */
   neighborEdgesMaxAgeDays: number;
+  /**
+   * t2: the neighbour graph (spec §6). `maxEdgeKm`: edges whose two GPS ends are farther apart
+   * are rejected (negative disables); `cacheRecomputeIntervalSeconds`: the background snapshots'
+   * interval (unless `analytics.recomputeIntervalSeconds.neighborGraph` is set); `maxAgeDays`:
+   * accepted, not used (the graph is rebuilt from stored paths; age enters the score).
+   */
+  neighborGraph: { maxAgeDays: number; maxEdgeKm: number; cacheRecomputeIntervalSeconds: number };
 
   nodeBlacklist: string[];
   hiddenNamePrefixes: string[];
@@ -214,7 +224,6 @@ export const ignoredCoreScopeKeys = [
   'db',
   'packetStore',
   'runtime',
-  'neighborGraph',
   'observersCache',
   'resolvedPath',
   'knownChannelsUrl',

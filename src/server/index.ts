@@ -16,6 +16,9 @@ import { ingestRoutes } from '../api/routes/ingest.js';
 import { rxCoverageRoutes } from '../api/routes/rx-coverage.js';
 import { docsRoutes } from '../api/routes/docs.js';
 import { opsRoutes } from '../api/routes/ops.js';
+// t2
+import { neighborRoutes } from '../api/routes/neighbors.js';
+import { neighborEdgePersister } from '../analytics/engine/neighbor-persist.js';
 import type { BuildInfo, SourceLiveness, Telemetry } from '../api/telemetry.js';
 import { WebsocketFeed } from '../api/websocket.js';
 import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
@@ -160,7 +163,12 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
       log,
     },
   );
-  const retention = new RetentionUnit({ writer, load }, config.retention, log);
+  const retention = new RetentionUnit(
+    { writer, load },
+    config.retention,
+    log,
+    config.neighborEdgesMaxAgeDays,
+  );
   // r2: hashtag channels discovered from #tags (null when channelDiscovery.enabled is false).
   const channelDiscovery = config.channelDiscovery.enabled
     ? new ChannelDiscoveryUnit(
@@ -168,7 +176,10 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
         { maxNames: config.channelDiscovery.maxNames, configured: keyring },
       )
     : null;
-  const analytics = options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log);
+  // t2: each neighbour table's changed edges go to neighbor_edges through the writer thread.
+  const persist = neighborEdgePersister((e) => writer.writer.upsertNeighborEdge(e));
+  const analytics =
+    options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log, persist);
   const broker = config.broker.enabled ? new BrokerUnit(config.broker) : null;
   const demo = options.demo && broker ? new DemoUnit(broker, options.demo, log) : null;
   const ingest = new IngestUnit({ pipeline, broker }, config, log);
@@ -294,6 +305,10 @@ function apiRoutes(d: ApiRouteDeps) {
       geoFilter,
       // t3: relay fields and usefulness axes on /api/nodes from the background analytic.
       repeaters: analytics ? new RepeaterTable(analytics) : null,
+      // t2
+      ...(analytics
+        ? { affinity: (a: string, b: string) => analytics.neighborIndex()?.edge(a, b) ?? null }
+        : {}),
     }),
     iataCoordsRoutes(),
     geoFilterRoutes({
@@ -329,6 +344,8 @@ function apiRoutes(d: ApiRouteDeps) {
           }),
         ]
       : []),
+    // t2
+    ...(analytics ? [neighborRoutes({ model, neighbors: () => analytics.neighborIndex() })] : []),
   ];
 }
 

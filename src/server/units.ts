@@ -4,6 +4,7 @@
 // start(), when they are up; what it builds is reachable through a getter once it has started.
 import type { FastifyInstance } from 'fastify';
 import { AnalyticsService } from '../analytics/engine/service.js';
+import type { NeighborTable } from '../analytics/compute/neighbor-graph.js';
 import type { MeshlensConfig } from '../config/index.js';
 import { EmbeddedBrokerThread } from '../ingest/broker-thread.js';
 import { IngestWorker, type SourceHandle } from '../ingest/ingest-thread.js';
@@ -305,6 +306,8 @@ export class RetentionUnit implements LifecycleUnit {
     private readonly parts: { writer: WriterUnit; load: StoreLoadUnit },
     private readonly config: Config['retention'],
     private readonly log: Log,
+    /** t2: neighborEdgesMaxAgeDays. */
+    private readonly neighborEdgesDays = 0,
   ) {}
 
   get scheduler(): RetentionScheduler {
@@ -320,6 +323,7 @@ export class RetentionUnit implements LifecycleUnit {
         nodeDays: this.config.nodeDays,
         observerDays: this.config.observerDays,
         clientRxDays: this.config.clientRxDays,
+        neighborEdgesDays: this.neighborEdgesDays,
       },
       run: (c) => writer.writer.applyRetention(c),
       // Node ageing runs hourly (spec §1.10); the other jobs are cheap when nothing is due.
@@ -345,6 +349,8 @@ export class AnalyticsUnit implements LifecycleUnit {
     private readonly parts: { store: StoreUnit; load: StoreLoadUnit },
     private readonly config: Config,
     private readonly log: Log,
+    /** t2: each new neighbour table (persisted to neighbor_edges by the composition root). */
+    private readonly onNeighborTable?: (table: NeighborTable) => void,
   ) {}
 
   get service(): AnalyticsService {
@@ -359,6 +365,7 @@ export class AnalyticsUnit implements LifecycleUnit {
       config: this.config,
       isLoaded: () => store.isLoaded(),
       log: (msg, fields) => log('info', `analytics: ${msg} ${JSON.stringify(fields)}`),
+      onNeighborTable: this.onNeighborTable,
     });
     load.afterLoad(() => service.start());
     this.#service = service;

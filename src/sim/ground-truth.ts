@@ -61,6 +61,12 @@ export interface GroundTruth {
   /** Every 1-byte prefix shared by two or more advertising repeaters (planted or by chance). */
   sharedPrefixGroups: { prefix: string; nodes: number[] }[];
   channels: { name: string; keyHex: string; known: boolean }[];
+  /**
+   * t2: links that carried an uploaded packet, as far as the uploaded path reveals them (advert
+   * originator, relays, receiving observer; DIRECT: the hops still to go; TRACE: the route), with
+   * the number of uploads; null unless `sim.trackCarriedLinks()` was called before iterating.
+   */
+  carriedLinks: Array<{ a: number; b: number; uploads: number }> | null;
   /** Nodes whose adverts reached an observer (what a server's node count should be). */
   heardAdvertisers: number[];
   counts: SimCounts;
@@ -210,6 +216,7 @@ export function groundTruth(sim: Simulator): GroundTruth {
       keyHex: Buffer.from(c.key).toString('hex'),
       known: c.known,
     })),
+    carriedLinks: sim.carriedLinks()?.map(([a, b, uploads]) => ({ a, b, uploads })) ?? null,
     heardAdvertisers: sim.heardAdvertisers(),
     counts: sim.getCounts(),
     sentByType: sim.sentByType(),

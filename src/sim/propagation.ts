@@ -73,6 +73,12 @@ export class Propagator {
   private nextTxKey = 0;
   private readonly dupSeen = new Set<string>();
   private readonly hopHex: string[][];
+  /**
+   * t2: when tracking (ground truth of the neighbour graph), the links of every path an observer
+   * uploaded (first copy per observer and path), as far as the uploaded path reveals them:
+   * key `min * n + max` -> uploads. See `chainFor`.
+   */
+  carried: Map<number, number> | null = null;
 
   constructor(
     private readonly world: World,
@@ -114,6 +120,8 @@ export class Propagator {
     onRelayCandidate: ((node: number, snr: number, arrivalMs: number) => void) | undefined,
     relays: readonly number[], // t1
     hopWidth: number, // t1
+    chain?: readonly number[], // t2
+    chainToObserver = false, // t2
   ): number {
     // Relays that already handled this flood (seenGen == gen) ignore further copies, so their
     // receptions are not even drawn: the main saving in large floods.
@@ -134,7 +142,11 @@ export class Propagator {
       if (node.observer >= 0) {
         const key = `${txKey}|${node.observer}|${pathHex}`;
         const duplicate = this.dupSeen.has(key);
-        if (!duplicate) this.dupSeen.add(key);
+        if (!duplicate) {
+          this.dupSeen.add(key);
+          if (this.carried !== null && chain !== undefined)
+            this.recordCarried(chain, chainToObserver ? v : -1);
+        }
         this.sink({
           txKey,
           frame,
@@ -155,6 +167,28 @@ export class Propagator {
       if (relayCandidate) onRelayCandidate(v, snr, arrival);
     }
     return wantSnr;
+  }
+
+  /** t2: counts the consecutive links of `chain` (+ the receiving observer node when >= 0). */
+  private recordCarried(chain: readonly number[], observerNode: number): void {
+    const carried = this.carried!;
+    const n = this.world.nodes.length;
+    const last = chain.length - 1;
+    for (let k = 0; k <= last; k++) {
+      const a = chain[k];
+      const b = k < last ? chain[k + 1] : observerNode;
+      if (b < 0 || a === b) continue;
+      const key = a < b ? a * n + b : b * n + a;
+      carried.set(key, (carried.get(key) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * t2: the nodes an uploaded flood path reveals, in order: the originator when the frame is an
+   * ADVERT (its key is in the payload; other payloads hide the sender), then the relays.
+   */
+  private chainFor(frame: TxFrame, path: readonly number[]): number[] {
+    return frame.type === PayloadType.ADVERT ? [frame.origin, ...path] : [...path];
   }
 
   /**
@@ -199,6 +233,8 @@ export class Propagator {
         },
         cur.path,
         hs,
+        this.carried !== null ? this.chainFor(frame, cur.path) : undefined,
+        true,
       );
       if (!targetPath && !Number.isNaN(snr)) targetPath = cur.path;
     }
@@ -220,6 +256,7 @@ export class Propagator {
       const next = k < relays.length ? relays[k] : dest;
       const pathHex = rest.map((n) => this.hop(n, hs)).join('');
       const pathLen = rest.length === 0 ? 0 : pathLenByte(hs, rest.length);
+      // t2: a DIRECT path lists the hops still to go: only their adjacency is revealed.
       const snr = this.broadcast(
         frame,
         txKey,
@@ -233,6 +270,7 @@ export class Propagator {
         undefined,
         rest,
         hs,
+        rest,
       );
       if (Number.isNaN(snr)) return NaN;
       at += this.airtime(frame, pathHex.length / 2);
@@ -251,7 +289,23 @@ export class Propagator {
     const txKey = this.nextTxKey++;
     this.dupSeen.clear();
     ++this.gen;
-    this.broadcast(frame, txKey, frame.origin, startMs, 0, '', 0, [], -1, heard, [], frame.hashSize);
+    const chain = this.chainFor(frame, []);
+    this.broadcast(
+      frame,
+      txKey,
+      frame.origin,
+      startMs,
+      0,
+      '',
+      0,
+      [],
+      -1,
+      heard,
+      [],
+      frame.hashSize,
+      chain,
+      true,
+    );
   }
 
   /**
@@ -268,6 +322,7 @@ export class Propagator {
       const txKey = this.nextTxKey++;
       this.dupSeen.clear();
       const want = k < route.length ? route[k] : -1;
+      // t2: the TRACE route (in the payload) is what an upload reveals.
       const snr = this.broadcast(
         frame,
         txKey,
@@ -281,6 +336,7 @@ export class Propagator {
         undefined,
         route,
         routeWidth,
+        route,
       );
       if (k === route.length || Number.isNaN(snr)) return k;
       snrHex += byteHex(Math.round(snr * 4));

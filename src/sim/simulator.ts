@@ -374,6 +374,25 @@ export class Simulator implements Iterable<SimMessage> {
   }
 
   /** Node indices heard advertising so far. */
+  /**
+   * t2: from now on, record the links of every uploaded path (ground truth of the neighbour
+   * graph: `groundTruth(sim).carriedLinks`). Call before iterating; off by default (it costs a
+   * map update per link per upload).
+   */
+  trackCarriedLinks(): void {
+    this.prop.carried ??= new Map();
+  }
+
+  /** t2: the links recorded since `trackCarriedLinks()`, as [a, b, uploads] with a < b; null if off. */
+  carriedLinks(): Array<[number, number, number]> | null {
+    const carried = this.prop.carried;
+    if (carried === null) return null;
+    const n = this.world.nodes.length;
+    return [...carried.entries()]
+      .map(([key, c]): [number, number, number] => [Math.floor(key / n), key % n, c])
+      .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  }
+
   heardAdvertisers(): number[] {
     return [...this.advertisers].sort((x, y) => x - y);
   }

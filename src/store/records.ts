@@ -160,6 +160,14 @@ export interface ObserverMetricsSample {
 }
 
 /** A rejected message kept as a bounded sample (§1.6). */
+/** t2: one neighbour-graph edge for `neighbor_edges` (keys lower case, nodeA < nodeB). */
+export interface NeighborEdgeUpsert {
+  nodeA: string;
+  nodeB: string;
+  count: number;
+  lastSeenMs: number;
+}
+
 export interface DroppedPacket {
   reason: string;
   hash: string | null;

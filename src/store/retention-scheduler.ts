@@ -61,6 +61,8 @@ export class RetentionScheduler {
         const r = await this.o.run(this.o.config);
         const { transmissionIds: _ids, ...counts } = r;
         this.#s.lastResult = counts;
+        if (r.neighborEdges > 0)
+          this.o.log?.('info', `retention: deleted ${r.neighborEdges} neighbor_edges rows`);
         if (r.transmissions + r.observerMetrics + r.droppedPackets + r.clientReceptions > 0)
           this.o.log?.(
             'info',

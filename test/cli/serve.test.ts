@@ -40,11 +40,11 @@ const testConfig = (extra: Record<string, unknown> = {}) =>
 
 test('config.example.json loads, warns only about the keys not used yet, and equals the defaults', () => {
   const example = loadConfig({ path: 'config.example.json', env: {} });
-  // Accepted but not applied until issue 10 (neighbor edges): reported, not silent. t5: the
-  // relay airtime analytic reads analytics.loraPreset, so it is no longer reported.
+  // Every key of the example is applied now (neighbor edges and the LoRa preset since issue 10):
+  // no warnings.
   assert.deepEqual(
     example.warnings.map((w) => w.split(':')[0]),
-    ['neighborEdgesMaxAgeDays'],
+    [],
   );
   assert.deepEqual(example.config, loadConfig({ path: file('empty.json', {}), env: {} }).config);
 });

@@ -59,6 +59,8 @@ export type Task =
   | ({ kind: 'node-clock-skew'; pubkey: string; nowMs: number } & SnapshotPolicy)
   /** I9c: the geo-filter prune dry run (compute/geo-prune.ts). */
   | ({ kind: 'geo-prune-preview'; filter: GeoFilter; nowMs: number } & SnapshotPolicy)
+  /** t2: the compact neighbour table of the snapshot (compute/neighbor-graph.ts). */
+  | ({ kind: 'neighbor-table'; maxEdgeKm: number; nowMs: number } & SnapshotPolicy)
   /** Diagnostics for tests: read one byte of a table chunk as the worker sees it. */
   | { kind: 'probe'; table: 'tx' | 'obs'; chunk: number; byteOffset: number };
 

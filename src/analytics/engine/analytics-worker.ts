@@ -12,6 +12,7 @@ import { computeGeoPrunePreview } from '../compute/geo-prune.js';
 import { computeSubpathDetail, computeSubpathsBulk } from '../compute/subpaths.js'; // t1
 import { NO_HIDING } from '../shared/subpath-index.js'; // t1
 import { computePathsInspect } from '../compute/paths-inspect.js'; // t5
+import { computeNeighborTable } from '../compute/neighbor-graph.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -140,8 +141,11 @@ function run(task: Task): ResultBody | ProbeResult {
   const started = performance.now();
   const cpuStarted = threadCpuMs();
   if (task.niceness !== undefined) setNiceness(task.niceness);
+  // t2: a background shape with its own parameters counts as its own analytic for reuse.
   const name =
-    task.kind === 'analytic' && isDefault(task.query) && (task.args ?? null) === null ? task.name : null;
+    task.kind === 'analytic' && isDefault(task.query) && (task.args ?? null) === null
+      ? task.name + (task.query.params ? `|${JSON.stringify(task.query.params)}` : '')
+      : null;
   const cur = current(task.nowMs, task.reuseMs ?? 0, task.fresh === true, name);
   const { snap, ctx, computedAtMs } = cur;
   if (task.kind === 'geo-prune-preview') {
@@ -150,6 +154,10 @@ function run(task: Task): ResultBody | ProbeResult {
   // t5
   if (task.kind === 'paths-inspect') {
     return encode(computePathsInspect(snap, ctx.paths(), task.request), cur, started, cpuStarted);
+  }
+  // t2
+  if (task.kind === 'neighbor-table') {
+    return encode(computeNeighborTable(snap, ctx.paths(), task.maxEdgeKm), cur, started, cpuStarted);
   }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);

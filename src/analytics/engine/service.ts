@@ -18,6 +18,9 @@ import { isResultBody, type ResultBody, type Task } from './analytics-protocol.j
 import { NO_HIDING, type NodeVisibility } from '../shared/subpath-index.js'; // t1
 import type { SubpathArgs } from '../compute/subpaths.js'; // t1
 import type { InspectRequest } from '../compute/paths-inspect.js'; // t5
+// t2
+import type { NeighborTable } from '../compute/neighbor-graph.js';
+import { NeighborIndex } from './neighbor-index.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -96,6 +99,8 @@ export interface AnalyticsServiceConfig {
   // t1: nodes analytics must not show (absent: none).
   nodeBlacklist?: readonly string[];
   hiddenNamePrefixes?: readonly string[];
+  /** t2: neighbour-graph settings (maxEdgeKm, cacheRecomputeIntervalSeconds); absent: defaults. */
+  neighborGraph?: Partial<MeshlensConfig['neighborGraph']>;
 }
 
 // t1:
@@ -117,6 +122,8 @@ export interface AnalyticsServiceOptions extends EngineOptions {
   pollMs?: number;
   now?: () => number;
   log?: (msg: string, fields: Record<string, unknown>) => void;
+  /** t2: called with each new neighbour table (after each default neighbor-graph pass). */
+  onNeighborTable?: (table: NeighborTable) => void;
 }
 
 export interface AnalyticsServiceStats {
@@ -186,17 +193,39 @@ export class AnalyticsService {
     this.ownsPool = !opts.pool;
     const settings = (this.settings = engineSettings(opts));
     const a = opts.config.analytics;
-    const entries = ANALYTICS.map((spec) => {
-      const s = a.recomputeIntervalSeconds?.[spec.configKey];
-      return {
+    const entries = ANALYTICS.flatMap((spec) => {
+      const s = a.recomputeIntervalSeconds?.[spec.configKey] ?? this.configIntervalS(spec);
+      const intervalMs = (s !== undefined && s > 0 ? s : settings.defaultIntervalS) * 1000;
+      const main = {
         name: spec.name,
-        intervalMs: (s !== undefined && s > 0 ? s : settings.defaultIntervalS) * 1000,
+        intervalMs,
         compute: () =>
-          this.compute(spec, null, this.defaultQuery(), true).then((body) => {
+          this.compute(spec, null, this.specQuery(spec, this.defaultQuery(), {}), true).then((body) => {
             this.notifySnapshot(spec.name, body); // t3
             return body;
           }),
       };
+      // t2: the main snapshot of the neighbour graph also refreshes the main thread's table.
+      if (spec.name === 'neighbor-graph') {
+        main.compute = async () => {
+          const body = await this.compute(spec, null, this.specQuery(spec, this.defaultQuery(), {}), true);
+          await this.refreshNeighborTable().catch((err: unknown) =>
+            opts.log?.('neighbour table refresh failed', { err: String(err) }),
+          );
+          return body;
+        };
+      }
+      // t2: further shapes kept as background snapshots (registry `extra.snapshots`).
+      const more = (spec.extra?.snapshots ?? []).map((raw) => {
+        const { key } = spec.extra!.parse(raw);
+        this.snapshotKeys.add(`${spec.name}|${key}`);
+        return {
+          name: `${spec.name}|${key}`,
+          intervalMs,
+          compute: () => this.compute(spec, null, this.specQuery(spec, this.defaultQuery(), raw), true),
+        };
+      });
+      return [main, ...more];
     });
     const store = opts.store;
     this.urgentAgeMs = settings.urgentAgeMs;
@@ -226,6 +255,72 @@ export class AnalyticsService {
 
   private defaultQuery(): AnalyticsQuery {
     return { regions: null, fromMs: null, toMs: null, area: null };
+  }
+
+  // t2:
+  /** Snapshot names of the registry's extra background shapes (`name|key`). */
+  private readonly snapshotKeys = new Set<string>();
+  private table: NeighborTable | null = null;
+  private tableRefresh: Promise<void> | null = null;
+
+  /** A config-level interval for an analytic, besides `recomputeIntervalSeconds`. */
+  private configIntervalS(spec: AnalyticSpec): number | undefined {
+    if (spec.name === 'neighbor-graph') return this.opts.config.neighborGraph?.cacheRecomputeIntervalSeconds;
+    return undefined;
+  }
+
+  /** The neighbour graph's maximum edge length (km; negative disables). */
+  private maxEdgeKm(): number {
+    return num(this.opts.config.neighborGraph?.maxEdgeKm) ?? defaultConfig.neighborGraph.maxEdgeKm;
+  }
+
+  /**
+   * The query with the analytic's own parameters: those given (`raw`, parsed by the registry
+   * entry, defaults filled in; `query.params` when already parsed) plus the server's.
+   */
+  private specQuery(
+    spec: AnalyticSpec,
+    query: AnalyticsQuery,
+    raw: Record<string, string> | null,
+  ): AnalyticsQuery {
+    if (!spec.extra) return query;
+    const params = { ...(raw === null ? query.params : spec.extra.parse(raw).params) };
+    for (const k of spec.extra.server ?? []) if (k === 'maxEdgeKm') params.maxEdgeKm = this.maxEdgeKm();
+    return { ...query, params };
+  }
+
+  /** Asks the paths worker for the compact neighbour table of its current snapshot. */
+  private refreshNeighborTable(): Promise<void> {
+    return (this.tableRefresh ??= (async () => {
+      try {
+        const pool = this.workerPool();
+        const task: Task = { kind: 'neighbor-table', maxEdgeKm: this.maxEdgeKm(), nowMs: this.now() };
+        task.reuseMs = this.reuseMs;
+        task.niceness = pool.niceness;
+        const r = await pool.run(task, GROUP_WORKER.paths);
+        if (!isResultBody(r)) throw new Error('unexpected probe result');
+        const json = await new ReadyBody(r).identity();
+        this.table = JSON.parse(json.toString('utf8')) as NeighborTable;
+        this.opts.onNeighborTable?.(this.table);
+      } finally {
+        this.tableRefresh = null;
+      }
+    })());
+  }
+
+  /** t2: the neighbour table of the latest graph snapshot (null while warming up). */
+  neighborTable(): NeighborTable | null {
+    return this.table;
+  }
+
+  private index: NeighborIndex | null = null;
+
+  /** t2: per-node lookups over the latest neighbour table (built once per table). */
+  neighborIndex(): NeighborIndex | null {
+    const t = this.table;
+    if (t === null) return null;
+    if (this.index === null || this.index.table !== t) this.index = new NeighborIndex(t);
+    return this.index;
   }
 
   private workerPool(): WorkerPool {
@@ -310,17 +405,20 @@ export class AnalyticsService {
     if (!spec) throw new RangeError(`unknown analytic ${name}`);
     // t1: own parameters other than the defaults are another shape (TTL cache, on request).
     if (args !== null) key = key === null ? `args=${args.key}` : `${key}&args=${args.key}`;
-    if (key === null) {
-      const snap = this.recomputer.load(name);
+    // t2: a shape kept as a background snapshot is served like the default one.
+    const snapName = key === null ? name : `${name}|${key}`;
+    if (key === null || this.snapshotKeys.has(snapName)) {
+      const snap = this.recomputer.load(snapName);
       return snap
         ? { status: 'ready', body: snap.value }
-        : { status: 'warming', retryAfterS: this.recomputer.retryAfterS(name) };
+        : { status: 'warming', retryAfterS: this.recomputer.retryAfterS(snapName) };
     }
     // Other shapes are computed on request, but never over a partly loaded store either.
     if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
     const ttlS = num(this.opts.config.cacheTTL[spec.ttlKey]) ?? spec.ttlDefaultS;
+    const full = this.specQuery(spec, query, null);
     const body = await this.cache.get(`${name}|${key}`, ttlS * 1000, () =>
-      this.compute(spec, null, query, false, args?.value ?? null),
+      this.compute(spec, null, full, false, args?.value ?? null),
     );
     return { status: 'ready', body };
   }

@@ -1,7 +1,9 @@
 // Picking the relay behind one ambiguous hop prefix from a short candidate list, for per-request
 // resolution (/api/resolve-hops) where building the dataset-wide HopResolver is out of the
-// question. The same tiers as hop-resolver.ts (spec analytics §0) minus tier 1 (neighbour
-// affinity needs the neighbour graph built over the whole dataset):
+// question. The same tiers as hop-resolver.ts (spec analytics §0); tier 1 (neighbour affinity,
+// t2) asks the caller for each candidate's strongest edge to the known neighbours of the hop
+// (the previous/next hop, sender, observer) in the latest graph snapshot:
+//   1. the candidate whose edge score is ≥ 3× the runner-up's, on ≥ 3 sightings;
 //   2. the GPS candidate nearest (equirectangular) to the centroid of the GPS context nodes;
 //   3. the GPS candidate with the most adverts, ties to the lowest public key;
 //   4. the same over all candidates.
@@ -36,9 +38,29 @@ function mostAdverts<T extends HopCandidate>(list: readonly T[]): T {
 export function chooseHopCandidate<T extends HopCandidate>(
   candidates: readonly T[],
   context: ReadonlyArray<{ lat: number | null; lon: number | null }>,
+  affinity?: (candidate: T) => { score: number; count: number } | null,
 ): { pick: T; tier: ResolveTier } | null {
   if (candidates.length === 0) return null;
   if (candidates.length === 1) return { pick: candidates[0], tier: 'unique_prefix' };
+  if (affinity) {
+    // t2: tier 1, the rule of hop-resolver.ts (ratio 3, at least 3 sightings).
+    let win: T | null = null;
+    let winScore = 0;
+    let winCount = 0;
+    let runnerUp = 0;
+    for (const c of candidates) {
+      const a = affinity(c);
+      const s = a?.score ?? 0;
+      if (s > winScore) {
+        runnerUp = winScore;
+        win = c;
+        winScore = s;
+        winCount = a!.count;
+      } else if (s > runnerUp) runnerUp = s;
+    }
+    if (win !== null && winScore >= 3 * runnerUp && winCount >= 3)
+      return { pick: win, tier: 'neighbor_affinity' };
+  }
   const located = candidates.filter(gps);
   const anchors = context.filter(gps);
   if (located.length > 0 && anchors.length > 0) {

@@ -98,40 +98,90 @@ interface NeighborGraph {
 
 const hashSlot = (key: number, mask: number): number => mix32(key) & mask;
 
-/** Undirected edges between uniquely resolved neighbours: sightings, latest time, observers. */
-class EdgeTally {
+/** Observers kept per edge for diagnostics (/api/debug/affinity). */
+export const EDGE_OBSERVER_SLOTS = 4;
+
+/**
+ * Undirected edges between adjacent path entries, tallied once per snapshot (spec analytics §0
+ * and §7.5; t2: this is THE neighbour graph, shared by hop resolution and the neighbor-graph
+ * analytic). Two views of one tally:
+ * - the resolver's (tier 1, unchanged rules): best observations only, both ends resolved
+ *   uniquely, the last hop joined to the observer on every route: `bestCount`, `bestLast`,
+ *   `seenBy` (3 distinct observers);
+ * - the neighbour graph's: every observation, flood routes only for the observer end (a DIRECT
+ *   path lists the hops still to go, so its last hop is not the transmitter): `count`, `last`,
+ *   `fwd`/`rev` (sightings with `ea` first / `eb` first), SNR of the final link (observer end),
+ *   up to 4 observers. Pairs with one end ambiguous (≥ 2 candidates) are tallied per
+ *   (node, hop code) in `amb*`, never guessed.
+ */
+export class EdgeTally {
   readonly ea: number[] = [];
   readonly eb: number[] = [];
+  readonly bestCount: number[] = [];
+  readonly bestLast: number[] = [];
+  /** Up to 3 distinct observers per edge (best observations), 3 slots each. */
+  readonly seenBy: number[] = [];
   readonly count: number[] = [];
   readonly last: number[] = [];
-  /** Up to 3 distinct observers per edge, 3 slots each. */
-  readonly seenBy: number[] = [];
+  readonly fwd: number[] = [];
+  readonly rev: number[] = [];
+  readonly snrSum: number[] = [];
+  readonly snrN: number[] = [];
+  /** EDGE_OBSERVER_SLOTS observer rows per edge (-1 = empty). */
+  readonly observers: number[] = [];
+  // Ambiguous edges: node ↔ hop code.
+  readonly ambNode: number[] = [];
+  readonly ambCode: number[] = [];
+  readonly ambCount: number[] = [];
+  readonly ambLast: number[] = [];
+  readonly ambObservers: number[] = [];
+  private readonly ambOf = new Map<number, number>();
   // Edge ids by node-pair key: a typed open-addressing table while n² fits an int32.
   private readonly small: boolean;
   private readonly edgeIdx = new IntIndex();
   private readonly edgeOf = new Map<number, number>();
 
-  constructor(private readonly n: number) {
+  constructor(readonly n: number) {
     this.small = n * n < 2 ** 31;
   }
 
-  add(a: number, b: number, observer: number, at: number): void {
-    if (a === b) return;
-    const { ea, eb, count, last, seenBy, n } = this;
+  /** The edge id of the pair, -1 when never tallied. */
+  edgeId(a: number, b: number): number {
+    const n = this.n;
     const key = a < b ? a * n + b : b * n + a;
-    let e = this.small ? this.edgeIdx.get(key) : (this.edgeOf.get(key) ?? -1);
-    if (e < 0) {
-      e = ea.length;
-      if (this.small) this.edgeIdx.set(key, e);
-      else this.edgeOf.set(key, e);
-      ea.push(a);
-      eb.push(b);
-      count.push(0);
-      last.push(-Infinity);
-      seenBy.push(-1, -1, -1);
-    }
-    count[e]++;
-    if (at > last[e]) last[e] = at;
+    return this.small ? this.edgeIdx.get(key) : (this.edgeOf.get(key) ?? -1);
+  }
+
+  private edge(a: number, b: number): number {
+    let e = this.edgeId(a, b);
+    if (e >= 0) return e;
+    const n = this.n;
+    const key = a < b ? a * n + b : b * n + a;
+    e = this.ea.length;
+    if (this.small) this.edgeIdx.set(key, e);
+    else this.edgeOf.set(key, e);
+    this.ea.push(a);
+    this.eb.push(b);
+    this.bestCount.push(0);
+    this.bestLast.push(-Infinity);
+    this.seenBy.push(-1, -1, -1);
+    this.count.push(0);
+    this.last.push(-Infinity);
+    this.fwd.push(0);
+    this.rev.push(0);
+    this.snrSum.push(0);
+    this.snrN.push(0);
+    for (let k = 0; k < EDGE_OBSERVER_SLOTS; k++) this.observers.push(-1);
+    return e;
+  }
+
+  /** A best-observation sighting of a → b for the resolver's view. */
+  addBest(a: number, b: number, observer: number, at: number): void {
+    if (a === b) return;
+    const e = this.edge(a, b);
+    const { bestCount, bestLast, seenBy } = this;
+    bestCount[e]++;
+    if (at > bestLast[e]) bestLast[e] = at;
     const s = e * 3;
     if (seenBy[s] !== observer && seenBy[s + 1] !== observer && seenBy[s + 2] !== observer) {
       if (seenBy[s] < 0) seenBy[s] = observer;
@@ -139,11 +189,74 @@ class EdgeTally {
       else if (seenBy[s + 2] < 0) seenBy[s + 2] = observer;
     }
   }
+
+  /** A sighting of a → b (a nearer the origin) for the neighbour graph; snr NaN unless final link. */
+  add(a: number, b: number, observer: number, at: number, snr: number): void {
+    if (a === b) return;
+    const e = this.edge(a, b);
+    this.count[e]++;
+    if (at > this.last[e]) this.last[e] = at;
+    if (a === this.ea[e]) this.fwd[e]++;
+    else this.rev[e]++;
+    if (snr === snr) {
+      this.snrSum[e] += snr;
+      this.snrN[e]++;
+    }
+    keepObserver(this.observers, e * EDGE_OBSERVER_SLOTS, observer);
+  }
+
+  /** A sighting between a known node and an ambiguous hop (code, hop-code.ts). */
+  addAmbiguous(node: number, code: number, observer: number, at: number): void {
+    const key = code * this.n + node;
+    let e = this.ambOf.get(key);
+    if (e === undefined) {
+      e = this.ambNode.length;
+      this.ambOf.set(key, e);
+      this.ambNode.push(node);
+      this.ambCode.push(code);
+      this.ambCount.push(0);
+      this.ambLast.push(-Infinity);
+      for (let k = 0; k < EDGE_OBSERVER_SLOTS; k++) this.ambObservers.push(-1);
+    }
+    this.ambCount[e]++;
+    if (at > this.ambLast[e]) this.ambLast[e] = at;
+    keepObserver(this.ambObservers, e * EDGE_OBSERVER_SLOTS, observer);
+  }
+
+  /** The ambiguous edge id of (node, code), -1 when never tallied. */
+  ambiguousId(node: number, code: number): number {
+    return this.ambOf.get(code * this.n + node) ?? -1;
+  }
+}
+
+function keepObserver(slots: number[], s: number, observer: number): void {
+  if (observer < 0) return;
+  for (let k = 0; k < EDGE_OBSERVER_SLOTS; k++) {
+    const v = slots[s + k];
+    if (v === observer) return;
+    if (v < 0) {
+      slots[s + k] = observer;
+      return;
+    }
+  }
 }
 
 /** The scored graph in CSR form, plus the probe table while n² fits an int32. */
 function neighborGraph(edges: EdgeTally, n: number, nowMs: number): NeighborGraph {
-  const { ea, eb, count, last, seenBy } = edges;
+  // The resolver's view: edges with best-observation sightings (t2: the tally holds more).
+  const ea: number[] = [];
+  const eb: number[] = [];
+  const count: number[] = [];
+  const last: number[] = [];
+  const seenBy: number[] = [];
+  for (let e = 0; e < edges.ea.length; e++) {
+    if (edges.bestCount[e] === 0) continue;
+    ea.push(edges.ea[e]);
+    eb.push(edges.eb[e]);
+    count.push(edges.bestCount[e]);
+    last.push(edges.bestLast[e]);
+    seenBy.push(edges.seenBy[e * 3], edges.seenBy[e * 3 + 1], edges.seenBy[e * 3 + 2]);
+  }
   const m = ea.length;
   const adjStart = new Int32Array(n + 1);
   for (let e = 0; e < m; e++) {
@@ -203,6 +316,7 @@ export class HopResolver {
   private readonly advertCount: Float64Array;
   private readonly keys: string[];
   private graph: NeighborGraph | null = null;
+  private tally: EdgeTally | null = null;
   // Scratch per node for tier 1 when walking the context's edges (reset after each use).
   private candScore = new Float64Array(0);
   private candCount = new Int32Array(0);
@@ -291,24 +405,59 @@ export class HopResolver {
     const { tx, obs, nodes, nowMs } = this.input;
     const n = nodes.count;
     const edges = new EdgeTally(n);
-    for (let t = 0; t < best.length; t++) {
-      const r = best[t];
-      if (r < 0) continue;
+    const nTx = best.length;
+    // t2: every observation feeds the neighbour graph; the best one of each tx also feeds the
+    // resolver's view (the rules it always had).
+    for (let r = 0, nObs = obs.count; r < nObs; r++) {
+      const t = obs.txRow(r);
+      if (t < 0 || t >= nTx) continue;
+      const isBest = best[t] === r;
       const observer = obs.observer(r);
       const at = obs.rxMs(r);
-      let prev = tx.advertNode(t);
-      for (let k = 0, hops = obs.hopCount(r); k < hops; k++) {
-        const u = this.uniqueCode(obs.hopCode(r, k));
-        if (prev >= 0 && u >= 0) edges.add(prev, u, observer, at);
+      const hops = obs.hopCount(r);
+      const origin = tx.advertNode(t);
+      const route = tx.routeType(t);
+      // A flood path ends at the transmitter the observer heard; a zero-hop packet was heard
+      // from its originator. A DIRECT path lists the hops still to go.
+      const observerEnd = route === 0 || route === 1 || hops === 0;
+      let prev = origin;
+      let prevCode = -1;
+      for (let k = 0; k < hops; k++) {
+        const code = obs.hopCode(r, k);
+        const cands = code < 0 ? NONE : this.candidatesCode(code);
+        const u = cands.length === 1 ? cands[0] : -1;
+        if (prev >= 0 && u >= 0) {
+          edges.add(prev, u, observer, at, NaN);
+          if (isBest) edges.addBest(prev, u, observer, at);
+        } else if (prev >= 0 && cands.length > 1) edges.addAmbiguous(prev, code, observer, at);
+        else if (u >= 0 && prevCode >= 0 && this.candidatesCode(prevCode).length > 1)
+          edges.addAmbiguous(u, prevCode, observer, at);
         prev = u;
+        prevCode = cands.length > 1 ? code : -1;
       }
       const on = observer >= 0 && observer < this.observerNode.length ? this.observerNode[observer] : -1;
-      if (prev >= 0 && on >= 0) edges.add(prev, on, observer, at);
+      if (on >= 0) {
+        if (prev >= 0) {
+          if (observerEnd) edges.add(prev, on, observer, at, obs.snr(r));
+          if (isBest) edges.addBest(prev, on, observer, at);
+        } else if (prevCode >= 0 && observerEnd) edges.addAmbiguous(on, prevCode, observer, at);
+      }
     }
+    this.tally = edges;
     this.graph = neighborGraph(edges, n, nowMs);
     this.candScore = new Float64Array(n);
     this.candCount = new Int32Array(n);
     this.candMark = new Uint8Array(n);
+  }
+
+  /** t2: the neighbour-graph tally of this snapshot (null before buildNeighborGraph). */
+  neighborTally(): EdgeTally | null {
+    return this.tally;
+  }
+
+  /** t2: the public key (lower case) of node i. */
+  publicKey(i: number): string {
+    return this.keys[i];
   }
 
   /** Edges of the derived neighbour graph (for tests and diagnostics): [a, b, count, score]. */

@@ -12,6 +12,18 @@ export interface AnalyticsQuery {
   area: { key: string; polygon: Array<[number, number]> } | null;
   /** t5: the relative window's label (`24h`, …) when the window came from `window=` (echoed in bodies). */
   window?: string;
+  /** t2: analytic-specific parameters (registry `extra`), parsed and validated; absent = none. */
+  params?: Readonly<Record<string, string | number>>;
+}
+
+/** t2: a bad analytic-specific parameter (the API answers 400 naming `parameter`). */
+export class QueryParamError extends Error {
+  constructor(
+    readonly parameter: string,
+    readonly detail: string,
+  ) {
+    super(`${parameter} ${detail}`);
+  }
 }
 
 export const DEFAULT_QUERY: AnalyticsQuery = Object.freeze({

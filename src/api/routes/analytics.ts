@@ -11,6 +11,7 @@ import type { AnalyticsService, AnalyticsAnswer } from '../../analytics/engine/s
 import type { QueryParam } from '../../analytics/registry.js';
 import { ANALYTICS } from '../../analytics/registry.js';
 import type { AnalyticsQuery } from '../../analytics/shared/query.js';
+import { QueryParamError } from '../../analytics/shared/query.js';
 import { areaDefinition, areaPolygon } from '../../config/areas.js';
 import { ApiError, apiError, type ErrorCode } from '../errors.js';
 import { defaultConfig } from '../../config/defaults.js'; // t1
@@ -189,6 +190,13 @@ const querystring = {
 
 const HEX_KEY = /^[0-9a-fA-F]{2,64}$/;
 
+/** t2: the query parameters of registry entries with `extra` (documentation in /api/spec). */
+const extraProps = {
+  min_count: { type: 'string', description: 'neighbor-graph: minimum sightings per edge (default 5)' },
+  min_score: { type: 'string', description: 'neighbor-graph: minimum edge score 0..1 (default 0.1)' },
+  role: { type: 'string', description: 'neighbor-graph: keep edges with an endpoint of this role' },
+} as const;
+
 /** Writes the service's answer: warming up, not found, 304, or the ready bytes. */
 async function writeAnswer(
   request: FastifyRequest,
@@ -227,6 +235,9 @@ async function writeAnswer(
 
 /** A bad parameter, a stopped pool or a failed compute, as its registry error. */
 function writeFailure(reply: FastifyReply, err: unknown) {
+  // t2: an analytic-specific parameter (registry `extra`).
+  if (err instanceof QueryParamError)
+    err = badParameter(err.parameter, 'MESHLENS_ERR_BAD_QUERY_PARAMETER', err.parameter, err.detail);
   if (isParameterError(err))
     return reply.code(err.statusCode).send({ ...err.body(), parameter: err.parameter });
   if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED') {
@@ -248,23 +259,33 @@ export function analyticsRoutes(deps: AnalyticsRoutesDeps): FastifyPluginAsync {
     for (const spec of ANALYTICS) {
       if (spec.ownRoute) continue; // t5: served below with its own parameters
       const { name, params } = spec;
-      // t1: the analytic's own parameters (strings in the schema, parsed below).
-      const schema = spec.argNames
-        ? {
-            querystring: {
-              ...querystring,
-              properties: {
-                ...querystring.properties,
-                ...Object.fromEntries(spec.argNames.map((a) => [a, { type: 'string' }])),
-              },
-            },
-          }
-        : { querystring };
+      // The analytic's own parameters: t1's `argNames` (parsed into worker args) or t2's registry
+      // `extra` (parsed into query.params); both join the schema and the cache key.
+      const own = [...(spec.argNames ?? []), ...(spec.extra ? Object.keys(extraProps) : [])];
+      const schema = {
+        querystring:
+          own.length > 0
+            ? {
+                ...querystring,
+                properties: {
+                  ...querystring.properties,
+                  ...Object.fromEntries(own.map((a) => [a, { type: 'string' }])),
+                },
+              }
+            : querystring,
+      };
       const parseArgs = ARG_PARSERS[name];
       app.get(spec.path, { schema }, async (request, reply) => {
         try {
           const raw = request.query as Record<string, unknown>;
-          const { query, key } = parseAnalyticsQuery(raw, params, areas, now());
+          const parsed = parseAnalyticsQuery(raw, params, areas, now());
+          const { query } = parsed;
+          let key = parsed.key;
+          if (spec.extra) {
+            const extra = spec.extra.parse(raw);
+            query.params = extra.params;
+            if (extra.key !== null) key = key === null ? extra.key : `${key}&${extra.key}`;
+          }
           const args = parseArgs ? parseArgs(raw, analyticsMax) : null; // t1
           const answer = await service.get(name, query, key, args);
           return await writeAnswer(request, reply, answer, 'MESHLENS_ERR_ANALYTIC_NOT_FOUND', now());

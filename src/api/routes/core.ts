@@ -19,6 +19,8 @@ import { observerRoutes } from './observers.js';
 import { packetRoutes } from './packets.js';
 import { statsRoutes } from './stats.js';
 
+import type { HopAffinity } from './nodes.js';
+
 export interface CoreRoutesDeps {
   /** The store's read model (e.g. MemoryReadModel over the memory store). */
   model: MeshReadModel;
@@ -39,6 +41,9 @@ export interface CoreRoutesDeps {
   geoFilter?: GeoFilterStore;
   /** t3: the latest repeater-usefulness table for /api/nodes and node detail (null: fields null). */
   repeaters?: RepeaterLookup | null;
+  // t2:
+  /** The neighbour-graph edge between two full keys (latest snapshot), for /api/resolve-hops. */
+  affinity?: HopAffinity;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
@@ -55,7 +60,9 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       }
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
       await data.register(packetRoutes(read));
-      await data.register(nodeRoutes({ ...read, repeaters: deps.repeaters ?? null })); // t3
+      await data.register(
+        nodeRoutes({ ...read, repeaters: deps.repeaters ?? null, affinity: deps.affinity }), // t3, t2
+      );
       await data.register(nodeBatteryRoutes(read));
       await data.register(observerRoutes(read));
       await data.register(channelRoutes({ ...read, knownChannels: deps.knownChannels ?? null }));

@@ -53,9 +53,14 @@ const pubkeyParams = {
   required: ['pubkey'],
 } as const;
 
+/** t2: the neighbour-graph edge between two full keys (null: none, or the graph is warming up). */
+export type HopAffinity = (a: string, b: string) => { score: number; count: number } | null;
+
 export interface NodeRoutesDeps extends ReadRoutesDeps {
   /** t3: the latest repeater-usefulness table (relay fields on /nodes and node detail); null without analytics. */
   repeaters?: RepeaterLookup | null;
+  /** t2: neighbour-graph affinity for /api/resolve-hops. */
+  affinity?: HopAffinity;
 }
 
 /** t3: what nodeItemWithRelay needs for one request. */
@@ -405,11 +410,31 @@ function registerResolveHops(app: FastifyInstance, deps: NodeRoutesDeps): void {
       if (relays.length === 1) context.push(relays[0].node);
     }
     const resolved: Record<string, unknown> = {};
-    for (const h of hops) {
+    // t2: a hop's known neighbours: the uniquely resolved previous/next hop, the sender before
+    // the first hop, the observer's node after the last.
+    const uniqueKey = (i: number): string | null => {
+      if (i < 0) return sender?.publicKey ?? null;
+      if (i >= hops.length) return observer?.node?.publicKey ?? null;
+      const l = candidates.get(hops[i]) ?? [];
+      return l.length === 1 ? l[0].node.publicKey : null;
+    };
+    const affinity = deps.affinity;
+    for (const [i, h] of hops.entries()) {
       const list = candidates.get(h) ?? [];
+      const near = [uniqueKey(i - 1), uniqueKey(i + 1)].filter((k): k is string => k !== null);
       const choice = chooseHopCandidate(
         list.map((s) => s.node),
         context,
+        affinity && near.length > 0
+          ? (c) => {
+              let best: { score: number; count: number } | null = null;
+              for (const k of near) {
+                const e = affinity(c.publicKey, k);
+                if (e && (best === null || e.score > best.score)) best = e;
+              }
+              return best;
+            }
+          : undefined,
       );
       resolved[h] = {
         name: choice ? choice.pick.name : null,

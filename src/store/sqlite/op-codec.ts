@@ -119,6 +119,11 @@ const layout: { [K in Kind]: Layout<K> } = {
       droppedAtMs: 0,
     }),
   },
+  // t2
+  upsertNeighborEdge: {
+    key: 'edge',
+    codec: flatCodec<R.NeighborEdgeUpsert>({ nodeA: 0, nodeB: 0, count: 0, lastSeenMs: 0 }),
+  },
 };
 
 const kinds = Object.keys(layout) as Kind[];

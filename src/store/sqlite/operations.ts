@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
 import type {
   DroppedPacket,
+  NeighborEdgeUpsert,
   NodeUpsert,
   ObservationRecord,
   ObserverMetricsSample,
@@ -26,7 +27,9 @@ export type WriteOp =
   | { kind: 'upsertObserverPacket'; observer: ObserverPacketUpsert }
   | { kind: 'upsertObserverStatus'; observer: ObserverStatusUpsert }
   | { kind: 'insertObserverMetrics'; sample: ObserverMetricsSample }
-  | { kind: 'recordDroppedPacket'; dropped: DroppedPacket };
+  | { kind: 'recordDroppedPacket'; dropped: DroppedPacket }
+  // t2
+  | { kind: 'upsertNeighborEdge'; edge: NeighborEdgeUpsert };
 
 /**
  * The write methods of both writers (SqliteWriter on its connection, SqliteWriterThread through
@@ -65,6 +68,10 @@ export abstract class WriterOps {
   }
   recordDroppedPacket(dropped: DroppedPacket): void {
     this.enqueue({ kind: 'recordDroppedPacket', dropped });
+  }
+  /** t2: a neighbour-graph edge; count and last_seen only grow (the graph is rebuilt from memory). */
+  upsertNeighborEdge(edge: NeighborEdgeUpsert): void {
+    this.enqueue({ kind: 'upsertNeighborEdge', edge });
   }
 }
 
@@ -156,6 +163,12 @@ export class OpApplier {
         `INSERT INTO dropped_packets (hash, raw_hex, reason, observer_id, observer_name, node_pubkey, node_name,
            dropped_at, ml_dropped_at_ms)
          VALUES (@hash, @rawHex, @reason, @observerId, @observerName, @nodePubkey, @nodeName, @droppedAt, @droppedAtMs)`,
+      ),
+      // t2
+      upsertNeighborEdge: db.prepare(
+        `INSERT INTO neighbor_edges (node_a, node_b, count, last_seen) VALUES (@nodeA, @nodeB, @count, @lastSeen)
+         ON CONFLICT (node_a, node_b) DO UPDATE SET count = max(count, excluded.count),
+           last_seen = max(COALESCE(last_seen, ''), excluded.last_seen)`,
       ),
       trimDropped: db.prepare(
         'DELETE FROM dropped_packets WHERE id <= (SELECT id FROM dropped_packets ORDER BY id DESC LIMIT 1 OFFSET ?)',
@@ -252,6 +265,15 @@ export class OpApplier {
           packetsSent: m.packetsSent,
           packetsRecv: m.packetsRecv,
           uptimeSecs: m.uptimeSecs === undefined || m.uptimeSecs === null ? null : Math.round(m.uptimeSecs),
+        }).changes;
+      }
+      case 'upsertNeighborEdge': {
+        const e = op.edge;
+        return s.upsertNeighborEdge.run({
+          nodeA: e.nodeA,
+          nodeB: e.nodeB,
+          count: e.count,
+          lastSeen: toRfc3339(e.lastSeenMs),
         }).changes;
       }
       case 'recordDroppedPacket': {

@@ -18,6 +18,8 @@ export interface RetentionConfig {
   observerDays?: number;
   /** client_receptions older than this (by rx_at) are deleted; 0 = off (the default). */
   clientRxDays?: number;
+  /** t2: neighbor_edges last seen more than this many days ago are deleted; 0 = off. CoreScope: 5. */
+  neighborEdgesDays?: number;
 }
 
 export interface RetentionResult {
@@ -32,6 +34,8 @@ export interface RetentionResult {
   /** Metrics rows of the observers marked inactive. */
   agedObserverMetrics: number;
   clientReceptions: number;
+  /** t2: neighbor_edges rows deleted. */
+  neighborEdges: number;
   /** Ids of the deleted transmissions, for the in-memory store to evict the same rows. */
   transmissionIds: number[];
 }
@@ -78,6 +82,7 @@ export async function applyRetention(
     observersAged: 0,
     agedObserverMetrics: 0,
     clientReceptions: 0,
+    neighborEdges: 0,
     transmissionIds: [],
   };
 
@@ -120,6 +125,12 @@ export async function applyRetention(
     result.clientReceptions = db
       .prepare(`DELETE FROM client_receptions WHERE rx_at IS NOT NULL AND ${sqlTimeMs('rx_at')} < ?`)
       .run(now - config.clientRxDays * DAY_MS).changes;
+  }
+  if (config.neighborEdgesDays && config.neighborEdgesDays > 0 && tableExists(db, 'neighbor_edges')) {
+    // t2: last_seen is RFC 3339 text (ours and CoreScope's); NULL rows are kept.
+    result.neighborEdges = db
+      .prepare(`DELETE FROM neighbor_edges WHERE last_seen IS NOT NULL AND ${sqlTimeMs('last_seen')} < ?`)
+      .run(now - config.neighborEdgesDays * DAY_MS).changes;
   }
   return result;
 }
