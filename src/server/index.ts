@@ -7,6 +7,7 @@ import { buildApp } from '../api/app.js';
 import { PerfRecorder, SectionRegistry } from '../api/perf.js';
 import { Readiness } from '../api/readiness.js';
 import { analyticsRoutes } from '../api/routes/analytics.js';
+import { entityAnalyticsRoutes, metricsSummaryRoutes } from '../api/routes/entity-analytics.js'; // t4
 import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
 import { geoFilterRoutes } from '../api/routes/geo-filter.js';
@@ -305,6 +306,9 @@ function apiRoutes(d: ApiRouteDeps) {
     }),
     docsRoutes(),
     ...(analytics ? [analyticsRoutes({ service: analytics, areas: config.areas })] : []),
+    // t4: per-node / per-observer analytics (worker pool) and the RF-health fleet summary.
+    ...(analytics ? [entityAnalyticsRoutes({ service: analytics, model })] : []),
+    metricsSummaryRoutes({ model, config, ready }),
   ];
 }
 

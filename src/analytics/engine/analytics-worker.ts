@@ -9,6 +9,7 @@ import { StoreInput } from '../inputs/store-input.js';
 import { ANALYTIC_BY_NAME, lazyContext, type ComputeContext } from '../registry.js';
 import { computeNodeClockSkew } from '../compute/clock-skew-nodes.js';
 import { computeGeoPrunePreview } from '../compute/geo-prune.js';
+import { computeEntity } from '../compute/entity.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -142,6 +143,10 @@ function run(task: Task): ResultBody | ProbeResult {
   const { snap, ctx, computedAtMs } = cur;
   if (task.kind === 'geo-prune-preview') {
     return encode(computeGeoPrunePreview(snap, task.filter), cur, started, cpuStarted);
+  }
+  // t4
+  if (task.kind === 'entity') {
+    return encode(computeEntity(snap, task, ctx), cur, started, cpuStarted);
   }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);

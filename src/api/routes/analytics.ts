@@ -37,7 +37,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 /** A 400 naming the query parameter at fault (the body carries it as `parameter`). */
 export type ParameterError = ApiError & { parameter: string };
 
-function badParameter(parameter: string, code: ErrorCode, ...args: string[]): ParameterError {
+export function badParameter(parameter: string, code: ErrorCode, ...args: string[]): ParameterError {
   return Object.assign(apiError(code, ...args), { parameter });
 }
 
@@ -173,7 +173,7 @@ const querystring = {
 const HEX_KEY = /^[0-9a-fA-F]{2,64}$/;
 
 /** Writes the service's answer: warming up, not found, 304, or the ready bytes. */
-async function writeAnswer(
+export async function writeAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   answer: AnalyticsAnswer,
@@ -209,7 +209,7 @@ async function writeAnswer(
 }
 
 /** A bad parameter, a stopped pool or a failed compute, as its registry error. */
-function writeFailure(reply: FastifyReply, err: unknown) {
+export function writeFailure(reply: FastifyReply, err: unknown) {
   if (isParameterError(err))
     return reply.code(err.statusCode).send({ ...err.body(), parameter: err.parameter });
   if ((err as { code?: string }).code === 'ANALYTICS_POOL_CLOSED') {
