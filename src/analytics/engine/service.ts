@@ -314,6 +314,11 @@ export class AnalyticsService {
    * Cached per (kind, key, days) behind the TTL cache with single-flight: reach 300 s (spec
    * §4.2 "cached 5 min"), the others `cacheTTL.nodeAnalytics` (60 s). 404 = unknown entity.
    */
+  /** Whether the store has loaded (the entity routes answer 503 before looking anything up). */
+  loaded(): boolean {
+    return this.opts.isLoaded();
+  }
+
   async entity(kind: EntityKind, key: string, days: number): Promise<AnalyticsAnswer> {
     if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
     const ttlS = kind === 'node-reach' ? 300 : (num(this.opts.config.cacheTTL.nodeAnalytics) ?? 60);

@@ -56,6 +56,19 @@ export function entityAnalyticsRoutes(deps: EntityAnalyticsRoutesDeps): FastifyP
     model.node(key, 0)?.node.node.publicKey.toLowerCase() ?? null;
 
   return async (app) => {
+    // 503 + Retry-After until the store has loaded, before any lookup (a half-loaded store
+    // would turn a known node into a 404).
+    app.addHook('preHandler', async (request, reply) => {
+      if (service.loaded()) return;
+      await writeAnswer(
+        request,
+        reply,
+        { status: 'warming', retryAfterS: 5 },
+        'MESHLENS_ERR_ANALYTIC_NOT_FOUND',
+        now(),
+      );
+      return reply;
+    });
     app.get(
       '/nodes/:pubkey/analytics',
       { schema: { params: pubkeyParams, querystring: daysQuery } },
