@@ -8,6 +8,7 @@ import { PerfRecorder, SectionRegistry } from '../api/perf.js';
 import { Readiness } from '../api/readiness.js';
 import { analyticsRoutes } from '../api/routes/analytics.js';
 import { RepeaterTable } from '../analytics/engine/repeater-table.js'; // t3
+import { entityAnalyticsRoutes, metricsSummaryRoutes } from '../api/routes/entity-analytics.js'; // t4
 import { backupRoutes } from '../api/routes/backup.js';
 import { coreRoutes } from '../api/routes/core.js';
 import { geoFilterRoutes } from '../api/routes/geo-filter.js';
@@ -346,6 +347,9 @@ function apiRoutes(d: ApiRouteDeps) {
       : []),
     // t2
     ...(analytics ? [neighborRoutes({ model, neighbors: () => analytics.neighborIndex() })] : []),
+    // t4: per-node / per-observer analytics (worker pool) and the RF-health fleet summary.
+    ...(analytics ? [entityAnalyticsRoutes({ service: analytics, model })] : []),
+    metricsSummaryRoutes({ model, config, ready }),
   ];
 }
 

@@ -140,6 +140,11 @@ export class SqliteReadersUnit implements LifecycleUnit, ObserverMetricsSource {
   previous(observerId: string, beforeMs: number): ObserverMetricsSample | null {
     return up(this.#reader, this.name).previous(observerId, beforeMs);
   }
+
+  // t4
+  fleetAggregates(fromMs: number, toMs: number, maxRows: number) {
+    return up(this.#reader, this.name).fleetAggregates(fromMs, toMs, maxRows);
+  }
 }
 
 /** The in-memory store (readers see every accepted frame at once) and its loader, which the

@@ -262,6 +262,36 @@ export interface ObserverMetricsSource {
   samples(observerId: string, fromMs: number, toMs: number, maxRows: number): ObserverMetricsSample[];
   /** The newest sample strictly before `beforeMs` (the baseline of the first delta), or null. */
   previous(observerId: string, beforeMs: number): ObserverMetricsSample | null;
+  /**
+   * t4: per-observer aggregates over [fromMs, toMs] from at most `maxRows` samples (the newest);
+   * absent: the fleet summary is empty.
+   */
+  fleetAggregates?(
+    fromMs: number,
+    toMs: number,
+    maxRows: number,
+  ): { observers: ObserverMetricsAggregate[]; rows: number; capped: boolean };
+}
+
+/** t4: one observer's aggregates over a window (the fleet-range read). */
+export interface ObserverMetricsAggregate {
+  observerId: string;
+  samples: number;
+  lastAtMs: number | null;
+  noiseFloorCurrent: number | null;
+  noiseFloorAvg: number | null;
+  noiseFloorMin: number | null;
+  noiseFloorMax: number | null;
+  batteryMvCurrent: number | null;
+  batteryMvMin: number | null;
+  /** Sums of the counter deltas over non-reboot intervals, and the wall time (s) they cover. */
+  txAirSecs: number | null;
+  txAirWindowS: number | null;
+  rxAirSecs: number | null;
+  rxAirWindowS: number | null;
+  recvErrors: number | null;
+  packetsRecv: number | null;
+  reboots: number;
 }
 
 /** One point of an observer's metrics series (a stored sample, or an hour/day aggregate). */
@@ -464,6 +494,34 @@ export interface MeshReadModel {
   resolveHopPrefixes(hops: readonly string[]): (string | null)[];
   /** Per payload type: `perType` transmissions spread over frame length, from its newest `depth`. */
   payloadTypeSamples(perType: number, depth: number): Map<number, TransmissionSummary[]>;
+  // t4: the RF-health fleet view (GET /api/observers/metrics/summary).
+  /** Per visible observer (in the regions), aggregates of its observer_metrics over the window. */
+  observerMetricsSummary(q: ObserverMetricsSummaryQuery): ObserverMetricsSummary;
+}
+
+// t4:
+export interface ObserverMetricsSummaryQuery {
+  fromMs: number;
+  toMs: number;
+  /** IATA codes (upper-case); null = every region. */
+  regions: readonly string[] | null;
+  /** A sample older than this before `toMs` marks the observer offline (ms). */
+  offlineAfterMs: number;
+  /** Battery below this is low (mV). */
+  lowBatteryMv: number;
+}
+
+export interface ObserverMetricsSummaryEntry {
+  observer: ObserverRecord;
+  metrics: ObserverMetricsAggregate;
+  status: 'normal' | 'offline' | 'low_battery';
+}
+
+export interface ObserverMetricsSummary {
+  observers: ObserverMetricsSummaryEntry[];
+  /** Samples read (bounded); `capped` when the window held more and only the newest were read. */
+  samplesRead: number;
+  capped: boolean;
 }
 
 // i9d:

@@ -61,8 +61,20 @@ export type Task =
   | ({ kind: 'geo-prune-preview'; filter: GeoFilter; nowMs: number } & SnapshotPolicy)
   /** t2: the compact neighbour table of the snapshot (compute/neighbor-graph.ts). */
   | ({ kind: 'neighbor-table'; maxEdgeKm: number; nowMs: number } & SnapshotPolicy)
+  // t4: per-node / per-observer analytics over the rows the main thread's indexes named.
+  | ({
+      kind: 'entity';
+      entity: EntityKind;
+      key: string;
+      days: number;
+      rows: Uint32Array;
+      nowMs: number;
+    } & SnapshotPolicy)
   /** Diagnostics for tests: read one byte of a table chunk as the worker sees it. */
   | { kind: 'probe'; table: 'tx' | 'obs'; chunk: number; byteOffset: number };
+
+/** t4: the per-entity analytics a worker computes (compute/node-*.ts, observer-analytics.ts). */
+export type EntityKind = 'node-analytics' | 'node-paths' | 'node-reach' | 'observer-analytics';
 
 export interface RequestMessage {
   taskId: number;

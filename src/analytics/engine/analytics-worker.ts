@@ -13,6 +13,7 @@ import { computeSubpathDetail, computeSubpathsBulk } from '../compute/subpaths.j
 import { NO_HIDING } from '../shared/subpath-index.js'; // t1
 import { computePathsInspect } from '../compute/paths-inspect.js'; // t5
 import { computeNeighborTable } from '../compute/neighbor-graph.js';
+import { computeEntity } from '../compute/entity.js';
 import type {
   ProbeResult,
   RequestMessage,
@@ -158,6 +159,10 @@ function run(task: Task): ResultBody | ProbeResult {
   // t2
   if (task.kind === 'neighbor-table') {
     return encode(computeNeighborTable(snap, ctx.paths(), task.maxEdgeKm), cur, started, cpuStarted);
+  }
+  // t4
+  if (task.kind === 'entity') {
+    return encode(computeEntity(snap, task, ctx), cur, started, cpuStarted);
   }
   if (task.kind === 'node-clock-skew') {
     return encode(computeNodeClockSkew(snap, task.pubkey, ctx.engine()), cur, started, cpuStarted);

@@ -14,13 +14,14 @@ import type { AnalyticsQuery } from '../shared/query.js';
 import { Recomputer, type RecomputeStats } from './recomputer.js';
 import { TtlCache, type TtlCacheStats } from './ttl-cache.js';
 import { WorkerPool, type PoolStats, type WorkerPoolOptions } from './analytics-thread.js';
-import { isResultBody, type ResultBody, type Task } from './analytics-protocol.js';
 import { NO_HIDING, type NodeVisibility } from '../shared/subpath-index.js'; // t1
 import type { SubpathArgs } from '../compute/subpaths.js'; // t1
 import type { InspectRequest } from '../compute/paths-inspect.js'; // t5
 // t2
 import type { NeighborTable } from '../compute/neighbor-graph.js';
 import { NeighborIndex } from './neighbor-index.js';
+import { isResultBody, type EntityKind, type ResultBody, type Task } from './analytics-protocol.js';
+import { nodeCandidateTxRows, observerObservationRows } from '../../store/memory/index.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -533,6 +534,48 @@ export class AnalyticsService {
     });
     return { status: 'ready', body };
   }
+
+  // t4 ------------------------------------------------------------------------------------
+  /**
+   * Per-node and per-observer analytics (node analytics, paths, reach; observer analytics):
+   * the main thread copies the entity's rows from its indexes (O(the entity's rows)), a worker
+   * computes over the shared columns with the snapshot's path context (and clock-skew engine).
+   * Cached per (kind, key, days) behind the TTL cache with single-flight: reach 300 s (spec
+   * §4.2 "cached 5 min"), the others `cacheTTL.nodeAnalytics` (60 s). 404 = unknown entity.
+   */
+  /** Whether the store has loaded (the entity routes answer 503 before looking anything up). */
+  loaded(): boolean {
+    return this.opts.isLoaded();
+  }
+
+  async entity(kind: EntityKind, key: string, days: number): Promise<AnalyticsAnswer> {
+    if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
+    const ttlS = kind === 'node-reach' ? 300 : (num(this.opts.config.cacheTTL.nodeAnalytics) ?? 60);
+    const body = await this.cache.get(`${kind}|${key}|${days}`, ttlS * 1000, async () => {
+      const store = this.opts.store;
+      const rows =
+        kind === 'observer-analytics'
+          ? (observerObservationRows(store, key) ?? new Uint32Array(0))
+          : nodeCandidateTxRows(store, key);
+      const pool = this.workerPool();
+      const task: Task = {
+        kind: 'entity',
+        entity: kind,
+        key,
+        days,
+        rows,
+        nowMs: this.now(),
+        reuseMs: this.reuseMs,
+      };
+      task.niceness = pool.niceness;
+      // Node analytics embed the node's clock skew: run beside the engine; the rest beside the paths.
+      const r = await pool.run(task, GROUP_WORKER[kind === 'node-analytics' ? 'engine' : 'paths']);
+      if (!isResultBody(r)) throw new Error('unexpected probe result');
+      return new ReadyBody(r);
+    });
+    return body.empty ? { status: 'not-found' } : { status: 'ready', body };
+  }
+  // end t4 --------------------------------------------------------------------------------
 
   /** Resolves after the next recompute pass ends (tests, benchmarks). */
   nextPass(): Promise<void> {

@@ -74,6 +74,8 @@ export interface ObsColumns {
    * scan with the accessors. Both paths must agree (test/analytics/store-input.test.ts).
    */
   spans?(): readonly ObsSpan[];
+  // t4: the observation id (observer analytics' recentPackets); absent: not reported.
+  id?(row: number): number;
 }
 
 /** SNR/RSSI quarter-unit value meaning "missing" in `ObsSpan.snrQ` / `rssiQ`. */

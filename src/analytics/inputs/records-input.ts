@@ -78,6 +78,8 @@ export function recordsInput(
     obs: {
       count: obs.length,
       txRow: (r) => txRowById.get(obs[r].transmissionId) ?? -1,
+      // t4
+      id: (r) => obs[r].id,
       observer: (r) => observerById.get(obs[r].observerId) ?? -1,
       rxMs: (r) => obs[r].rxMs,
       uploaderMs: (r) => num(obs[r].uploaderMs),

@@ -218,6 +218,8 @@ export class StoreInput {
           hopCount: hopCount[chunk],
         }))),
       txRow: (r) => txRow[r >>> shift][r & mask],
+      // t4
+      id: (r) => o.id[r >>> shift][r & mask],
       observer: (r) => observer[r >>> shift][r & mask],
       rxMs: (r) => rxMs[r >>> shift][r & mask],
       uploaderMs: (r) => rxMs[r >>> shift][r & mask] + uploaderDeltaMs[r >>> shift][r & mask],

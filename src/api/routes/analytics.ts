@@ -54,7 +54,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 /** A 400 naming the query parameter at fault (the body carries it as `parameter`). */
 export type ParameterError = ApiError & { parameter: string };
 
-function badParameter(parameter: string, code: ErrorCode, ...args: string[]): ParameterError {
+export function badParameter(parameter: string, code: ErrorCode, ...args: string[]): ParameterError {
   return Object.assign(apiError(code, ...args), { parameter });
 }
 
@@ -198,7 +198,7 @@ const extraProps = {
 } as const;
 
 /** Writes the service's answer: warming up, not found, 304, or the ready bytes. */
-async function writeAnswer(
+export async function writeAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   answer: AnalyticsAnswer,
@@ -234,7 +234,7 @@ async function writeAnswer(
 }
 
 /** A bad parameter, a stopped pool or a failed compute, as its registry error. */
-function writeFailure(reply: FastifyReply, err: unknown) {
+export function writeFailure(reply: FastifyReply, err: unknown) {
   // t2: an analytic-specific parameter (registry `extra`).
   if (err instanceof QueryParamError)
     err = badParameter(err.parameter, 'MESHLENS_ERR_BAD_QUERY_PARAMETER', err.parameter, err.detail);

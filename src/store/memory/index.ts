@@ -8,3 +8,4 @@ export type { MemoryReport } from './memory-report.js';
 export type { PacketQuery, PacketPage } from './packet-query.js';
 export { StoreError, STORE_ERROR_CODES, type StoreErrorCode } from './errors.js';
 export * from './reader.js';
+export { nodeCandidateTxRows, observerObservationRows } from './entity-rows.js'; // t4

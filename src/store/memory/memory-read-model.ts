@@ -50,6 +50,8 @@ import { sighting, transmissionSummary } from './transmission-summary.js';
 import { HopPrefixIndex } from './hop-prefix-index.js';
 import { payloadTypeSampleRows } from './payload-samples.js';
 import type { DroppedPacketQuery, StoredDroppedPacket } from '../records.js';
+import type { ObserverMetricsSummary, ObserverMetricsSummaryQuery } from '../read-model.js';
+import { observerMetricsSummary } from './metrics-summary.js';
 
 const HOUR_MS = 3_600_000;
 const ACTIVE_NODE_MS = 7 * 86_400_000;
@@ -429,5 +431,10 @@ export class MemoryReadModel implements MeshReadModel {
         rows.map((r) => transmissionSummary(this.store, r)),
       );
     return out;
+  }
+
+  // t4:
+  observerMetricsSummary(q: ObserverMetricsSummaryQuery): ObserverMetricsSummary {
+    return observerMetricsSummary(this.store, this.#metrics, q, (row) => this.#observerVisible(row));
   }
 }
