@@ -49,6 +49,7 @@ import { sighting, transmissionSummary } from './transmission-summary.js';
 import { HopPrefixIndex } from './hop-prefix-index.js';
 import { payloadTypeSampleRows } from './payload-samples.js';
 import type { DroppedPacketQuery, StoredDroppedPacket } from '../records.js';
+import { observerClockAt } from '../observer-clock.js';
 
 const HOUR_MS = 3_600_000;
 const ACTIVE_NODE_MS = 7 * 86_400_000;
@@ -250,7 +251,7 @@ export class MemoryReadModel implements MeshReadModel {
     return !Number.isFinite(seen) || seen >= nowMs - this.#observerMaxAgeMs;
   }
 
-  #observerSummary(row: number, lastHour: (row: number) => number): ObserverSummary {
+  #observerSummary(row: number, lastHour: (row: number) => number, nowMs: number): ObserverSummary {
     const store = this.store;
     const o = store.observer(row);
     // An observer is also a node when its radio adverts (same public key, lowercase in nodes).
@@ -260,6 +261,7 @@ export class MemoryReadModel implements MeshReadModel {
       packetsLastHour: lastHour(row),
       observationCount: store.indexes.obsByObserver.get(row)?.length ?? 0,
       node: nodeRow === -1 ? null : store.node(nodeRow),
+      clock: observerClockAt(o, nowMs),
     };
   }
 
@@ -270,7 +272,7 @@ export class MemoryReadModel implements MeshReadModel {
     return this.store
       .observerRows()
       .filter((r) => this.#observerActive(r, nowMs))
-      .map((r) => this.#observerSummary(r, lastHour))
+      .map((r) => this.#observerSummary(r, lastHour, nowMs))
       .sort(
         (a, b) =>
           seen(b) - seen(a) || (a.observer.id < b.observer.id ? -1 : a.observer.id > b.observer.id ? 1 : 0),
@@ -281,7 +283,7 @@ export class MemoryReadModel implements MeshReadModel {
     let row = this.store.observerRow(id);
     if (row === -1) row = this.store.observerRow(id.toUpperCase());
     if (row === -1 || !this.#observerActive(row, nowMs)) return null;
-    return this.#observerSummary(row, this.#activity.perObserver(HOUR_MS, nowMs));
+    return this.#observerSummary(row, this.#activity.perObserver(HOUR_MS, nowMs), nowMs);
   }
 
   // ---------------------------------------------------------------- channels

@@ -77,19 +77,23 @@ const layout: { [K in Kind]: Layout<K> } = {
   },
   upsertObserverStatus: {
     key: 'observer',
-    codec: flatCodec<R.ObserverStatusUpsert>({
-      id: 0,
-      name: 0,
-      iata: 0,
-      seenMs: 0,
-      model: 0,
-      firmware: 0,
-      clientVersion: 0,
-      radio: 0,
-      batteryMv: 0,
-      uptimeSecs: 0,
-      noiseFloor: 0,
-    }),
+    codec: flatCodec<R.ObserverStatusUpsert>(
+      {
+        id: 0,
+        name: 0,
+        iata: 0,
+        seenMs: 0,
+        model: 0,
+        firmware: 0,
+        clientVersion: 0,
+        radio: 0,
+        batteryMv: 0,
+        uptimeSecs: 0,
+        noiseFloor: 0,
+        canRelay: 0,
+      },
+      { canRelay: 0 },
+    ),
   },
   insertObserverMetrics: {
     key: 'sample',
@@ -118,6 +122,10 @@ const layout: { [K in Kind]: Layout<K> } = {
       nodeName: 0,
       droppedAtMs: 0,
     }),
+  },
+  upsertObserverClock: {
+    key: 'clock',
+    codec: flatCodec<R.ObserverClockUpsert>({ id: 0, skewSeconds: 0, count24h: 0, lastNaiveAtMs: 0 }),
   },
 };
 
