@@ -25,6 +25,7 @@ import { simPackets } from '../integration/harness.js';
 const A = 'A1'.repeat(32); // naive clock, UTC+2 then UTC-7; says repeat off
 const B = 'B2'.repeat(32); // zone-aware timestamps (and naive within 15 min): never flagged; no repeat
 const C = 'C3'.repeat(32); // says repeat on, then nothing
+const D = 'D4'.repeat(32); // first seen in the same slice as its first naive-clock event
 const T0 = Date.parse('2026-05-17T10:00:00Z');
 const H = 3600_000;
 
@@ -131,6 +132,18 @@ test('naive-clock events and repeat: memory, SQLite, restart, /api/observers wit
     'zone-aware or tolerated timestamps never record an event',
   );
 
+  // D, new: a zone-aware sighting, then a naive one in the same slice: the clock upsert (at the
+  // second sighting's time) must not become the row's first_seen.
+  submitSighting(D, T0 + 5 * H, { timestamp: new Date(T0 + 5 * H).toISOString() });
+  submitSighting(D, T0 + 5 * H + 1000, { timestamp: naive(T0 + 6 * H) });
+  await pipeline.idle();
+  assert.deepEqual(clockOps.at(-1), {
+    id: D,
+    skewSeconds: 3599,
+    count24h: 1,
+    lastNaiveAtMs: T0 + 5 * H + 1000,
+  });
+
   // A, 27 h after its last event, reconfigured to UTC-7: the count starts again at 1.
   const lastA = T0 + 30 * H;
   submit(A, 'packets', lastA, { timestamp: naive(lastA - 7 * H) });
@@ -170,6 +183,19 @@ test('naive-clock events and repeat: memory, SQLite, restart, /api/observers wit
   // Never stated: the column default (1) with can_relay_seen 0, which reads as null.
   assert.deepEqual(row(B), { skew: null, n: 0, at: null, relay: 1, seen: 0, packets: 4 });
   assert.deepEqual(row(C), { skew: null, n: 0, at: null, relay: 1, seen: 1, packets: 0 });
+  assert.deepEqual(
+    db
+      .prepare(
+        'SELECT first_seen, last_packet_at, packet_count, clock_last_naive_at FROM observers WHERE id = ?',
+      )
+      .get(D),
+    {
+      first_seen: new Date(T0 + 5 * H).toISOString(),
+      last_packet_at: new Date(T0 + 5 * H + 1000).toISOString(),
+      packet_count: 2,
+      clock_last_naive_at: new Date(T0 + 5 * H + 1000).toISOString(),
+    },
+  );
 
   // Restart: a new memory store loaded from the file has the same observer records.
   const reloaded = new MemoryStore();
