@@ -6,6 +6,7 @@ import type {
   NodeRecord,
   NodeUpsert,
   ObservationRecord,
+  ObserverClockUpsert,
   ObserverMetricsSample,
   ObserverPacketUpsert,
   ObserverRecord,
@@ -44,4 +45,5 @@ export interface IngestWriter {
   upsertObserverFromStatus(o: ObserverStatusUpsert): void;
   insertObserverMetrics(s: ObserverMetricsSample): void;
   recordDroppedPacket(d: DroppedPacket): void;
+  upsertObserverClock(c: ObserverClockUpsert): void;
 }

@@ -11,7 +11,7 @@ import {
 } from './observer-topic.js';
 import type { ObserverMeta } from '../store/records.js';
 import type { Sighting } from './sighting.js';
-import { resolveUploaderTime, uploaderSentMs, type UploaderTime } from './uploader-time.js';
+import { naiveClockSkewMs, resolveUploaderTime, uploaderSentMs, type UploaderTime } from './uploader-time.js';
 
 export type { IngestRejectCode, Rejection, ObserverTopic } from './observer-topic.js';
 
@@ -199,6 +199,7 @@ export function packetSighting(
     region: m.region,
     rxMs,
     uploaderMs: p.uploaderMs,
+    naiveSkewMs: naiveClockSkewMs(p.uploaderTime),
     source,
     topic,
   };

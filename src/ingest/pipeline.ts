@@ -23,11 +23,13 @@ import {
   type ObserverRecord,
   type TransmissionRecord,
 } from '../store/records.js';
+import { recordNaiveClockEvent } from '../store/observer-clock.js';
 import { checkAdvert } from './advert-gate.js';
 import { hasGpsFix, type GeoFilterStore } from '../config/geo-filter.js';
 import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
 import type { IngestMemory, IngestWriter } from './ingest-ports.js';
 import { packetSighting, type ObserverMessage, type ObserverStatus } from './observer-message.js';
+import { naiveClockSkewMs } from './uploader-time.js';
 import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
 import { TransportScopes } from './transport-scopes.js';
@@ -132,6 +134,8 @@ export class IngestPipeline {
   readonly #observers = new Map<string, ObserverRecord>();
   /** Observers touched by queued packets in the current slice, written to memory at its end. */
   readonly #dirtyObservers = new Set<ObserverRecord>();
+  /** Observers with naive-clock events in the current slice: one writer op each at its end. */
+  readonly #dirtyClocks = new Set<ObserverRecord>();
   #deferObservers = false;
   readonly #sampleWindows = new Map<string, { startMs: number; n: number }>();
   #nextTxId: number;
@@ -276,6 +280,9 @@ export class IngestPipeline {
     rec.batteryMv = status.batteryMv ?? rec.batteryMv;
     rec.uptimeSecs = status.uptimeSecs ?? rec.uptimeSecs;
     rec.noiseFloor = status.noiseFloor ?? rec.noiseFloor;
+    rec.canRelay = status.canRelay ?? rec.canRelay;
+    const skewMs = naiveClockSkewMs(status.uploaderTime);
+    if (skewMs !== null) recordNaiveClockEvent(rec, skewMs, rxMs);
     this.#o.memory.upsertObserver(rec);
     const w = this.#o.writer;
     w.upsertObserverFromStatus({
@@ -290,7 +297,9 @@ export class IngestPipeline {
       batteryMv: status.batteryMv,
       uptimeSecs: status.uptimeSecs,
       noiseFloor: status.noiseFloor,
+      canRelay: status.canRelay,
     });
+    if (skewMs !== null) this.#writeClock(rec);
     w.insertObserverMetrics({
       observerId,
       atMs: rxMs,
@@ -543,6 +552,19 @@ export class IngestPipeline {
   #flushObservers(): void {
     for (const rec of this.#dirtyObservers) this.#o.memory.upsertObserver(rec);
     this.#dirtyObservers.clear();
+    for (const rec of this.#dirtyClocks) this.#writeClock(rec);
+    this.#dirtyClocks.clear();
+  }
+
+  /** The observer's naive-clock state as it is now (absolute values: coalescing loses nothing). */
+  #writeClock(rec: ObserverRecord): void {
+    if (rec.clockSkewSeconds === null || rec.clockLastNaiveAtMs === null) return;
+    this.#o.writer.upsertObserverClock({
+      id: rec.id,
+      skewSeconds: rec.clockSkewSeconds,
+      count24h: rec.clockSkewCount24h,
+      lastNaiveAtMs: rec.clockLastNaiveAtMs,
+    });
   }
 
   /** The merged observer record, created on first sight (spec §1.6 "upserts the observer"). */
@@ -566,10 +588,19 @@ export class IngestPipeline {
     if (input.rxMs < rec.firstSeenMs) rec.firstSeenMs = input.rxMs;
     rec.packetCount++;
     rec.lastPacketAtMs = input.rxMs;
+    // A naive envelope time far off server time (spec analytics §6.7).
+    const skewMs = input.naiveSkewMs ?? null;
+    if (skewMs !== null) recordNaiveClockEvent(rec, skewMs, input.rxMs);
     // From the queue, one memory upsert per observer per slice (every packet was ~5% of the
-    // main thread's ingest work); readers see it within the slice (a few ms).
-    if (this.#deferObservers) this.#dirtyObservers.add(rec);
-    else this.#o.memory.upsertObserver(rec);
+    // main thread's ingest work); readers see it within the slice (a few ms). Naive-clock
+    // events likewise become one writer op per observer per slice.
+    if (this.#deferObservers) {
+      this.#dirtyObservers.add(rec);
+      if (skewMs !== null) this.#dirtyClocks.add(rec);
+    } else {
+      this.#o.memory.upsertObserver(rec);
+      if (skewMs !== null) this.#writeClock(rec);
+    }
     this.#o.writer.upsertObserverFromPacket({
       id: rec.id,
       name: input.origin,

@@ -20,6 +20,12 @@ export interface Sighting {
   rxMs: number;
   /** The uploader's accepted timestamp (ms), kept separately (spec §1.8). */
   uploaderMs: number | null;
+  /**
+   * The signed offset (ms, uploader minus server time) of a naive envelope timestamp more than
+   * 15 min off (spec analytics §6.7): a naive-clock event to record on the observer. Absent or
+   * null otherwise (zone-aware, within tolerance, rejected, or no timestamp).
+   */
+  naiveSkewMs?: number | null;
   /** MQTT source name or 'api'. */
   source: string;
   /** An ADVERT's signature verdict computed upstream (the ingest worker); absent: verify here. */
@@ -43,8 +49,9 @@ export const sightingCodec = flatCodec<Omit<Sighting, 'source'>>(
     region: 0,
     rxMs: 0,
     uploaderMs: 0,
+    naiveSkewMs: 0,
     advertSignatureValid: 0,
     topic: 0,
   },
-  { advertSignatureValid: 0, topic: 0 },
+  { naiveSkewMs: 0, advertSignatureValid: 0, topic: 0 },
 );

@@ -82,3 +82,12 @@ function result(
 export function uploaderSentMs(t: UploaderTime, nowMs: number): number | null {
   return (t.status === 'accepted' || t.status === 'clamped') && t.skewMs !== null ? nowMs + t.skewMs : null;
 }
+
+/**
+ * The naive-clock event a timestamp makes (spec analytics §6.7): the signed offset (ms) when the
+ * value was naive and clamped for being more than 15 min off server time, else null. A naive
+ * value beyond the 14 h / 30 day limits is rejected before that rule and records nothing.
+ */
+export function naiveClockSkewMs(t: UploaderTime): number | null {
+  return t.status === 'clamped' && t.naive ? t.skewMs : null;
+}

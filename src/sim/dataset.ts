@@ -243,6 +243,7 @@ function fill(
         batteryMv: s.batteryMv,
         uptimeSecs: s.uptimeSecs,
         noiseFloor: s.noiseFloor,
+        canRelay: s.canRelay,
       },
     });
     if (o.idx === 0) o.idx = (observerIdx.get(o.id) as { idx: number }).idx;

@@ -12,6 +12,7 @@ import type {
   StoredDroppedPacket,
   TransmissionRecord,
 } from './records.js';
+import type { ObserverClock } from './observer-clock.js';
 
 /** Filters and paging of the transmission list (spec ingest-store-api §4.2 /api/packets). */
 export interface PacketQuery {
@@ -179,6 +180,8 @@ export interface ObserverSummary {
   observationCount: number;
   /** The observer's own node when its radio adverts (same public key), else null. */
   node: NodeRecord | null;
+  /** r1: naive-clock state at the query's `nowMs`, decayed after 24 h (spec analytics §6.7). */
+  clock: ObserverClock;
 }
 
 export interface ChannelSummary {

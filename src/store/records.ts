@@ -84,6 +84,21 @@ export interface ObserverRecord extends ObserverMeta {
   lastSeenMs: number;
   packetCount: number;
   lastPacketAtMs: number | null;
+  /**
+   * The last naive-clock event (spec analytics §6.7): the signed offset (s) of a naive envelope
+   * timestamp more than 15 min off server time (negative = observer behind UTC); null when none.
+   * Stored as recorded; observerClockAt() (observer-clock.ts) applies the 24 h read-time decay.
+   */
+  clockSkewSeconds: number | null;
+  /** Naive-clock events in the rolling 24 h before clockLastNaiveAtMs (clock_skew_count_24h). */
+  clockSkewCount24h: number;
+  /** Server time of the last naive-clock event (clock_last_naive_at), null when none. */
+  clockLastNaiveAtMs: number | null;
+  /**
+   * The status message's `repeat` flag (spec ingest §1.3, observers.can_relay): true = relays,
+   * false = listener only, null = never stated (can_relay_seen = 0).
+   */
+  canRelay: boolean | null;
 }
 
 /** An observer first and last seen at `atMs`: no name, region, telemetry or packets yet. */
@@ -103,6 +118,10 @@ export function newObserverRecord(id: string, atMs: number): ObserverRecord {
     uptimeSecs: null,
     noiseFloor: null,
     lastPacketAtMs: null,
+    clockSkewSeconds: null,
+    clockSkewCount24h: 0,
+    clockLastNaiveAtMs: null,
+    canRelay: null,
   };
 }
 
@@ -142,6 +161,23 @@ export interface ObserverStatusUpsert extends ObserverMeta {
   name: string | null;
   iata: string | null;
   seenMs: number;
+  /** `repeat` (can_relay, can_relay_seen = 1); null or absent when the status did not say: both kept. */
+  canRelay?: boolean | null;
+}
+
+/**
+ * An observer's naive-clock state after one or more events (spec analytics §6.7), as absolute
+ * values: ingest applies the reset/increment rule (observer-clock.ts) and the writer stores the
+ * result, so a re-sent batch writes the same values again.
+ */
+export interface ObserverClockUpsert {
+  id: string;
+  /** Signed offset of the last event, whole seconds (clock_skew_seconds). */
+  skewSeconds: number;
+  /** clock_skew_count_24h after the events. */
+  count24h: number;
+  /** Server time of the last event (clock_last_naive_at). */
+  lastNaiveAtMs: number;
 }
 
 /** One status sample, stored in its time bucket (a later sample in the same bucket replaces it). */

@@ -218,6 +218,11 @@ function observerRecords(db: Database.Database, idByIdx: Map<number, string>): O
       uptimeSecs: (r.uptime_secs as number | null) ?? null,
       noiseFloor: (r.noise_floor as number | null) ?? null,
       lastPacketAtMs: msOrNull(r.last_packet_at),
+      // The fixture predates these columns (a migrated copy has their defaults).
+      clockSkewSeconds: (r.clock_skew_seconds as number | null | undefined) ?? null,
+      clockSkewCount24h: (r.clock_skew_count_24h as number | null | undefined) ?? 0,
+      clockLastNaiveAtMs: msOrNull(r.clock_last_naive_at),
+      canRelay: r.can_relay_seen === 1 ? r.can_relay !== 0 : null,
     };
   });
 }

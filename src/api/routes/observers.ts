@@ -64,6 +64,11 @@ const observerSchema = {
     lat: nullable('number'),
     lon: nullable('number'),
     nodeRole: nullable('string'),
+    clock_naive: { type: 'boolean' },
+    clock_skew_seconds: nullable('integer'),
+    clock_skew_count_24h: I,
+    clock_last_naive_at: nullable('string'),
+    can_relay: nullable('boolean'),
   },
 } as const;
 
@@ -89,6 +94,13 @@ function observerItem(s: ObserverSummary) {
     lat: s.node?.lat ?? null,
     lon: s.node?.lon ?? null,
     nodeRole: s.node?.role ?? null,
+    // Naive-clock observers (spec analytics §6.7), already decayed by the read model.
+    clock_naive: s.clock.naive,
+    clock_skew_seconds: s.clock.skewSeconds,
+    clock_skew_count_24h: s.clock.count24h,
+    clock_last_naive_at: s.clock.lastNaiveAtMs === null ? null : iso(s.clock.lastNaiveAtMs),
+    // `repeat` from the status messages; null when the observer never stated it.
+    can_relay: o.canRelay,
   };
 }
 

@@ -114,6 +114,8 @@ export const NONE = 0xffffffff;
 export const I16_NULL = -32768;
 /** i32 "no value". */
 export const I32_NULL = -2147483648;
+/** observers.canRelay "never stated" (null); 0 and 1 are false and true. */
+export const CAN_RELAY_UNKNOWN = 2;
 // Float columns use NaN for null.
 
 // ---- Table schemas -----------------------------------------------------------------------
@@ -209,6 +211,12 @@ export const OBSERVER_SCHEMA = {
   uptimeSecs: 'f64',
   noiseFloor: 'f64',
   lastPacketAtMs: 'f64',
+  /** Naive-clock state (spec analytics §6.7): last offset (s, NaN = none), 24 h count, last event ms (NaN = none). */
+  clockSkewSeconds: 'f64',
+  clockSkewCount24h: 'u32',
+  clockLastNaiveAtMs: 'f64',
+  /** `repeat` from status: 0 = listener only, 1 = relays, 2 = never stated (null). */
+  canRelay: 'u8',
   /** Newest observation row from this observer (NONE = none); older ones via the main-thread index. */
   lastObs: 'u32',
 } as const satisfies TableSchema;

@@ -52,6 +52,7 @@ import { payloadTypeSampleRows } from './payload-samples.js';
 import type { DroppedPacketQuery, StoredDroppedPacket } from '../records.js';
 import type { ObserverMetricsSummary, ObserverMetricsSummaryQuery } from '../read-model.js';
 import { observerMetricsSummary } from './metrics-summary.js';
+import { observerClockAt } from '../observer-clock.js';
 
 const HOUR_MS = 3_600_000;
 const ACTIVE_NODE_MS = 7 * 86_400_000;
@@ -247,7 +248,7 @@ export class MemoryReadModel implements MeshReadModel {
     return !Number.isFinite(seen) || seen >= nowMs - this.#observerMaxAgeMs;
   }
 
-  #observerSummary(row: number, lastHour: (row: number) => number): ObserverSummary {
+  #observerSummary(row: number, lastHour: (row: number) => number, nowMs: number): ObserverSummary {
     const store = this.store;
     const o = store.observer(row);
     // An observer is also a node when its radio adverts (same public key, lowercase in nodes).
@@ -257,6 +258,7 @@ export class MemoryReadModel implements MeshReadModel {
       packetsLastHour: lastHour(row),
       observationCount: store.indexes.obsByObserver.get(row)?.length ?? 0,
       node: nodeRow === -1 ? null : store.node(nodeRow),
+      clock: observerClockAt(o, nowMs),
     };
   }
 
@@ -267,7 +269,7 @@ export class MemoryReadModel implements MeshReadModel {
     return this.store
       .observerRows()
       .filter((r) => this.#observerActive(r, nowMs))
-      .map((r) => this.#observerSummary(r, lastHour))
+      .map((r) => this.#observerSummary(r, lastHour, nowMs))
       .sort(
         (a, b) =>
           seen(b) - seen(a) || (a.observer.id < b.observer.id ? -1 : a.observer.id > b.observer.id ? 1 : 0),
@@ -278,7 +280,7 @@ export class MemoryReadModel implements MeshReadModel {
     let row = this.store.observerRow(id);
     if (row === -1) row = this.store.observerRow(id.toUpperCase());
     if (row === -1 || !this.#observerActive(row, nowMs)) return null;
-    return this.#observerSummary(row, this.#activity.perObserver(HOUR_MS, nowMs));
+    return this.#observerSummary(row, this.#activity.perObserver(HOUR_MS, nowMs), nowMs);
   }
 
   // ---------------------------------------------------------------- channels

@@ -38,6 +38,7 @@ import {
   HEAP_CHUNK_BYTES,
   I16_NULL,
   I32_NULL,
+  CAN_RELAY_UNKNOWN,
   INTERN_DOMAINS,
   NODE_SCHEMA,
   NONE,
@@ -229,9 +230,19 @@ export class MemoryStore implements StoreTables {
       o.present[c][i] = 0;
       for (const k of ['name', 'iata', 'model', 'firmware', 'clientVersion', 'radio', 'lastObs'] as const)
         o[k][c][i] = NONE;
-      for (const k of ['firstSeenMs', 'lastSeenMs', 'uptimeSecs', 'noiseFloor', 'lastPacketAtMs'] as const)
+      for (const k of [
+        'firstSeenMs',
+        'lastSeenMs',
+        'uptimeSecs',
+        'noiseFloor',
+        'lastPacketAtMs',
+        'clockSkewSeconds',
+        'clockLastNaiveAtMs',
+      ] as const)
         o[k][c][i] = NaN;
       o.packetCount[c][i] = 0;
+      o.clockSkewCount24h[c][i] = 0;
+      o.canRelay[c][i] = CAN_RELAY_UNKNOWN;
       o.batteryMv[c][i] = I32_NULL;
     }
     this.observers.commit();
@@ -520,6 +531,10 @@ export class MemoryStore implements StoreTables {
     o.uptimeSecs[c][i] = rec.uptimeSecs ?? NaN;
     o.noiseFloor[c][i] = rec.noiseFloor ?? NaN;
     o.lastPacketAtMs[c][i] = rec.lastPacketAtMs ?? NaN;
+    o.clockSkewSeconds[c][i] = rec.clockSkewSeconds ?? NaN;
+    o.clockSkewCount24h[c][i] = Math.max(0, Math.min(0xffffffff, Math.trunc(rec.clockSkewCount24h)));
+    o.clockLastNaiveAtMs[c][i] = rec.clockLastNaiveAtMs ?? NaN;
+    o.canRelay[c][i] = rec.canRelay === null ? CAN_RELAY_UNKNOWN : rec.canRelay ? 1 : 0;
     o.present[c][i] = 1;
     this.observers.noteMutation();
     return row;

@@ -3,7 +3,7 @@
 import type { NodeRecord, ObservationRecord, ObserverRecord, TransmissionRecord } from '../records.js';
 import type { StoreTables } from './tables.js';
 import { fromQuarter, hashText, pathHops } from './codec.js';
-import { chunkOf, I32_NULL, NONE, slotOf } from './layout.js';
+import { CAN_RELAY_UNKNOWN, chunkOf, I32_NULL, NONE, slotOf } from './layout.js';
 
 function orNull(v: number): number | null {
   return Number.isNaN(v) ? null : v;
@@ -93,5 +93,9 @@ export function readObserver(s: StoreTables, row: number): ObserverRecord {
     uptimeSecs: orNull(o.uptimeSecs[c][i]),
     noiseFloor: orNull(o.noiseFloor[c][i]),
     lastPacketAtMs: orNull(o.lastPacketAtMs[c][i]),
+    clockSkewSeconds: orNull(o.clockSkewSeconds[c][i]),
+    clockSkewCount24h: o.clockSkewCount24h[c][i],
+    clockLastNaiveAtMs: orNull(o.clockLastNaiveAtMs[c][i]),
+    canRelay: o.canRelay[c][i] === CAN_RELAY_UNKNOWN ? null : o.canRelay[c][i] === 1,
   };
 }

@@ -77,19 +77,23 @@ const layout: { [K in Kind]: Layout<K> } = {
   },
   upsertObserverStatus: {
     key: 'observer',
-    codec: flatCodec<R.ObserverStatusUpsert>({
-      id: 0,
-      name: 0,
-      iata: 0,
-      seenMs: 0,
-      model: 0,
-      firmware: 0,
-      clientVersion: 0,
-      radio: 0,
-      batteryMv: 0,
-      uptimeSecs: 0,
-      noiseFloor: 0,
-    }),
+    codec: flatCodec<R.ObserverStatusUpsert>(
+      {
+        id: 0,
+        name: 0,
+        iata: 0,
+        seenMs: 0,
+        model: 0,
+        firmware: 0,
+        clientVersion: 0,
+        radio: 0,
+        batteryMv: 0,
+        uptimeSecs: 0,
+        noiseFloor: 0,
+        canRelay: 0,
+      },
+      { canRelay: 0 },
+    ),
   },
   insertObserverMetrics: {
     key: 'sample',
@@ -123,6 +127,10 @@ const layout: { [K in Kind]: Layout<K> } = {
   upsertNeighborEdge: {
     key: 'edge',
     codec: flatCodec<R.NeighborEdgeUpsert>({ nodeA: 0, nodeB: 0, count: 0, lastSeenMs: 0 }),
+  },
+  upsertObserverClock: {
+    key: 'clock',
+    codec: flatCodec<R.ObserverClockUpsert>({ id: 0, skewSeconds: 0, count24h: 0, lastNaiveAtMs: 0 }),
   },
 };
 

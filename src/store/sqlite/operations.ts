@@ -9,6 +9,7 @@ import type {
   NodeUpsert,
   ObservationRecord,
   ObserverMetricsSample,
+  ObserverClockUpsert,
   ObserverPacketUpsert,
   ObserverStatusUpsert,
   SignalFill,
@@ -29,7 +30,8 @@ export type WriteOp =
   | { kind: 'insertObserverMetrics'; sample: ObserverMetricsSample }
   | { kind: 'recordDroppedPacket'; dropped: DroppedPacket }
   // t2
-  | { kind: 'upsertNeighborEdge'; edge: NeighborEdgeUpsert };
+  | { kind: 'upsertNeighborEdge'; edge: NeighborEdgeUpsert }
+  | { kind: 'upsertObserverClock'; clock: ObserverClockUpsert };
 
 /**
  * The write methods of both writers (SqliteWriter on its connection, SqliteWriterThread through
@@ -72,6 +74,11 @@ export abstract class WriterOps {
   /** t2: a neighbour-graph edge; count and last_seen only grow (the graph is rebuilt from memory). */
   upsertNeighborEdge(edge: NeighborEdgeUpsert): void {
     this.enqueue({ kind: 'upsertNeighborEdge', edge });
+  }
+
+  /** The observer's naive-clock state after new events (spec analytics §6.7), absolute values. */
+  upsertObserverClock(clock: ObserverClockUpsert): void {
+    this.enqueue({ kind: 'upsertObserverClock', clock });
   }
 }
 
@@ -140,10 +147,12 @@ export class OpApplier {
       ),
       upsertObserverStatus: db.prepare(
         `INSERT INTO observers (id, name, iata, last_seen, first_seen, packet_count, model, firmware, client_version,
-           radio, battery_mv, uptime_secs, noise_floor)
+           radio, battery_mv, uptime_secs, noise_floor, can_relay, can_relay_seen)
          VALUES (@id, @name, @iata, @seen, @seen, 0, @model, @firmware, @clientVersion, @radio, @batteryMv,
-           @uptimeSecs, @noiseFloor)
+           @uptimeSecs, @noiseFloor, COALESCE(@canRelay, 1), @canRelay IS NOT NULL)
          ON CONFLICT(id) DO UPDATE SET
+           can_relay = COALESCE(@canRelay, can_relay),
+           can_relay_seen = CASE WHEN @canRelay IS NULL THEN can_relay_seen ELSE 1 END,
            name = COALESCE(excluded.name, name), iata = COALESCE(excluded.iata, iata),
            model = COALESCE(excluded.model, model), firmware = COALESCE(excluded.firmware, firmware),
            client_version = COALESCE(excluded.client_version, client_version),
@@ -151,6 +160,15 @@ export class OpApplier {
            uptime_secs = COALESCE(excluded.uptime_secs, uptime_secs),
            noise_floor = COALESCE(excluded.noise_floor, noise_floor), inactive = 0,
            last_seen = CASE WHEN ${lastSeenMs} IS NULL OR ${lastSeenMs} < @ms THEN excluded.last_seen ELSE last_seen END`,
+      ),
+      // The observer row may not exist yet (its packet upserts are coalesced to the end of the
+      // transaction): a minimal row is created, and those upserts then complete it.
+      upsertObserverClock: db.prepare(
+        `INSERT INTO observers (id, last_seen, first_seen, packet_count, clock_skew_seconds, clock_skew_count_24h,
+           clock_last_naive_at)
+         VALUES (@id, @at, @at, 0, @skew, @count, @at)
+         ON CONFLICT(id) DO UPDATE SET clock_skew_seconds = @skew, clock_skew_count_24h = @count,
+           clock_last_naive_at = @at`,
       ),
       observerIdx: db.prepare('SELECT rowid AS idx FROM observers WHERE id = ?'),
       insertMetrics: db.prepare(
@@ -249,6 +267,16 @@ export class OpApplier {
           iata: o.iata?.toUpperCase() ?? null,
           seen: toRfc3339(o.seenMs),
           ms: o.seenMs,
+          canRelay: o.canRelay === undefined || o.canRelay === null ? null : o.canRelay ? 1 : 0,
+        }).changes;
+      }
+      case 'upsertObserverClock': {
+        const k = op.clock;
+        return s.upsertObserverClock.run({
+          id: k.id.toUpperCase(),
+          at: toRfc3339(k.lastNaiveAtMs),
+          skew: Math.round(k.skewSeconds),
+          count: k.count24h,
         }).changes;
       }
       case 'insertObserverMetrics': {

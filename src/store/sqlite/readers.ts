@@ -260,6 +260,11 @@ interface ObserverRow {
   uptime_secs: number | null;
   noise_floor: number | null;
   last_packet_at: unknown;
+  clock_skew_seconds: number | null;
+  clock_skew_count_24h: number | null;
+  clock_last_naive_at: unknown;
+  can_relay: number | null;
+  can_relay_seen: number | null;
 }
 
 /** Observers in rowid order (rowid = the observations' observer_idx). */
@@ -267,7 +272,8 @@ export function* observerChunks(db: Db, options: ChunkOptions = {}): Generator<O
   const stats = options.stats ?? newReadStats();
   const stmt = db.prepare(
     `SELECT rowid AS rid, id, name, iata, last_seen, first_seen, packet_count, model, firmware, client_version, radio,
-            battery_mv, uptime_secs, noise_floor, last_packet_at
+            battery_mv, uptime_secs, noise_floor, last_packet_at, clock_skew_seconds, clock_skew_count_24h,
+            clock_last_naive_at, can_relay, can_relay_seen
      FROM observers WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   );
   const convert = (r: ObserverRow): ObserverRecord => {
@@ -287,9 +293,26 @@ export function* observerChunks(db: Db, options: ChunkOptions = {}): Generator<O
       uptimeSecs: r.uptime_secs,
       noiseFloor: r.noise_floor,
       lastPacketAtMs: parseTimeMs(r.last_packet_at),
+      // A naive-clock event without a readable time cannot be placed in the 24 h window: none.
+      ...observerClock(r),
+      // can_relay is only meaningful once a status stated it (can_relay_seen = 1, spec §1.3).
+      canRelay: r.can_relay_seen === 1 ? r.can_relay !== 0 : null,
     };
   };
   yield* keyset(stmt, options, convert, (r) => r.rid);
+}
+
+function observerClock(
+  r: ObserverRow,
+): Pick<ObserverRecord, 'clockSkewSeconds' | 'clockSkewCount24h' | 'clockLastNaiveAtMs'> {
+  const at = parseTimeMs(r.clock_last_naive_at);
+  if (at === null || r.clock_skew_seconds === null)
+    return { clockSkewSeconds: null, clockSkewCount24h: 0, clockLastNaiveAtMs: null };
+  return {
+    clockSkewSeconds: r.clock_skew_seconds,
+    clockSkewCount24h: r.clock_skew_count_24h ?? 0,
+    clockLastNaiveAtMs: at,
+  };
 }
 
 function* keyset<Row, Rec>(

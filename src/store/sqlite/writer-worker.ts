@@ -93,6 +93,8 @@ function enqueue(op: WriteOp): void {
       return writer.insertObserverMetrics(op.sample);
     case 'recordDroppedPacket':
       return writer.recordDroppedPacket(op.dropped);
+    case 'upsertObserverClock':
+      return writer.upsertObserverClock(op.clock);
   }
 }
 

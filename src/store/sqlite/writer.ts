@@ -188,9 +188,12 @@ export class SqliteWriter extends WriterOps {
           if (list) list.push(op.observer);
           else sightings.set(key, [op.observer]);
         } else {
-          // A status message must land after the sightings queued before it, as queued.
+          // A status message or clock state must land after the sightings queued before it, as
+          // queued (a clock upsert creating the row first would set first_seen to its own time).
           if (op.kind === 'upsertObserverStatus')
             rows += this.writeSightings(sightings, op.observer.id.toUpperCase());
+          else if (op.kind === 'upsertObserverClock')
+            rows += this.writeSightings(sightings, op.clock.id.toUpperCase());
           rows += this.applier.apply(op);
         }
         ops++;

@@ -54,6 +54,10 @@ function load(seed: number, mode: 'ordered' | 'shuffled' | 'late-iata', n = 120)
         uptimeSecs: null,
         noiseFloor: -110.5,
         lastPacketAtMs: null,
+        clockSkewSeconds: null,
+        clockSkewCount24h: 0,
+        clockLastNaiveAtMs: null,
+        canRelay: null,
       });
     }
   };

@@ -199,6 +199,11 @@ test('observer upserts: packets count packets, status messages only metadata', (
     uptimeSecs: 3600,
     noiseFloor: -112.5,
     lastPacketAtMs: 1_779_000_001_000,
+    // No naive-clock event and no `repeat` in these statuses.
+    clockSkewSeconds: null,
+    clockSkewCount24h: 0,
+    clockLastNaiveAtMs: null,
+    canRelay: null,
   });
   assert.equal(b.id, OBSERVER_B);
   assert.equal(b.packetCount, 0);
