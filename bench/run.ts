@@ -6,6 +6,10 @@
 // staleness, event-loop delay. The core-routes section loads every GET route of the reference
 // (test/fixtures/reference-routes.json) that the server lists in /api/spec: p99 under 8
 // clients and the server's event-loop delay p99 while each is hit (64 clients for ★ routes).
+// The analytics section (issue 10) also measures each background analytic's compute time with no
+// client load, and the parameterised analytics routes (per node, per observer, subpath detail,
+// subpaths bulk, paths/inspect: bench/lib/param-routes.ts), first (uncached) requests apart
+// from cached repeats, with the event-loop delay of every analytics phase on its own.
 // Writes bench/results/<stamp>-<scales>.{json,md}; prints the table.
 // Usage: npm run bench -- [--scale fixture,small,staging,cascadia] [--runs 3] [--duration 5]
 //        [--ingest-seconds 10] [--seed 1] [--fresh] [--no-build] [--skip-analytics]
@@ -17,10 +21,11 @@ import { parseArgs } from 'node:util';
 import { prepareDataset } from './lib/dataset-cache.js';
 import { runLoad, type LoadResult } from './lib/http-load.js';
 import { blastFor, encodePublishes, prepareMessages, publishFor } from './lib/publisher.js';
-import { renderMarkdown, type AnalyticsRow, type ScaleResult } from './lib/report.js';
+import { measureParamRoute, planParamRoutes, type ParamResult } from './lib/param-routes.js';
+import { renderMarkdown, type AnalyticsRow, type LoopPhase, type ScaleResult } from './lib/report.js';
 import { planRoutes, sampleValues } from './lib/route-list.js';
 import { BENCH_API_KEY, startServer, type BenchServer } from './lib/server.js';
-import { median, round, sleep } from './lib/stats.js';
+import { median, round, sleep, waitFor } from './lib/stats.js';
 import { openDatabase, readCounts } from '../src/store/sqlite/index.js';
 import { ANALYTICS } from '../src/analytics/registry.js';
 
@@ -61,6 +66,8 @@ interface RecomputeStats {
   lastDurationMs: number | null;
   snapshotAgeMs: number | null;
   warmingUp: boolean;
+  computedAt: string | null;
+  failures: number;
 }
 interface PerfBody {
   ingest?: {
@@ -106,29 +113,84 @@ async function routeLoads(server: BenchServer, routes: RouteLoad[]) {
   return out;
 }
 
-/** Samples /api/perf every 500 ms while `during` runs: compute durations and snapshot ages. */
-async function sampleAnalytics<T>(server: BenchServer, during: Promise<T>) {
+/**
+ * Polls /api/perf every `everyMs` until stopped: each pass that ends inside the window (a new
+ * `lastDurationMs`, `computedAt` or failure count) contributes its `lastDurationMs`; snapshot
+ * ages, max seen.
+ */
+function startSampler(server: BenchServer, everyMs = 500) {
   const durations = new Map<string, number[]>();
   const maxAge = new Map<string, number>();
+  const seen = new Map<string, string>();
   let done = false;
+  let first = true;
   const poll = (async () => {
     while (!done) {
       const p = await server.get<PerfBody>('/api/perf').catch(() => null);
       for (const a of p?.body.analytics?.analytics ?? []) {
-        if (a.lastDurationMs !== null) {
-          const list = durations.get(a.name) ?? [];
-          if (list.at(-1) !== a.lastDurationMs) list.push(a.lastDurationMs);
-          durations.set(a.name, list);
-        }
+        // A pass that ends changes its duration (0.1 ms resolution), the snapshot time when the
+        // data moved, or the failure count; `runs` moves when a pass starts.
+        const mark = `${a.lastDurationMs}|${a.computedAt}|${a.failures}`;
+        // The first poll is the baseline: the pass it shows ended before the window.
+        if (!first && seen.get(a.name) !== mark && a.lastDurationMs !== null)
+          durations.set(a.name, [...(durations.get(a.name) ?? []), a.lastDurationMs]);
+        seen.set(a.name, mark);
+        if (!durations.has(a.name)) durations.set(a.name, []);
         if (a.snapshotAgeMs !== null) maxAge.set(a.name, Math.max(maxAge.get(a.name) ?? 0, a.snapshotAgeMs));
       }
-      await sleep(500);
+      if (p) first = false;
+      await sleep(everyMs);
     }
   })();
-  const result = await during;
-  done = true;
-  await poll;
-  return { result, durations, maxAge };
+  return {
+    durations,
+    maxAge,
+    stop: async () => {
+      done = true;
+      await poll;
+    },
+  };
+}
+
+/** Samples /api/perf while `during` runs: compute durations and snapshot ages. */
+async function sampleAnalytics<T>(server: BenchServer, during: Promise<T>) {
+  const sampler = startSampler(server);
+  try {
+    return { result: await during, durations: sampler.durations, maxAge: sampler.maxAge };
+  } finally {
+    await sampler.stop();
+  }
+}
+
+/** One autocannon load step with the server's event-loop window of that step alone. */
+async function loadWithLoop(server: BenchServer, condition: string, paths: string[], connections: number) {
+  await server.loopWindow(true);
+  const load = await runLoad(server.url, paths, connections, durationS);
+  const loop = await server.loopWindow(true);
+  log(
+    `  ${condition} x${connections}: p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ${Math.round(load.rps)} req/s` +
+      (load.non2xx ? `, ${load.non2xx} non-2xx` : '') +
+      (loop ? `; event loop p99 ${loop.p99Ms} ms` : ''),
+  );
+  return { condition, load, loop } satisfies AnalyticsRow;
+}
+
+/** The parameterised analytics routes on a server whose caches have not seen them yet. */
+async function paramSection(server: BenchServer) {
+  const plan = await planParamRoutes(server.get);
+  for (const n of plan.notes) log(`  ${n}`);
+  const results: ParamResult[] = [];
+  for (const route of plan.routes) {
+    const r = await measureParamRoute(server, route, durationS);
+    log(
+      `  ${r.name}: ${r.distinct} distinct; first (uncached) p50 ${round(r.first.p50Ms, 1)} ms, p99 ${round(r.first.p99Ms, 1)} ms` +
+        `; cached x8 p99 ${r.repeat.p99Ms} ms, ${Math.round(r.repeat.rps)} req/s` +
+        (r.first.non2xx || r.repeat.non2xx ? `; non-2xx ${r.first.non2xx}+${r.repeat.non2xx}` : '') +
+        `; event loop p99 ${r.firstLoop?.p99Ms ?? '?'} / ${r.repeatLoop?.p99Ms ?? '?'} ms`,
+    );
+    results.push(r);
+  }
+  return { results, notes: plan.notes };
 }
 
 async function ingestPhase(server: BenchServer) {
@@ -222,6 +284,12 @@ async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
   try {
     await sleep(2000);
     result.eventLoop.push(await eventLoop(srv, 'after load (cumulative since start)'));
+    // Before the core routes: they would warm the TTL cache of some of these URLs.
+    let params: Awaited<ReturnType<typeof paramSection>> | null = null;
+    if (!values['skip-analytics']) {
+      log('analytics: parameterised routes (first requests uncached, then cached repeats x8)');
+      params = await paramSection(srv);
+    }
     log('core routes (the reference list, spec §4.2)');
     const spec = await srv.get<{ paths?: Record<string, object> }>('/api/spec');
     const plan = planRoutes(spec.body, await sampleValues(srv.get));
@@ -238,8 +306,7 @@ async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
     const idle: AnalyticsRow[] = [];
     if (!values['skip-analytics']) {
       log('analytics: GET with no recompute running (baseline)');
-      for (const c of CONNECTIONS)
-        idle.push({ condition: 'idle', load: await runLoad(srv.url, ANALYTICS_ROUTES, c, durationS) });
+      for (const c of CONNECTIONS) idle.push(await loadWithLoop(srv, 'idle', ANALYTICS_ROUTES, c));
     }
     log('ingest at full speed');
     result.ingest = { ...(await ingestPhase(srv)), rssMbAfter: srv.rssMb() };
@@ -248,14 +315,21 @@ async function benchScale(scale: string, tmp: string): Promise<ScaleResult> {
     );
     result.eventLoop.push(await eventLoop(srv, 'after ingest (cumulative)'));
     await srv.stop();
-    if (!values['skip-analytics']) result.analytics = await analyticsSection(scale, dataset.path, tmp, idle);
+    if (!values['skip-analytics'])
+      result.analytics = await analyticsSection(scale, dataset.path, tmp, idle, params);
   } finally {
     await srv.stop();
   }
   return result;
 }
 
-async function analyticsSection(scale: string, dbPath: string, tmp: string, idle: AnalyticsRow[]) {
+async function analyticsSection(
+  scale: string,
+  dbPath: string,
+  tmp: string,
+  idle: AnalyticsRow[],
+  params: Awaited<ReturnType<typeof paramSection>> | null,
+) {
   const paths = ANALYTICS_ROUTES;
   const rows: AnalyticsRow[] = [...idle];
   // A server that recomputes every analytic back to back (interval 1 s), for "while recomputing".
@@ -267,17 +341,41 @@ async function analyticsSection(scale: string, dbPath: string, tmp: string, idle
     tmpDir: tmp,
     timeoutMs: TIMEOUT_MS[scale] ?? 400_000,
     waitAnalytics: true,
-    config: { analytics: { defaultIntervalSeconds: 1 } },
+    // Every analytic's own interval too (neighbor-graph's comes from neighborGraph otherwise).
+    config: {
+      analytics: {
+        defaultIntervalSeconds: 1,
+        recomputeIntervalSeconds: Object.fromEntries(ANALYTICS.map((a) => [a.configKey, 1])),
+      },
+    },
   });
   try {
     const eventLoopRows = [await eventLoop(srv, 'analytics server after load (cumulative)')];
+    // Compute times with no client load: until every analytic has finished 2 passes in the
+    // window (at least 3 s, at most max(20 s, 4 x --duration)).
+    log('analytics: compute times, recomputing with no client load');
+    await srv.loopWindow(true);
+    const quietSampler = startSampler(srv, 250);
+    const t0 = performance.now();
+    await waitFor(
+      async () => {
+        const lists = [...quietSampler.durations.values()];
+        const enough = lists.length >= ANALYTICS.length && lists.every((l) => l.length >= 2);
+        return enough && performance.now() - t0 >= 3000 ? true : null;
+      },
+      Math.max(20, 4 * durationS) * 1000,
+      250,
+    );
+    await quietSampler.stop();
+    const loopWindows: LoopPhase[] = [
+      { phase: 'recomputing, no client load', window: await srv.loopWindow(true) },
+    ];
     log('analytics: GET while recomputing');
     const recompute = await sampleAnalytics(
       srv,
       (async () => {
         const out: AnalyticsRow[] = [];
-        for (const c of CONNECTIONS)
-          out.push({ condition: 'recomputing', load: await runLoad(srv.url, paths, c, durationS) });
+        for (const c of CONNECTIONS) out.push(await loadWithLoop(srv, 'recomputing', paths, c));
         return out;
       })(),
     );
@@ -296,10 +394,7 @@ async function analyticsSection(scale: string, dbPath: string, tmp: string, idle
       (async () => {
         const out: AnalyticsRow[] = [];
         for (const c of CONNECTIONS)
-          out.push({
-            condition: 'recomputing + ingest 500/s',
-            load: await runLoad(srv.url, paths, c, durationS),
-          });
+          out.push(await loadWithLoop(srv, 'recomputing + ingest 500/s', paths, c));
         return out;
       })(),
     );
@@ -307,10 +402,15 @@ async function analyticsSection(scale: string, dbPath: string, tmp: string, idle
     await publishing;
     rows.push(...ingesting.result);
     eventLoopRows.push(await eventLoop(srv, 'after GETs while ingesting 500/s (cumulative)'));
-    const perAnalytic = [...recompute.durations.keys()].sort().map((name) => {
+    const names = new Set([...quietSampler.durations.keys(), ...recompute.durations.keys()]);
+    const perAnalytic = [...names].sort().map((name) => {
       const all = [...(recompute.durations.get(name) ?? []), ...(ingesting.durations.get(name) ?? [])];
+      const quiet = quietSampler.durations.get(name) ?? [];
       return {
         name,
+        quietMsMedian: median(quiet),
+        quietMsMax: quiet.length ? Math.max(...quiet) : null,
+        quietSamples: quiet.length,
         computeMsMedian: median(all),
         computeMsMax: all.length ? Math.max(...all) : null,
         samples: all.length,
@@ -319,7 +419,23 @@ async function analyticsSection(scale: string, dbPath: string, tmp: string, idle
       };
     });
     const totalRecomputeMs = perAnalytic.reduce((s, a) => s + (a.computeMsMedian ?? 0), 0);
-    return { rows, perAnalytic, totalRecomputeMs, eventLoop: eventLoopRows, rssMb: srv.rssMb() };
+    for (const r of rows)
+      loopWindows.push({ phase: `GET ${r.condition} x${r.load.connections}`, window: r.loop ?? null });
+    for (const p of params?.results ?? []) {
+      loopWindows.push({ phase: `${p.name}, first requests`, window: p.firstLoop });
+      loopWindows.push({ phase: `${p.name}, cached x8`, window: p.repeatLoop });
+    }
+    return {
+      snapshotRoutes: paths,
+      rows,
+      perAnalytic,
+      totalRecomputeMs,
+      eventLoop: eventLoopRows,
+      loopWindows,
+      params: params?.results ?? [],
+      paramNotes: params?.notes ?? [],
+      rssMb: srv.rssMb(),
+    };
   } finally {
     await srv.stop();
   }

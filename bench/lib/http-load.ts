@@ -26,9 +26,17 @@ export interface LoadResult {
   errors: number;
 }
 
+/** A request other than a plain GET of a path: e.g. a POST with a JSON body. */
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  /** JSON text (sent as application/json). */
+  body?: string;
+}
+
 export async function runLoad(
   baseUrl: string,
-  paths: string[],
+  paths: Array<string | LoadRequest>,
   connections: number,
   durationS: number,
   headers: Record<string, string> = {},
@@ -42,7 +50,21 @@ export async function runLoad(
     requests: [
       {
         method: 'GET',
-        setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[i++ % paths.length] }),
+        setupRequest: (req: Record<string, unknown>) => {
+          const next = paths[i++ % paths.length];
+          if (typeof next === 'string') return { ...req, path: next };
+          return {
+            ...req,
+            method: next.method,
+            path: next.path,
+            ...(next.body === undefined
+              ? {}
+              : {
+                  body: next.body,
+                  headers: { ...(req.headers as object), 'content-type': 'application/json' },
+                }),
+          };
+        },
       },
     ],
   });

@@ -7,6 +7,13 @@ export const median = (xs: number[]): number | null => {
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 };
 
+/** Nearest-rank percentile (p in 0..100) of the finite values; null when there are none. */
+export const percentile = (xs: number[], p: number): number | null => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))];
+};
+
 export const round = (x: number | null | undefined, digits = 1): number | null => {
   if (x === null || x === undefined || !Number.isFinite(x)) return null;
   const f = 10 ** digits;
