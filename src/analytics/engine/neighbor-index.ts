@@ -75,9 +75,11 @@ export class NeighborIndex {
     return this.byKey.get(pubkey.toLowerCase()) ?? [];
   }
 
-  /** Nodes with at least one neighbour, in key order. */
-  nodeKeys(): string[] {
-    return [...this.byKey.keys()].sort();
+  #keys: string[] | null = null;
+
+  /** Nodes with at least one neighbour, in key order (sorted once per table). */
+  nodeKeys(): readonly string[] {
+    return (this.#keys ??= [...this.byKey.keys()].sort());
   }
 
   /** The edge between two full keys (null when none). */

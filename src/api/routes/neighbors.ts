@@ -109,24 +109,33 @@ export function neighborRoutes(deps: NeighborRoutesDeps): FastifyPluginAsync {
           security: [{ apiKey: [] }],
           querystring: {
             type: 'object',
-            properties: { node: { ...S, description: 'only this node (full key)' } },
+            properties: {
+              node: { ...S, description: 'only this node (full key)' },
+              limit: { type: 'integer', minimum: 1, maximum: 500, description: 'nodes per page (100)' },
+              offset: { type: 'integer', minimum: 0, description: 'nodes skipped (0)' },
+            },
           },
         },
       },
       async (request) => {
-        const q = request.query as { node?: string };
+        const q = request.query as { node?: string; limit?: number; offset?: number };
         if (q.node !== undefined && q.node !== '' && !/^[0-9a-fA-F]{64}$/.test(q.node))
           throw badParam('node', 'must be a 64 hex digit public key');
         const index = deps.neighbors();
         if (index === null) throw notReady('neighbour graph');
-        const keys = q.node ? [q.node.toLowerCase()] : index.nodeKeys();
+        // Paged: the whole graph rendered at once is megabytes and seconds of event loop.
+        const all = q.node ? [q.node.toLowerCase()] : index.nodeKeys();
+        const offset = q.offset ?? 0;
+        const keys = all.slice(offset, offset + (q.limit ?? 100));
         const nodes = keys.map((k) => {
           const list = index.neighbors(k);
           return { pubkey: k, neighbor_count: list.length, neighbors: list.map(entryItem) };
         });
         return {
           computedAt: new Date(index.table.nowMs).toISOString(),
-          total_nodes: nodes.length,
+          total_nodes: all.length,
+          offset,
+          limit: q.limit ?? 100,
           total_edges: index.table.edges.length / 6,
           ambiguous_edges: index.table.amb.length / 3,
           rejected_edges_geo_far: index.table.rejectedGeoFar,
