@@ -135,8 +135,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(healthRoutes(services));
       for (const routes of deps.routes ?? []) await api.register(routes);
-      api.get('/spec', { schema: { summary: 'This OpenAPI 3 document', tags: ['system'] } }, async () =>
-        buildOpenApi(operations, { title: 'meshlens API', version: services.version }),
+      // Routes are fixed once the app is ready: the document is built on first use, then reused.
+      let spec: string | null = null;
+      api.get(
+        '/spec',
+        { schema: { summary: 'This OpenAPI 3 document', tags: ['system'] } },
+        async (_req, reply) => {
+          spec ??= JSON.stringify(
+            buildOpenApi(operations, { title: 'meshlens API', version: services.version }),
+          );
+          return reply.type('application/json; charset=utf-8').send(spec);
+        },
       );
     },
     { prefix: '/api' },

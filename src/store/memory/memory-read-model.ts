@@ -72,6 +72,9 @@ export interface ReadModelVisibility extends NodeVisibility {
 }
 
 /** i9b: what the read model serves from outside the memory store. */
+/** How long a bulk-health answer is reused for the same query (ms). */
+const BULK_HEALTH_MEMO_MS = 5_000;
+
 export interface ReadModelSources {
   /** observer_metrics (SQLite); without it metrics and observer battery series are empty. */
   metrics?: ObserverMetricsSource | null;
@@ -361,12 +364,21 @@ export class MemoryReadModel implements MeshReadModel {
     };
   }
 
+  /** Recent bulk-health answers by query: dashboards poll it, and one answer reads ~limit × 100 adverts. */
+  readonly #bulkMemo = new Map<string, { atMs: number; value: NodeHealthSummary[] }>();
+
   bulkHealth(q: BulkHealthQuery, nowMs: number): NodeHealthSummary[] {
+    const key = `${q.limit}|${q.windowAdverts}|${q.regions?.join(',') ?? ''}|${q.area?.key ?? ''}`;
+    const hit = this.#bulkMemo.get(key);
+    if (hit && nowMs >= hit.atMs && nowMs - hit.atMs < BULK_HEALTH_MEMO_MS) return hit.value;
     const inRegion = q.regions ? this.#nodes.inRegions(q.regions) : null;
     const inArea = q.area ? this.#areas.rows(q.area) : null;
-    return bulkHealthRows(this.#nodes, q, inRegion, inArea).map((row) =>
+    const value = bulkHealthRows(this.#nodes, q, inRegion, inArea).map((row) =>
       this.#healthSummary(row, this.#recentAdvertRows(row, q.windowAdverts), nowMs),
     );
+    if (this.#bulkMemo.size >= 64) this.#bulkMemo.clear();
+    this.#bulkMemo.set(key, { atMs: nowMs, value });
+    return value;
   }
 
   networkStatus(thresholds: NodeStatusThresholds, nowMs: number): NetworkStatus {
