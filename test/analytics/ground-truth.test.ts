@@ -3,19 +3,8 @@
 // loaded into a MemoryStore, computed through StoreInput, and compared with what was planted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createSimulator, groundTruth, type NodeTruth } from '../../src/sim/index.js';
-import { writeDataset } from '../../src/sim/dataset.js';
+import { createSimulator, type NodeTruth } from '../../src/sim/index.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import {
-  nodeChunks,
-  observationChunks,
-  observerChunks,
-  openDatabase,
-  transmissionChunks,
-} from '../../src/store/sqlite/index.js';
 import { StoreInput } from '../../src/analytics/inputs/store-input.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { computeNodeClockSkew, computeNodesClockSkew } from '../../src/analytics/compute/clock-skew-nodes.js';
@@ -23,7 +12,7 @@ import { computeObserversClockSkew } from '../../src/analytics/compute/clock-ske
 import { computeTopology } from '../../src/analytics/compute/topology.js';
 import { computeDistance } from '../../src/analytics/compute/distance.js';
 import { haversineKm } from '../../src/analytics/shared/geo.js';
-import { loadInto } from '../support/fixture.js';
+import { simulatedStore } from '../support/sim-store.js';
 
 // `small` cut to 150 nodes over 36 h (~5 s to generate): long enough for the drift estimator's
 // ≥ 5 adverts over ≥ 12 h. More skewed observers and relay-only repeaters than the preset, so
@@ -35,22 +24,7 @@ const sim = createSimulator('small', {
   observerClockSkewFraction: 0.6,
   relayOnlyFraction: 0.15,
 });
-const dir = mkdtempSync(join(tmpdir(), 'meshlens-ground-truth-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-const dbPath = join(dir, 'sim.db');
-writeDataset(sim, dbPath);
-const truth = groundTruth(sim);
-
-const db = openDatabase(dbPath, { readonly: true });
-const records = {
-  observers: [...observerChunks(db)].flat(),
-  nodes: [...nodeChunks(db)].flat(),
-  transmissions: [...transmissionChunks(db)].flat(),
-  observations: [...observationChunks(db)].flat(),
-};
-db.close();
-const store = new MemoryStore();
-loadInto(store, records);
+const { truth, records, store } = simulatedStore(sim, 'ground-truth');
 const input = new StoreInput(store.view()).snapshot(truth.startMs + truth.durationMs);
 const byKey = new Map(truth.nodes.map((n) => [n.pubkey.toLowerCase(), n]));
 const DAY_S = 86400;

@@ -2,27 +2,12 @@
 // uploaded packet (groundTruth(sim).carriedLinks, as far as the uploaded paths reveal them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSimulator, groundTruth } from '../../src/sim/index.js';
-import { writeDataset } from '../../src/sim/dataset.js';
-import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import {
-  nodeChunks,
-  observationChunks,
-  observerChunks,
-  openDatabase,
-  transmissionChunks,
-} from '../../src/store/sqlite/index.js';
 import { StoreInput } from '../../src/analytics/inputs/store-input.js';
 import { buildPathContext } from '../../src/analytics/shared/path-context.js';
 import { computeNeighborGraph } from '../../src/analytics/compute/neighbor-graph.js';
 import { isRelayRole } from '../../src/analytics/shared/hop-resolver.js';
-import { loadInto } from '../support/fixture.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'meshlens-neighbors-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+import { simulatedStore } from '../support/sim-store.js';
 
 function simulate(name: string, hashSizeMix: [number, number, number], sharedPrefixPairsPerRegion: number) {
   const sim = createSimulator('small', {
@@ -34,19 +19,7 @@ function simulate(name: string, hashSizeMix: [number, number, number], sharedPre
     sharedPrefixPairsPerRegion,
   });
   sim.trackCarriedLinks();
-  const dbPath = join(dir, `${name}.db`);
-  writeDataset(sim, dbPath);
-  const truth = groundTruth(sim);
-  const db = openDatabase(dbPath, { readonly: true });
-  const records = {
-    observers: [...observerChunks(db)].flat(),
-    nodes: [...nodeChunks(db)].flat(),
-    transmissions: [...transmissionChunks(db)].flat(),
-    observations: [...observationChunks(db)].flat(),
-  };
-  db.close();
-  const store = new MemoryStore();
-  loadInto(store, records);
+  const { truth, store } = simulatedStore(sim, `neighbors-${name}`);
   const input = new StoreInput(store.view()).snapshot(truth.startMs + truth.durationMs);
   const graph = computeNeighborGraph(
     input,

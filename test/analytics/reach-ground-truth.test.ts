@@ -11,41 +11,17 @@
 //     evidence one way — reach reports them as one-way links, as it should from the data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createSimulator, groundTruth } from '../../src/sim/index.js';
-import { writeDataset } from '../../src/sim/dataset.js';
+import { createSimulator } from '../../src/sim/index.js';
 import { DEMOD_FLOOR_SNR_DB } from '../../src/sim/radio.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { nodeCandidateTxRows } from '../../src/store/memory/index.js';
-import {
-  nodeChunks,
-  observationChunks,
-  observerChunks,
-  openDatabase,
-  transmissionChunks,
-} from '../../src/store/sqlite/index.js';
 import { StoreInput } from '../../src/analytics/inputs/store-input.js';
 import { buildPathContext } from '../../src/analytics/shared/path-context.js';
 import { computeNodeReach } from '../../src/analytics/compute/node-reach.js';
-import { loadInto } from '../support/fixture.js';
+import { simulatedStore } from '../support/sim-store.js';
 
 const sim = createSimulator('small', { seed: 11, nodeCount: 120, durationMs: 24 * 3_600_000 });
-const dir = mkdtempSync(join(tmpdir(), 'meshlens-reach-truth-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-const dbPath = join(dir, 'sim.db');
-writeDataset(sim, dbPath);
-const truth = groundTruth(sim);
-const db = openDatabase(dbPath, { readonly: true });
-const store = new MemoryStore();
-loadInto(store, {
-  observers: [...observerChunks(db)].flat(),
-  nodes: [...nodeChunks(db)].flat(),
-  transmissions: [...transmissionChunks(db)].flat(),
-  observations: [...observationChunks(db)].flat(),
-});
-db.close();
+const { truth, store } = simulatedStore(sim, 'reach-truth');
 const input = new StoreInput(store.view()).snapshot(truth.startMs + truth.durationMs);
 const paths = buildPathContext(input);
 

@@ -5,24 +5,13 @@
 //   - the planted bridge ranks top in bridge score and is flagged as a cut vertex.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createSimulator, groundTruth } from '../../src/sim/index.js';
-import { writeDataset } from '../../src/sim/dataset.js';
+import { createSimulator } from '../../src/sim/index.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import {
-  nodeChunks,
-  observationChunks,
-  observerChunks,
-  openDatabase,
-  transmissionChunks,
-} from '../../src/store/sqlite/index.js';
 import { StoreInput } from '../../src/analytics/inputs/store-input.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { buildPathContext } from '../../src/analytics/shared/path-context.js';
 import { computeRepeaterUsefulness } from '../../src/analytics/compute/repeater-usefulness.js';
-import { loadInto } from '../support/fixture.js';
+import { simulatedStore } from '../support/sim-store.js';
 
 // 2-byte hops everywhere, no planted prefix pairs, no relay-only repeaters: every relay that
 // advertised is uniquely named by its hop. Two regions (SEA, PDX) out of radio range, joined only
@@ -36,21 +25,7 @@ const sim = createSimulator('small', {
   relayOnlyFraction: 0,
   plantBridge: true,
 });
-const dir = mkdtempSync(join(tmpdir(), 'meshlens-usefulness-truth-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-const dbPath = join(dir, 'sim.db');
-writeDataset(sim, dbPath);
-const truth = groundTruth(sim);
-const db = openDatabase(dbPath, { readonly: true });
-const records = {
-  observers: [...observerChunks(db)].flat(),
-  nodes: [...nodeChunks(db)].flat(),
-  transmissions: [...transmissionChunks(db)].flat(),
-  observations: [...observationChunks(db)].flat(),
-};
-db.close();
-const store = new MemoryStore();
-loadInto(store, records);
+const { truth, records, store } = simulatedStore(sim, 'usefulness-truth');
 const endMs = truth.startMs + truth.durationMs;
 const input = new StoreInput(store.view()).snapshot(endMs);
 const result = computeRepeaterUsefulness(input, DEFAULT_QUERY, buildPathContext(input));

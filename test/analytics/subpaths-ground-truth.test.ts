@@ -7,25 +7,15 @@
 // over the true relay sequences, and the route's top list must agree with them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, groundTruth } from '../../src/sim/index.js';
-import { writeDataset } from '../../src/sim/dataset.js';
+import { createSimulator } from '../../src/sim/index.js';
 import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import {
-  nodeChunks,
-  observationChunks,
-  observerChunks,
-  openDatabase,
-  transmissionChunks,
-} from '../../src/store/sqlite/index.js';
 import { StoreInput } from '../../src/analytics/inputs/store-input.js';
 import { buildPathContext } from '../../src/analytics/shared/path-context.js';
 import { buildSubpathIndex, hopHex, NO_HIDING } from '../../src/analytics/shared/subpath-index.js';
 import { computeSubpaths } from '../../src/analytics/compute/subpaths.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
-import { loadInto } from '../support/fixture.js';
+import { simulatedStore } from '../support/sim-store.js';
 
 const sim = createSimulator('small', {
   seed: 12,
@@ -35,22 +25,7 @@ const sim = createSimulator('small', {
   sharedPrefixPairsPerRegion: 0,
   recordPathTruth: true,
 });
-const dir = mkdtempSync(join(tmpdir(), 'meshlens-subpaths-truth-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-const dbPath = join(dir, 'sim.db');
-writeDataset(sim, dbPath);
-const truth = groundTruth(sim);
-
-const db = openDatabase(dbPath, { readonly: true });
-const records = {
-  observers: [...observerChunks(db)].flat(),
-  nodes: [...nodeChunks(db)].flat(),
-  transmissions: [...transmissionChunks(db)].flat(),
-  observations: [...observationChunks(db)].flat(),
-};
-db.close();
-const store = new MemoryStore();
-loadInto(store, records);
+const { truth, records, store } = simulatedStore(sim, 'subpaths-truth');
 const input = new StoreInput(store.view()).snapshot(truth.startMs + truth.durationMs);
 
 /** Subpath counts (lengths 2..8, once per path) over sequences of keys. */

@@ -4,26 +4,15 @@
 // included), so the truth does not go through our resolver.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, groundTruth } from '../../src/sim/index.js';
-import { writeDataset } from '../../src/sim/dataset.js';
-import { MemoryStore } from '../../src/store/memory/memory-store.js';
-import {
-  nodeChunks,
-  observationChunks,
-  observerChunks,
-  openDatabase,
-  transmissionChunks,
-} from '../../src/store/sqlite/index.js';
+import { createSimulator } from '../../src/sim/index.js';
 import { StoreInput } from '../../src/analytics/inputs/store-input.js';
 import { DEFAULT_QUERY } from '../../src/analytics/shared/query.js';
 import { buildPathContext } from '../../src/analytics/shared/path-context.js';
 import { computeRelayAirtime, DEFAULT_LORA_PRESET } from '../../src/analytics/compute/relay-airtime.js';
 import { computePathsInspect } from '../../src/analytics/compute/paths-inspect.js';
 import { airtimeMs } from '../../src/protocol/airtime.js';
-import { loadInto } from '../support/fixture.js';
+import { simulatedStore } from '../support/sim-store.js';
 
 const sim = createSimulator('small', {
   seed: 12,
@@ -33,21 +22,7 @@ const sim = createSimulator('small', {
   sharedPrefixPairsPerRegion: 0,
   relayOnlyFraction: 0.05,
 });
-const dir = mkdtempSync(join(tmpdir(), 'meshlens-t5-truth-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
-const dbPath = join(dir, 'sim.db');
-writeDataset(sim, dbPath);
-const truth = groundTruth(sim);
-const db = openDatabase(dbPath, { readonly: true });
-const records = {
-  observers: [...observerChunks(db)].flat(),
-  nodes: [...nodeChunks(db)].flat(),
-  transmissions: [...transmissionChunks(db)].flat(),
-  observations: [...observationChunks(db)].flat(),
-};
-db.close();
-const store = new MemoryStore();
-loadInto(store, records);
+const { truth, records, store } = simulatedStore(sim, 't5-truth');
 const input = new StoreInput(store.view()).snapshot(truth.startMs + truth.durationMs);
 const paths = buildPathContext(input);
 
