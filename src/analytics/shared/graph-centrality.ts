@@ -50,63 +50,6 @@ export function csrFromEdges(
 
 const REL_EPS = 1e-9;
 
-/** Binary min-heap of node ids keyed by a distance array (lazy deletion: stale entries skipped). */
-class DistHeap {
-  private ids: Int32Array;
-  private keys: Float64Array;
-  size = 0;
-  constructor(cap: number) {
-    this.ids = new Int32Array(Math.max(16, cap));
-    this.keys = new Float64Array(Math.max(16, cap));
-  }
-  push(id: number, key: number): void {
-    if (this.size === this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      ids.set(this.ids);
-      const keys = new Float64Array(this.keys.length * 2);
-      keys.set(this.keys);
-      this.ids = ids;
-      this.keys = keys;
-    }
-    let i = this.size++;
-    const { ids, keys } = this;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p] <= key) break;
-      ids[i] = ids[p];
-      keys[i] = keys[p];
-      i = p;
-    }
-    ids[i] = id;
-    keys[i] = key;
-  }
-  /** Pops the minimum; its key is left in `lastKey`. */
-  lastKey = 0;
-  pop(): number {
-    const { ids, keys } = this;
-    const top = ids[0];
-    this.lastKey = keys[0];
-    const n = --this.size;
-    if (n > 0) {
-      const id = ids[n];
-      const key = keys[n];
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && keys[c + 1] < keys[c]) c++;
-        if (keys[c] >= key) break;
-        ids[i] = ids[c];
-        keys[i] = keys[c];
-        i = c;
-      }
-      ids[i] = id;
-      keys[i] = key;
-    }
-    return top;
-  }
-}
-
 export interface Centrality {
   /** Brandes betweenness per node (unordered pairs, raw, not normalised). */
   betweenness: Float64Array;
@@ -121,48 +64,103 @@ export interface Centrality {
 export function betweennessAndHarmonic(g: CsrGraph): Centrality {
   const n = g.adjStart.length - 1;
   const { adjStart, adjNode, adjWeight } = g;
+  const m = adjNode.length;
   const betweenness = new Float64Array(n);
   const harmonic = new Float64Array(n);
+  // Edge lengths once (the same doubles as 1 / weight computed per relaxation).
+  const len = new Float64Array(m);
+  for (let j = 0; j < m; j++) len[j] = 1 / adjWeight[j];
   const dist = new Float64Array(n).fill(Infinity);
   const sigma = new Float64Array(n);
   const delta = new Float64Array(n);
   const done = new Uint8Array(n);
   const order = new Int32Array(n);
-  // Predecessor lists: per node a slice of a per-source edge-sized buffer.
+  // Predecessor lists: per node a slice of an edge-sized buffer (at most deg(v) predecessors).
   const predStart = adjStart;
   const predCount = new Int32Array(n);
-  const pred = new Int32Array(adjNode.length);
-  const heap = new DistHeap(adjNode.length + 1);
+  const pred = new Int32Array(m);
+  // Binary min-heap of node ids keyed by distance, lazy deletion (stale entries skipped), reused
+  // by every source. A source pushes at most once per improvement, i.e. ≤ 1 + (directed edges).
+  const heapIds = new Int32Array(m + 1);
+  const heapKeys = new Float64Array(m + 1);
   for (let s = 0; s < n; s++) {
     if (adjStart[s + 1] === adjStart[s]) continue;
     let visited = 0;
+    let reach = 0;
     dist[s] = 0;
     sigma[s] = 1;
-    heap.push(s, 0);
-    while (heap.size > 0) {
-      const u = heap.pop();
-      if (done[u] === 1 || heap.lastKey > dist[u]) continue;
+    heapIds[0] = s;
+    heapKeys[0] = 0;
+    let size = 1;
+    while (size > 0) {
+      // Pop the minimum, bottom-up: the hole left at the root walks down the path of smaller
+      // children to a leaf, then the last entry sifts up from there. Same final layout as the
+      // textbook sift-down (which stops at the first child ≥ the moved key) with about half the
+      // comparisons, so nodes settle in exactly the same order.
+      const u = heapIds[0];
+      const uKey = heapKeys[0];
+      const last = --size;
+      if (last > 0) {
+        const id = heapIds[last];
+        const key = heapKeys[last];
+        heapKeys[last] = Infinity; // sentinel: a lone left child is always the smaller
+        let i = 0;
+        let c = 1;
+        while (c < last) {
+          if (heapKeys[c + 1] < heapKeys[c]) c++;
+          heapIds[i] = heapIds[c];
+          heapKeys[i] = heapKeys[c];
+          i = c;
+          c = 2 * i + 1;
+        }
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          if (heapKeys[p] < key) break;
+          heapIds[i] = heapIds[p];
+          heapKeys[i] = heapKeys[p];
+          i = p;
+        }
+        heapIds[i] = id;
+        heapKeys[i] = key;
+      }
+      if (done[u] === 1 || uKey > dist[u]) continue;
       done[u] = 1;
       order[visited++] = u;
       const du = dist[u];
-      if (u !== s) harmonic[s] += 1 / du;
-      for (let j = adjStart[u]; j < adjStart[u + 1]; j++) {
+      if (u !== s) reach += 1 / du;
+      const su = sigma[u];
+      for (let j = adjStart[u], end = adjStart[u + 1]; j < end; j++) {
         const v = adjNode[j];
         if (done[v] === 1) continue;
-        const alt = du + 1 / adjWeight[j];
+        const alt = du + len[j];
         const dv = dist[v];
-        if (alt < dv - REL_EPS * dv || dv === Infinity) {
-          dist[v] = alt;
-          sigma[v] = sigma[u];
-          pred[predStart[v]] = u;
-          predCount[v] = 1;
-          heap.push(v, alt);
-        } else if (Math.abs(alt - dv) <= REL_EPS * dv) {
-          sigma[v] += sigma[u];
-          pred[predStart[v] + predCount[v]++] = u;
+        const tol = REL_EPS * dv;
+        // dv = Infinity: dv - tol is NaN, so the comparison fails and v is reached first here.
+        if (alt >= dv - tol) {
+          if (Math.abs(alt - dv) <= tol) {
+            sigma[v] += su;
+            pred[predStart[v] + predCount[v]++] = u;
+          }
+          continue;
         }
+        dist[v] = alt;
+        sigma[v] = su;
+        pred[predStart[v]] = u;
+        predCount[v] = 1;
+        // Push (v, alt).
+        let i = size++;
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          if (heapKeys[p] <= alt) break;
+          heapIds[i] = heapIds[p];
+          heapKeys[i] = heapKeys[p];
+          i = p;
+        }
+        heapIds[i] = v;
+        heapKeys[i] = alt;
       }
     }
+    harmonic[s] = reach;
     // Dependency accumulation in reverse settle order.
     for (let k = visited - 1; k >= 0; k--) {
       const w = order[k];
