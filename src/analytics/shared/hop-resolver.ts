@@ -489,6 +489,15 @@ export class HopResolver {
     return { node: (packed >> 3) - 1, tier: TIERS[packed & 7] };
   }
 
+  /**
+   * p1: resolves a hop code relative to `ctx` as one number, `(node + 1) << 3 | tier index`
+   * (tier indexes: 0 unresolved, 1 unique_prefix, 2 neighbor_affinity, 3 gps_centroid,
+   * 4 advert_count_gps, 5 advert_count) — resolveWithTier without allocations.
+   */
+  resolveCodePacked(code: number, ctx: HopContext): number {
+    return this.resolvePacked(this.candidatesCode(code), ctx);
+  }
+
   /** (node + 1) << 3 | tier index: one number, no allocation in hot loops. */
   private resolvePacked(cands: readonly number[], ctx: HopContext): number {
     if (cands.length === 0) return 0;
