@@ -16,7 +16,7 @@
 // Lists are CSR: the relays of tx t are relayNode[relayStart[t] .. relayStart[t + 1]), in order
 // of first appearance.
 import type { AnalyticsInput } from '../inputs/input.js';
-import type { HopResolver } from './hop-resolver.js';
+import { AffinityEdges, type HopResolver } from './hop-resolver.js';
 
 export interface TxRelays {
   relayStart: Uint32Array;
@@ -110,8 +110,15 @@ export function buildTxRelays(input: AnalyticsInput, resolver: HopResolver): TxR
   // Distinct hop codes of the tx: stamps for 1-2 byte codes, a set for 3-byte ones.
   const stamp1 = new Int32Array(256).fill(-1);
   const stamp2 = new Int32Array(65536).fill(-1);
-  const stamp3 = new Set<number>();
+  const stamp3 = new Map<number, number>();
+  const index1 = new Int32Array(256);
+  const index2 = new Int32Array(65536);
   const distinct = new IntList(64);
+  // Per ambiguous distinct code: its rows in `edges` (neighbour edges into the tx context); each
+  // observation's context ⊆ the tx context, so tier 1 of any of them reads only these rows.
+  let edgeFrom = new Int32Array(64);
+  let edgeTo = new Int32Array(64);
+  const edges = new AffinityEdges();
   const ctx = resolver.newContext();
   const obsCtx = resolver.newContext();
   let floodTx = 0;
@@ -156,21 +163,38 @@ export function buildTxRelays(input: AnalyticsInput, resolver: HopResolver): TxR
         if (size === 1) {
           if (stamp1[code & 255] === t) continue;
           stamp1[code & 255] = t;
+          index1[code & 255] = distinct.length;
         } else if (size === 2) {
           if (stamp2[code & 0xffff] === t) continue;
           stamp2[code & 0xffff] = t;
+          index2[code & 0xffff] = distinct.length;
         } else {
           if (stamp3.has(code)) continue;
-          stamp3.add(code);
+          stamp3.set(code, distinct.length);
         }
         distinct.push(code);
       }
     }
     hopStart[m] = h;
     // relay-airtime: each distinct code once against the tx context.
+    // Ambiguous codes: their neighbour edges into the tx context, collected once and read by
+    // both views (tier 1 of any sub-context needs only these edges).
     const dc = distinct.data;
+    if (edgeFrom.length < distinct.length) {
+      edgeFrom = new Int32Array(2 * distinct.length);
+      edgeTo = new Int32Array(2 * distinct.length);
+    }
+    edges.length = 0;
     for (let j = 0; j < distinct.length; j++) {
-      const node = resolver.resolveCode(dc[j], ctx);
+      const code = dc[j];
+      let node: number;
+      if (resolver.candidatesCode(code).length < 2) node = resolver.resolveCode(code, ctx);
+      else {
+        edgeFrom[j] = edges.length;
+        resolver.collectAffinityEdges(code, ctx, edges);
+        edgeTo[j] = edges.length;
+        node = resolver.resolveFromEdges(code, edges, edgeFrom[j], edgeTo[j], ctx);
+      }
       if (node < 0 || seen[node] === t) continue;
       seen[node] = t;
       relayNode.push(node);
@@ -199,9 +223,11 @@ export function buildTxRelays(input: AnalyticsInput, resolver: HopResolver): TxR
                 for (let q = a; q < b; q++) obsCtx.add(uniq[q]);
                 ctxReady = true;
               }
-              const packed = resolver.resolveCodePacked(code, obsCtx);
-              const node = (packed >> 3) - 1;
-              v = (packed & 7) === 2 && node >= 0 ? node : -2;
+              const size = code >>> 24;
+              const d =
+                size === 1 ? index1[code & 255] : size === 2 ? index2[code & 0xffff] : stamp3.get(code)!;
+              const node = resolver.affinityFrom(code, edges, edgeFrom[d], edgeTo[d], obsCtx.mark);
+              v = node >= 0 ? node : -2;
             }
           }
           if (v === -1) unresolved++;
