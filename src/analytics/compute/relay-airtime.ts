@@ -7,8 +7,9 @@
 // score is a lower bound of the airtime the mesh really spent. Each relay transmits a flood once,
 // hence distinct nodes, not hop occurrences.
 //
-// Passes: `observationsByTx` (CSR of observation rows per tx) → `tallyTypes` (per tx: time on
-// air × distinct relays, summed per type) → `rows` (shares, airtime order).
+// Passes: the shared per-tx relays (PathContext.txRelays(), shared/tx-relays.ts: each distinct
+// hop code of a tx resolved once against its context) → `tallyTypes` (per tx: time on air ×
+// distinct relays, summed per type) → `rows` (shares, airtime order).
 import type { AnalyticsInput } from '../inputs/input.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import type { PathContext } from '../shared/path-context.js';
@@ -51,65 +52,11 @@ export interface RelayAirtimeResponse {
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-/** Observation rows grouped by transmission (CSR): rows of tx t are rows[start[t]..start[t+1]). */
-export function observationsByTx(input: AnalyticsInput): { start: Int32Array; rows: Int32Array } {
-  const { tx, obs } = input;
-  const nTx = tx.count;
-  const start = new Int32Array(nTx + 1);
-  const txOf = new Int32Array(obs.count);
-  for (let r = 0; r < obs.count; r++) {
-    const t = obs.txRow(r);
-    txOf[r] = t >= 0 && t < nTx ? t : -1;
-    if (txOf[r] >= 0) start[t + 1]++;
-  }
-  for (let t = 0; t < nTx; t++) start[t + 1] += start[t];
-  const fill = start.slice(0, nTx);
-  const rows = new Int32Array(start[nTx]);
-  for (let r = 0; r < obs.count; r++) if (txOf[r] >= 0) rows[fill[txOf[r]]++] = r;
-  return { start, rows };
-}
-
 /** Per payload type: transmissions, Σ relays, Σ airtime score (ns). */
 interface TypeTally {
   count: Map<number, number>;
   relays: Map<number, number>;
   score: Map<number, number>;
-}
-
-/** Distinct resolved relays of transmission `t` (marks nodes with `stamp` in `seen`). */
-function distinctRelays(
-  input: AnalyticsInput,
-  paths: PathContext,
-  ctx: ReturnType<PathContext['resolver']['newContext']>,
-  rows: Int32Array,
-  from: number,
-  to: number,
-  t: number,
-  seen: Int32Array,
-): number {
-  const { obs, tx } = input;
-  const resolver = paths.resolver;
-  ctx.clear();
-  ctx.add(tx.advertNode(t));
-  for (let i = from; i < to; i++) {
-    const r = rows[i];
-    const o = obs.observer(r);
-    if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
-    for (let k = 0, n = obs.hopCount(r); k < n; k++) ctx.add(resolver.uniqueCode(obs.hopCode(r, k)));
-  }
-  let relays = 0;
-  for (let i = from; i < to; i++) {
-    const r = rows[i];
-    for (let k = 0, n = obs.hopCount(r); k < n; k++) {
-      const code = obs.hopCode(r, k);
-      if (code < 0) continue;
-      const node = resolver.resolveCode(code, ctx);
-      if (node < 0 || seen[node] === t) continue;
-      seen[node] = t;
-      relays++;
-    }
-  }
-  return relays;
 }
 
 function tallyTypes(
@@ -118,10 +65,8 @@ function tallyTypes(
   paths: PathContext,
   preset: LoraPreset,
 ): TypeTally {
-  const { tx, nodes } = input;
-  const { start, rows } = observationsByTx(input);
-  const ctx = paths.resolver.newContext();
-  const seen = new Int32Array(nodes.count).fill(-1);
+  const { tx } = input;
+  const { relayStart } = paths.txRelays();
   const toaNsByLen = new Map<number, number>();
   const tally: TypeTally = { count: new Map(), relays: new Map(), score: new Map() };
   for (let t = 0; t < tx.count; t++) {
@@ -140,7 +85,7 @@ function tallyTypes(
       );
       toaNsByLen.set(len, toaNs);
     }
-    const relays = distinctRelays(input, paths, ctx, rows, start[t], start[t + 1], t, seen);
+    const relays = relayStart[t + 1] - relayStart[t];
     tally.count.set(type, (tally.count.get(type) ?? 0) + 1);
     tally.relays.set(type, (tally.relays.get(type) ?? 0) + relays);
     tally.score.set(type, (tally.score.get(type) ?? 0) + toaNs * relays);

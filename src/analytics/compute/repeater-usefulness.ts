@@ -6,7 +6,7 @@
 //
 // Passes:
 //   1. `countRelays`: per transmission, the union of the relays named by the paths of all its
-//      observations. Only FLOOD routes (0 TRANSPORT_FLOOD, 1 FLOOD) count: there each hop appended
+//      observations (the shared PathContext.txRelays(), shared/tx-relays.ts, `flood*` view). Only FLOOD routes (0 TRANSPORT_FLOOD, 1 FLOOD) count: there each hop appended
 //      itself after relaying (spec packet-format §4); a DIRECT path lists the hops still to go,
 //      and a TRACE path carries SNR bytes. A hop is attributed when the HopResolver resolves it
 //      with evidence: a unique prefix, or neighbour affinity (tier 1) relative to the
@@ -32,7 +32,7 @@
 import type { AnalyticsInput } from '../inputs/input.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import type { PathContext } from '../shared/path-context.js';
-import { isRelayRole, type HopContext, type HopResolver } from '../shared/hop-resolver.js';
+import { isRelayRole } from '../shared/hop-resolver.js';
 import { articulationPoints, betweennessAndHarmonic, csrFromEdges } from '../shared/graph-centrality.js';
 
 const HOUR_MS = 3_600_000;
@@ -125,57 +125,9 @@ interface RelayTally {
   ambiguous: number;
 }
 
-/** Observation rows grouped by transmission: the store's linked lists, else one counting sort. */
-function observationsByTx(input: AnalyticsInput): (t: number, visit: (r: number) => void) => void {
-  const { tx, obs } = input;
-  if (tx.firstObs && obs.nextOfTx) {
-    const first = tx.firstObs.bind(tx);
-    const next = obs.nextOfTx.bind(obs);
-    return (t, visit) => {
-      for (let r = first(t); r >= 0; r = next(r)) visit(r);
-    };
-  }
-  const nTx = tx.count;
-  const start = new Int32Array(nTx + 1);
-  for (let r = 0; r < obs.count; r++) {
-    const t = obs.txRow(r);
-    if (t >= 0 && t < nTx) start[t + 1]++;
-  }
-  for (let t = 0; t < nTx; t++) start[t + 1] += start[t];
-  const fill = start.slice(0, nTx);
-  const rows = new Int32Array(start[nTx]);
-  for (let r = 0; r < obs.count; r++) {
-    const t = obs.txRow(r);
-    if (t >= 0 && t < nTx) rows[fill[t]++] = r;
-  }
-  return (t, visit) => {
-    for (let k = start[t]; k < start[t + 1]; k++) visit(rows[k]);
-  };
-}
-
-/**
- * Resolves hop k of observation r with evidence only: the node, -1 for no candidate, -2 for an
- * ambiguous hop that only a guess would pick.
- */
-function attributeHop(
-  resolver: HopResolver,
-  input: AnalyticsInput,
-  r: number,
-  k: number,
-  ctx: HopContext,
-): number {
-  const code = input.obs.hopCode(r, k);
-  const cands = resolver.candidatesCode(code);
-  if (cands.length === 0) return -1;
-  if (cands.length === 1) return cands[0];
-  const { node, tier } = resolver.resolveWithTier(input.obs.hop(r, k), ctx);
-  return tier === 'neighbor_affinity' && node >= 0 ? node : -2;
-}
-
 function countRelays(input: AnalyticsInput, paths: PathContext): RelayTally {
-  const { tx, obs, nodes, nowMs } = input;
+  const { tx, nodes, nowMs } = input;
   const n = nodes.count;
-  const resolver = paths.resolver;
   const tally: RelayTally = {
     lastMs: new Float64Array(n).fill(-Infinity),
     c1h: new Int32Array(n),
@@ -191,53 +143,24 @@ function countRelays(input: AnalyticsInput, paths: PathContext): RelayTally {
     ambiguous: 0,
   };
   const scopes = new Map<number, Map<string, number>>();
-  const stamp = new Int32Array(n).fill(-1);
-  const relays: number[] = [];
-  const hopNode: number[] = [];
-  const ctx = resolver.newContext();
-  const forEachObs = observationsByTx(input);
+  const rel = paths.txRelays();
+  const { floodStart, floodNode } = rel;
+  tally.floodTx = rel.floodTx;
+  tally.attributed = rel.attributedHops;
+  tally.unresolved = rel.unresolvedHops;
+  tally.ambiguous = rel.ambiguousHops;
   const h1 = nowMs - HOUR_MS;
   const h24 = nowMs - 24 * HOUR_MS;
   const d7 = nowMs - TRAFFIC_WINDOW_MS;
-  let t = 0;
-  const visit = (r: number): void => {
-    const hops = obs.hopCount(r);
-    if (hops === 0) return;
-    ctx.clear();
-    ctx.add(tx.advertNode(t));
-    const o = obs.observer(r);
-    if (o >= 0 && o < resolver.observerNode.length) ctx.add(resolver.observerNode[o]);
-    hopNode.length = 0;
-    for (let k = 0; k < hops; k++) {
-      const u = resolver.uniqueCode(obs.hopCode(r, k));
-      hopNode.push(u);
-      if (u >= 0) ctx.add(u);
-    }
-    for (let k = 0; k < hops; k++) {
-      let v = hopNode[k];
-      if (v < 0) v = attributeHop(resolver, input, r, k, ctx);
-      if (v === -1) tally.unresolved++;
-      else if (v === -2) tally.ambiguous++;
-      else {
-        tally.attributed++;
-        if (stamp[v] !== t) {
-          stamp[v] = t;
-          relays.push(v);
-        }
-      }
-    }
-  };
-  for (t = 0; t < tx.count; t++) {
-    const route = tx.routeType(t);
-    if (route !== 0 && route !== 1) continue;
-    tally.floodTx++;
-    relays.length = 0;
-    forEachObs(t, visit);
-    if (relays.length === 0) continue;
+  for (let t = 0; t < tx.count; t++) {
+    const from = floodStart[t];
+    const to = floodStart[t + 1];
+    if (from === to) continue;
     const at = tx.firstSeenMs(t);
     const scope = tx.scopeName(t);
     if (at >= d7) tally.relayed7d++;
-    for (const v of relays) {
+    for (let j = from; j < to; j++) {
+      const v = floodNode[j];
       tally.total[v]++;
       if (at > tally.lastMs[v]) tally.lastMs[v] = at;
       if (at >= d7) tally.c7d[v]++;

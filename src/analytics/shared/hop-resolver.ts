@@ -302,6 +302,30 @@ function neighborGraph(edges: EdgeTally, n: number, nowMs: number): NeighborGrap
   return { adjStart, adjNode, adjScore, adjCount, edgeKey, edgeScore, edgeCount, edgeMask };
 }
 
+/** p1: (candidate, context member, edge score, edge count) rows; reused via `length = 0`. */
+export class AffinityEdges {
+  cand = new Int32Array(256);
+  member = new Int32Array(256);
+  score = new Float64Array(256);
+  count = new Int32Array(256);
+  length = 0;
+  push(c: number, m: number, score: number, count: number): void {
+    if (this.length === this.cand.length) {
+      const size = 2 * this.length;
+      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+      this.cand = grow(this.cand, new Int32Array(size));
+      this.member = grow(this.member, new Int32Array(size));
+      this.score = grow(this.score, new Float64Array(size));
+      this.count = grow(this.count, new Int32Array(size));
+    }
+    const i = this.length++;
+    this.cand[i] = c;
+    this.member[i] = m;
+    this.score[i] = score;
+    this.count[i] = count;
+  }
+}
+
 export class HopResolver {
   /** Per node: latitude/longitude (NaN when absent). */
   readonly lat: Float64Array;
@@ -487,6 +511,71 @@ export class HopResolver {
   resolveWithTier(hop: string, ctx: HopContext): { node: number; tier: ResolveTier } {
     const packed = this.resolvePacked(this.candidates(hop), ctx);
     return { node: (packed >> 3) - 1, tier: TIERS[packed & 7] };
+  }
+
+  /**
+   * p1: tier 1 for many contexts inside one context `ctx` (a transmission's observations):
+   * appends every neighbour edge between a candidate of `code` and a node of `ctx` to `buf`;
+   * `affinityFrom` then answers tier 1 (the affinity winner, else -1) for any sub-context of `ctx` from those rows.
+   */
+  collectAffinityEdges(code: number, ctx: HopContext, buf: AffinityEdges): void {
+    const g = this.graph;
+    if (g === null) return;
+    const cands = this.candidatesCode(code);
+    let candDeg = 0;
+    for (const c of cands) candDeg += g.adjStart[c + 1] - g.adjStart[c];
+    // As scoreCandidates: probe candidate × member pairs when cheaper than walking edge lists.
+    if (g.edgeKey !== null && 4 * cands.length * ctx.members.length < candDeg) {
+      const keys = g.edgeKey;
+      const mask = g.edgeMask;
+      const n = this.lat.length;
+      for (const c of cands) {
+        for (const m of ctx.members) {
+          if (m === c) continue;
+          const key = c < m ? c * n + m : m * n + c;
+          for (let h = hashSlot(key, mask); keys[h] !== -1; h = (h + 1) & mask) {
+            if (keys[h] !== key) continue;
+            buf.push(c, m, g.edgeScore[h], g.edgeCount[h]);
+            break;
+          }
+        }
+      }
+      return;
+    }
+    for (const c of cands) {
+      for (let j = g.adjStart[c]; j < g.adjStart[c + 1]; j++) {
+        if (ctx.mark[g.adjNode[j]] === 1) buf.push(c, g.adjNode[j], g.adjScore[j], g.adjCount[j]);
+      }
+    }
+  }
+
+  /**
+   * p1: the tier-1 winner of `code` relative to `sub` (-1 when only a guess would pick), where `sub` ⊆ the context the rows [from, to) of `buf` were
+   * collected against (collectAffinityEdges) and `mark` marks sub's members.
+   */
+  affinityFrom(code: number, buf: AffinityEdges, from: number, to: number, mark: Uint8Array): number {
+    if (from === to) return -1;
+    const score = this.candScore;
+    const cnt = this.candCount;
+    for (let j = from; j < to; j++) {
+      if (mark[buf.member[j]] !== 1) continue;
+      const c = buf.cand[j];
+      if (buf.score[j] > score[c]) {
+        score[c] = buf.score[j];
+        cnt[c] = buf.count[j];
+      }
+    }
+    return (this.affinityWinner(this.candidatesCode(code)) >> 3) - 1;
+  }
+
+  /**
+   * p1: resolveCode(code, ctx) for a code with several candidates, given its edges into `ctx`
+   * (rows [from, to) of `buf`, from collectAffinityEdges against the same ctx).
+   */
+  resolveFromEdges(code: number, buf: AffinityEdges, from: number, to: number, ctx: HopContext): number {
+    const node = this.affinityFrom(code, buf, from, to, ctx.mark);
+    if (node >= 0) return node;
+    return (this.resolveByGpsOrAdverts(this.candidatesCode(code), ctx) >> 3) - 1;
   }
 
   /** (node + 1) << 3 | tier index: one number, no allocation in hot loops. */

@@ -5,6 +5,7 @@
 // per data version and every analytic and query over that snapshot reuses them.
 import type { AnalyticsInput } from '../inputs/input.js';
 import { HopResolver } from './hop-resolver.js';
+import { buildTxRelays, type TxRelays } from './tx-relays.js';
 
 export interface PathContext {
   /** Per tx row: the best observation row, or -1 when the tx has no observation. */
@@ -13,6 +14,8 @@ export interface PathContext {
   firstObs: Int32Array;
   /** Resolver over this input with the neighbour graph built from `best`. */
   resolver: HopResolver;
+  /** p1: per tx, the relays its paths name (built on first use, then shared; tx-relays.ts). */
+  txRelays(): TxRelays;
 }
 
 export function buildPathContext(input: AnalyticsInput): PathContext {
@@ -56,7 +59,8 @@ export function buildPathContext(input: AnalyticsInput): PathContext {
   }
   const resolver = new HopResolver(input);
   resolver.buildNeighborGraph(best);
-  return { best, firstObs, resolver };
+  let txRelays: TxRelays | undefined;
+  return { best, firstObs, resolver, txRelays: () => (txRelays ??= buildTxRelays(input, resolver)) };
 }
 
 /** Per tx row: 1 when any observation came from a region observer (spec §1.1); null without a region. */
