@@ -125,8 +125,10 @@ async function onCall(m: Extract<ToWriterWorker, { id: number }>): Promise<void>
 }
 
 async function onClose(): Promise<void> {
-  writer.close();
+  // The checkpointer first: a PASSIVE checkpoint running on its connection would make the
+  // writer's final TRUNCATE checkpoint busy and leave the WAL behind.
   await checkpointer?.stop();
+  writer.close();
   send({ t: 'closed', stats: writer.getStats(), checkpoints: checkpointStats() });
   db.close();
   port.close();
