@@ -27,6 +27,7 @@ import {
   packetItem,
   packetSchema,
   type PacketItem,
+  isoJsonArray,
 } from './render.js';
 
 interface PacketsQuery {
@@ -180,14 +181,15 @@ function registerPacketTimestamps(app: FastifyInstance, deps: PacketRoutesDeps):
     },
     response: { 200: { type: 'array', items: S }, 400: errorSchema },
   };
-  app.get('/packets/timestamps', { schema }, async (request) => {
+  app.get('/packets/timestamps', { schema }, async (request, reply) => {
     const q = request.query as { since?: string; until?: string };
     if (q.since === undefined || q.since === '') throw apiError('MESHLENS_ERR_SINCE_REQUIRED');
     const nowMs = deps.now();
     const sinceMs = parseTime(q.since, 'since', nowMs) as number;
     const untilMs = parseTime(q.until, 'until', nowMs);
     if (untilMs !== undefined && sinceMs > untilMs) throw badParam('since', 'is after until');
-    return deps.model.packetTimestamps(sinceMs, untilMs).map((ms) => new Date(ms).toISOString());
+    const json = isoJsonArray(deps.model.packetTimestamps(sinceMs, untilMs));
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 }
 
