@@ -43,6 +43,8 @@ const channelItem = (c: ChannelSummary) => ({
 
 export function channelRoutes(deps: ChannelRoutesDeps): FastifyPluginAsync {
   const { model, config } = deps;
+  // Keys derived once per catalogue, not per request (a SHA-256 per entry).
+  const known = deps.knownChannels ? deps.knownChannels.map(knownChannelItem) : null;
   return async (app) => {
     app.get(
       '/channels',
@@ -216,16 +218,13 @@ export function channelRoutes(deps: ChannelRoutesDeps): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const catalogue = deps.knownChannels ?? null;
-        if (catalogue === null) throw apiError('MESHLENS_ERR_NO_KNOWN_CHANNELS');
+        if (known === null) throw apiError('MESHLENS_ERR_NO_KNOWN_CHANNELS');
         const q = request.query as { region?: string };
         const regions = parseList(q.region)
           ?.map((r) => r.toUpperCase())
           .filter((r) => r !== 'ALL');
         const wanted = regions && regions.length > 0 ? new Set(regions) : null;
-        const channels = catalogue
-          .filter((c) => wanted === null || c.region === null || wanted.has(c.region))
-          .map(knownChannelItem);
+        const channels = known.filter((c) => wanted === null || c.region === null || wanted.has(c.region));
         return { channels, total: channels.length };
       },
     );
