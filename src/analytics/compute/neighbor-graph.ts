@@ -16,7 +16,8 @@ import type { AnalyticsInput } from '../inputs/input.js';
 import type { AnalyticsQuery } from '../shared/query.js';
 import { regionObservers } from '../shared/query.js';
 import type { PathContext } from '../shared/path-context.js';
-import { EDGE_OBSERVER_SLOTS, type EdgeTally, type HopResolver } from '../shared/hop-resolver.js';
+import type { HopResolver } from '../shared/hop-resolver.js';
+import { EDGE_OBSERVER_SLOTS, type EdgeTally } from '../shared/neighbor-tally.js';
 import { hasGps, haversineKm } from '../shared/geo.js';
 import { HOUR_MS } from '../shared/time-format.js';
 

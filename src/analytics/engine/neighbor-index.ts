@@ -2,7 +2,7 @@
 // (compute/neighbor-graph.ts `NeighborTable`, refreshed with each neighbour-graph snapshot).
 // Built once per table (O(edges)), then each lookup is a map get plus the node's own edges:
 // /api/nodes/:pubkey/neighbors, /api/debug/affinity and the affinity tier of /api/resolve-hops.
-import { EDGE_OBSERVER_SLOTS } from '../shared/hop-resolver.js';
+import { EDGE_OBSERVER_SLOTS } from '../shared/neighbor-tally.js';
 import { edgeScore, type NeighborTable } from '../compute/neighbor-graph.js';
 
 export interface NeighborEntry {
