@@ -17,21 +17,19 @@ import {
   type Packet,
 } from '../protocol/index.js';
 import {
-  newObserverRecord,
   type NodeRecord,
   type ObservationRecord,
   type ObserverRecord,
   type TransmissionRecord,
 } from '../store/records.js';
-import { recordNaiveClockEvent } from '../store/observer-clock.js';
 import { checkAdvert } from './advert-gate.js';
 import { hasGpsFix, type GeoFilterStore } from '../config/geo-filter.js';
 import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
 import type { IngestMemory, IngestWriter } from './ingest-ports.js';
 import { packetSighting, type ObserverMessage, type ObserverStatus } from './observer-message.js';
-import { naiveClockSkewMs } from './uploader-time.js';
 import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
+import { ObserverUpserts } from './observer-upserts.js';
 import { TransportScopes } from './transport-scopes.js';
 
 const ADVERT = 4;
@@ -130,13 +128,7 @@ export class IngestPipeline {
   readonly queue: IngestQueue<Queued>;
   readonly #o: PipelineOptions;
   readonly #listeners = new Set<(e: ObservationEvent) => void>();
-  /** Merged observer records (the pipeline is the only writer after the load). */
-  readonly #observers = new Map<string, ObserverRecord>();
-  /** Observers touched by queued packets in the current slice, written to memory at its end. */
-  readonly #dirtyObservers = new Set<ObserverRecord>();
-  /** Observers with naive-clock events in the current slice: one writer op each at its end. */
-  readonly #dirtyClocks = new Set<ObserverRecord>();
-  #deferObservers = false;
+  readonly #observers: ObserverUpserts;
   readonly #sampleWindows = new Map<string, { startMs: number; n: number }>();
   #nextTxId: number;
   #nextObsId: number;
@@ -160,13 +152,14 @@ export class IngestPipeline {
 
   constructor(options: PipelineOptions) {
     this.#o = options;
+    this.#observers = new ObserverUpserts(options.memory, options.writer);
     this.#scopes = options.scopes ?? new TransportScopes([]);
     this.#nextTxId = options.maxIds.transmissionId + 1;
     this.#nextObsId = options.maxIds.observationId + 1;
     this.queue = new IngestQueue<Queued>({
       capacity: options.bufferSize,
       consume: (q) => this.#consume(q),
-      afterSlice: () => this.#flushObservers(),
+      afterSlice: () => this.#observers.flush(),
       onDrop: (q) => {
         const i = q.input;
         this.reject('queue_full', `ingest queue full (${options.bufferSize})`, {
@@ -269,38 +262,8 @@ export class IngestPipeline {
   /** An observer status message: metadata and a metrics sample (spec §1.3). */
   ingestStatus(observerId: string, region: string, status: ObserverStatus, rxMs: number): void {
     this.#s.statuses++;
-    const rec = this.#observer(observerId, rxMs);
-    rec.name = status.origin ?? rec.name;
-    if (region !== '') rec.iata = region;
-    if (rxMs > rec.lastSeenMs || Number.isNaN(rec.lastSeenMs)) rec.lastSeenMs = rxMs;
-    rec.model = status.model ?? rec.model;
-    rec.firmware = status.firmware ?? rec.firmware;
-    rec.clientVersion = status.clientVersion ?? rec.clientVersion;
-    rec.radio = status.radio ?? rec.radio;
-    rec.batteryMv = status.batteryMv ?? rec.batteryMv;
-    rec.uptimeSecs = status.uptimeSecs ?? rec.uptimeSecs;
-    rec.noiseFloor = status.noiseFloor ?? rec.noiseFloor;
-    rec.canRelay = status.canRelay ?? rec.canRelay;
-    const skewMs = naiveClockSkewMs(status.uploaderTime);
-    if (skewMs !== null) recordNaiveClockEvent(rec, skewMs, rxMs);
-    this.#o.memory.upsertObserver(rec);
-    const w = this.#o.writer;
-    w.upsertObserverFromStatus({
-      id: observerId,
-      name: status.origin,
-      iata: region === '' ? null : region,
-      seenMs: rxMs,
-      model: status.model,
-      firmware: status.firmware,
-      clientVersion: status.clientVersion,
-      radio: status.radio,
-      batteryMv: status.batteryMv,
-      uptimeSecs: status.uptimeSecs,
-      noiseFloor: status.noiseFloor,
-      canRelay: status.canRelay,
-    });
-    if (skewMs !== null) this.#writeClock(rec);
-    w.insertObserverMetrics({
+    this.#observers.status(observerId, region, status, rxMs);
+    this.#o.writer.insertObserverMetrics({
       observerId,
       atMs: rxMs,
       noiseFloor: status.noiseFloor,
@@ -326,11 +289,11 @@ export class IngestPipeline {
 
   #consume(q: Queued): void {
     if (q.input) {
-      this.#deferObservers = true;
+      this.#observers.defer = true;
       try {
         this.ingestPacket(q.input);
       } finally {
-        this.#deferObservers = false;
+        this.#observers.defer = false;
       }
       return;
     }
@@ -365,7 +328,7 @@ export class IngestPipeline {
       packet,
       advert,
       path: observationPath(packet),
-      observer: this.#observer(input.observerId, input.rxMs),
+      observer: this.#observers.get(input.observerId, input.rxMs),
     };
     if (txRow !== -1) {
       const existing = this.#o.memory.findObservation(txRow, input.observerId, f.path);
@@ -412,7 +375,7 @@ export class IngestPipeline {
       this.#s.signalFills++;
       writer.fillObservationSignal({ observationId, snr: input.snr, rssi: input.rssi, score: input.score });
     }
-    this.#touchObserver(f.observer, input);
+    this.#observers.touch(f.observer, input);
     return {
       ok: true,
       packet: f.packet,
@@ -439,7 +402,7 @@ export class IngestPipeline {
     const appended = this.#append(tx, obs, input, packet.hash);
     if (typeof appended !== 'number') return appended;
     const txRow = tx ? appended : knownTxRow;
-    this.#touchObserver(f.observer, input);
+    this.#observers.touch(f.observer, input);
     if (tx) {
       this.#s.transmissionsNew++;
       writer.insertTransmission(tx);
@@ -547,66 +510,6 @@ export class IngestPipeline {
         this.#o.log?.('error', `ingest: observation listener failed: ${(err as Error).message}`);
       }
     }
-  }
-
-  #flushObservers(): void {
-    for (const rec of this.#dirtyObservers) this.#o.memory.upsertObserver(rec);
-    this.#dirtyObservers.clear();
-    for (const rec of this.#dirtyClocks) this.#writeClock(rec);
-    this.#dirtyClocks.clear();
-  }
-
-  /** The observer's naive-clock state as it is now (absolute values: coalescing loses nothing). */
-  #writeClock(rec: ObserverRecord): void {
-    if (rec.clockSkewSeconds === null || rec.clockLastNaiveAtMs === null) return;
-    this.#o.writer.upsertObserverClock({
-      id: rec.id,
-      skewSeconds: rec.clockSkewSeconds,
-      count24h: rec.clockSkewCount24h,
-      lastNaiveAtMs: rec.clockLastNaiveAtMs,
-    });
-  }
-
-  /** The merged observer record, created on first sight (spec §1.6 "upserts the observer"). */
-  #observer(id: string, rxMs: number): ObserverRecord {
-    let rec = this.#observers.get(id);
-    if (rec) return rec;
-    const row = this.#o.memory.observerRow(id);
-    rec = row === -1 ? newObserverRecord(id, rxMs) : this.#o.memory.observer(row);
-    // A row created by an observation alone (no upsert yet) has no times.
-    if (Number.isNaN(rec.firstSeenMs)) rec.firstSeenMs = rxMs;
-    if (Number.isNaN(rec.lastSeenMs)) rec.lastSeenMs = rxMs;
-    this.#observers.set(id, rec);
-    return rec;
-  }
-
-  /** A packet message from this observer: name, region, last packet, packet_count + 1. */
-  #touchObserver(rec: ObserverRecord, input: PacketInput): void {
-    rec.name = input.origin ?? rec.name;
-    if (input.region !== '') rec.iata = input.region;
-    if (!(rec.lastSeenMs >= input.rxMs)) rec.lastSeenMs = input.rxMs;
-    if (input.rxMs < rec.firstSeenMs) rec.firstSeenMs = input.rxMs;
-    rec.packetCount++;
-    rec.lastPacketAtMs = input.rxMs;
-    // A naive envelope time far off server time (spec analytics §6.7).
-    const skewMs = input.naiveSkewMs ?? null;
-    if (skewMs !== null) recordNaiveClockEvent(rec, skewMs, input.rxMs);
-    // From the queue, one memory upsert per observer per slice (every packet was ~5% of the
-    // main thread's ingest work); readers see it within the slice (a few ms). Naive-clock
-    // events likewise become one writer op per observer per slice.
-    if (this.#deferObservers) {
-      this.#dirtyObservers.add(rec);
-      if (skewMs !== null) this.#dirtyClocks.add(rec);
-    } else {
-      this.#o.memory.upsertObserver(rec);
-      if (skewMs !== null) this.#writeClock(rec);
-    }
-    this.#o.writer.upsertObserverFromPacket({
-      id: rec.id,
-      name: input.origin,
-      iata: input.region === '' ? null : input.region,
-      seenMs: input.rxMs,
-    });
   }
 
   /**
