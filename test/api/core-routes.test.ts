@@ -3,10 +3,9 @@
 // independent of the store) or from fixtures/README.md.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { coreRoutes } from '../../src/api/routes/core.js';
@@ -15,13 +14,13 @@ import { ChannelKeyring } from '../../src/protocol/index.js';
 import { runDecode } from '../../src/cli/decode.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
-import { FIXTURE_DB, loadFixture } from '../support/fixture.js';
+import { fixtureOracle, loadFixture } from '../support/fixture.js';
 
 const NOW = Date.parse('2026-05-17T18:30:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-core-'));
 let app: FastifyInstance;
 let store: MemoryStore;
-let sql: Database.Database;
+let sql: ReturnType<typeof fixtureOracle>;
 
 function config(value: Record<string, unknown> = {}) {
   const p = join(dir, `${Math.random()}.json`);
@@ -31,8 +30,7 @@ function config(value: Record<string, unknown> = {}) {
 
 before(async () => {
   store = (await loadFixture()).store;
-  copyFileSync(FIXTURE_DB, join(dir, 'oracle.db'));
-  sql = new Database(join(dir, 'oracle.db'), { readonly: true });
+  sql = fixtureOracle(dir);
   const cfg = config({ regions: { SJC: 'San Jose', LAX: 'Los Angeles' } });
   app = await buildApp({
     config: cfg,
@@ -57,8 +55,8 @@ async function get(url: string, status = 200) {
   assert.equal(r.statusCode, status, `${url}: ${r.body}`);
   return r.json();
 }
-const one = <T>(q: string, ...args: unknown[]) => sql.prepare(q).get(...args) as T;
-const all = <T>(q: string, ...args: unknown[]) => sql.prepare(q).all(...args) as T[];
+const one = <T>(q: string, ...args: unknown[]) => sql.one<T>(q, ...args);
+const all = <T>(q: string, ...args: unknown[]) => sql.all<T>(q, ...args);
 
 // ------------------------------------------------------------------ packets
 

@@ -4,28 +4,26 @@
 // Expected values come from the fixture's own SQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { coreRoutes } from '../../src/api/routes/core.js';
 import { loadConfig } from '../../src/config/index.js';
 import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
-import { FIXTURE_DB, loadFixture } from '../support/fixture.js';
+import { fixtureOracle, loadFixture } from '../support/fixture.js';
 
 const NOW = Date.parse('2026-05-17T18:30:00Z');
 const BOX = { latMin: 37.2, latMax: 37.45, lonMin: -122.1, lonMax: -121.7 };
 const IN_BOX = `lat BETWEEN ${BOX.latMin} AND ${BOX.latMax} AND lon BETWEEN ${BOX.lonMin} AND ${BOX.lonMax}`;
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-i9a-nodes-'));
 let app: FastifyInstance;
-let sql: Database.Database;
+let sql: ReturnType<typeof fixtureOracle>;
 
 before(async () => {
   const { store } = await loadFixture();
-  copyFileSync(FIXTURE_DB, join(dir, 'oracle.db'));
-  sql = new Database(join(dir, 'oracle.db'), { readonly: true });
+  sql = fixtureOracle(dir);
   const p = join(dir, 'config.json');
   writeFileSync(
     p,
@@ -62,8 +60,8 @@ async function get(url: string, status = 200) {
   assert.equal(r.statusCode, status, `${url}: ${r.body}`);
   return r.json();
 }
-const one = <T>(q: string, ...args: unknown[]) => sql.prepare(q).get(...args) as T;
-const all = <T>(q: string, ...args: unknown[]) => sql.prepare(q).all(...args) as T[];
+const one = <T>(q: string, ...args: unknown[]) => sql.one<T>(q, ...args);
+const all = <T>(q: string, ...args: unknown[]) => sql.all<T>(q, ...args);
 const adverts = (pk: string) =>
   one<{ n: number }>(
     `SELECT count(*) AS n FROM transmissions WHERE payload_type = 4 AND lower(json_extract(decoded_json, '$.pubKey')) = ?`,

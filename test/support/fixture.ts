@@ -303,3 +303,13 @@ export function loadFixtureRecords(): FixtureRecords {
     }
   }));
 }
+
+/** The fixture as an SQL oracle: a read-only copy in `dir` and typed one-row / all-rows queries. */
+export function fixtureOracle(dir: string) {
+  const sql = new Database(fixtureCopy(dir, 'oracle.db'), { readonly: true });
+  return {
+    one: <T>(q: string, ...args: unknown[]) => sql.prepare(q).get(...args) as T,
+    all: <T>(q: string, ...args: unknown[]) => sql.prepare(q).all(...args) as T[],
+    close: () => sql.close(),
+  };
+}
