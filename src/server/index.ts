@@ -22,6 +22,7 @@ import { neighborRoutes } from '../api/routes/neighbors.js';
 import { neighborEdgePersister } from '../analytics/engine/neighbor-persist.js';
 import type { BuildInfo, SourceLiveness, Telemetry } from '../api/telemetry.js';
 import { WebsocketFeed } from '../api/websocket.js';
+import { webUi } from '../api/web-ui.js';
 import { loadKnownChannels, type KnownChannel, type MeshlensConfig } from '../config/index.js';
 import { GeoFilterStore } from '../config/geo-filter.js';
 import type { SourceHandle } from '../ingest/ingest-thread.js';
@@ -53,6 +54,8 @@ import {
 export type { Log } from '../util/lifecycle.js';
 
 export interface StartOptions {
+  /** The built web UI (default: this package's web/dist). */
+  webRoot?: string;
   log?: Log;
   version?: string;
   /** Start analytics workers (default true; some integration tests switch them off). */
@@ -271,7 +274,7 @@ function apiUnit(
         configPath: options.configPath ?? null,
         sources: () => u.ingest.sources,
       }),
-      rootPlugins: [feed.plugin()],
+      rootPlugins: [feed.plugin(), webUi(options.webRoot)],
     }),
   );
   return { http, section };

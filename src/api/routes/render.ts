@@ -5,6 +5,9 @@
 import type { NodeSummary, Sighting, TransmissionSummary } from '../../store/read-model.js';
 import type { RepeaterLookup } from '../../analytics/engine/repeater-table.js'; // t3
 import { isRelayRole } from '../../analytics/shared/hop-resolver.js'; // t3
+import type { NodeItem, ObservationItem, PacketItem } from '../contract.js';
+
+export type { ObservationItem, PacketItem };
 
 export const iso = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
@@ -50,22 +53,6 @@ const I = { type: 'integer' } as const;
 const N = { type: 'number' } as const;
 const nullable = (t: 'string' | 'number' | 'integer' | 'boolean') => ({ type: [t, 'null'] });
 
-export interface ObservationItem {
-  id: number;
-  transmission_id: number;
-  hash: string;
-  observer_id: string;
-  observer_name: string | null;
-  observer_iata: string | null;
-  direction: string | null;
-  snr: number | null;
-  rssi: number | null;
-  score: number | null;
-  path_json: string;
-  timestamp: string | null;
-  uploader_timestamp: string | null;
-}
-
 export function observationItem(s: Sighting, hash: string): ObservationItem {
   const o = s.observation;
   return {
@@ -83,33 +70,6 @@ export function observationItem(s: Sighting, hash: string): ObservationItem {
     timestamp: iso(o.rxMs),
     uploader_timestamp: o.uploaderMs === null ? null : iso(o.uploaderMs),
   };
-}
-
-export interface PacketItem {
-  id: number;
-  raw_hex: string;
-  hash: string;
-  first_seen: string | null;
-  timestamp: string | null;
-  last_seen: string | null;
-  route_type: number;
-  payload_type: number;
-  payload_version: number;
-  decoded_json: string;
-  channel_hash: string | null;
-  from_pubkey: string | null;
-  /** Transport scope: null unscoped, '' unknown, '#name' (spec §2.2). */
-  scope_name: string | null;
-  observation_count: number;
-  observer_id: string | null;
-  observer_name: string | null;
-  observer_iata: string | null;
-  snr: number | null;
-  rssi: number | null;
-  path_json: string | null;
-  direction: string | null;
-  _parsedPath: string[];
-  observations?: ObservationItem[];
 }
 
 /** A transmission in CoreScope's packet shape; `expand` adds its observations (when loaded). */
@@ -146,7 +106,7 @@ export function packetItem(s: TransmissionSummary, expand = false): PacketItem {
 }
 
 /** A node in CoreScope's node shape. */
-export function nodeItem(s: NodeSummary) {
+export function nodeItem(s: NodeSummary): NodeItem {
   const rec = s.node;
   return {
     public_key: rec.publicKey,

@@ -1,0 +1,205 @@
+// The API's response shapes, shared by the server (which builds them) and the web UI (which
+// reads them: web/ imports this module's types, never a retyped copy). No imports and no code:
+// it must type-check in both the Node and the browser build. A route that answers one of these
+// shapes declares its builder's return type from here, so the compiler holds both ends together.
+
+/** One observation of a transmission (`/api/packets/:id` observations, `expand=observations`). */
+export interface ObservationItem {
+  id: number;
+  transmission_id: number;
+  hash: string;
+  observer_id: string;
+  observer_name: string | null;
+  observer_iata: string | null;
+  direction: string | null;
+  snr: number | null;
+  rssi: number | null;
+  score: number | null;
+  path_json: string;
+  timestamp: string | null;
+  uploader_timestamp: string | null;
+}
+
+/** A transmission in CoreScope's packet shape (`/api/packets`); best observation inlined. */
+export interface PacketItem {
+  id: number;
+  raw_hex: string;
+  hash: string;
+  first_seen: string | null;
+  timestamp: string | null;
+  last_seen: string | null;
+  route_type: number;
+  payload_type: number;
+  payload_version: number;
+  decoded_json: string;
+  channel_hash: string | null;
+  from_pubkey: string | null;
+  /** Transport scope: null unscoped, '' unknown, '#name' (spec §2.2). */
+  scope_name: string | null;
+  observation_count: number;
+  observer_id: string | null;
+  observer_name: string | null;
+  observer_iata: string | null;
+  snr: number | null;
+  rssi: number | null;
+  path_json: string | null;
+  direction: string | null;
+  _parsedPath: string[];
+  observations?: ObservationItem[];
+}
+
+/** `GET /api/packets`. */
+export interface PacketsPage {
+  packets: PacketItem[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type NodeRole = 'repeater' | 'companion' | 'room' | 'sensor' | string;
+
+/** A node in CoreScope's node shape (`/api/nodes`, `/api/nodes/:pk`). */
+export interface NodeItem {
+  public_key: string;
+  name: string | null;
+  role: NodeRole | null;
+  lat: number | null;
+  lon: number | null;
+  last_seen: string | null;
+  first_seen: string | null;
+  advert_count: number;
+  battery_mv: number | null;
+  temperature_c: number | null;
+  foreign: boolean;
+  default_scope: string | null;
+  last_heard: string | null;
+  packet_count: number;
+  hash_size: number;
+  hash_size_inconsistent: boolean;
+  hash_sizes_seen: number[];
+  flood_advert_count_7d: number;
+  last_relayed?: string | null;
+  relay_active?: boolean;
+  relay_count_1h?: number;
+  relay_count_24h?: number;
+  usefulness_score?: number;
+  usefulness_grade?: string;
+}
+
+export interface RoleCounts {
+  repeaters: number;
+  rooms: number;
+  companions: number;
+  sensors: number;
+}
+
+/** `GET /api/nodes`. */
+export interface NodesPage {
+  nodes: NodeItem[];
+  total: number;
+  limit: number;
+  offset: number;
+  counts: RoleCounts;
+}
+
+/** `GET /api/stats`. */
+export interface StatsResponse {
+  totalPackets: number;
+  totalTransmissions: number;
+  totalObservations: number;
+  totalNodes: number;
+  totalNodesAllTime: number;
+  totalObservers: number;
+  packetsLastHour: number;
+  packetsLast24h: number;
+  version: string;
+  counts: RoleCounts;
+}
+
+/** `GET /api/healthz` (503 with the same body while the store loads). */
+export interface HealthzResponse {
+  ready: boolean;
+  loadedRows: number;
+  loadedTx: number;
+  loadedObs: number;
+  components: Record<
+    string,
+    {
+      ready: boolean;
+      loadedRows?: number;
+      progress?: { phase: string; rowsLoaded: number; rowsTotal: number };
+    }
+  >;
+}
+
+/** Health thresholds of `/api/config/client` (ms). */
+export interface HealthThresholds {
+  infraDegradedMs: number;
+  infraSilentMs: number;
+  nodeDegradedMs: number;
+  nodeSilentMs: number;
+  relayActiveMs: number;
+  observerOnlineMs: number;
+  observerStaleMs: number;
+}
+
+/** `GET /api/config/client` (the parts the UI reads). */
+export interface ClientConfigResponse {
+  healthThresholds: HealthThresholds;
+  batteryThresholds: { lowMv: number; criticalMv: number };
+  propagationBufferMs: number;
+  liveMapMaxNodes: number;
+  listLimits: {
+    packetsMax: number;
+    nodesMax: number;
+    analyticsMax: number;
+    channelMessagesMax: number;
+    bulkHealthMax: number;
+  };
+}
+
+/** `GET /api/config/map`. */
+export interface MapConfigResponse {
+  center: [number, number];
+  zoom: number;
+  tileUrl?: string | null;
+  attribution?: string | null;
+}
+
+/** Every API error body (src/api/errors.ts, docs/errors.md). */
+export interface ApiErrorBody {
+  error: string;
+  code: string;
+  [extra: string]: unknown;
+}
+
+/** `data` of a WebSocket `{type:"packet"}` message: one new observation (spec §5). */
+export interface LivePacketData {
+  id: number;
+  observation_id: number;
+  raw_hex: string;
+  hash: string;
+  first_seen: string | null;
+  timestamp: string | null;
+  rx_timestamp: string | null;
+  uploader_timestamp: string | null;
+  route_type: number;
+  payload_type: number;
+  decoded_json: string;
+  observer_id: string;
+  observer_name: string | null;
+  region: string | null;
+  snr: number | null;
+  rssi: number | null;
+  path_json: string;
+  /** Per hop: the full key of the one known relay with that prefix, or null if ambiguous. */
+  resolved_path: (string | null)[] | null;
+  direction: string | null;
+  observation_count: number;
+}
+
+/** Messages the live feed sends. */
+export type LiveMessage =
+  | { type: 'packet'; data: LivePacketData }
+  | { type: 'subscribed'; regions: string[] | null; types: number[] | null }
+  | { type: 'error'; error: string };

@@ -1,0 +1,11 @@
+// Placeholder until this page is built (issue 11).
+import { Page } from '../components/page';
+import type { PageProps } from '../app/routes';
+
+export default function ChannelsPage(_props: PageProps) {
+  return (
+    <Page name="channels" title="Channels" loaded={true}>
+      <p>This page is being built.</p>
+    </Page>
+  );
+}
