@@ -1,5 +1,8 @@
 // A real meshlens server for the browser tests: the CoreScope fixture with its times shifted to
 // "now" (so "last hour" views have data), or simulator traffic; analytics on; the built UI.
+import { join } from 'node:path';
+import { createSimulator } from '../../../src/sim/index.js';
+import { writeDataset } from '../../../src/sim/dataset.js';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { freshFixtureCopy } from '../../support/fresh-fixture.js';
 import { tempDir, testConfig } from '../../integration/harness.js';
@@ -18,5 +21,38 @@ export async function startFixtureServer(extraConfig: Record<string, unknown> = 
   const config = testConfig(dir, { dbPath, ...extraConfig });
   const server = await startServer(config, {});
   await server.loaded;
+  return { server, url: server.url, dir, stop: () => server.stop() };
+}
+
+/**
+ * Simulator traffic: an empty database fed live by the demo simulator through the embedded
+ * broker (as `npm start`), at `ratePerSec` packets per second. `warmupMs` of traffic first.
+ */
+export async function startSimServer(
+  opts: {
+    ratePerSec?: number;
+    seed?: number;
+    warmupMs?: number;
+    /** Simulated history written to the database before start (ending now), e.g. 3 h. */
+    prefillMs?: number;
+    extraConfig?: Record<string, unknown>;
+  } = {},
+): Promise<UiServer> {
+  const dir = tempDir('meshlens-web-sim-');
+  const dbPath = join(dir, 'sim.db');
+  if (opts.prefillMs) {
+    const sim = createSimulator('small', {
+      seed: opts.seed ?? 7,
+      startMs: Date.now() - opts.prefillMs,
+      durationMs: opts.prefillMs,
+    });
+    writeDataset(sim, dbPath);
+  }
+  const config = testConfig(dir, { dbPath, ...opts.extraConfig });
+  const server = await startServer(config, {
+    demo: { ratePerSec: opts.ratePerSec ?? 20, seed: opts.seed ?? 7 },
+  });
+  await server.loaded;
+  if (opts.warmupMs) await new Promise((r) => setTimeout(r, opts.warmupMs));
   return { server, url: server.url, dir, stop: () => server.stop() };
 }
