@@ -1,0 +1,290 @@
+// `npm run bench:web`: the web UI in Debian's chromium (playwright-core) against a real server
+// (the compiled `meshlens serve`) on simulator datasets (issue 11's targets):
+// - initial JavaScript (gzip) of index.html: the entry chunk, its preloads and CSS;
+// - every page's data shown after an in-app navigation (hash change -> data-loaded="true"),
+//   median of --runs;
+// - Live while --live-rate packets/s are published over MQTT for --live-seconds: main-thread
+//   tasks over 50 ms (PerformanceObserver 'longtask');
+// - on the --map-scale dataset (cascadia, ~2,600 nodes): the Map's nodes drawn after navigation,
+//   and a packets filter result of ~100k rows scrolled end to end: tasks over 50 ms.
+// Measure alone (machine otherwise idle); the load average before and after is recorded.
+// Usage: npm run bench:web -- [--scale staging] [--map-scale cascadia] [--runs 5]
+//        [--live-seconds 30] [--live-rate 200] [--no-build]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { prepareDataset } from './lib/dataset-cache.js';
+import { prepareMessages, publishFor } from './lib/publisher.js';
+import { startServer, type BenchServer } from './lib/server.js';
+import { median, round } from './lib/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'staging' },
+    'map-scale': { type: 'string', default: 'cascadia' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '5' },
+    'live-seconds': { type: 'string', default: '30' },
+    'live-rate': { type: 'string', default: '200' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const root = process.cwd();
+const seed = Number(values.seed);
+const runs = Math.max(1, Number(values.runs));
+const log = (m: string) => process.stderr.write(`[bench:web] ${m}\n`);
+const TIMEOUT_MS: Record<string, number> = {
+  fixture: 60_000,
+  small: 60_000,
+  staging: 240_000,
+  cascadia: 400_000,
+};
+const LONG_TASK_MS = 50;
+
+/** Gzip bytes of the JavaScript and CSS index.html loads before any page chunk. */
+export function initialAssets(distDir: string): {
+  files: { file: string; gzipKb: number }[];
+  jsGzipKb: number;
+  cssGzipKb: number;
+} {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const files = [...new Set(refs)].map((file) => ({
+    file,
+    gzipKb: gzipSync(readFileSync(join(distDir, file))).length / 1024,
+  }));
+  const sum = (ext: string) => files.filter((f) => f.file.endsWith(ext)).reduce((a, f) => a + f.gzipKb, 0);
+  return { files, jsGzipKb: round(sum('.js'), 1)!, cssGzipKb: round(sum('.css'), 1)! };
+}
+
+/** Starts collecting long tasks in the page (call before the work to observe). */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}
+async function longTasks(page: Page): Promise<{ over50: number; maxMs: number | null }> {
+  const d = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+  return {
+    over50: d.filter((x) => x > LONG_TASK_MS).length,
+    maxMs: d.length ? round(Math.max(...d), 0) : null,
+  };
+}
+
+/** In-app navigation to `hash` until the page says its data is shown; ms, or null on timeout. */
+async function navTime(
+  page: Page,
+  hash: string,
+  pageName: string,
+  timeoutMs = 15_000,
+): Promise<number | null> {
+  return page.evaluate(
+    ({ hash, pageName, timeoutMs }) =>
+      new Promise<number | null>((resolve) => {
+        const t0 = performance.now();
+        location.hash = hash;
+        const sel = `[data-page="${pageName}"][data-loaded="true"]`;
+        const tick = () => {
+          if (document.querySelector(sel)) return resolve(performance.now() - t0);
+          if (performance.now() - t0 > timeoutMs) return resolve(null);
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    { hash, pageName, timeoutMs },
+  );
+}
+
+interface Samples {
+  packetHash: string;
+  nodeKey: string;
+  observerId: string | null;
+  channel: string | null;
+}
+
+async function samples(srv: BenchServer): Promise<Samples> {
+  const p = await srv.get<{ packets: { hash: string }[] }>('/api/packets?limit=1');
+  const n = await srv.get<{ nodes: { public_key: string }[] }>('/api/nodes?limit=1');
+  const o = await srv.get<{ observers: { id: string }[] }>('/api/observers');
+  const c = await srv.get<{ channels: { hash: string }[] }>('/api/channels');
+  return {
+    packetHash: p.body.packets[0].hash,
+    nodeKey: n.body.nodes[0].public_key,
+    observerId: o.body.observers[0]?.id ?? null,
+    channel: c.body.channels[0]?.hash ?? null,
+  };
+}
+
+function pageList(s: Samples): [string, string, string][] {
+  const list: [string, string, string][] = [
+    ['Home', '#/home', 'home'],
+    ['Packets', '#/packets', 'packets'],
+    ['Packet detail', `#/packet/${s.packetHash}`, 'packet'],
+    ['Trace', `#/tools/trace/${s.packetHash}`, 'trace'],
+    ['Nodes', '#/nodes', 'nodes'],
+    ['Node page', `#/nodes/${s.nodeKey}`, 'nodes'],
+    ['Map', '#/map', 'map'],
+    ['Live', '#/live', 'live'],
+    ['Observers', '#/observers', 'observers'],
+    ['Channels', '#/channels', 'channels'],
+  ];
+  if (s.observerId)
+    list.push(['Observer page', `#/observers/${encodeURIComponent(s.observerId)}`, 'observers']);
+  if (s.channel) list.push(['Channel', `#/channels/${encodeURIComponent(s.channel)}`, 'channels']);
+  return list;
+}
+
+async function measurePages(browser: Browser, srv: BenchServer) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/#/home`);
+  await page.waitForSelector('[data-page="home"][data-loaded="true"]', { timeout: 30_000 });
+  const rows: { page: string; medianMs: number | null; runsMs: (number | null)[] }[] = [];
+  for (const [label, hash, name] of pageList(await samples(srv))) {
+    const times: (number | null)[] = [];
+    for (let i = 0; i < runs; i++) {
+      await navTime(page, '#/bench-blank', 'not-found');
+      times.push(await navTime(page, hash, name));
+    }
+    rows.push({
+      page: label,
+      medianMs: round(median(times.map((t) => t ?? Infinity)), 0),
+      runsMs: times.map((t) => round(t, 0)),
+    });
+    log(`${label}: ${rows[rows.length - 1].medianMs} ms`);
+  }
+  await ctx.close();
+  return rows;
+}
+
+async function measureLive(browser: Browser, srv: BenchServer, rate: number, seconds: number) {
+  const msgs = prepareMessages(values.scale!, seed + 100, Math.min(20_000, rate * seconds));
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/#/live`);
+  await page.waitForSelector('[data-page="live"][data-loaded="true"]', { timeout: 30_000 });
+  await watchLongTasks(page);
+  const pub = await publishFor(srv.brokerUrl, msgs, rate, seconds);
+  const tasks = await longTasks(page);
+  const shown = await page.evaluate(
+    () => document.querySelector('[data-feed-count]')?.getAttribute('data-feed-count') ?? null,
+  );
+  await ctx.close();
+  return {
+    published: pub.published,
+    seconds: round(pub.elapsedMs / 1000, 1),
+    rate,
+    feedCount: shown,
+    ...tasks,
+  };
+}
+
+async function measureMap(browser: Browser, srv: BenchServer) {
+  const times: (number | null)[] = [];
+  let nodes: string | null = null;
+  for (let i = 0; i < runs; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${srv.url}/#/home`);
+    await page.waitForSelector('[data-page="home"][data-loaded="true"]', { timeout: 60_000 });
+    times.push(await navTime(page, '#/map', 'map', 30_000));
+    nodes = await page.evaluate(
+      () => document.querySelector('[data-nodes-drawn]')?.getAttribute('data-nodes-drawn') ?? null,
+    );
+    await ctx.close();
+  }
+  return {
+    medianMs: round(median(times.map((t) => t ?? Infinity)), 0),
+    runsMs: times.map((t) => round(t, 0)),
+    nodesDrawn: nodes,
+  };
+}
+
+/** A filter matching (nearly) every transmission, scrolled from top to bottom in steps. */
+async function measureFilterScroll(browser: Browser, srv: BenchServer) {
+  const filter = 'size > 0';
+  const api = await srv.get<{ total: number }>(`/api/packets?limit=1&filter=${encodeURIComponent(filter)}`);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/#/packets?filter=${encodeURIComponent(filter)}`);
+  await page.waitForSelector('[data-page="packets"][data-loaded="true"]', { timeout: 60_000 });
+  await watchLongTasks(page);
+  const scrolled = await page.evaluate(async () => {
+    const box = document.querySelector('.vtable') as HTMLElement | null;
+    if (!box) return 0;
+    const t0 = performance.now();
+    // 8 s of continuous scrolling at ~2,000 px per frame: far faster than a person scrolls.
+    while (performance.now() - t0 < 8000) {
+      box.scrollTop += 2000;
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return box.scrollTop;
+  });
+  const tasks = await longTasks(page);
+  await ctx.close();
+  return { filter, total: api.body.total, status: api.status, scrolledPx: scrolled, ...tasks };
+}
+
+async function withServer<T>(scale: string, fn: (srv: BenchServer) => Promise<T>): Promise<T> {
+  const ds = prepareDataset(root, scale, seed, { log });
+  const tmp = mkdtempSync(join(os.tmpdir(), 'meshlens-bench-web-'));
+  const srv = await startServer({
+    root,
+    dbPath: ds.path,
+    tmpDir: tmp,
+    timeoutMs: TIMEOUT_MS[scale] ?? 400_000,
+  });
+  try {
+    return await fn(srv);
+  } finally {
+    await srv.stop();
+  }
+}
+
+async function main() {
+  if (!values['no-build']) {
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+    execFileSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
+  }
+  const loadBefore = os.loadavg();
+  const assets = initialAssets(join(root, 'web/dist'));
+  log(`initial JS ${assets.jsGzipKb} KB gzip, CSS ${assets.cssGzipKb} KB gzip`);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const main = await withServer(values.scale!, async (srv) => ({
+      pages: await measurePages(browser, srv),
+      live: await measureLive(browser, srv, Number(values['live-rate']), Number(values['live-seconds'])),
+    }));
+    const big = await withServer(values['map-scale']!, async (srv) => ({
+      map: await measureMap(browser, srv),
+      filterScroll: await measureFilterScroll(browser, srv),
+    }));
+    const result = {
+      env: { loadBefore, loadAfter: os.loadavg(), cpus: os.cpus().length, node: process.version },
+      assets,
+      ...main,
+      ...big,
+    };
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 12);
+    mkdirSync(join(root, 'bench/results'), { recursive: true });
+    const out = join(root, `bench/results/${stamp}-web.json`);
+    writeFileSync(out, JSON.stringify(result, null, 2));
+    console.log(JSON.stringify(result, null, 2));
+    log(`results: ${out}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();
