@@ -11,6 +11,7 @@ import {
   parseFilter,
   printFilter,
   ROUTE_VALUES,
+  suggestFilter,
   TYPE_VALUES,
   type FilterNode,
   type FilterValue,
@@ -344,5 +345,28 @@ test('property: any string parses to a tree or a positioned error, never a throw
       }
     }),
     { numRuns: 5000, seed: 7 },
+  );
+});
+
+test('autocomplete: fields, then operators after a field, then type/route names', () => {
+  const values = (text: string, cursor?: number, keys?: string[]) =>
+    suggestFilter(text, cursor, keys).suggestions.map((s) => s.value);
+  assert.deepEqual(values('ob'), ['observer', 'observer_id', 'observer_iata', 'observations']);
+  assert.deepEqual(
+    values('snr '),
+    FILTER_OPERATORS.map((o) => o.op),
+  );
+  assert.deepEqual(values('payload.name st'), ['starts_with']);
+  assert.deepEqual(values('type == '), [...TYPE_VALUES]);
+  assert.deepEqual(values('type == gr'), ['GRP_TXT', 'GRP_DATA']);
+  assert.deepEqual(values('route != T'), ['TRANSPORT_FLOOD', 'TRANSPORT_DIRECT']);
+  assert.deepEqual(values('type in (ADVERT, A'), ['ACK', 'ADVERT', 'ANON_REQ']);
+  assert.deepEqual(values('snr > 5 && payload.p', undefined, ['pubKey', 'name']), ['payload.pubKey']);
+  // The replaced span is the whole word under the cursor.
+  const s = suggestFilter('type == ADV && snr > 1', 10);
+  assert.deepEqual([s.replaceStart, s.replaceEnd], [8, 11]);
+  assert.deepEqual(
+    s.suggestions.map((x) => x.value),
+    ['ADVERT'],
   );
 });

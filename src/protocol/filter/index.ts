@@ -2,3 +2,4 @@
 export * from './ast.js';
 export { parseFilter, type ParseResult, type FilterError } from './parser.js';
 export { compileFilter, filterFields, type FieldSource } from './evaluate.js';
+export { suggestFilter, type Suggestion, type Suggestions } from './suggest.js';
