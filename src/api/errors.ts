@@ -54,6 +54,8 @@ export const errorRegistry = {
     status: 404,
     message: 'RX coverage is disabled (set clientRxCoverage.enabled in the config)',
   },
+  // issue 11: GET /api/packets?filter= (FilterSyntaxError adds position and expected).
+  MESHLENS_ERR_BAD_FILTER: { status: 400, message: 'invalid filter: %s' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;
@@ -94,6 +96,20 @@ export class BadBodyError extends ApiError {
   }
   override body() {
     return { ...super.body(), reason: this.reason };
+  }
+}
+
+/** A filter that does not parse: the body also names the 0-based position and what was expected. */
+export class FilterSyntaxError extends ApiError {
+  constructor(
+    readonly position: number,
+    readonly expected: string,
+    detail: string,
+  ) {
+    super('MESHLENS_ERR_BAD_FILTER', apiError('MESHLENS_ERR_BAD_FILTER', detail).message);
+  }
+  override body() {
+    return { ...super.body(), position: this.position, expected: this.expected };
   }
 }
 

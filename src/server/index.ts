@@ -313,6 +313,7 @@ function apiRoutes(d: ApiRouteDeps) {
       ...(analytics
         ? { affinity: (a: string, b: string) => analytics.neighborIndex()?.edge(a, b) ?? null }
         : {}),
+      packetFilter: analytics ? (ast, key) => analytics.packetFilter(ast, key) : null,
     }),
     iataCoordsRoutes(),
     geoFilterRoutes({

@@ -429,6 +429,8 @@ export interface MeshReadModel {
   packets(q: PacketQuery, detail?: PacketDetailOptions): Page<TransmissionSummary>;
   /** One transmission by 16-hex hash, transmission id or observation id, with its observations. */
   transmission(key: string): TransmissionSummary | null;
+  /** Transmissions by id in the order given, as `packets` lists them (ids no longer stored are skipped). */
+  packetsByIds(ids: ArrayLike<number>, detail?: PacketDetailOptions): TransmissionSummary[];
   /** Every sighting of a transmission in receive-time order; null when the hash is unknown. */
   traces(hash: string): Sighting[] | null;
 

@@ -11,6 +11,7 @@ import type { AnalyticsQuery } from '../shared/query.js';
 import type { SnapshotCounts } from '../inputs/store-input.js';
 import type { NodeVisibility } from '../shared/subpath-index.js'; // t1
 import type { SubpathArgs } from '../compute/subpaths.js'; // t1
+import type { FilterNode } from '../../protocol/filter/index.js';
 
 /** workerData of every analytics worker. */
 export interface WorkerInit {
@@ -70,6 +71,8 @@ export type Task =
       rows: Uint32Array;
       nowMs: number;
     } & SnapshotPolicy)
+  /** GET /api/packets?filter=: the matching transmission ids (compute/packet-filter.ts). */
+  | ({ kind: 'packet-filter'; ast: FilterNode; visibility: NodeVisibility; nowMs: number } & SnapshotPolicy)
   /** Diagnostics for tests: read one byte of a table chunk as the worker sees it. */
   | { kind: 'probe'; table: 'tx' | 'obs'; chunk: number; byteOffset: number };
 
@@ -107,10 +110,27 @@ export interface ProbeResult {
   viewBytes: number;
 }
 
+/** A packet-filter answer: the ids travel as a transferred ArrayBuffer (4 bytes per match). */
+export interface IdListResult {
+  ids: ArrayBuffer;
+  /** The store's data version the scan saw. */
+  dataVersion: number;
+  computedAtMs: number;
+  durationMs: number;
+  /** Transmissions scanned. */
+  scanned: number;
+}
+
+export type TaskResult = ResultBody | ProbeResult | IdListResult;
+
 export type ResponseMessage =
-  | { taskId: number; ok: true; result: ResultBody | ProbeResult }
+  | { taskId: number; ok: true; result: TaskResult }
   | { taskId: number; ok: false; error: { message: string; stack?: string } };
 
-export function isResultBody(r: ResultBody | ProbeResult): r is ResultBody {
+export function isResultBody(r: TaskResult): r is ResultBody {
   return (r as ResultBody).gzip !== undefined;
+}
+
+export function isIdList(r: TaskResult): r is IdListResult {
+  return (r as IdListResult).ids !== undefined;
 }

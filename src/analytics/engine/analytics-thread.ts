@@ -7,14 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { MemoryStore } from '../../store/memory/index.js';
 import { WorkerHandle, type ExitInfo } from '../../util/worker-handle.js';
 import { scriptExt } from '../../util/worker-script.js';
-import type {
-  ProbeResult,
-  RequestMessage,
-  ResponseMessage,
-  ResultBody,
-  Task,
-  WorkerInit,
-} from './analytics-protocol.js';
+import type { RequestMessage, ResponseMessage, Task, TaskResult, WorkerInit } from './analytics-protocol.js';
 
 export interface WorkerPoolOptions {
   /** Threads (default: one per core left over by the event loop, at most 2, at least 1). */
@@ -40,7 +33,7 @@ interface Pending {
   taskId: number;
   task: Task;
   preferred: number;
-  resolve: (r: ResultBody | ProbeResult) => void;
+  resolve: (r: TaskResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -109,7 +102,7 @@ export class WorkerPool {
   }
 
   /** Run a task; `preferred` pins it to one worker (index modulo the pool size). */
-  run(task: Task, preferred = -1): Promise<ResultBody | ProbeResult> {
+  run(task: Task, preferred = -1): Promise<TaskResult> {
     if (this.closed) return Promise.reject(new PoolClosedError());
     return new Promise((resolve, reject) => {
       this.queue.push({

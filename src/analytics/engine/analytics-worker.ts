@@ -14,7 +14,9 @@ import { NO_HIDING } from '../shared/subpath-index.js'; // t1
 import { computePathsInspect } from '../compute/paths-inspect.js'; // t5
 import { computeNeighborTable } from '../compute/neighbor-graph.js';
 import { computeEntity } from '../compute/entity.js';
+import { computePacketFilter } from '../compute/packet-filter.js';
 import type {
+  IdListResult,
   ProbeResult,
   RequestMessage,
   ResponseMessage,
@@ -128,7 +130,31 @@ function encode(
   };
 }
 
-function run(task: Task): ResultBody | ProbeResult {
+/**
+ * A packet-filter scan reads the view directly (no analytics snapshot: it needs none of the
+ * shared intermediates), with the row counts a snapshot would freeze.
+ */
+function runPacketFilter(task: Extract<Task, { kind: 'packet-filter' }>): IdListResult {
+  const started = performance.now();
+  if (task.niceness !== undefined) setNiceness(task.niceness);
+  const version = dataVersion();
+  const obsCommitted = view.obs.committedRows();
+  const c = view.refresh();
+  const counts = { ...c, obs: Math.min(obsCommitted, c.obs) };
+  const r = computePacketFilter(view, counts, task.ast, task.nowMs, task.visibility);
+  // An exactly sized buffer of our own, so it can be transferred.
+  const ids = r.ids.buffer.byteLength === r.ids.byteLength ? r.ids.buffer : r.ids.slice().buffer;
+  return {
+    ids: ids as ArrayBuffer,
+    dataVersion: version,
+    computedAtMs: Date.now(),
+    durationMs: performance.now() - started,
+    scanned: r.scanned,
+  };
+}
+
+function run(task: Task): ResultBody | ProbeResult | IdListResult {
+  if (task.kind === 'packet-filter') return runPacketFilter(task);
   if (task.kind === 'probe') {
     const table = task.table === 'tx' ? view.tx : view.obs;
     view.refresh();
@@ -204,6 +230,7 @@ parentPort!.on('message', (msg: RequestMessage) => {
   try {
     const result = run(msg.task);
     if ('gzip' in result) transfer.push(result.gzip);
+    if ('ids' in result) transfer.push(result.ids);
     reply = { taskId: msg.taskId, ok: true, result };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -20,7 +20,9 @@ import type { InspectRequest } from '../compute/paths-inspect.js'; // t5
 // t2
 import type { NeighborTable } from '../compute/neighbor-graph.js';
 import { NeighborIndex } from './neighbor-index.js';
-import { isResultBody, type EntityKind, type ResultBody, type Task } from './analytics-protocol.js';
+import { isIdList, isResultBody, type EntityKind, type ResultBody, type Task } from './analytics-protocol.js';
+import type { FilterNode } from '../../protocol/filter/index.js';
+import { FilterCache, type FilterMatch } from './filter-cache.js';
 import { nodeCandidateTxRows, observerObservationRows } from '../../store/memory/index.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -69,6 +71,23 @@ export class ReadyBody {
   identity(): Promise<Buffer> {
     return (this.plain ??= gunzipAsync(this.gzip));
   }
+}
+
+export type PacketFilterAnswer =
+  { status: 'ready'; match: FilterMatch } | { status: 'warming'; retryAfterS: number };
+
+/** Everything a compute reads as one growing number (the worker's `dataVersion`). */
+function storeVersion(store: MemoryStore): number {
+  return (
+    store.tx.committedRows() +
+    store.obs.committedRows() +
+    store.nodes.committedRows() +
+    store.observers.committedRows() +
+    store.tx.mutationCount() +
+    store.obs.mutationCount() +
+    store.nodes.mutationCount() +
+    store.observers.mutationCount()
+  );
 }
 
 export type AnalyticsAnswer =
@@ -233,15 +252,7 @@ export class AnalyticsService {
     this.reuseMs = settings.snapshotReuseMs;
     this.recomputer = new Recomputer<ReadyBody>(entries, {
       isLoaded: opts.isLoaded,
-      dataVersion: () =>
-        store.tx.committedRows() +
-        store.obs.committedRows() +
-        store.nodes.committedRows() +
-        store.observers.committedRows() +
-        store.tx.mutationCount() +
-        store.obs.mutationCount() +
-        store.nodes.mutationCount() +
-        store.observers.mutationCount(),
+      dataVersion: () => storeVersion(store),
       maxCpuShare: settings.maxCpuShare,
       minRefreshMs: settings.minRefreshMs,
       pollMs: opts.pollMs,
@@ -384,6 +395,7 @@ export class AnalyticsService {
     this.stopped = true;
     await this.recomputer.stop();
     this.cache.clear();
+    this.filters.clear();
     if (this.ownsPool && this.pool) await this.pool.close();
   }
 
@@ -575,6 +587,27 @@ export class AnalyticsService {
     });
     return body.empty ? { status: 'not-found' } : { status: 'ready', body };
   }
+  // Packet filter --------------------------------------------------------------------------
+  private readonly filters = new FilterCache(16, 2000, () => this.now());
+
+  /**
+   * GET /api/packets?filter=: the ids of every matching transmission, newest first, scanned in
+   * a worker (compute/packet-filter.ts) and kept per (filter, data version) (filter-cache.ts).
+   * `key` is the filter's canonical text. Warming until the store has loaded.
+   */
+  async packetFilter(ast: FilterNode, key: string): Promise<PacketFilterAnswer> {
+    if (!this.opts.isLoaded()) return { status: 'warming', retryAfterS: 5 };
+    const match = await this.filters.get(key, storeVersion(this.opts.store), async () => {
+      const pool = this.workerPool();
+      const task: Task = { kind: 'packet-filter', ast, visibility: this.visibility, nowMs: this.now() };
+      task.niceness = pool.niceness;
+      const r = await pool.run(task, -1);
+      if (!isIdList(r)) throw new Error('unexpected packet-filter result');
+      return { ...r, ids: new Uint32Array(r.ids) };
+    });
+    return { status: 'ready', match };
+  }
+
   // end t4 --------------------------------------------------------------------------------
 
   /** Resolves after the next recompute pass ends (tests, benchmarks). */

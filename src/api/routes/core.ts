@@ -20,6 +20,7 @@ import { packetRoutes } from './packets.js';
 import { statsRoutes } from './stats.js';
 
 import type { HopAffinity } from './nodes.js';
+import type { PacketFilterRunner } from './packet-filter.js';
 
 export interface CoreRoutesDeps {
   /** The store's read model (e.g. MemoryReadModel over the memory store). */
@@ -44,6 +45,8 @@ export interface CoreRoutesDeps {
   // t2:
   /** The neighbour-graph edge between two full keys (latest snapshot), for /api/resolve-hops. */
   affinity?: HopAffinity;
+  /** GET /api/packets?filter= in the analytics workers (absent: filter answers 400). */
+  packetFilter?: PacketFilterRunner | null;
 }
 
 export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
@@ -59,7 +62,7 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
         });
       }
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
-      await data.register(packetRoutes(read));
+      await data.register(packetRoutes({ ...read, packetFilter: deps.packetFilter ?? null }));
       await data.register(
         nodeRoutes({ ...read, repeaters: deps.repeaters ?? null, affinity: deps.affinity }), // t3, t2
       );

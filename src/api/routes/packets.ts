@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { apiError, BadBodyError } from '../errors.js';
 import type { MeshReadModel, PacketQuery, TransmissionSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
+import { filteredPage, MAX_FILTER_LENGTH, type PacketFilterRunner } from './packet-filter.js';
 import {
   badParam,
   pageLimit,
@@ -48,9 +49,13 @@ interface PacketsQuery {
   order?: 'asc' | 'desc';
   expand?: string;
   groupByHash?: string;
+  filter?: string;
 }
 
-export type PacketRoutesDeps = ReadRoutesDeps;
+export interface PacketRoutesDeps extends ReadRoutesDeps {
+  /** Runs `filter=` in the analytics workers (absent: the engine is off and filter is a 400). */
+  packetFilter?: PacketFilterRunner | null;
+}
 
 /** POST /packets/observations: hashes per request at most (spec §4.2). */
 const MAX_OBSERVATION_HASHES = 200;
@@ -106,6 +111,16 @@ function registerPacketList(app: FastifyInstance, deps: PacketRoutesDeps): void 
         order: { type: 'string', enum: ['asc', 'desc'] },
         expand: { type: 'string', enum: ['observations', ''] },
         groupByHash: { type: 'string', enum: ['true', 'false', '1', '0', ''] },
+        filter: {
+          type: 'string',
+          maxLength: MAX_FILTER_LENGTH,
+          description:
+            'packet filter language (frontend spec §5), e.g. `type == ADVERT && snr > 5`, matched ' +
+            'on the server over the whole store; combines with limit, offset, order, expand and ' +
+            'groupByHash only. Observation fields (snr, rssi, hops, observer, iata, path, ' +
+            'routed_through) are those of the shown observation. A syntax error is a 400 with ' +
+            '`position` (0-based) and `expected`; 503 + Retry-After while loading',
+        },
       },
     },
     response: {
@@ -113,17 +128,28 @@ function registerPacketList(app: FastifyInstance, deps: PacketRoutesDeps): void 
         type: 'object',
         properties: { packets: { type: 'array', items: packetSchema }, total: I, limit: I, offset: I },
       },
-      400: errorSchema,
+      400: { ...errorSchema, properties: { ...errorSchema.properties, position: I, expected: S } },
+      503: errorSchema,
     },
   };
   app.get('/packets', { schema }, async (request) => {
     const q = request.query as PacketsQuery;
     const limit = pageLimit(q.limit, 50, config.listLimits.packetsMax);
     const offset = q.offset ?? 0;
-    const query = packetQuery(deps, q, limit, offset);
     const expand = q.expand === 'observations';
     const grouped = q.groupByHash === 'true' || q.groupByHash === '1';
-    const page = model.packets(query, { observations: expand, observerCount: grouped });
+    const detail = { observations: expand, observerCount: grouped };
+    const page =
+      q.filter !== undefined && q.filter !== ''
+        ? await filteredPage(model, deps.packetFilter ?? null, {
+            filter: q.filter,
+            query: q as Record<string, unknown>,
+            limit,
+            offset,
+            order: q.order ?? 'desc',
+            detail,
+          })
+        : model.packets(packetQuery(deps, q, limit, offset), detail);
     const packets = page.items.map((summary) => {
       const item: PacketItem & { count?: number; observer_count?: number; latest?: string | null } =
         packetItem(summary, expand);

@@ -134,6 +134,15 @@ export class MemoryReadModel implements MeshReadModel {
     return { items: page.rows.map((row) => transmissionSummary(this.store, row, detail)), total: page.total };
   }
 
+  packetsByIds(ids: ArrayLike<number>, detail?: PacketDetailOptions): TransmissionSummary[] {
+    const out: TransmissionSummary[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const row = this.store.txRowById(ids[k]);
+      if (row !== -1) out.push(transmissionSummary(this.store, row, detail));
+    }
+    return out;
+  }
+
   transmission(key: string): TransmissionSummary | null {
     const store = this.store;
     let row = HASH.test(key) ? store.txRowByHash(key) : -1;
