@@ -113,7 +113,9 @@ function drawGraticule(map: LMap, ctx: CanvasRenderingContext2D, w: number, h: n
     const y = Math.round(map.latLngToContainerPoint([lat, b.getCenter().lng]).y) + 0.5;
     ctx.moveTo(0, y);
     ctx.lineTo(w, y);
-    ctx.fillText(`${lat.toFixed(digits)}°`, 4, y - 3);
+    // On the right: the zoom buttons sit on the left edge.
+    const label = `${lat.toFixed(digits)}°`;
+    ctx.fillText(label, w - ctx.measureText(label).width - 4, y - 3);
   }
   ctx.stroke();
 }

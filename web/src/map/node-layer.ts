@@ -35,6 +35,8 @@ export interface NodeLayerOptions {
   /** Marker radius in px (default 6). */
   radius?: number;
   onClick?(hit: NodeHit | null, e: LeafletMouseEvent): void;
+  /** After each draw: how many nodes the viewport shows (clustered ones included). */
+  onDraw?(drawn: number): void;
 }
 
 export interface NodeLayer {
@@ -77,6 +79,7 @@ export function addNodeLayer(L: LeafletNS, map: LMap, opts: NodeLayerOptions = {
     );
     drawn = groups.map((g) => ({ ...g, r: g.nodes.length > 1 ? clusterRadius(g.nodes.length) : radius }));
     drawGroups(ctx, drawn, radius, selected);
+    opts.onDraw?.(drawn.reduce((s, d) => s + d.nodes.length, 0));
   });
   const onClick = (e: LeafletMouseEvent) => {
     const p = e.containerPoint;
