@@ -28,7 +28,7 @@ export interface MapLink {
 export type NodeHit = { kind: 'node'; node: MapNode } | { kind: 'cluster'; nodes: MapNode[] };
 
 export interface NodeLayerOptions {
-  /** Group nodes closer than `clusterPx` screen pixels below `clusterMaxZoom` (default 40 px, zoom 12). */
+  /** Group nodes closer than `clusterPx` screen pixels below `clusterMaxZoom` (default 28 px, zoom 11). */
   cluster?: boolean;
   clusterPx?: number;
   clusterMaxZoom?: number;
@@ -74,8 +74,8 @@ export function addNodeLayer(L: LeafletNS, map: LMap, opts: NodeLayerOptions = {
       nodes,
       w,
       h,
-      cluster && map.getZoom() < (opts.clusterMaxZoom ?? 12),
-      opts.clusterPx ?? 40,
+      cluster && map.getZoom() < (opts.clusterMaxZoom ?? 11),
+      opts.clusterPx ?? 28,
     );
     drawn = groups.map((g) => ({ ...g, r: g.nodes.length > 1 ? clusterRadius(g.nodes.length) : radius }));
     drawGroups(ctx, drawn, radius, selected);
@@ -125,7 +125,7 @@ export function addNodeLayer(L: LeafletNS, map: LMap, opts: NodeLayerOptions = {
   };
 }
 
-const clusterRadius = (n: number) => Math.min(22, 10 + Math.log2(n) * 2.5);
+const clusterRadius = (n: number) => Math.min(16, 8 + Math.log2(n) * 1.8);
 
 /** Projects the nodes inside the viewport (plus a margin) and merges those sharing a grid cell. */
 function groupNodes(map: LMap, nodes: MapNode[], w: number, h: number, cluster: boolean, cell: number) {
