@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import type {
   NodeItem,
   NodesPage,
+  NeighborGraphResponse,
   ObservationItem,
   PacketsPage,
   ResolveHopsResponse,
@@ -113,6 +114,34 @@ describe('map page', () => {
       assert.equal((await panel.locator('h2 a').textContent())?.trim(), target.name);
       assert.equal(await panel.locator('h2 a').getAttribute('href'), `#/nodes/${target.public_key}`);
       assert.match(page.url(), new RegExp(`sel=${target.public_key}`));
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows only a node and its neighbours, with their links, from the neighbour graph', async () => {
+    const graph = await getJson<NeighborGraphResponse>(`${srv.url}/api/analytics/neighbor-graph`);
+    const byKey = new Map(nodes.map((n) => [n.public_key, n]));
+    const hub = graph.nodes.find(
+      (g) => g.neighbor_count >= 2 && positioned(byKey.get(g.pubkey) ?? { lat: null, lon: null }),
+    )!;
+    assert.ok(hub, 'a positioned node with neighbours');
+    const mates = new Set([hub.pubkey]);
+    for (const e of graph.edges) {
+      if (e.source === hub.pubkey) mates.add(e.target);
+      if (e.target === hub.pubkey) mates.add(e.source);
+    }
+    const expected = [...mates].filter((k) => positioned(byKey.get(k) ?? { lat: null, lon: null })).length;
+    const { page, close } = await openPage(browser);
+    try {
+      await gotoRoute(page, srv.url, `map?sel=${hub.pubkey}`, 'map');
+      assert.equal((await page.locator('.map-node h2 a').textContent())?.trim(), byKey.get(hub.pubkey)!.name);
+      await page.getByRole('button', { name: 'Show neighbours' }).click();
+      assert.match(page.url(), new RegExp(`nb=${hub.pubkey}`));
+      await page.waitForFunction(
+        (n) => document.querySelector('.map-canvas')?.getAttribute('data-nodes') === String(n),
+        expected,
+      );
     } finally {
       await close();
     }

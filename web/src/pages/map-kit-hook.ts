@@ -78,7 +78,6 @@ export function useMapKit(
       built?.base.destroy();
     };
     // The map is built once per config; the URL view only seeds it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cfg]);
   return { kit, drawn, moved, error };
 }

@@ -43,7 +43,6 @@ function useNodes(region: string[]) {
       .then(setItems)
       .catch((e: Error) => !isAbort(e) && setError(e));
     return () => ctl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return { items, error };
 }
@@ -105,7 +104,6 @@ export default function MapPage({ route }: PageProps) {
   const nbSet = useMemo(() => (nb ? neighbourKeys(graph.data, nb) : null), [nb, graph.data]);
   const shown = useMemo(
     () => filterNodes(placed, filters, nbSet),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [placed, roles, filters.status, filters.heardMs, nbSet],
   );
   const showLinks = p.get('links') !== '0';
@@ -121,7 +119,6 @@ export default function MapPage({ route }: PageProps) {
       const box = coreBounds(placed);
       if (box) kit.base.map.fitBounds(box, { padding: [24, 24] });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [kit, shown, placed]);
   useEffect(() => kit?.layer.setCluster(cluster), [kit, cluster]);
   useEffect(() => kit?.layer.setSelected(sel), [kit, sel]);
@@ -187,7 +184,6 @@ function useRoutePoints(kit: MapKit | null, route: PacketRoute | null, fit: bool
         maxZoom: 12,
       });
     return () => group.remove();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [kit, points]);
   return points.length;
 }
