@@ -203,3 +203,42 @@ export type LiveMessage =
   | { type: 'packet'; data: LivePacketData }
   | { type: 'subscribed'; regions: string[] | null; types: number[] | null }
   | { type: 'error'; error: string };
+
+/** `GET /api/analytics/neighbor-graph` (the parts the map reads). */
+export interface NeighborGraphResponse {
+  nodes: { pubkey: string; name: string | null; role: string | null; neighbor_count: number }[];
+  edges: {
+    source: string;
+    target: string;
+    weight: number;
+    score: number;
+    bidirectional: boolean;
+    avg_snr: number | null;
+    ambiguous: boolean;
+  }[];
+  computedAt?: string;
+}
+
+/** A node behind a hop prefix (`/api/resolve-hops` candidates). */
+export interface HopCandidate {
+  name: string | null;
+  pubkey: string;
+  role: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** `GET /api/resolve-hops?hops=&observer=`: each prefix → its chosen node (null when unresolved). */
+export interface ResolveHopsResponse {
+  resolved: Record<
+    string,
+    {
+      name: string | null;
+      pubkey: string | null;
+      ambiguous: boolean;
+      tier: string;
+      candidates: HopCandidate[];
+    }
+  >;
+  region: string | null;
+}
