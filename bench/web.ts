@@ -197,7 +197,7 @@ async function measureMap(browser: Browser, srv: BenchServer) {
     await page.waitForSelector('[data-page="home"][data-loaded="true"]', { timeout: 60_000 });
     times.push(await navTime(page, '#/map', 'map', 30_000));
     nodes = await page.evaluate(
-      () => document.querySelector('[data-nodes-drawn]')?.getAttribute('data-nodes-drawn') ?? null,
+      () => document.querySelector('[data-drawn]')?.getAttribute('data-drawn') ?? null,
     );
     await ctx.close();
   }
