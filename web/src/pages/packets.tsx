@@ -134,7 +134,7 @@ function LiveControls({ feed, onJump }: { feed: Feed; onJump: () => void }) {
         aria-pressed={feed.paused ? 'true' : 'false'}
         onClick={() => feed.setPaused(!feed.paused)}
       >
-        {feed.paused ? '▶ Resume' : '⏸ Pause'}
+        {feed.paused ? 'Resume' : 'Pause'}
       </button>
       {feed.paused && feed.buffered > 0 ? (
         <button type="button" class="pk-buffered" data-buffered={feed.buffered} onClick={feed.showBuffered}>
