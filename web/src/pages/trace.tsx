@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { PacketsPage, TraceResponse, TraceSighting } from '../../../src/api/contract';
 import type { PageProps } from '../app/routes';
 import { apiPath } from '../app/api';
-import { count, isoUtc, parseTime, rssi, safeJson, snr } from '../app/format';
+import { count, NO_DATA, parseTime, rssi, safeJson, snr } from '../app/format';
 import { href, navigate } from '../app/router';
 import { useApi } from '../app/use-api';
 import { Card, Hex, Stat, Time, TypeBadge } from '../components/bits';
@@ -14,6 +14,12 @@ import { summary } from './packets-rows';
 import '../styles/trace.css';
 
 const HASH = /^[0-9a-f]{16}$/i;
+
+/** UTC time of day with milliseconds: sightings of one packet are often within a second. */
+function clock(t: string | null): string {
+  const ms = parseTime(t);
+  return ms === null ? NO_DATA : `${new Date(ms).toISOString().slice(11, 23)} UTC`;
+}
 
 /** "0 ms", "850 ms", "2.40 s", "75.0 s". */
 export function offsetText(ms: number): string {
@@ -174,7 +180,7 @@ function TimelineTable({ rows }: { rows: TimelineRow[] }) {
             <th class="num">SNR</th>
             <th class="num">RSSI</th>
             <th>Path</th>
-            <th>Heard at</th>
+            <th class="num">Heard at</th>
           </tr>
         </thead>
         <tbody>
@@ -191,7 +197,7 @@ function TimelineTable({ rows }: { rows: TimelineRow[] }) {
               <td class="num">{snr(r.snr)}</td>
               <td class="num">{rssi(r.rssi)}</td>
               <td class="mono tr-path">{r.path.length ? r.path.join(' → ') : 'direct'}</td>
-              <td>{isoUtc(r.time)}</td>
+              <td class="num">{clock(r.time)}</td>
             </tr>
           ))}
         </tbody>
