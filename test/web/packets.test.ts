@@ -305,6 +305,11 @@ describe('packets page, filter expression', () => {
         /expected a value after ==.*string, number/,
       );
       assert.equal(await page.getByLabel('Filter', { exact: true }).getAttribute('aria-invalid'), 'true');
+      // The help lists the fields, operators and examples of the language.
+      await page.getByText('Filter help').click();
+      assert.match((await page.textContent('.pk-help-body')) ?? '', /type == ADVERT && snr > 5/);
+      assert.deepEqual(await axeSerious(page), []);
+      await screenshot(page, 'packets-filter-error-light-desktop');
     } finally {
       await close();
     }
