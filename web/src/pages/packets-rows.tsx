@@ -106,6 +106,7 @@ export function renderLine(line: Line, index: number, h: RowHandlers): JSX.Eleme
     );
   if (line.kind === 'obs') return obsRow(line.p, line.o, index, h, stripe);
   const p = line.p;
+  const text = summary(p);
   const onKey = (e: KeyboardEvent) => {
     if (e.target !== e.currentTarget) return;
     if (e.key === 'Enter') h.select(p.hash);
@@ -154,8 +155,8 @@ export function renderLine(line: Line, index: number, h: RowHandlers): JSX.Eleme
       <td>
         <Hex value={p.hash} />
       </td>
-      <td class="pk-summary" title={summary(p)}>
-        {summary(p)}
+      <td class="pk-summary" title={text}>
+        {text}
       </td>
       <td class="pk-obs-cell">
         <Observer name={p.observer_name} iata={p.observer_iata} id={p.observer_id} />
