@@ -242,3 +242,20 @@ export interface ResolveHopsResponse {
   >;
   region: string | null;
 }
+
+/** One observer's sighting in `GET /api/traces/:hash` (receive-time order). */
+export interface TraceSighting {
+  observer: string;
+  observer_name: string | null;
+  observer_iata: string | null;
+  time: string | null;
+  snr: number | null;
+  rssi: number | null;
+  path_json: string;
+}
+
+/** `GET /api/traces/:hash`. */
+export interface TraceResponse {
+  hash: string;
+  traces: TraceSighting[];
+}

@@ -1,0 +1,230 @@
+// Rows of the Packets table: one per transmission, and under an expanded one a row per
+// observation. Fixed height (the table is virtualized); the summary is one line from decoded_json.
+import type { JSX } from 'preact';
+import type { ObservationItem, PacketItem } from '../../../src/api/contract';
+import { Hex, Time, TypeBadge } from '../components/bits';
+import { count, rssi, safeJson, snr } from '../app/format';
+import { payloadTypeName } from '../app/mesh';
+import type { ObsState } from './packets-feed';
+
+export type Line =
+  | { kind: 'tx'; p: PacketItem; expanded: boolean }
+  | { kind: 'obs'; p: PacketItem; o: ObservationItem }
+  | { kind: 'note'; p: PacketItem; text: string };
+
+export const ROW_HEIGHT = 34;
+export const COLUMNS = 10;
+
+/** The table's lines: transmissions, each followed by its observations when expanded. */
+export function lines(rows: PacketItem[], expanded: ReadonlySet<string>, obs: Map<string, ObsState>): Line[] {
+  const out: Line[] = [];
+  for (const p of rows) {
+    const open = expanded.has(p.hash);
+    out.push({ kind: 'tx', p, expanded: open });
+    if (!open) continue;
+    const o = obs.get(p.hash);
+    if (o === undefined || o === 'loading') out.push({ kind: 'note', p, text: 'Loading observations…' });
+    else if (o instanceof Error)
+      out.push({ kind: 'note', p, text: `Could not load observations: ${o.message}` });
+    else for (const x of o) out.push({ kind: 'obs', p, o: x });
+  }
+  return out;
+}
+
+/** A deterministic colour per hash, so one transmission is easy to follow. */
+export function hashHue(hash: string): number {
+  let h = 0;
+  for (let i = 0; i < hash.length; i++) h = (h * 31 + hash.charCodeAt(i)) >>> 0;
+  return h % 360;
+}
+
+/** One line about what the packet says: message text, advert name, or src → dst. */
+export function summary(p: PacketItem): string {
+  const d = safeJson<Record<string, unknown>>(p.decoded_json, {});
+  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  switch (payloadTypeName(p.payload_type)) {
+    case 'GRP_TXT': {
+      const ch =
+        s('channel') ??
+        p.channel_hash ??
+        (s('channelHashHex') ? `channel ${s('channelHashHex')}` : 'channel');
+      const text = s('text');
+      return text ? `${ch} · ${text}` : `${ch} · encrypted`;
+    }
+    case 'ADVERT': {
+      const f = (d.flags ?? {}) as Record<string, unknown>;
+      const role = f.repeater
+        ? 'repeater'
+        : f.room
+          ? 'room'
+          : f.sensor
+            ? 'sensor'
+            : f.chat
+              ? 'companion'
+              : '';
+      return [s('name') ?? 'advert', role].filter(Boolean).join(' · ');
+    }
+    default: {
+      const src = s('srcHash');
+      const dst = s('destHash');
+      if (src || dst) return `${(src ?? '?').toUpperCase()} → ${(dst ?? '?').toUpperCase()}`;
+      return s('text') ?? s('type') ?? '';
+    }
+  }
+}
+
+const hops = (pathJson: string | null) => safeJson<string[]>(pathJson, []).length;
+
+function Observer({ name, iata, id }: { name: string | null; iata: string | null; id: string | null }) {
+  return (
+    <>
+      <span class="pk-observer" title={id ?? undefined}>
+        {name ?? (id ? id.slice(0, 8) : '—')}
+      </span>
+      {iata ? <span class="pill pk-iata">{iata}</span> : null}
+    </>
+  );
+}
+
+export interface RowHandlers {
+  selected: string | null;
+  selectedObs: string | null;
+  toggle: (hash: string) => void;
+  select: (hash: string, obs?: number) => void;
+}
+
+export function renderLine(line: Line, index: number, h: RowHandlers): JSX.Element {
+  const stripe = { '--stripe': `hsl(${hashHue(line.p.hash)} 65% 48%)` };
+  if (line.kind === 'note')
+    return (
+      <tr key={`${line.p.hash}-note`} class="pk-obs" style={stripe} aria-rowindex={index + 2}>
+        <td class="pk-stripe" />
+        <td colSpan={COLUMNS - 1} class="muted">
+          {line.text}
+        </td>
+      </tr>
+    );
+  if (line.kind === 'obs') return obsRow(line.p, line.o, index, h, stripe);
+  const p = line.p;
+  const text = summary(p);
+  const onKey = (e: KeyboardEvent) => {
+    if (e.target !== e.currentTarget) return;
+    if (e.key === 'Enter') h.select(p.hash);
+    else if (
+      e.key === ' ' ||
+      (e.key === 'ArrowRight' && !line.expanded) ||
+      (e.key === 'ArrowLeft' && line.expanded)
+    ) {
+      e.preventDefault();
+      h.toggle(p.hash);
+    }
+  };
+  return (
+    <tr
+      key={p.hash}
+      class="pk-tx"
+      style={stripe}
+      tabIndex={0}
+      data-hash={p.hash}
+      data-type={payloadTypeName(p.payload_type)}
+      aria-rowindex={index + 2}
+      aria-selected={h.selected === p.hash && !h.selectedObs ? 'true' : 'false'}
+      onClick={() => h.select(p.hash)}
+      onKeyDown={onKey}
+    >
+      <td class="pk-stripe">
+        <button
+          type="button"
+          class="pk-toggle"
+          aria-expanded={line.expanded ? 'true' : 'false'}
+          aria-label={`${line.expanded ? 'Hide' : 'Show'} the ${p.observation_count} observations of ${p.hash}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            h.toggle(p.hash);
+          }}
+        >
+          {line.expanded ? '▾' : '▸'}
+        </button>
+      </td>
+      <td>
+        <Time t={p.first_seen ?? p.timestamp} />
+      </td>
+      <td>
+        <TypeBadge type={p.payload_type} />
+      </td>
+      <td>
+        <Hex value={p.hash} />
+      </td>
+      <td class="pk-summary" title={text}>
+        {text}
+      </td>
+      <td class="pk-obs-cell">
+        <Observer name={p.observer_name} iata={p.observer_iata} id={p.observer_id} />
+      </td>
+      <td class="num">{snr(p.snr)}</td>
+      <td class="num">{rssi(p.rssi)}</td>
+      <td class="num">{hops(p.path_json)}</td>
+      <td class="num pk-count">{count(p.observation_count)}</td>
+    </tr>
+  );
+}
+
+function obsRow(
+  p: PacketItem,
+  o: ObservationItem,
+  index: number,
+  h: RowHandlers,
+  style: Record<string, string>,
+) {
+  const path = safeJson<string[]>(o.path_json, []);
+  return (
+    <tr
+      key={`${p.hash}-${o.id}`}
+      class="pk-obs"
+      style={style}
+      tabIndex={0}
+      data-obs={o.id}
+      aria-rowindex={index + 2}
+      aria-selected={h.selected === p.hash && h.selectedObs === String(o.id) ? 'true' : 'false'}
+      onClick={() => h.select(p.hash, o.id)}
+      onKeyDown={(e) => e.key === 'Enter' && h.select(p.hash, o.id)}
+    >
+      <td class="pk-stripe" />
+      <td>
+        <Time t={o.timestamp} />
+      </td>
+      <td class="muted">observation</td>
+      <td colSpan={2} class="pk-path mono" title={path.join(' → ')}>
+        {path.length ? path.join(' → ') : 'direct (no hops)'}
+      </td>
+      <td class="pk-obs-cell">
+        <Observer name={o.observer_name} iata={o.observer_iata} id={o.observer_id} />
+      </td>
+      <td class="num">{snr(o.snr)}</td>
+      <td class="num">{rssi(o.rssi)}</td>
+      <td class="num">{path.length}</td>
+      <td />
+    </tr>
+  );
+}
+
+export function TableHead() {
+  return (
+    <tr>
+      <th class="pk-stripe">
+        <span class="sr-only">Expand</span>
+      </th>
+      <th>Time</th>
+      <th>Type</th>
+      <th>Hash</th>
+      <th>Details</th>
+      <th>Observer</th>
+      <th class="num">SNR</th>
+      <th class="num">RSSI</th>
+      <th class="num">Hops</th>
+      <th class="num">
+        <abbr title="Observations">Obs</abbr>
+      </th>
+    </tr>
+  );
+}
