@@ -203,3 +203,35 @@ export type LiveMessage =
   | { type: 'packet'; data: LivePacketData }
   | { type: 'subscribed'; regions: string[] | null; types: number[] | null }
   | { type: 'error'; error: string };
+
+/** One field of a frame's byte layout (`/api/packets/:id/layout`, meshlens addition). */
+export interface PacketLayoutField {
+  offset: number;
+  length: number;
+  /** Stable id: `header`, `transport_code1`, `path_length`, `path_0`, `pubkey`, `ciphertext`, … */
+  key: string;
+  name: string;
+  /** Colour class: header, transport, path_length, path, hash, pubkey, timestamp, signature, flags, location, name, data, mac, ciphertext, malformed. */
+  kind: string;
+  value: string;
+  description: string;
+  /** ok, truncated (frame ends inside it), malformed, extra (ignored by the decoder), invalid (failed check). */
+  status: 'ok' | 'truncated' | 'malformed' | 'extra' | 'invalid';
+  /** Bit fields of a one-byte field (header, path length, advert flags). */
+  bits?: { name: string; mask: number; value: number; label: string }[];
+}
+
+/** `GET /api/packets/:id/layout`: the stored frame split into contiguous fields covering every byte. */
+export interface PacketLayout {
+  id: number;
+  hash: string;
+  raw_hex: string;
+  length: number;
+  fields: PacketLayoutField[];
+  /** The frame-level decode error, if any (the fields then end in a malformed one). */
+  error: { code: string; message: string; offset: number | null } | null;
+  /** ADVERT only: the signature check. */
+  signature: 'verified' | 'invalid' | 'not_checked' | null;
+  /** GRP_TXT decrypted with a configured channel key. */
+  decrypted: { channel: string; text: string; message: string; sender: string | null } | null;
+}
