@@ -230,6 +230,8 @@ export interface PacketLayout {
   fields: PacketLayoutField[];
   /** The frame-level decode error, if any (the fields then end in a malformed one). */
   error: { code: string; message: string; offset: number | null } | null;
+  /** A payload shorter than its type's minimum: stored, not decoded (shown even when empty). */
+  payload_error: string | null;
   /** ADVERT only: the signature check. */
   signature: 'verified' | 'invalid' | 'not_checked' | null;
   /** GRP_TXT decrypted with a configured channel key. */

@@ -29,21 +29,18 @@ function isTooShort(p: Payload): p is TooShortPayload {
   return 'error' in p && (p.error === 'too short' || p.error === 'too short for advert');
 }
 
-export function layoutPayload(cur: FieldCursor, packet: Packet): void {
+/** Appends the payload's fields; returns the "too short" message when the decoder gave up. */
+export function layoutPayload(cur: FieldCursor, packet: Packet): string | null {
   const p = packet.payload;
   if (isTooShort(p)) {
     const min = MIN_LEN[p.type] ?? 1;
-    cur.rest(
-      'payload',
-      'Payload',
-      'malformed',
-      `${p.type} payload too short: ${cur.remaining} bytes, need ${min}`,
-      'truncated',
-    );
-    return;
+    const msg = `${p.type} payload too short: ${cur.remaining} byte${cur.remaining === 1 ? '' : 's'}, need ${min}`;
+    cur.rest('payload', 'Payload', 'malformed', msg, 'truncated');
+    return msg;
   }
   layoutTyped(cur, p, packet);
   cur.rest('extra', 'Extra bytes', 'data', 'not part of any field the decoder reads', 'extra');
+  return null;
 }
 
 function layoutTyped(cur: FieldCursor, p: Exclude<Payload, TooShortPayload>, packet: Packet): void {

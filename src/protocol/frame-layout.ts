@@ -21,6 +21,8 @@ export interface FrameLayout {
   fields: LayoutField[];
   /** The frame-level error that stopped decodePacket (the fields then end in a malformed one). */
   error?: DecodeError;
+  /** A payload shorter than its type's minimum (§5), stored but not decoded; shown even when empty. */
+  payloadError?: string;
   /** ADVERT only: the Ed25519 signature check (§7). */
   signature?: SignatureStatus;
   /** GRP_TXT decrypted with a known channel key (§6.3). */
@@ -37,7 +39,8 @@ export function frameLayout(input: Uint8Array, opts?: DecodeOptions): FrameLayou
   const payloadOffset = layoutFrameHead(cur, decoded.ok ? null : decoded.error);
   if (payloadOffset !== null) {
     if (decoded.ok) {
-      layoutPayload(cur, decoded.packet);
+      const payloadError = layoutPayload(cur, decoded.packet);
+      if (payloadError) out.payloadError = payloadError;
       describeOutcome(out, decoded.packet);
     } else {
       // Only payload_too_long fails after the path: the payload is there but not decoded.
@@ -139,6 +142,12 @@ function layoutPath(cur: FieldCursor, trace: boolean, error: DecodeError | null)
     });
   }
   if (error?.code === 'path_truncated') {
+    // The length byte promised more hops than the frame holds: it is the field at fault.
+    const lenField = cur.fields.find((f) => f.key === 'path_length');
+    if (lenField) {
+      lenField.status = 'truncated';
+      lenField.description += `: ${error.message}`;
+    }
     cur.rest('path_rest', 'Path (truncated)', 'path', error.message, 'truncated');
     return null;
   }

@@ -54,6 +54,7 @@ const schema = {
           type: ['object', 'null'],
           properties: { code: S, message: S, offset: nullable('integer') },
         },
+        payload_error: nullable('string'),
         signature: { type: ['string', 'null'], enum: ['verified', 'invalid', 'not_checked', null] },
         decrypted: {
           type: ['object', 'null'],
@@ -86,6 +87,7 @@ export function packetLayoutRoutes(deps: PacketLayoutDeps): FastifyPluginAsync {
         length: layout.length,
         fields: layout.fields,
         error: layout.error ? { ...layout.error, offset: layout.error.offset ?? null } : null,
+        payload_error: layout.payloadError ?? null,
         signature: layout.signature ?? null,
         decrypted: d ? { ...d, sender: d.sender ?? null } : null,
       };
