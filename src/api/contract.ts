@@ -237,3 +237,45 @@ export interface PacketLayout {
   /** GRP_TXT decrypted with a configured channel key. */
   decrypted: { channel: string; text: string; message: string; sender: string | null } | null;
 }
+
+/** An observation in `/api/packets/:id`: the transmission's frame fields ride along. */
+export interface PacketObservationDetail extends ObservationItem {
+  raw_hex: string;
+  route_type: number;
+  payload_type: number;
+  decoded_json: string;
+}
+
+/** `GET /api/packets/:id` (id or hash). */
+export interface PacketDetailResponse {
+  packet: PacketItem;
+  path: string[];
+  observation_count: number;
+  observations: PacketObservationDetail[];
+}
+
+/** A relay candidate behind a hop prefix (`/api/resolve-hops`). */
+export interface HopCandidate {
+  name: string | null;
+  pubkey: string;
+  role: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** `GET /api/resolve-hops`: per hop prefix, the chosen relay and how it was chosen. */
+export interface ResolveHopsResponse {
+  resolved: Record<
+    string,
+    {
+      name: string | null;
+      pubkey: string | null;
+      /** More than one relay has this prefix. */
+      ambiguous: boolean;
+      /** How the pick was made (confidence): unique_prefix, neighbor_affinity, gps_centroid, advert_count_gps, advert_count, unresolved. */
+      tier: string;
+      candidates: HopCandidate[];
+    }
+  >;
+  region: string | null;
+}
