@@ -120,7 +120,7 @@ function HexDump(props: {
                 class={`pd-byte k-${f?.kind ?? 'malformed'}${f && f.status !== 'ok' ? ' st-bad' : ''}${on ? ' on' : ''}`}
                 data-offset={i}
                 data-field={owner[i]}
-                aria-selected={on ? 'true' : 'false'}
+                aria-current={on ? 'true' : undefined}
                 title={f ? `${i}: ${f.name}` : String(i)}
                 onClick={() => onSelect(owner[i])}
               >
