@@ -136,6 +136,17 @@ describe('packet detail', () => {
         found.r.candidates.map((c) => c.name ?? c.pubkey.slice(0, 8).toUpperCase()),
       );
       assert.ok(found.r.candidates.length >= 2);
+      // The frame's own path bytes vs the observer's reported path: a difference is stated.
+      const frameHops = layout.fields.filter((f) => /^path_\d+$/.test(f.key)).map((f) => f.value);
+      const obsHops = await page.$$eval('.pd-hop-prefix', (els) => els.map((e) => e.textContent));
+      if (frameHops.join() !== obsHops.join()) {
+        assert.match(
+          (await page.textContent('.pd-path-note')) ?? '',
+          new RegExp(
+            `hold ${frameHops.length} hops? \\(${frameHops.join(' ')}\\); this observer reported ${obsHops.length}`,
+          ),
+        );
+      } else assert.equal(await page.$$eval('.pd-path-note', (els) => els.length), 0);
       const links = await hop
         .locator('.pd-candidates a')
         .evaluateAll((as) => as.map((a) => a.getAttribute('href')));

@@ -86,9 +86,9 @@ export function PacketDetail({
             observer={current.observer_id}
             from={data.packet.from_pubkey}
           />
-        ) : (
-          <p class="muted">No observation.</p>
-        )}
+        ) : null}
+        {current && layout.data ? <FramePathNote layout={layout.data} hops={obsPath(current)} /> : null}
+        {current ? null : <p class="muted">No observation.</p>}
       </section>
       <section class="pd-section" aria-labelledby="pd-obs-h">
         <h2 id="pd-obs-h">Observations ({observations.length})</h2>
@@ -105,6 +105,24 @@ export function PacketDetail({
         )}
       </section>
     </article>
+  );
+}
+
+/**
+ * The observer reports its own path; the stored frame (first copy received) carries the path
+ * bytes it had then. When they differ, say so rather than let the breakdown contradict the path.
+ */
+function FramePathNote({ layout, hops }: { layout: PacketLayout; hops: string[] }) {
+  const frameHops = layout.fields
+    .filter((f) => /^path_\d+$/.test(f.key) && f.kind === 'path')
+    .map((f) => f.value);
+  if (layout.fields.some((f) => f.key === 'trace_tag')) return null; // TRACE: path bytes are SNRs
+  if (frameHops.join(',') === hops.map((h) => h.toUpperCase()).join(',')) return null;
+  return (
+    <p class="muted pd-path-note">
+      The stored frame's path bytes hold {frameHops.length} hop{frameHops.length === 1 ? '' : 's'}
+      {frameHops.length ? ` (${frameHops.join(' ')})` : ''}; this observer reported {hops.length}.
+    </p>
   );
 }
 
