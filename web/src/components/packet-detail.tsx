@@ -116,7 +116,8 @@ function FramePathNote({ layout, hops }: { layout: PacketLayout; hops: string[] 
   const frameHops = layout.fields
     .filter((f) => /^path_\d+$/.test(f.key) && f.kind === 'path')
     .map((f) => f.value);
-  if (layout.fields.some((f) => f.key === 'trace_tag')) return null; // TRACE: path bytes are SNRs
+  // TRACE path bytes are SNRs; an undecodable frame has no path to compare (its error says why).
+  if (layout.error || layout.fields.some((f) => f.key === 'trace_tag')) return null;
   if (frameHops.join(',') === hops.map((h) => h.toUpperCase()).join(',')) return null;
   return (
     <p class="muted pd-path-note">
