@@ -259,3 +259,53 @@ export interface TraceResponse {
   hash: string;
   traces: TraceSighting[];
 }
+
+/** One field of a frame's byte layout (`/api/packets/:id/layout`, meshlens addition). */
+export interface PacketLayoutField {
+  offset: number;
+  length: number;
+  /** Stable id: `header`, `transport_code1`, `path_length`, `path_0`, `pubkey`, `ciphertext`, … */
+  key: string;
+  name: string;
+  /** Colour class: header, transport, path_length, path, hash, pubkey, timestamp, signature, flags, location, name, data, mac, ciphertext, malformed. */
+  kind: string;
+  value: string;
+  description: string;
+  /** ok, truncated (frame ends inside it), malformed, extra (ignored by the decoder), invalid (failed check). */
+  status: 'ok' | 'truncated' | 'malformed' | 'extra' | 'invalid';
+  /** Bit fields of a one-byte field (header, path length, advert flags). */
+  bits?: { name: string; mask: number; value: number; label: string }[];
+}
+
+/** `GET /api/packets/:id/layout`: the stored frame split into contiguous fields covering every byte. */
+export interface PacketLayout {
+  id: number;
+  hash: string;
+  raw_hex: string;
+  length: number;
+  fields: PacketLayoutField[];
+  /** The frame-level decode error, if any (the fields then end in a malformed one). */
+  error: { code: string; message: string; offset: number | null } | null;
+  /** A payload shorter than its type's minimum: stored, not decoded (shown even when empty). */
+  payload_error: string | null;
+  /** ADVERT only: the signature check. */
+  signature: 'verified' | 'invalid' | 'not_checked' | null;
+  /** GRP_TXT decrypted with a configured channel key. */
+  decrypted: { channel: string; text: string; message: string; sender: string | null } | null;
+}
+
+/** An observation in `/api/packets/:id`: the transmission's frame fields ride along. */
+export interface PacketObservationDetail extends ObservationItem {
+  raw_hex: string;
+  route_type: number;
+  payload_type: number;
+  decoded_json: string;
+}
+
+/** `GET /api/packets/:id` (id or hash). */
+export interface PacketDetailResponse {
+  packet: PacketItem;
+  path: string[];
+  observation_count: number;
+  observations: PacketObservationDetail[];
+}

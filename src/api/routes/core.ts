@@ -17,6 +17,7 @@ import { nodeBatteryRoutes } from './node-battery.js';
 import { nodeRoutes } from './nodes.js';
 import { observerRoutes } from './observers.js';
 import { packetRoutes } from './packets.js';
+import { packetLayoutRoutes } from './packet-layout.js';
 import { statsRoutes } from './stats.js';
 
 import type { HopAffinity } from './nodes.js';
@@ -63,6 +64,7 @@ export function coreRoutes(deps: CoreRoutesDeps): FastifyPluginAsync {
       }
       await data.register(statsRoutes({ ...read, signatureDrops: deps.signatureDrops }));
       await data.register(packetRoutes({ ...read, packetFilter: deps.packetFilter ?? null }));
+      await data.register(packetLayoutRoutes({ model: deps.model, keyring: deps.keyring }));
       await data.register(
         nodeRoutes({ ...read, repeaters: deps.repeaters ?? null, affinity: deps.affinity }), // t3, t2
       );

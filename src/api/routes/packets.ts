@@ -4,6 +4,7 @@
 // per-key row lists answer every filter; `total` counts the whole filtered set (CoreScope
 // computed it after paging in places, §9), so a page costs O(limit) plus the smallest filter.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { PacketDetailResponse } from '../contract.js';
 import { apiError, BadBodyError } from '../errors.js';
 import type { MeshReadModel, PacketQuery, TransmissionSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
@@ -278,7 +279,7 @@ function registerPacketDetail(app: FastifyInstance, deps: PacketRoutesDeps): voi
       404: errorSchema,
     },
   };
-  app.get('/packets/:id', { schema }, async (request) => {
+  app.get('/packets/:id', { schema }, async (request): Promise<PacketDetailResponse> => {
     const { id } = request.params as { id: string };
     const summary = deps.model.transmission(id);
     if (!summary) throw apiError('MESHLENS_ERR_NOT_FOUND', `packet ${id}`);

@@ -1,11 +1,22 @@
-// Placeholder until this page is built (issue 11).
+// #/packet/<id|hash>[?obs=<observation id>]: one packet's detail, full width.
 import { Page } from '../components/page';
+import { PacketDetail, packetDetailShown } from '../components/packet-detail';
 import type { PageProps } from '../app/routes';
 
-export default function PacketPage(_props: PageProps) {
+export default function PacketPage({ route, args }: PageProps) {
+  const idOrHash = args[0] ?? '';
+  const obsParam = route.params.get('obs');
+  const obs = obsParam !== null && /^\d+$/.test(obsParam) ? Number(obsParam) : null;
+  if (!idOrHash) {
+    return (
+      <Page name="packet" title="Packet" loaded={true}>
+        <p class="state state-empty">No packet given: open one from the Packets page.</p>
+      </Page>
+    );
+  }
   return (
-    <Page name="packet" title="Packet" loaded={true}>
-      <p>This page is being built.</p>
+    <Page name="packet" title={`Packet ${idOrHash}`} loaded={packetDetailShown.value === idOrHash}>
+      <PacketDetail idOrHash={idOrHash} obs={obs} />
     </Page>
   );
 }
