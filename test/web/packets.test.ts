@@ -186,7 +186,10 @@ describe('packets page', () => {
       await page.keyboard.press('Enter');
       await page.waitForURL(new RegExp(`#/packets/${p.hash}`));
       await page.waitForSelector(`[data-detail-hash="${p.hash}"] code.hex`);
-      assert.equal(await page.textContent(`[data-detail-hash="${p.hash}"] code.hex`), p.hash.toUpperCase());
+      assert.equal(
+        (await page.textContent(`[data-detail-hash="${p.hash}"] code.hex`))?.toLowerCase(),
+        p.hash.toLowerCase(),
+      );
       await page.goBack();
       await page.waitForSelector('[data-detail-hash]', { state: 'detached' });
     } finally {
