@@ -203,3 +203,153 @@ export type LiveMessage =
   | { type: 'packet'; data: LivePacketData }
   | { type: 'subscribed'; regions: string[] | null; types: number[] | null }
   | { type: 'error'; error: string };
+
+// ---- node pages (nodes list, node page, home)
+
+/** One observer's hearing of a node (`/api/nodes/:pk/health` observers). */
+export interface NodeHearing {
+  observer_id: string;
+  observer_name: string | null;
+  iata: string | null;
+  count: number;
+  packetCount: number;
+  avgSnr: number | null;
+  avgRssi: number | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+/** `GET /api/nodes/:pk/health` (over the node's last adverts). */
+export interface NodeHealthResponse {
+  node: NodeItem;
+  observers: NodeHearing[];
+  stats: {
+    totalTransmissions: number;
+    totalObservations: number;
+    totalPackets: number;
+    packetsToday: number;
+    avgSnr: number | null;
+    avgHops: number | null;
+    lastHeard: string | null;
+    windowTransmissions: number;
+  };
+  recentPackets: PacketItem[];
+}
+
+/** `GET /api/nodes/:pk` (full key or a unique 8+ digit prefix). */
+export interface NodeDetailResponse {
+  node: NodeItem;
+  recentAdverts: PacketItem[];
+}
+
+/** `GET /api/nodes/resolve?prefix=`. */
+export interface NodeResolveResponse {
+  prefix: string;
+  total: number;
+  candidates: NodeItem[];
+}
+
+/** One neighbour of `/api/nodes/:pk/neighbors`; an ambiguous one has no key, only its prefix. */
+export interface NodeNeighbor {
+  pubkey: string | null;
+  prefix: string;
+  target: string;
+  name: string | null;
+  role: string | null;
+  count: number;
+  score: number;
+  last_seen: string;
+  bidirectional: boolean;
+  ambiguous: boolean;
+  observers: string[];
+}
+
+/** `GET /api/nodes/:pk/neighbors`. */
+export interface NodeNeighborsResponse {
+  node: string;
+  neighbors: NodeNeighbor[];
+  total_observations: number;
+  computedAt: string;
+}
+
+/** One hop of a path through a node (`/api/nodes/:pk/paths`); pubkey null when unresolved. */
+export interface NodePathHop {
+  prefix: string;
+  name: string | null;
+  pubkey: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** `GET /api/nodes/:pk/paths`: paths through the node, most frequent first. */
+export interface NodePathsResponse {
+  node: Pick<
+    NodeItem,
+    'public_key' | 'name' | 'role' | 'lat' | 'lon' | 'last_seen' | 'first_seen' | 'advert_count'
+  >;
+  paths: { hops: NodePathHop[]; count: number; lastSeen: string | null; sampleHash: string | null }[];
+}
+
+/** `GET /api/nodes/:pk/clock-skew` (the parts the node page reads). */
+export interface NodeClockSkewResponse {
+  pubkey: string;
+  meanSkewSec: number | null;
+  medianSkewSec: number | null;
+  lastSkewSec: number | null;
+  recentMedianSkewSec: number | null;
+  driftPerDaySec: number | null;
+  severity: string;
+  sampleCount: number;
+  calibrated: boolean;
+  lastAdvertTS: number | null;
+  lastObservedTS: number | null;
+  goodFraction: number | null;
+  recentSampleCount: number;
+  recentBadSampleCount: number;
+  clockReset: boolean;
+}
+
+/** `GET /api/nodes/:pk/battery?days=`. */
+export interface NodeBatteryResponse {
+  public_key: string;
+  name: string | null;
+  days: number;
+  status: 'ok' | 'low' | 'critical' | 'unknown';
+  latest_mv: number | null;
+  latest_at: string | null;
+  thresholds: { low_mv: number; critical_mv: number };
+  samples: { timestamp: string; battery_mv: number; source: 'observer' | 'advert' }[];
+}
+
+/** `GET /api/nodes/network-status`. */
+export interface NetworkStatusResponse {
+  total: number;
+  active: number;
+  degraded: number;
+  silent: number;
+  roleCounts: Record<string, number>;
+}
+
+/** One observer of `GET /api/observers` (the parts the UI reads). */
+export interface ObserverItem {
+  id: string;
+  name: string | null;
+  iata: string | null;
+  last_seen: string | null;
+  first_seen: string | null;
+  packet_count: number;
+  packetsLastHour: number;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** `GET /api/observers`. */
+export interface ObserversResponse {
+  observers: ObserverItem[];
+  server_time: string;
+}
+
+/** `GET /api/analytics/rf` (only what Home's activity sparkline reads): hours with no packets are absent. */
+export interface RfPacketsPerHour {
+  packetsPerHour: { hour: string; count: number }[];
+}
