@@ -60,7 +60,6 @@ export default function NodeDetail({ keyOrPrefix }: { keyOrPrefix: string; route
       }
     >
       <div class="grid node-grid">
-        <IdentityCard n={n} />
         <StatusCard n={n} health={health.data} />
         <Card title="Heard by">
           {health.data ? (
@@ -69,6 +68,7 @@ export default function NodeDetail({ keyOrPrefix }: { keyOrPrefix: string; route
             <DataState loading={health.loading} error={health.error} />
           )}
         </Card>
+        <IdentityCard n={n} />
         <NeighboursAndMap n={n} />
         <RecentPackets pk={n.public_key} />
         <PathsCard pk={n.public_key} />
@@ -120,7 +120,7 @@ export function CopyButton({ text, children }: { text: string; children: string 
 function IdentityCard({ n }: { n: NodeItem }) {
   const prefix = n.public_key.slice(0, n.hash_size * 2).toUpperCase();
   return (
-    <Card title="Identity" wide>
+    <Card title="Identity">
       <dl class="kv">
         <dt>Public key</dt>
         <dd class="node-key">
@@ -133,7 +133,13 @@ function IdentityCard({ n }: { n: NodeItem }) {
         </dd>
         <dt>Hash prefix</dt>
         <dd>
-          <code class="hex">{prefix}</code> ({n.hash_size} byte{n.hash_size === 1 ? '' : 's'})
+          {n.hash_size > 0 ? (
+            <>
+              <code class="hex">{prefix}</code> ({n.hash_size} byte{n.hash_size === 1 ? '' : 's'})
+            </>
+          ) : (
+            <span class="muted">size not known yet (no relayed advert seen)</span>
+          )}
           {n.hash_size_inconsistent ? (
             <span class="warn-text">
               {' '}

@@ -73,7 +73,10 @@ export function NodeStatusText({ n, companion }: { n: NodeItem; companion?: bool
   const s = statusOf(n, { companionThresholds: companion });
   return (
     <span class="node-status">
-      <StatusBadge status={s.status} /> <span class="status-reason">{s.reason}</span>
+      <StatusBadge status={s.status} reason={s.reason} />{' '}
+      <span class="status-reason" aria-hidden="true">
+        {s.reason}
+      </span>
     </span>
   );
 }
