@@ -46,8 +46,21 @@ export function FavouriteCard({ pk }: { pk: string }) {
           <Time t={n.last_heard ?? n.last_seen} />
         </dd>
         <dt>Heard by</dt>
-        <dd class="num" data-field="observers">
-          {count(obs.length)} observer{obs.length === 1 ? '' : 's'}
+        <dd>
+          <span class="num" data-field="observers">
+            {count(obs.length)} observer{obs.length === 1 ? '' : 's'}
+          </span>
+          {obs.length > 0 ? (
+            <span class="muted small">
+              {' '}
+              ·{' '}
+              {obs
+                .slice(0, 3)
+                .map((o) => o.observer_name ?? shortKey(o.observer_id))
+                .join(', ')}
+              {obs.length > 3 ? ', …' : ''}
+            </span>
+          ) : null}
         </dd>
         <dt>Best SNR</dt>
         <dd class="num" data-field="best-snr">

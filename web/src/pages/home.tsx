@@ -78,12 +78,7 @@ function NetworkStrip() {
       </Card>
       <Card title="Packets per hour, last 24 h">
         {rf.data ? (
-          <Sparkline
-            values={hourly(rf.data.packetsPerHour)}
-            label="Packets per hour over 24 h"
-            width={260}
-            height={48}
-          />
+          <ActivitySpark values={hourly(rf.data.packetsPerHour)} />
         ) : (
           <DataState loading={rf.loading} error={rf.error} />
         )}
