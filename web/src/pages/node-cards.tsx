@@ -1,5 +1,6 @@
 // Smaller panels of the node page, each loading on its own: paths through the node, clock skew
 // (with its basis), battery (with the server's low/critical thresholds).
+import type { ComponentChildren } from 'preact';
 import type {
   NodeBatteryResponse,
   NodeClockSkewResponse,
@@ -13,6 +14,16 @@ import { clientConfig } from '../app/server-state';
 import { Card, Time } from '../components/bits';
 import { DataState } from '../components/page';
 
+/** A card two grid columns wide on desktop (tables need the room), one on phones. */
+export function WideCard({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <section class="card card-span2" aria-label={title}>
+      <h2 class="card-title">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
 /** A "no data" answer (404 of a node without samples) is a state, not an error. */
 const noData = (e: Error | null) => e instanceof ApiError && e.status === 404;
 
@@ -20,7 +31,7 @@ export function PathsCard({ pk }: { pk: string }) {
   const r = useApi<NodePathsResponse>(`/nodes/${pk}/paths`, { ttlMs: 30_000 });
   const paths = r.data?.paths.slice(0, 6) ?? [];
   return (
-    <Card title="Paths through this node">
+    <WideCard title="Paths through this node">
       {r.data && paths.length > 0 ? (
         <ol class="paths">
           {paths.map((p) => (
@@ -53,7 +64,7 @@ export function PathsCard({ pk }: { pk: string }) {
           emptyText="No path through this node seen."
         />
       )}
-    </Card>
+    </WideCard>
   );
 }
 

@@ -17,7 +17,7 @@ import { href, type Route } from '../app/router';
 import { useApi } from '../app/use-api';
 import { Card, Hex, RoleIcon, Time, TypeBadge } from '../components/bits';
 import { DataState, Page } from '../components/page';
-import { BatteryCard, ClockSkewCard, PathsCard } from './node-cards';
+import { BatteryCard, ClockSkewCard, PathsCard, WideCard } from './node-cards';
 import { HeardByTable } from './node-heard-by';
 import { NodeMiniMap } from './node-minimap';
 import { FavouriteButton, NodeStatusText } from './node-row';
@@ -61,13 +61,13 @@ export default function NodeDetail({ keyOrPrefix }: { keyOrPrefix: string; route
     >
       <div class="grid node-grid">
         <StatusCard n={n} health={health.data} />
-        <Card title="Heard by">
+        <WideCard title="Heard by">
           {health.data ? (
             <HeardByTable observers={health.data.observers} />
           ) : (
             <DataState loading={health.loading} error={health.error} />
           )}
-        </Card>
+        </WideCard>
         <IdentityCard n={n} />
         <NeighboursAndMap n={n} />
         <RecentPackets pk={n.public_key} />
@@ -205,7 +205,7 @@ function NeighboursAndMap({ n }: { n: NodeItem }) {
       <Card title="Position and neighbours">
         <NodeMiniMap node={n} neighbors={list} />
       </Card>
-      <Card title="Neighbours">
+      <WideCard title="Neighbours">
         {nb.data ? (
           list.length === 0 ? (
             <p class="state state-empty">No neighbour seen in the paths of its packets.</p>
@@ -250,7 +250,7 @@ function NeighboursAndMap({ n }: { n: NodeItem }) {
         ) : (
           <DataState loading={nb.loading} error={nb.error} />
         )}
-      </Card>
+      </WideCard>
     </>
   );
 }
@@ -258,7 +258,7 @@ function NeighboursAndMap({ n }: { n: NodeItem }) {
 function RecentPackets({ pk }: { pk: string }) {
   const r = useApi<PacketsPage>(apiPath('/packets', { node: pk, limit: 15 }), { ttlMs: 10_000 });
   return (
-    <Card title="Recent packets">
+    <WideCard title="Recent packets">
       {r.data && r.data.packets.length > 0 ? (
         <>
           <ul class="recent-packets">
@@ -281,6 +281,6 @@ function RecentPackets({ pk }: { pk: string }) {
       ) : (
         <DataState loading={r.loading} error={r.error} empty={r.data !== null} emptyText="No packet yet." />
       )}
-    </Card>
+    </WideCard>
   );
 }
