@@ -8,6 +8,7 @@ import type {
   NodeHealthResponse,
   NodeItem,
   NodeNeighborsResponse,
+  NodeResolveResponse,
   PacketsPage,
 } from '../../../src/api/contract';
 import { ApiError, apiPath } from '../app/api';
@@ -80,13 +81,39 @@ export default function NodeDetail({ keyOrPrefix }: { keyOrPrefix: string; route
 }
 
 function NotFound({ keyOrPrefix }: { keyOrPrefix: string }) {
+  const hex = /^[0-9a-f]{1,63}$/i.test(keyOrPrefix);
+  // A prefix several nodes share is not "not found": list them.
+  const r = useApi<NodeResolveResponse>(hex ? apiPath('/nodes/resolve', { prefix: keyOrPrefix }) : null);
+  const many = r.data && r.data.total > 1 ? r.data : null;
   return (
-    <Page name="node" title="Node not found" loaded={true}>
+    <Page
+      name="node"
+      title={many ? 'Several nodes match' : 'Node not found'}
+      loaded={!hex || r.data !== null || r.error !== null}
+    >
       <div class="card not-found" role="status">
-        <p>
-          No node has the key or key prefix <code class="hex">{keyOrPrefix}</code>. It may never have sent an
-          advert that an observer heard, or the link has a typo (a short link needs at least 8 hex digits).
-        </p>
+        {many ? (
+          <>
+            <p>
+              {count(many.total)} nodes have keys starting with <code class="hex">{keyOrPrefix}</code>:
+            </p>
+            <ul class="find-hits">
+              {many.candidates.map((n) => (
+                <li>
+                  <RoleIcon role={n.role} />{' '}
+                  <a href={href(`nodes/${n.public_key}`)}>{n.name || shortKey(n.public_key)}</a>{' '}
+                  <Hex value={n.public_key} chars={16} />
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p>
+            No node has the key or key prefix <code class="hex">{keyOrPrefix}</code>. It may never have sent
+            an advert that an observer heard, or the link has a typo (a short link needs at least 8 hex
+            digits).
+          </p>
+        )}
         <p>
           <a href={href('nodes', { search: keyOrPrefix.slice(0, 64) })}>Search the node list</a> ·{' '}
           <a href={href('nodes')}>Back to all nodes</a>

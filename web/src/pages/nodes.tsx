@@ -6,6 +6,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { NodeItem } from '../../../src/api/contract';
 import { isAbort } from '../app/api';
 import { count } from '../app/format';
+import { subscribeLive } from '../app/live-feed';
+import { PAYLOAD_TYPE } from '../app/mesh';
 import { favourites } from '../app/prefs';
 import { setParams } from '../app/router';
 import type { PageProps } from '../app/routes';
@@ -30,7 +32,8 @@ import {
 } from './node-data';
 import '../styles/nodes.css';
 
-const REFRESH_MS = 60_000;
+const REFRESH_MS = 120_000;
+const ADVERT_RELOAD_MS = 20_000;
 
 export default function NodesPage({ route, args }: PageProps) {
   if (args.length > 0) return <NodeDetail keyOrPrefix={args[0]} route={route} />;
@@ -42,10 +45,13 @@ function useAllNodes(region: string[]) {
   const [error, setError] = useState<Error | null>(null);
   const [tick, setTick] = useState(0);
   const key = region.join(',');
+  /** The region whose full list is shown: its refreshes replace the list only when complete. */
+  const shown = useRef<string | null>(null);
   useEffect(() => {
     const ctl = new AbortController();
-    fetchAllNodes(region, ctl.signal, setData)
+    fetchAllNodes(region, ctl.signal, shown.current === key ? undefined : setData)
       .then((d) => {
+        shown.current = key;
         setData(d);
         setError(null);
       })
@@ -55,8 +61,23 @@ function useAllNodes(region: string[]) {
     return () => ctl.abort();
   }, [key, tick]);
   useEffect(() => {
+    // A new advert can add a node or move its last-heard: reload, at most once per ADVERT_RELOAD_MS.
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = subscribeLive(
+      () => {
+        pending ??= setTimeout(() => {
+          pending = null;
+          setTick((x) => x + 1);
+        }, ADVERT_RELOAD_MS);
+      },
+      { types: [PAYLOAD_TYPE.ADVERT] },
+    );
     const t = setInterval(() => setTick((x) => x + 1), REFRESH_MS);
-    return () => clearInterval(t);
+    return () => {
+      unsubscribe();
+      clearInterval(t);
+      if (pending) clearTimeout(pending);
+    };
   }, []);
   return { data, error };
 }
