@@ -343,3 +343,35 @@ describe('nodes pages: accessibility and layout', () => {
         }
       });
 });
+
+describe('the Nodes list over several API pages', () => {
+  it('fetches every node page by page when the server caps a page', async () => {
+    const small = await startFixtureServer({ listLimits: { nodesMax: 60 } });
+    const { page, close } = await openPage(browser);
+    try {
+      const cfg = (await (await fetch(`${small.url}/api/config/client`)).json()) as ClientConfigResponse;
+      assert.equal(cfg.listLimits.nodesMax, 60);
+      const listRequests: string[] = [];
+      page.on('request', (r) => {
+        if (/\/api\/nodes\?/.test(r.url())) listRequests.push(r.url());
+      });
+      await gotoRoute(page, small.url, 'nodes?sort=name:asc', 'nodes');
+      assert.equal(listRequests.length, Math.ceil(all.total / 60), listRequests.join('\n'));
+      assert.match(
+        (await page.locator('.nodes-summary').textContent()) ?? '',
+        new RegExp(`^${all.total} of ${all.total} nodes`),
+      );
+      // The alphabetically first names come from every API page, not only the first.
+      const names = (await rows(page)).map((r) => r.name.toLowerCase());
+      const expected = all.nodes
+        .filter((n) => n.name)
+        .map((n) => n.name!.toLowerCase().trim())
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, names.length);
+      assert.deepEqual(names, expected);
+    } finally {
+      await close();
+      await small.stop();
+    }
+  });
+});
