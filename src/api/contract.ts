@@ -309,3 +309,137 @@ export interface PacketDetailResponse {
   observation_count: number;
   observations: PacketObservationDetail[];
 }
+
+export interface NodeHearing {
+  observer_id: string;
+  observer_name: string | null;
+  iata: string | null;
+  count: number;
+  packetCount: number;
+  avgSnr: number | null;
+  avgRssi: number | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+export interface NodeHealthResponse {
+  node: NodeItem;
+  observers: NodeHearing[];
+  stats: {
+    totalTransmissions: number;
+    totalObservations: number;
+    totalPackets: number;
+    packetsToday: number;
+    avgSnr: number | null;
+    avgHops: number | null;
+    lastHeard: string | null;
+    windowTransmissions: number;
+  };
+  recentPackets: PacketItem[];
+}
+
+export interface NodeDetailResponse {
+  node: NodeItem;
+  recentAdverts: PacketItem[];
+}
+
+export interface NodeResolveResponse {
+  prefix: string;
+  total: number;
+  candidates: NodeItem[];
+}
+
+export interface NodeNeighbor {
+  pubkey: string | null;
+  prefix: string;
+  target: string;
+  name: string | null;
+  role: string | null;
+  count: number;
+  score: number;
+  last_seen: string;
+  bidirectional: boolean;
+  ambiguous: boolean;
+  observers: string[];
+}
+
+export interface NodeNeighborsResponse {
+  node: string;
+  neighbors: NodeNeighbor[];
+  total_observations: number;
+  computedAt: string;
+}
+
+export interface NodePathHop {
+  prefix: string;
+  name: string | null;
+  pubkey: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+export interface NodePathsResponse {
+  node: Pick<
+    NodeItem,
+    'public_key' | 'name' | 'role' | 'lat' | 'lon' | 'last_seen' | 'first_seen' | 'advert_count'
+  >;
+  paths: { hops: NodePathHop[]; count: number; lastSeen: string | null; sampleHash: string | null }[];
+}
+
+export interface NodeClockSkewResponse {
+  pubkey: string;
+  meanSkewSec: number | null;
+  medianSkewSec: number | null;
+  lastSkewSec: number | null;
+  recentMedianSkewSec: number | null;
+  driftPerDaySec: number | null;
+  severity: string;
+  sampleCount: number;
+  calibrated: boolean;
+  lastAdvertTS: number | null;
+  lastObservedTS: number | null;
+  goodFraction: number | null;
+  recentSampleCount: number;
+  recentBadSampleCount: number;
+  clockReset: boolean;
+}
+
+export interface NodeBatteryResponse {
+  public_key: string;
+  name: string | null;
+  days: number;
+  status: 'ok' | 'low' | 'critical' | 'unknown';
+  latest_mv: number | null;
+  latest_at: string | null;
+  thresholds: { low_mv: number; critical_mv: number };
+  samples: { timestamp: string; battery_mv: number; source: 'observer' | 'advert' }[];
+}
+
+export interface NetworkStatusResponse {
+  total: number;
+  active: number;
+  degraded: number;
+  silent: number;
+  roleCounts: Record<string, number>;
+}
+
+export interface ObserverItem {
+  id: string;
+  name: string | null;
+  iata: string | null;
+  last_seen: string | null;
+  first_seen: string | null;
+  packet_count: number;
+  packetsLastHour: number;
+  lat: number | null;
+  lon: number | null;
+}
+
+export interface ObserversResponse {
+  observers: ObserverItem[];
+  server_time: string;
+}
+
+export interface RfPacketsPerHour {
+  packetsPerHour: { hour: string; count: number }[];
+}
