@@ -310,6 +310,7 @@ export interface PacketDetailResponse {
   observations: PacketObservationDetail[];
 }
 
+/** One observer's hearing of a node (`/api/nodes/:pk/health` observers). */
 export interface NodeHearing {
   observer_id: string;
   observer_name: string | null;
@@ -322,6 +323,7 @@ export interface NodeHearing {
   lastSeen: string | null;
 }
 
+/** `GET /api/nodes/:pk/health` (over the node's last adverts). */
 export interface NodeHealthResponse {
   node: NodeItem;
   observers: NodeHearing[];
@@ -338,17 +340,20 @@ export interface NodeHealthResponse {
   recentPackets: PacketItem[];
 }
 
+/** `GET /api/nodes/:pk` (full key or a unique 8+ digit prefix). */
 export interface NodeDetailResponse {
   node: NodeItem;
   recentAdverts: PacketItem[];
 }
 
+/** `GET /api/nodes/resolve?prefix=`. */
 export interface NodeResolveResponse {
   prefix: string;
   total: number;
   candidates: NodeItem[];
 }
 
+/** One neighbour of `/api/nodes/:pk/neighbors`; an ambiguous one has no key, only its prefix. */
 export interface NodeNeighbor {
   pubkey: string | null;
   prefix: string;
@@ -363,6 +368,7 @@ export interface NodeNeighbor {
   observers: string[];
 }
 
+/** `GET /api/nodes/:pk/neighbors`. */
 export interface NodeNeighborsResponse {
   node: string;
   neighbors: NodeNeighbor[];
@@ -370,6 +376,7 @@ export interface NodeNeighborsResponse {
   computedAt: string;
 }
 
+/** One hop of a path through a node (`/api/nodes/:pk/paths`); pubkey null when unresolved. */
 export interface NodePathHop {
   prefix: string;
   name: string | null;
@@ -378,6 +385,7 @@ export interface NodePathHop {
   lon: number | null;
 }
 
+/** `GET /api/nodes/:pk/paths`: paths through the node, most frequent first. */
 export interface NodePathsResponse {
   node: Pick<
     NodeItem,
@@ -386,6 +394,7 @@ export interface NodePathsResponse {
   paths: { hops: NodePathHop[]; count: number; lastSeen: string | null; sampleHash: string | null }[];
 }
 
+/** `GET /api/nodes/:pk/clock-skew` (the parts the node page reads). */
 export interface NodeClockSkewResponse {
   pubkey: string;
   meanSkewSec: number | null;
@@ -404,6 +413,7 @@ export interface NodeClockSkewResponse {
   clockReset: boolean;
 }
 
+/** `GET /api/nodes/:pk/battery?days=`. */
 export interface NodeBatteryResponse {
   public_key: string;
   name: string | null;
@@ -415,6 +425,7 @@ export interface NodeBatteryResponse {
   samples: { timestamp: string; battery_mv: number; source: 'observer' | 'advert' }[];
 }
 
+/** `GET /api/nodes/network-status`. */
 export interface NetworkStatusResponse {
   total: number;
   active: number;
@@ -423,6 +434,7 @@ export interface NetworkStatusResponse {
   roleCounts: Record<string, number>;
 }
 
+/** One observer of `GET /api/observers` (the parts the UI reads). */
 export interface ObserverItem {
   id: string;
   name: string | null;
@@ -435,11 +447,13 @@ export interface ObserverItem {
   lon: number | null;
 }
 
+/** `GET /api/observers`. */
 export interface ObserversResponse {
   observers: ObserverItem[];
   server_time: string;
 }
 
+/** `GET /api/analytics/rf` (only what Home's activity sparkline reads): hours with no packets are absent. */
 export interface RfPacketsPerHour {
   packetsPerHour: { hour: string; count: number }[];
 }
