@@ -15,6 +15,7 @@ import { useApi } from '../../app/use-api';
 import { Card, StatusBadge, Time, TypeBadge } from '../../components/bits';
 import { DataState, Page } from '../../components/page';
 import { batteryText, observerStatus, offsetText, radioText } from './observer-status';
+import { LastPacket } from './list';
 import { TimelineChart } from './timeline-chart';
 
 const RANGES = [
@@ -105,8 +106,8 @@ function InfoGrid({ o, skew }: { o: ObserverItem; skew: ObserverClockSkewItem | 
   const items: [string, preact.ComponentChildren][] = [
     ['Status', <StatusBadge status={st.status} reason={st.reason} />],
     ['Region', o.iata ?? NO_DATA],
-    ['Last packet', <Time t={o.last_packet_at} />],
-    ['Last status', <Time t={o.last_seen} />],
+    ['Last packet', <LastPacket o={o} />],
+    ['Last heard', <Time t={o.last_seen} />],
     ['Packets (total)', <span class="num">{count(o.packet_count)}</span>],
     ['Packets last hour', <span class="num">{count(o.packetsLastHour)}</span>],
     ['Model', o.model ?? NO_DATA],

@@ -37,6 +37,7 @@ const COLUMNS: Column[] = [
   { key: 'status', label: 'Status', value: (r) => STATUS_ORDER[r.status] },
   { key: 'name', label: 'Name', value: (r) => (r.o.name ?? r.o.id).toLowerCase() },
   { key: 'region', label: 'Region', value: (r) => r.o.iata },
+  { key: 'heard', label: 'Last heard', value: (r) => -(parseTime(r.o.last_seen) ?? -Infinity) },
   { key: 'last', label: 'Last packet', value: (r) => -(parseTime(r.o.last_packet_at) ?? -Infinity) },
   { key: 'rate', label: 'Pkts / h', num: true, value: (r) => r.o.packetsLastHour },
   { key: 'total', label: 'Total', num: true, value: (r) => r.o.packet_count },
@@ -113,7 +114,7 @@ function SortHeader({ c, sort }: { c: Column; sort: { key: string; asc: boolean 
   const active = sort.key === c.key;
   const next = active
     ? !sort.asc
-    : c.key === 'name' || c.key === 'region' || c.key === 'status' || c.key === 'last';
+    : c.key === 'name' || c.key === 'region' || c.key === 'status' || c.key === 'last' || c.key === 'heard';
   return (
     <th
       class={c.num ? 'num' : undefined}
@@ -153,6 +154,17 @@ function ObserverTable({ rows, sort }: { rows: Row[]; sort: { key: string; asc: 
   );
 }
 
+/** The last packet's time; "—" when packets were counted but their time was not recorded. */
+export function LastPacket({ o }: { o: ObserverItem }) {
+  if (o.last_packet_at === null && o.packet_count > 0)
+    return (
+      <span class="muted" title="not recorded for this observer">
+        {NO_DATA}
+      </span>
+    );
+  return <Time t={o.last_packet_at} />;
+}
+
 function ObserverRow({ r }: { r: Row }) {
   const o = r.o;
   const clock = clockSec(r);
@@ -166,7 +178,10 @@ function ObserverRow({ r }: { r: Row }) {
       </td>
       <td>{o.iata ?? NO_DATA}</td>
       <td>
-        <Time t={o.last_packet_at} />
+        <Time t={o.last_seen} />
+      </td>
+      <td>
+        <LastPacket o={o} />
       </td>
       <td class="num">{count(o.packetsLastHour)}</td>
       <td class="num">{count(o.packet_count)}</td>
