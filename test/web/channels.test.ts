@@ -86,13 +86,16 @@ describe('channels on the fixture', () => {
       let shown = await shownMessages(page);
       assert.deepEqual(
         shown.map((m) => ({ hash: m.hash, sender: m.sender, text: m.text, heard: m.heard, link: m.link })),
-        api.messages.map((m) => ({
-          hash: m.packetHash,
-          sender: m.sender ?? 'unknown sender',
-          text: body(m),
-          heard: `${m.repeats}× heard`,
-          link: `#/packets/${m.packetHash}`,
-        })),
+        // Oldest first by time, newest at the bottom (the API's page is in storage order).
+        [...api.messages]
+          .sort((a, b) => Date.parse(a.timestamp!) - Date.parse(b.timestamp!) || a.packetId - b.packetId)
+          .map((m) => ({
+            hash: m.packetHash,
+            sender: m.sender ?? 'unknown sender',
+            text: body(m),
+            heard: `${m.repeats}× heard`,
+            link: `#/packets/${m.packetHash}`,
+          })),
       );
       assert.equal(await textOf(page, '.chat-title'), '#test');
       // The newest message is at the bottom and scrolled into view.
@@ -197,6 +200,24 @@ describe('channels live', () => {
       const li = page.locator(`.chat-list .msg[data-hash="${hash}"]`);
       assert.equal(await li.locator('.msg-sender').textContent(), m.sender ?? 'unknown sender');
       assert.equal(await li.locator('.msg-text').textContent(), body(m));
+      // Scrolled up, the next message does not move the view: a "↓ New messages" button does.
+      const scrollable = await page.evaluate(() => {
+        const el = document.querySelector('.chat-list')!;
+        el.scrollTop = 0;
+        el.dispatchEvent(new Event('scroll'));
+        return el.scrollHeight > el.clientHeight + 100;
+      });
+      assert.ok(scrollable, 'the prefilled channel has more messages than fit');
+      const button = page.locator('.chat-new');
+      await button.waitFor({ timeout: 60_000 });
+      assert.match((await button.textContent()) ?? '', /New messages \(\d+\)/);
+      assert.equal(await page.evaluate(() => document.querySelector('.chat-list')!.scrollTop), 0);
+      await button.click();
+      await page.waitForFunction(() => {
+        const el = document.querySelector('.chat-list')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight < 50;
+      });
+      assert.equal(await button.count(), 0);
       assert.deepEqual(errors, []);
     } finally {
       await close();

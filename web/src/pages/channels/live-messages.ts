@@ -65,9 +65,16 @@ export function bodyText(m: Pick<ChannelMessageItem, 'sender' | 'text'>): string
   return t;
 }
 
+/** Oldest first by time (the API pages by storage order, which imported data can break). */
+export function byTime(msgs: ChannelMessageItem[]): ChannelMessageItem[] {
+  const t = (m: ChannelMessageItem) => (m.timestamp ? Date.parse(m.timestamp) : 0);
+  return [...msgs].sort((a, b) => t(a) - t(b) || a.packetId - b.packetId);
+}
+
 /** A fresh page, plus the live messages shown so far that are newer than the page's newest. */
 export function withPage(page: ChannelMessageItem[], cur: ChannelMessageItem[]): ChannelMessageItem[] {
+  const sorted = byTime(page);
   const inPage = new Set(page.map((m) => m.packetHash));
-  const last = page[page.length - 1]?.timestamp ?? '';
-  return page.concat(cur.filter((m) => !inPage.has(m.packetHash) && (m.timestamp ?? '') > last));
+  const last = sorted[sorted.length - 1]?.timestamp ?? '';
+  return sorted.concat(cur.filter((m) => !inPage.has(m.packetHash) && (m.timestamp ?? '') > last));
 }
