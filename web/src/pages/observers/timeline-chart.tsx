@@ -35,7 +35,12 @@ export function TimelineChart({ points, bucketLabel }: { points: TimelinePoint[]
           height: 220,
           legend: { show: true },
           cursor: { drag: { x: false, y: false } },
-          scales: { x: { time: false, range: [-0.6, points.length - 0.4] } },
+          scales: {
+            x: { time: false, range: [-0.6, points.length - 0.4] },
+            // Counts start at zero: a bar's height is its count.
+            y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+            nodes: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+          },
           axes: [
             {
               stroke: text,
