@@ -163,7 +163,7 @@ describe('channels on the fixture', () => {
 describe('channels live', () => {
   let sim: UiServer;
   before(async () => {
-    sim = await startSimServer({ ratePerSec: 20, warmupMs: 3000, prefillMs: 30 * 60_000 });
+    sim = await startSimServer({ ratePerSec: 20, warmupMs: 3000, prefillMs: 60 * 60_000 });
   });
   after(async () => {
     await sim?.stop();
@@ -176,8 +176,12 @@ describe('channels live', () => {
       ({ channels } = await get<ChannelsResponse>(sim, '/channels'));
     }
     const busiest = [...channels].sort((a, b) => b.messageCount - a.messageCount)[0];
-    assert.ok(busiest, 'the simulator has sent channel messages');
-    const { page, errors, close } = await openPage(browser);
+    assert.ok(
+      busiest?.messageCount >= 6,
+      `the simulator has sent channel messages: ${JSON.stringify(busiest)}`,
+    );
+    // A short window, so the prefilled messages overflow the chat (for the scrolled-up case).
+    const { page, errors, close } = await openPage(browser, { viewport: { width: 1280, height: 560 } });
     try {
       await gotoRoute(page, sim.url, `channels/${encodeURIComponent(busiest.hash)}`, 'channels');
       const before = new Set((await shownMessages(page)).map((m) => m.hash));

@@ -17,53 +17,29 @@ const LIMIT = 200;
 /** Within this many px of the bottom counts as "at the bottom". */
 const NEAR_BOTTOM_PX = 48;
 
-export function Chat(props: { channel: string; regions: string[]; onLoaded: (ok: boolean) => void }) {
-  const { channel, regions } = props;
-  const path = apiPath(`/channels/${encodeURIComponent(channel)}/messages`, {
-    limit: LIMIT,
-    region: regions.length ? regions.join(',') : undefined,
-  });
-  const res = useApi<ChannelMessagesResponse>(path, { refreshMs: 120_000 });
-  const [msgs, setMsgs] = useState<ChannelMessageItem[]>([]);
-  const [unseen, setUnseen] = useState(0);
+/**
+ * Follows a growing list while the reader is at its bottom; otherwise counts what arrived for
+ * the "↓ New messages" button. `length` is the item count, `resetKey` starts over (a new channel).
+ */
+function useFollowBottom(length: number, resetKey: string) {
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const lastCount = useRef(0);
-
+  const [unseen, setUnseen] = useState(0);
   useEffect(() => {
-    const page = res.data?.messages;
-    if (page) setMsgs((cur) => withPage(page, cur));
-    props.onLoaded(!!res.data || !!res.error);
-  }, [res.data, res.error]);
-  useEffect(() => {
-    setMsgs([]);
     setUnseen(0);
     atBottom.current = true;
     lastCount.current = 0;
-  }, [channel]);
-
-  useEffect(
-    () =>
-      subscribeLive(
-        (p) => {
-          const live = liveChannel(p);
-          if (live && live.channel === channel) setMsgs((cur) => mergeLive(cur, p, live.decoded));
-        },
-        { types: [5], regions },
-      ),
-    [channel, regions.join(',')],
-  );
-
-  // After each render with more messages: follow them, or count them for the button.
+  }, [resetKey]);
+  // After each render with more items: follow them, or count them for the button.
   useLayoutEffect(() => {
     const el = list.current;
-    const added = msgs.length - lastCount.current;
-    lastCount.current = msgs.length;
+    const added = length - lastCount.current;
+    lastCount.current = length;
     if (!el || added <= 0) return;
     if (atBottom.current) el.scrollTop = el.scrollHeight;
     else setUnseen((n) => n + added);
-  }, [msgs]);
-
+  }, [length]);
   const onScroll = () => {
     const el = list.current;
     if (!el) return;
@@ -76,6 +52,36 @@ export function Chat(props: { channel: string; regions: string[]; onLoaded: (ok:
     atBottom.current = true;
     setUnseen(0);
   };
+  return { list, unseen, onScroll, jump };
+}
+
+export function Chat(props: { channel: string; regions: string[]; onLoaded: (ok: boolean) => void }) {
+  const { channel, regions } = props;
+  const path = apiPath(`/channels/${encodeURIComponent(channel)}/messages`, {
+    limit: LIMIT,
+    region: regions.length ? regions.join(',') : undefined,
+  });
+  const res = useApi<ChannelMessagesResponse>(path, { refreshMs: 120_000 });
+  const [msgs, setMsgs] = useState<ChannelMessageItem[]>([]);
+  const { list, unseen, onScroll, jump } = useFollowBottom(msgs.length, channel);
+
+  useEffect(() => {
+    const page = res.data?.messages;
+    if (page) setMsgs((cur) => withPage(page, cur));
+    props.onLoaded(!!res.data || !!res.error);
+  }, [res.data, res.error]);
+  useEffect(() => setMsgs([]), [channel]);
+  useEffect(
+    () =>
+      subscribeLive(
+        (p) => {
+          const live = liveChannel(p);
+          if (live && live.channel === channel) setMsgs((cur) => mergeLive(cur, p, live.decoded));
+        },
+        { types: [5], regions },
+      ),
+    [channel, regions.join(',')],
+  );
 
   return (
     <div class="chat">
