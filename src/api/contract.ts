@@ -434,7 +434,7 @@ export interface NetworkStatusResponse {
   roleCounts: Record<string, number>;
 }
 
-/** One observer of `GET /api/observers` (the parts the UI reads). */
+/** An observer (`/api/observers` items, `/api/observers/:id`). */
 export interface ObserverItem {
   id: string;
   name: string | null;
@@ -442,9 +442,25 @@ export interface ObserverItem {
   last_seen: string | null;
   first_seen: string | null;
   packet_count: number;
+  model: string | null;
+  firmware: string | null;
+  client_version: string | null;
+  /** "freq MHz,bw kHz,sf,cr" as the observer reports it, e.g. "910.525,62.5,7,5". */
+  radio: string | null;
+  battery_mv: number | null;
+  uptime_secs: number | null;
+  noise_floor: number | null;
+  last_packet_at: string | null;
   packetsLastHour: number;
+  observation_count: number;
   lat: number | null;
   lon: number | null;
+  nodeRole: string | null;
+  clock_naive: boolean;
+  clock_skew_seconds: number | null;
+  clock_skew_count_24h: number;
+  clock_last_naive_at: string | null;
+  can_relay: boolean | null;
 }
 
 /** `GET /api/observers`. */
@@ -456,4 +472,106 @@ export interface ObserversResponse {
 /** `GET /api/analytics/rf` (only what Home's activity sparkline reads): hours with no packets are absent. */
 export interface RfPacketsPerHour {
   packetsPerHour: { hour: string; count: number }[];
+}
+
+/** One row of `GET /api/observers/clock-skew` (offsetSec > 0: the observer's clock is ahead). */
+export interface ObserverClockSkewItem {
+  observerID: string;
+  observerName: string | null;
+  offsetSec: number;
+  samples: number;
+  /** 'uploader-clock': a real clock offset; 'ingest-latency': relative latency (no own timestamp). */
+  method: 'uploader-clock' | 'ingest-latency';
+}
+
+/** `GET /api/observers/:id/analytics?days=`. */
+export interface ObserverAnalyticsResponse {
+  /** Observations per UTC bucket (1 h for 1 day, 4 h up to 7 days, else 1 day), in time order. */
+  timeline: { label: string; count: number }[];
+  /** Payload type number (as a string) -> observations. */
+  packetTypes: Record<string, number>;
+  nodesTimeline: { label: string; count: number }[];
+  /** 2-dB buckets, "a to b", ascending. */
+  snrDistribution: { range: string; count: number }[];
+  recentPackets: {
+    id: number | null;
+    transmission_id: number;
+    hash: string;
+    payload_type: number;
+    route_type: number;
+    observer_id: string;
+    observer_name: string | null;
+    snr: number | null;
+    rssi: number | null;
+    path_json: string;
+    timestamp: string;
+    first_seen: string | null;
+    decoded_json: string;
+  }[];
+}
+
+/** One MQTT source of `GET /api/mqtt/status` (times in unix seconds, 0 = never). */
+export interface MqttSourceItem {
+  name: string;
+  broker: string;
+  connected: boolean;
+  lastConnectUnix: number;
+  lastDisconnectUnix: number;
+  lastPacketUnix: number;
+  connectCount: number;
+  disconnectCount: number;
+  packetsTotal: number;
+  packetsLast5m: number;
+  lastError?: string;
+  lastHandledUnix: number;
+  rejectedTotal: number;
+  /** Connected but silent for longer than the watchdog threshold. */
+  silent: boolean;
+}
+
+/** `GET /api/mqtt/status`. */
+export interface MqttStatusResponse {
+  sources: MqttSourceItem[];
+  sampleAt: string;
+}
+
+/** A channel of `GET /api/channels`. */
+export interface ChannelItem {
+  hash: string;
+  name: string;
+  encrypted: boolean;
+  discovered: boolean;
+  messageCount: number;
+  lastActivity: string | null;
+  lastMessage: string | null;
+  lastSender: string | null;
+}
+
+/** `GET /api/channels`. */
+export interface ChannelsResponse {
+  channels: ChannelItem[];
+}
+
+/** One message of `GET /api/channels/:hash/messages`. */
+export interface ChannelMessageItem {
+  sender: string | null;
+  /** As sent: usually "sender: text". */
+  text: string | null;
+  timestamp: string | null;
+  sender_timestamp: number | null;
+  packetId: number;
+  packetHash: string;
+  repeats: number;
+  observers: string[];
+  hops: number | null;
+  snr: number | null;
+}
+
+/** `GET /api/channels/:hash/messages` (oldest first within the page). */
+export interface ChannelMessagesResponse {
+  channel: string;
+  total: number;
+  limit: number;
+  offset: number;
+  messages: ChannelMessageItem[];
 }

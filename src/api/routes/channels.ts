@@ -5,6 +5,7 @@
 // The read model caches the summaries per store version; a messages page is O(limit), or
 // O(channel) with a region filter.
 import type { FastifyPluginAsync } from 'fastify';
+import type { ChannelItem } from '../contract.js';
 import { apiError } from '../errors.js';
 import type { KnownChannel } from '../../config/index.js';
 import { channelHashByte, hashtagKey } from '../../protocol/index.js';
@@ -30,7 +31,7 @@ function knownChannelItem(c: KnownChannel) {
   };
 }
 
-const channelItem = (c: ChannelSummary) => ({
+const channelItem = (c: ChannelSummary): ChannelItem => ({
   hash: c.name,
   name: c.name,
   encrypted: c.encrypted,

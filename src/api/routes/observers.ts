@@ -3,6 +3,7 @@
 // is a binary search per observer while receive times are ordered); observerBlacklist hides an
 // observer everywhere (§4.1).
 import type { FastifyPluginAsync } from 'fastify';
+import type { ObserverItem } from '../contract.js';
 import { apiError } from '../errors.js';
 import type { ObserverMetricPoint, ObserverSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
@@ -72,7 +73,7 @@ const observerSchema = {
   },
 } as const;
 
-function observerItem(s: ObserverSummary) {
+function observerItem(s: ObserverSummary): ObserverItem {
   const o = s.observer;
   return {
     id: o.id,

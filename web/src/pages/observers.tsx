@@ -1,11 +1,9 @@
-// Placeholder until this page is built (issue 11).
-import { Page } from '../components/page';
+// #/observers (the list) and #/observers/<id> (one observer); the parts live in observers/.
 import type { PageProps } from '../app/routes';
+import '../styles/observers.css';
+import { ObserverDetail } from './observers/detail';
+import { ObserversList } from './observers/list';
 
-export default function ObserversPage(_props: PageProps) {
-  return (
-    <Page name="observers" title="Observers" loaded={true}>
-      <p>This page is being built.</p>
-    </Page>
-  );
+export default function ObserversPage({ args }: PageProps) {
+  return args.length > 0 ? <ObserverDetail id={args.join('/')} /> : <ObserversList />;
 }
