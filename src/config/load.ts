@@ -154,6 +154,29 @@ function toPort(value: number | string): number | string {
 }
 
 /** Rules a schema cannot express. */
+/**
+ * `map.tileUrl` (optional, null = no tiles): an http(s) XYZ template with {z}, {x} and {y};
+ * `map.attribution`: a string shown on the map. (`map` is otherwise a UI pass-through key.)
+ */
+export function mapTileProblems(map: unknown): string[] {
+  if (!isPlainObject(map)) return [];
+  const problems: string[] = [];
+  const { tileUrl, attribution } = map as Json;
+  if (tileUrl !== undefined && tileUrl !== null) {
+    if (typeof tileUrl !== 'string' || !/^https?:\/\/[^/\s]+/i.test(tileUrl))
+      problems.push(
+        'map.tileUrl: must be an http(s) URL template such as https://tiles.example/{z}/{x}/{y}.png',
+      );
+    else {
+      const missing = ['{z}', '{x}', '{y}'].filter((t) => !tileUrl.includes(t));
+      if (missing.length > 0) problems.push(`map.tileUrl: the URL template lacks ${missing.join(', ')}`);
+    }
+  }
+  if (attribution !== undefined && attribution !== null && typeof attribution !== 'string')
+    problems.push('map.attribution: must be a string');
+  return problems;
+}
+
 function semanticProblems(input: Json, origins: Map<string, string>): string[] {
   const problems: string[] = [];
   if (typeof input.apiKey === 'string' && input.apiKey !== '') {
@@ -185,6 +208,7 @@ function semanticProblems(input: Json, origins: Map<string, string>): string[] {
         );
     }
   }
+  problems.push(...mapTileProblems(input.map));
   const broker = input.broker as Json | undefined;
   if (
     broker &&

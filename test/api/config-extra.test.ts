@@ -17,6 +17,7 @@ import { computeGeoPrunePreview } from '../../src/analytics/compute/geo-prune.js
 import { recordsInput } from '../../src/analytics/inputs/records-input.js';
 import { loadConfig, type MeshlensConfig } from '../../src/config/index.js';
 import { GeoFilterStore } from '../../src/config/geo-filter.js';
+import { mapTileProblems } from '../../src/config/load.js';
 import { MemoryReadModel } from '../../src/store/memory/memory-read-model.js';
 import type { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { FIXTURE_DB, FIXTURE_NOW_MS, loadFixture, loadFixtureRecords } from '../support/fixture.js';
@@ -472,4 +473,28 @@ test('prune: 409 without a geo filter, 503 without the analytics workers', async
   } finally {
     await b.close();
   }
+});
+
+test('/config/map carries map.tileUrl and attribution when configured; a bad template is a config error', async () => {
+  const { app: a } = await app({
+    map: { tileUrl: 'http://tiles.lan/{z}/{x}/{y}.png', attribution: '© OSM contributors' },
+  });
+  try {
+    assert.deepEqual((await get(a, '/api/config/map')).body, {
+      center: [37.45, -122.0],
+      zoom: 9,
+      tileUrl: 'http://tiles.lan/{z}/{x}/{y}.png',
+      attribution: '© OSM contributors',
+    });
+  } finally {
+    await a.close();
+  }
+  assert.deepEqual(mapTileProblems({ tileUrl: 'ftp://x/{z}/{x}/{y}' }), [
+    'map.tileUrl: must be an http(s) URL template such as https://tiles.example/{z}/{x}/{y}.png',
+  ]);
+  assert.deepEqual(mapTileProblems({ tileUrl: 'https://t.example/{z}/{x}.png', attribution: 3 }), [
+    'map.tileUrl: the URL template lacks {y}',
+    'map.attribution: must be a string',
+  ]);
+  assert.deepEqual(mapTileProblems({ tileUrl: null }), []);
 });

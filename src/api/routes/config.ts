@@ -3,6 +3,7 @@
 // (`config.ui`); theme.json, when the composition root read one, overlays the theme keys.
 import type { FastifyPluginAsync } from 'fastify';
 import { areaShape, geoFilterJson, type GeoFilterStore } from '../../config/geo-filter.js';
+import type { MapConfigResponse } from '../contract.js';
 import type { ReadRoutesDeps } from './context.js';
 import {
   CLIENT_PASS_THROUGH_KEYS,
@@ -150,12 +151,18 @@ export function configRoutes(deps: ConfigRoutesDeps): FastifyPluginAsync {
       '/config/map',
       {
         schema: {
-          summary: 'Initial map centre [lat, lon] and zoom (mapDefaults)',
+          summary:
+            'Initial map centre [lat, lon] and zoom (mapDefaults); tile URL and attribution (map.tileUrl)',
           tags: ['config'],
           response: {
             200: {
               type: 'object',
-              properties: { center: { type: 'array', items: { type: 'number' } }, zoom: { type: 'number' } },
+              properties: {
+                center: { type: 'array', items: { type: 'number' } },
+                zoom: { type: 'number' },
+                tileUrl: { type: ['string', 'null'] },
+                attribution: { type: ['string', 'null'] },
+              },
             },
           },
         },
@@ -167,7 +174,15 @@ export function configRoutes(deps: ConfigRoutesDeps): FastifyPluginAsync {
             ? m.center
             : DEFAULT_MAP.center;
         const zoom = typeof m.zoom === 'number' && m.zoom > 0 ? m.zoom : DEFAULT_MAP.zoom;
-        return { center, zoom };
+        // No tile server by default (offline LAN): the UI draws a plain background. The keys are
+        // only present when configured, so a CoreScope config answers exactly {center, zoom}.
+        const tiles = asObject(ui.map);
+        const out: MapConfigResponse = { center: center as [number, number], zoom };
+        if (typeof tiles.tileUrl === 'string') {
+          out.tileUrl = tiles.tileUrl;
+          out.attribution = typeof tiles.attribution === 'string' ? tiles.attribution : null;
+        }
+        return out;
       },
     );
 
