@@ -41,9 +41,8 @@ function union(key: 'regions' | 'types'): (string | number)[] | null {
 
 function sendSubscription(): void {
   if (socket?.readyState !== WebSocket.OPEN) return;
-  socket.send(
-    JSON.stringify({ type: 'subscribe', regions: union('regions') ?? [], types: union('types') ?? [] }),
-  );
+  // null = no filter: the server reads an empty list as "nothing" (websocket.ts parseSubscription).
+  socket.send(JSON.stringify({ type: 'subscribe', regions: union('regions'), types: union('types') }));
 }
 
 function matches(f: FeedFilter, p: LivePacketData): boolean {

@@ -32,7 +32,11 @@ export const STATIC_MS = 4000;
 export const MAX_ACTIVE = 60;
 
 /** The placeable points of one observation's path; null hops are skipped and mark a dashed segment. */
-export function pathOf(p: LivePacketData, nodes: Map<string, MapNode>, resolved: (string | null)[]): {
+export function pathOf(
+  p: LivePacketData,
+  nodes: Map<string, MapNode>,
+  resolved: (string | null)[],
+): {
   points: PathPoint[];
   dashed: boolean[];
 } {
@@ -108,7 +112,8 @@ export class Animator {
       this.#groups.delete(hash);
     }
     const before = this.active.length;
-    for (let i = this.active.length - 1; i >= 0; i--) if (this.active[i].endMs <= now) this.active.splice(i, 1);
+    for (let i = this.active.length - 1; i >= 0; i--)
+      if (this.active[i].endMs <= now) this.active.splice(i, 1);
     return changed || this.active.length !== before;
   }
 

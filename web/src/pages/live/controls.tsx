@@ -43,9 +43,7 @@ export function TypeFilter({ types }: { types: number[] }) {
   };
   return (
     <details class="live-types">
-      <summary>
-        Types: {types.length === 0 ? 'all' : types.map(typeLabel).join(', ')}
-      </summary>
+      <summary>Types: {types.length === 0 ? 'all' : types.map(typeLabel).join(', ')}</summary>
       <fieldset>
         <legend class="sr-only">Show only these packet types</legend>
         {FILTER_TYPES.map((n) => {
@@ -72,7 +70,15 @@ export function TypeFilter({ types }: { types: number[] }) {
 }
 
 /** Pause / resume, the waiting count, and jump-to-live (re-renders once per frame at most). */
-export function FeedBar({ store, scrolled, onJump }: { store: FeedStore; scrolled: boolean; onJump: () => void }) {
+export function FeedBar({
+  store,
+  scrolled,
+  onJump,
+}: {
+  store: FeedStore;
+  scrolled: boolean;
+  onJump: () => void;
+}) {
   store.version.value;
   const paused = store.paused.value;
   return (
@@ -86,7 +92,12 @@ export function FeedBar({ store, scrolled, onJump }: { store: FeedStore; scrolle
         {paused ? '▶ Resume' : '❚❚ Pause'}
       </button>
       {paused ? (
-        <button type="button" class="live-pending" onClick={() => store.resume()} data-pending={store.pendingTotal}>
+        <button
+          type="button"
+          class="live-pending"
+          onClick={() => store.resume()}
+          data-pending={store.pendingTotal}
+        >
           {count(store.pendingTotal)} new {store.pendingTotal === 1 ? 'packet' : 'packets'} — resume
         </button>
       ) : null}

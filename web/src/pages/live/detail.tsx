@@ -20,7 +20,10 @@ export function DetailPanel(props: {
   onNode: (key: string) => void;
 }) {
   return (
-    <aside class="live-detail card" aria-label={props.sel.kind === 'packet' ? 'Packet details' : 'Node details'}>
+    <aside
+      class="live-detail card"
+      aria-label={props.sel.kind === 'packet' ? 'Packet details' : 'Node details'}
+    >
       <button type="button" class="live-detail-close" onClick={props.onClose} aria-label="Close details">
         ×
       </button>
@@ -51,7 +54,12 @@ function PacketDetail(props: {
     );
   const name = (k: string | null, prefix: string) => {
     const n = k ? props.nodes.get(k) : undefined;
-    if (!k) return <span class="hop-ambiguous" title="several or no known nodes have this prefix">{prefix.toUpperCase()}?</span>;
+    if (!k)
+      return (
+        <span class="hop-ambiguous" title="several or no known nodes have this prefix">
+          {prefix.toUpperCase()}?
+        </span>
+      );
     return (
       <button type="button" class="linklike" onClick={() => props.onNode(k)}>
         {n?.name ?? k.slice(0, 8).toUpperCase()}
@@ -108,7 +116,9 @@ function NodeDetail({ node, k, store }: { node: MapNode | null; k: string; store
   const th = clientConfig.value?.healthThresholds;
   const lastMs = node?.lastHeard ? Date.parse(node.lastHeard) : null;
   const st = th ? nodeStatus(node?.role, lastMs, th) : null;
-  const recent = store.rows.filter((r) => r.whoKey?.toLowerCase() === k || r.observerId.toLowerCase() === k).length;
+  const recent = store.rows.filter(
+    (r) => r.whoKey?.toLowerCase() === k || r.observerId.toLowerCase() === k,
+  ).length;
   return (
     <>
       <h2 class="card-title">

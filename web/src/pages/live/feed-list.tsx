@@ -57,7 +57,12 @@ export function FeedList(props: {
     items.push(
       <Row
         key={rows[i].key}
-        row={rows[i]} top={i * ROW_H} selected={rows[i].hash === props.selected} onSelect={props.onSelect} />);
+        row={rows[i]}
+        top={i * ROW_H}
+        selected={rows[i].hash === props.selected}
+        onSelect={props.onSelect}
+      />,
+    );
   return (
     <div
       class="feed-list"
@@ -95,7 +100,12 @@ function Row({
       data-hash={row.hash}
       data-type={row.type}
     >
-      <button type="button" class="feed-main" onClick={() => onSelect(row)} aria-pressed={selected}>
+      <button
+        type="button"
+        class="feed-main"
+        onClick={() => onSelect(row)}
+        aria-current={selected ? 'true' : undefined}
+      >
         <span class="feed-line1">
           <TypeBadge type={row.type} />
           {row.who ? <strong class="feed-who">{row.who}</strong> : null}

@@ -23,7 +23,11 @@ export interface FeedRow extends Summary {
 }
 
 export const FEED_CAP = 500;
-const clockFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const clockFmt = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 export function toRow(p: LivePacketData): FeedRow {
   const rxMs = parseTime(p.rx_timestamp) ?? parseTime(p.timestamp) ?? Date.now();

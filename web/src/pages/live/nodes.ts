@@ -29,7 +29,10 @@ export async function loadNodes(max: number, signal?: AbortSignal): Promise<Map<
 
 export function addNode(
   into: Map<string, MapNode>,
-  n: Pick<NodeItem, 'public_key' | 'name' | 'role' | 'lat' | 'lon'> & { last_heard?: string | null; last_seen?: string | null },
+  n: Pick<NodeItem, 'public_key' | 'name' | 'role' | 'lat' | 'lon'> & {
+    last_heard?: string | null;
+    last_seen?: string | null;
+  },
 ): void {
   if (n.lat === null || n.lon === null || (n.lat === 0 && n.lon === 0)) return;
   if (!Number.isFinite(n.lat) || !Number.isFinite(n.lon)) return;

@@ -45,7 +45,11 @@ export function summarize(payloadType: number, decodedJson: string | null): Summ
       return { who: null, whoKey: null, text: str(d.error) ? `trace (${d.error as string})` : 'trace' };
     default:
       if (src || dst)
-        return { who: src, whoKey: null, text: `${src ?? '?'} → ${dst ?? '?'}${str(d.text) ? `: ${short(d.text as string)}` : ''}` };
+        return {
+          who: src,
+          whoKey: null,
+          text: `${src ?? '?'} → ${dst ?? '?'}${str(d.text) ? `: ${short(d.text as string)}` : ''}`,
+        };
       return { who: null, whoKey: null, text: str(d.error) ?? '' };
   }
 }
