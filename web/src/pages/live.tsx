@@ -37,10 +37,10 @@ export default function LivePage({ route }: PageProps) {
 
   // The server filters by this subscription; rows the new filter excludes leave the feed.
   useEffect(() => {
-    store.retain(
-      (r) =>
-        (types.length === 0 || types.includes(r.type)) &&
-        (regions.length === 0 || (r.region !== null && regions.includes(r.region))),
+    store.setFilter(
+      (p) =>
+        (types.length === 0 || types.includes(p.payload_type)) &&
+        (regions.length === 0 || (p.region !== null && regions.includes(p.region))),
     );
     return subscribeLive(store.push, { types, regions });
   }, [typesKey, regionsKey]);

@@ -10,6 +10,9 @@ import type { FeedStore } from './feed-store';
 import type { MapNode } from './nodes';
 import { hopsOf } from './summary';
 
+/** Observations listed in the card (newest first); the packet page has them all. */
+const OBS_SHOWN = 8;
+
 export type Selection = { kind: 'packet'; hash: string } | { kind: 'node'; key: string };
 
 export function DetailPanel(props: {
@@ -45,6 +48,7 @@ function PacketDetail(props: {
   props.store.version.value; // new observations of this hash show up as they arrive
   const obs = props.store.rows.filter((r) => r.hash === props.hash);
   const first = obs[obs.length - 1];
+  const shown = obs.slice(0, OBS_SHOWN);
   if (!first)
     return (
       <p>
@@ -81,7 +85,7 @@ function PacketDetail(props: {
         Heard {obs.length} {obs.length === 1 ? 'time' : 'times'} this session
       </h3>
       <ul class="live-obs">
-        {obs.map((r) => {
+        {shown.map((r) => {
           const hops = hopsOf(r.p.path_json);
           const resolved = r.p.resolved_path ?? [];
           return (
@@ -91,7 +95,8 @@ function PacketDetail(props: {
                 {r.region ? ` (${r.region})` : ''}
               </span>{' '}
               <span class="num">{snr(r.snr)}</span>{' '}
-              <span class="live-path" aria-label="path">
+              <span class="live-path">
+                <span class="sr-only">path: </span>
                 {hops.length === 0 ? (
                   <span class="muted">direct</span>
                 ) : (
@@ -107,6 +112,12 @@ function PacketDetail(props: {
           );
         })}
       </ul>
+      {obs.length > shown.length ? (
+        <p class="muted">
+          and {obs.length - shown.length} earlier:{' '}
+          <a href={href(`packets/${props.hash}`)}>all observations</a>
+        </p>
+      ) : null}
     </>
   );
 }

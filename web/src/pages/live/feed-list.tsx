@@ -33,19 +33,23 @@ export function FeedList(props: {
   }, []);
 
   // Keep a scrolled reader's rows still: the rows added above push the scroll position down.
+  // The position comes from the scroll events: reading scrollTop here would force a layout
+  // every frame.
+  const top = useRef(0);
   useLayoutEffect(() => {
     const el = box.current;
-    if (el && el.scrollTop > 0 && store.lastAdded > 0) {
-      el.scrollTop += store.lastAdded * ROW_H;
+    if (el && top.current > 0 && store.lastAdded > 0) {
+      top.current += store.lastAdded * ROW_H;
+      el.scrollTop = top.current;
       store.lastAdded = 0;
     }
   }, [version]);
 
   const onScroll = (e: Event) => {
-    const top = (e.currentTarget as HTMLDivElement).scrollTop;
+    const t = (top.current = (e.currentTarget as HTMLDivElement).scrollTop);
     requestAnimationFrame(() => {
-      setScrollTop(top);
-      props.onScrolledChange(top > ROW_H / 2);
+      setScrollTop(t);
+      props.onScrolledChange(t > ROW_H / 2);
     });
   };
 

@@ -23,6 +23,7 @@ export interface FeedRow extends Summary {
 }
 
 export const FEED_CAP = 500;
+const MIN_FLUSH_MS = 80;
 const clockFmt = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
@@ -66,6 +67,8 @@ export class FeedStore {
   readonly #perSec = new Uint32Array(60);
   #perSecAt = 0;
   #frame = 0;
+  #flushedAt = -Infinity;
+  #keep: (p: LivePacketData) => boolean = () => true;
   #listeners = new Set<(batch: readonly LivePacketData[]) => void>();
 
   /** A live packet (queued until the next frame). */
@@ -80,7 +83,7 @@ export class FeedStore {
   /** Replayed history: shown as rows, not counted as live traffic. */
   seed(items: LivePacketData[]): void {
     const known = new Set(this.rows.map((r) => r.key));
-    const rows = items.filter((p) => !known.has(p.observation_id)).map(toRow);
+    const rows = items.filter((p) => !known.has(p.observation_id) && this.#keep(p)).map(toRow);
     this.rows = [...this.rows, ...rows].sort((a, b) => b.rxMs - a.rxMs).slice(0, FEED_CAP);
     for (const l of this.#listeners) l(items);
     this.version.value++;
@@ -92,10 +95,17 @@ export class FeedStore {
     return () => this.#listeners.delete(fn);
   }
 
-  flush = (): void => {
+  flush = (now: number = performance.now()): void => {
     this.#frame = 0;
     if (this.#incoming.length === 0) return;
-    const batch = this.#incoming.splice(0);
+    // At hundreds of packets per second nobody reads 60 updates a second: at most ~12.
+    if (now - this.#flushedAt < MIN_FLUSH_MS) {
+      this.#frame = requestAnimationFrame(this.flush);
+      return;
+    }
+    this.#flushedAt = now;
+    // A filter change may land between a packet's arrival and this frame: drop what it excludes.
+    const batch = this.#incoming.splice(0).filter(this.#keep);
     const fresh: FeedRow[] = [];
     for (let i = batch.length - 1; i >= 0; i--) {
       fresh.push(toRow(batch[i]));
@@ -126,10 +136,12 @@ export class FeedStore {
     this.version.value++;
   }
 
-  /** Drops rows a new filter excludes (the server stops sending them from now on). */
-  retain(keep: (r: FeedRow) => boolean): void {
-    this.rows = this.rows.filter(keep);
-    this.pending = this.pending.filter(keep);
+  /** Applies a new filter: drops the rows it excludes (the server stops sending them). */
+  setFilter(keep: (p: LivePacketData) => boolean): void {
+    this.#keep = keep;
+    const k = (r: FeedRow) => keep(r.p);
+    this.rows = this.rows.filter(k);
+    this.pending = this.pending.filter(k);
     this.pendingTotal = Math.min(this.pendingTotal, this.pending.length);
     this.lastAdded = 0;
     this.version.value++;

@@ -46,7 +46,7 @@ export function summarize(payloadType: number, decodedJson: string | null): Summ
     default:
       if (src || dst)
         return {
-          who: src,
+          who: null,
           whoKey: null,
           text: `${src ?? '?'} → ${dst ?? '?'}${str(d.text) ? `: ${short(d.text as string)}` : ''}`,
         };
