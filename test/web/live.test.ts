@@ -127,6 +127,27 @@ describe('Live page', () => {
         (await row.locator('.feed-link').getAttribute('href')) ?? '',
         new RegExp(`#/packets/${hash}`),
       );
+      // The observer is a node: clicking it swaps the card for the node's details.
+      const { node } = (await (await fetch(`${srv.url}/api/nodes/${observerKey}`)).json()) as {
+        node: { name: string | null; role: string | null };
+      };
+      assert.ok(node.name, 'the observer node has a name');
+      await panel.getByRole('button', { name: node.name }).first().click();
+      const card = page.getByRole('complementary', { name: 'Node details' });
+      await card.waitFor();
+      const cardText = (await card.textContent()) ?? '';
+      assert.ok(cardText.includes(node.name), cardText);
+      const roleLabel = {
+        repeater: 'Repeater',
+        companion: 'Companion',
+        room: 'Room server',
+        sensor: 'Sensor',
+      }[node.role ?? ''];
+      if (roleLabel) assert.ok(cardText.includes(roleLabel), `${roleLabel} in ${cardText}`);
+      assert.match(
+        (await card.getByRole('link', { name: 'Open the node page' }).getAttribute('href')) ?? '',
+        new RegExp(`#/nodes/${observerKey.toLowerCase()}`),
+      );
     } finally {
       await close();
     }

@@ -91,7 +91,17 @@ function PacketDetail(props: {
           return (
             <li key={r.key}>
               <span>
-                {r.observer}
+                {r.observerId ? (
+                  <button
+                    type="button"
+                    class="linklike"
+                    onClick={() => props.onNode(r.observerId.toLowerCase())}
+                  >
+                    {r.p.observer_name || props.nodes.get(r.observerId.toLowerCase())?.name || r.observer}
+                  </button>
+                ) : (
+                  r.observer
+                )}
                 {r.region ? ` (${r.region})` : ''}
               </span>{' '}
               <span class="num">{snr(r.snr)}</span>{' '}
