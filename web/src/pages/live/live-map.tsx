@@ -43,6 +43,8 @@ interface MapState {
 }
 
 const FRAME_MS = 30;
+/** Width of the details card over the map (live.css .live-detail) plus a margin. */
+const DETAIL_PX = 370;
 const motionQuery = matchMedia('(prefers-reduced-motion: reduce)');
 const reduced = () => motionQuery.matches;
 
@@ -230,6 +232,14 @@ export function LiveMap(props: {
         })),
       );
       s.layer.setSelected(points[points.length - 1].key);
+      // Keep the route clear of the details card floating over the map's right side (desktop).
+      const overlay = matchMedia('(min-width: 769px)').matches ? DETAIL_PX : 20;
+      s.base.map.fitBounds(s.base.L.latLngBounds(points.map((p) => [p.lat, p.lon] as [number, number])), {
+        paddingTopLeft: [20, 20],
+        paddingBottomRight: [overlay, 20],
+        maxZoom: s.base.map.getZoom(),
+        animate: !reduced(),
+      });
     },
   };
 
