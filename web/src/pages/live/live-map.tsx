@@ -65,13 +65,6 @@ export function LiveMap(props: {
   // Build the map once; tear it down with the page.
   useEffect(() => {
     let dead = false;
-    let frame = 0;
-    const colors = new Map<number, string>();
-    const colorOf = (t: number) => {
-      let c = colors.get(t);
-      if (!c) colors.set(t, (c = cssVar(typeColor(t).slice(4, -1), '#0b6b63')));
-      return c;
-    };
     const publish = () => {
       const w = wrap.current;
       if (!w) return;
@@ -81,86 +74,36 @@ export function LiveMap(props: {
       w.dataset.animFrames = String(anim.stats.frames);
       w.dataset.recentPaths = anim.recent.join(' ');
     };
-    // ~30 drawings a second are smooth enough for dots crossing a map and halve the paint work.
-    let drawnAt = -Infinity;
-    const loop = (now: number) => {
-      frame = 0;
-      if (now - drawnAt >= FRAME_MS) {
-        drawnAt = now;
-        anim.stats.frames++;
-        anim.tick(performance.now());
-        st.current?.overlay.redraw();
-      }
-      if (anim.active.length > 0 && !reduced()) frame = requestAnimationFrame(loop);
-    };
-    const kick = () => {
-      publish();
-      if (reduced()) st.current?.overlay.redraw();
-      else if (!frame && anim.active.length > 0) frame = requestAnimationFrame(loop);
-    };
-    // Buffered groups close and static paths expire on a slow timer (no frames needed).
-    let newNodes = false;
-    let shownAt = 0;
-    const timer = setInterval(() => {
-      if (anim.tick(performance.now())) kick();
-      publish();
-      if (newNodes && Date.now() - shownAt > 3000) {
-        newNodes = false;
-        shownAt = Date.now();
-        showNodes();
-      }
-    }, 250);
-
-    const onBatch = (batch: readonly LivePacketData[]) => {
+    const runner = runAnimations(
+      anim,
+      () => st.current?.overlay ?? null,
+      publish,
+      () => showNodes(),
+    );
+    const unsub = props.store.onBatch((batch) => {
       const nodes = nodesRef.current;
       const now = performance.now();
       for (const p of batch) {
-        if (learnAdvert(p, nodes)) newNodes = true;
-        const resolved = p.resolved_path ?? resolveHops(hopsOf(p.path_json), nodes);
-        anim.add(p, nodes, resolved, now);
+        if (learnAdvert(p, nodes)) runner.nodesChanged();
+        anim.add(p, nodes, p.resolved_path ?? resolveHops(hopsOf(p.path_json), nodes), now);
       }
-      kick();
-    };
-    const unsub = props.store.onBatch(onBatch);
-
-    void (async () => {
-      const [L, cfg] = await Promise.all([
-        loadLeaflet(),
-        api<MapConfigResponse>('/config/map').catch(() => null),
-      ]);
-      if (dead || !el.current) return;
-      const base = createBaseMap(L, el.current, {
-        center: cfg?.center ?? [0, 0],
-        zoom: cfg?.zoom ?? 2,
-        tileUrl: cfg?.tileUrl,
-        attribution: cfg?.attribution,
-        label: 'Live map: nodes, and packet paths as they are heard',
-      });
-      const layer = addNodeLayer(L, base.map, {
-        cluster: false,
-        onClick: (hit) => {
-          if (hit?.kind === 'node') onNode.current(hit.node.id);
-          else if (hit?.kind === 'cluster')
-            base.map.fitBounds(L.latLngBounds(hit.nodes.map((n) => [n.lat, n.lon] as [number, number])));
-        },
-      });
-      const overlay = addCanvasOverlay(L, base.map, 'live-anim', 470, (ctx) => {
-        const project = (p: { lat: number; lon: number }) => base.map.latLngToContainerPoint([p.lat, p.lon]);
-        drawAnims(ctx, anim.active, project, colorOf, performance.now(), reduced());
-      });
-      st.current = { base, layer, overlay, route: null, fitted: false };
-      showNodes();
-      if (wrap.current) wrap.current.dataset.mapReady = 'true';
-    })().catch((e: Error) => {
-      console.error('live map failed', e);
-      if (wrap.current) wrap.current.dataset.mapError = e.message;
+      runner.kick();
     });
-
+    buildMap(el.current!, anim, (key) => onNode.current(key))
+      .then((state) => {
+        if (dead) return state.base.destroy();
+        st.current = state;
+        showNodes();
+        if (wrap.current) wrap.current.dataset.mapReady = 'true';
+      })
+      .catch((e: Error) => {
+        console.error('live map failed', e);
+        if (wrap.current) wrap.current.dataset.mapError = e.message;
+      });
     return () => {
       dead = true;
       unsub();
-      clearInterval(timer);
-      if (frame) cancelAnimationFrame(frame);
+      runner.stop();
       st.current?.base.destroy();
       st.current = null;
     };
@@ -199,6 +142,7 @@ export function LiveMap(props: {
 
   // Theme switch: the canvases read colour tokens at draw time.
   useEffect(() => {
+    typeColors.clear();
     st.current?.base.restyle();
     st.current?.layer.redraw();
     st.current?.overlay.redraw();
@@ -248,6 +192,91 @@ export function LiveMap(props: {
       <div class="live-map-canvas" ref={el} />
     </div>
   );
+}
+
+/** The type colours as canvas colours (CSS tokens resolved; cleared on a theme switch). */
+const typeColors = new Map<number, string>();
+function colorOf(t: number): string {
+  let c = typeColors.get(t);
+  if (!c) typeColors.set(t, (c = cssVar(typeColor(t).slice(4, -1), '#0b6b63')));
+  return c;
+}
+
+/** The base map, the kit's node layer (clicks open a node) and the animation canvas above it. */
+async function buildMap(el: HTMLElement, anim: Animator, onNode: (key: string) => void): Promise<MapState> {
+  const [L, cfg] = await Promise.all([
+    loadLeaflet(),
+    api<MapConfigResponse>('/config/map').catch(() => null),
+  ]);
+  const base = createBaseMap(L, el, {
+    center: cfg?.center ?? [0, 0],
+    zoom: cfg?.zoom ?? 2,
+    tileUrl: cfg?.tileUrl,
+    attribution: cfg?.attribution,
+    label: 'Live map: nodes, and packet paths as they are heard',
+  });
+  const layer = addNodeLayer(L, base.map, {
+    cluster: false,
+    onClick: (hit) => {
+      if (hit?.kind === 'node') onNode(hit.node.id);
+      else if (hit?.kind === 'cluster')
+        base.map.fitBounds(L.latLngBounds(hit.nodes.map((n) => [n.lat, n.lon] as [number, number])));
+    },
+  });
+  const overlay = addCanvasOverlay(L, base.map, 'live-anim', 470, (ctx) => {
+    const project = (p: { lat: number; lon: number }) => base.map.latLngToContainerPoint([p.lat, p.lon]);
+    drawAnims(ctx, anim.active, project, colorOf, performance.now(), reduced());
+  });
+  return { base, layer, overlay, route: null, fitted: false };
+}
+
+/**
+ * Drives the animator: a frame loop (~30 drawings a second, enough for dots crossing a map and
+ * half the paint work) only while something moves and motion is allowed; a slow timer closes
+ * buffered groups, expires static paths and hands nodes learnt from adverts to the map.
+ */
+function runAnimations(
+  anim: Animator,
+  overlay: () => CanvasOverlay | null,
+  publish: () => void,
+  showNodes: () => void,
+) {
+  let frame = 0;
+  let drawnAt = -Infinity;
+  let newNodes = false;
+  let shownAt = 0;
+  const loop = (now: number) => {
+    frame = 0;
+    if (now - drawnAt >= FRAME_MS) {
+      drawnAt = now;
+      anim.stats.frames++;
+      anim.tick(performance.now());
+      overlay()?.redraw();
+    }
+    if (anim.active.length > 0 && !reduced()) frame = requestAnimationFrame(loop);
+  };
+  const kick = () => {
+    publish();
+    if (reduced()) overlay()?.redraw();
+    else if (!frame && anim.active.length > 0) frame = requestAnimationFrame(loop);
+  };
+  const timer = setInterval(() => {
+    if (anim.tick(performance.now())) kick();
+    publish();
+    if (newNodes && Date.now() - shownAt > 3000) {
+      newNodes = false;
+      shownAt = Date.now();
+      showNodes();
+    }
+  }, 250);
+  return {
+    kick,
+    nodesChanged: () => void (newNodes = true),
+    stop: () => {
+      clearInterval(timer);
+      if (frame) cancelAnimationFrame(frame);
+    },
+  };
 }
 
 /** A live ADVERT with a position places (or moves) its node right away. */
