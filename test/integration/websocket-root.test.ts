@@ -40,10 +40,11 @@ test('ws://host/ and ws://host/any/path get the MQTT packet within 1 s; HTTP GET
   const root = await open(base + '/');
   const other = await open(base + '/live/feed?x=1');
   try {
-    // Plain HTTP on the same paths is untouched: the registered not-found answer, not an upgrade.
+    // Plain HTTP on the same paths is untouched: the web UI's page, not an upgrade.
     const http = await fetch(server.url + '/');
-    assert.equal(http.status, 404);
-    assert.match(String(((await http.json()) as { error: string }).error), /no route for GET \//);
+    assert.equal(http.status, 200);
+    assert.match(http.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await http.text(), /<div id="app">/);
 
     const [msg] = simPackets(1, (m) => m.payloadType !== 9);
     const raw = msg.payload.raw;
