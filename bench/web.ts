@@ -11,7 +11,7 @@
 // Usage: npm run bench:web -- [--scale staging] [--map-scale cascadia] [--runs 5]
 //        [--live-seconds 30] [--live-rate 200] [--no-build]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'live-seconds': { type: 'string', default: '30' },
     'live-rate': { type: 'string', default: '200' },
     'no-build': { type: 'boolean', default: false },
+    /** Comma list of sections: pages, live, map, filter (default all). */
+    only: { type: 'string', default: 'pages,live,map,filter' },
   },
 });
 const root = process.cwd();
@@ -59,6 +61,16 @@ export function initialAssets(distDir: string): {
   }));
   const sum = (ext: string) => files.filter((f) => f.file.endsWith(ext)).reduce((a, f) => a + f.gzipKb, 0);
   return { files, jsGzipKb: round(sum('.js'), 1)!, cssGzipKb: round(sum('.css'), 1)! };
+}
+
+/**
+ * A desktop-sized context. tsx (esbuild, keepNames) wraps named functions inside the callbacks
+ * given to page.evaluate in `__name(...)`; the page needs that helper to run them.
+ */
+async function newContext(browser: Browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.addInitScript('window.__name = (f) => f;');
+  return ctx;
 }
 
 /** Starts collecting long tasks in the page (call before the work to observe). */
@@ -130,20 +142,20 @@ function pageList(s: Samples): [string, string, string][] {
     ['Packet detail', `#/packet/${s.packetHash}`, 'packet'],
     ['Trace', `#/tools/trace/${s.packetHash}`, 'trace'],
     ['Nodes', '#/nodes', 'nodes'],
-    ['Node page', `#/nodes/${s.nodeKey}`, 'nodes'],
+    ['Node page', `#/nodes/${s.nodeKey}`, 'node'],
     ['Map', '#/map', 'map'],
     ['Live', '#/live', 'live'],
     ['Observers', '#/observers', 'observers'],
     ['Channels', '#/channels', 'channels'],
   ];
   if (s.observerId)
-    list.push(['Observer page', `#/observers/${encodeURIComponent(s.observerId)}`, 'observers']);
+    list.push(['Observer page', `#/observers/${encodeURIComponent(s.observerId)}`, 'observer']);
   if (s.channel) list.push(['Channel', `#/channels/${encodeURIComponent(s.channel)}`, 'channels']);
   return list;
 }
 
 async function measurePages(browser: Browser, srv: BenchServer) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ctx = await newContext(browser);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/#/home`);
   await page.waitForSelector('[data-page="home"][data-loaded="true"]', { timeout: 30_000 });
@@ -167,7 +179,7 @@ async function measurePages(browser: Browser, srv: BenchServer) {
 
 async function measureLive(browser: Browser, srv: BenchServer, rate: number, seconds: number) {
   const msgs = prepareMessages(values.scale!, seed + 100, Math.min(20_000, rate * seconds));
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ctx = await newContext(browser);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/#/live`);
   await page.waitForSelector('[data-page="live"][data-loaded="true"]', { timeout: 30_000 });
@@ -191,11 +203,11 @@ async function measureMap(browser: Browser, srv: BenchServer) {
   const times: (number | null)[] = [];
   let nodes: string | null = null;
   for (let i = 0; i < runs; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const ctx = await newContext(browser);
     const page = await ctx.newPage();
     await page.goto(`${srv.url}/#/home`);
     await page.waitForSelector('[data-page="home"][data-loaded="true"]', { timeout: 60_000 });
-    times.push(await navTime(page, '#/map', 'map', 30_000));
+    times.push(await mapDrawTime(page));
     nodes = await page.evaluate(
       () => document.querySelector('[data-drawn]')?.getAttribute('data-drawn') ?? null,
     );
@@ -208,11 +220,29 @@ async function measureMap(browser: Browser, srv: BenchServer) {
   };
 }
 
+/** Navigation to #/map until its canvas reports nodes drawn (data-drawn > 0); ms or null. */
+async function mapDrawTime(page: Page): Promise<number | null> {
+  return page.evaluate(
+    () =>
+      new Promise<number | null>((resolve) => {
+        const t0 = performance.now();
+        location.hash = '#/map';
+        const tick = () => {
+          const el = document.querySelector('[data-page="map"][data-loaded="true"] [data-drawn]');
+          if (el && Number(el.getAttribute('data-drawn')) > 0) return resolve(performance.now() - t0);
+          if (performance.now() - t0 > 30_000) return resolve(null);
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
+
 /** A filter matching (nearly) every transmission, scrolled from top to bottom in steps. */
 async function measureFilterScroll(browser: Browser, srv: BenchServer) {
   const filter = 'size > 0';
   const api = await srv.get<{ total: number }>(`/api/packets?limit=1&filter=${encodeURIComponent(filter)}`);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ctx = await newContext(browser);
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/#/packets?filter=${encodeURIComponent(filter)}`);
   await page.waitForSelector('[data-page="packets"][data-loaded="true"]', { timeout: 60_000 });
@@ -230,6 +260,7 @@ async function measureFilterScroll(browser: Browser, srv: BenchServer) {
   });
   const tasks = await longTasks(page);
   await ctx.close();
+  log(`filter scroll over ${api.body.total} rows: ${tasks.over50} tasks > 50 ms (max ${tasks.maxMs} ms)`);
   return { filter, total: api.body.total, status: api.status, scrolledPx: scrolled, ...tasks };
 }
 
@@ -246,6 +277,7 @@ async function withServer<T>(scale: string, fn: (srv: BenchServer) => Promise<T>
     return await fn(srv);
   } finally {
     await srv.stop();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -262,14 +294,23 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
   try {
-    const main = await withServer(values.scale!, async (srv) => ({
-      pages: await measurePages(browser, srv),
-      live: await measureLive(browser, srv, Number(values['live-rate']), Number(values['live-seconds'])),
-    }));
-    const big = await withServer(values['map-scale']!, async (srv) => ({
-      map: await measureMap(browser, srv),
-      filterScroll: await measureFilterScroll(browser, srv),
-    }));
+    const want = new Set(values.only!.split(','));
+    const main =
+      want.has('pages') || want.has('live')
+        ? await withServer(values.scale!, async (srv) => ({
+            pages: want.has('pages') ? await measurePages(browser, srv) : null,
+            live: want.has('live')
+              ? await measureLive(browser, srv, Number(values['live-rate']), Number(values['live-seconds']))
+              : null,
+          }))
+        : {};
+    const big =
+      want.has('map') || want.has('filter')
+        ? await withServer(values['map-scale']!, async (srv) => ({
+            map: want.has('map') ? await measureMap(browser, srv) : null,
+            filterScroll: want.has('filter') ? await measureFilterScroll(browser, srv) : null,
+          }))
+        : {};
     const result = {
       env: { loadBefore, loadAfter: os.loadavg(), cpus: os.cpus().length, node: process.version },
       assets,

@@ -95,6 +95,10 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
       apiKey: BENCH_API_KEY,
       broker: { enabled: true, host: '127.0.0.1', port: brokerPort },
       hashChannels: KNOWN_HASHTAGS,
+      // Datasets are simulated history (weeks old by now): retention would age their nodes and
+      // observers out at the first pass, and every node route would be measured on an empty
+      // directory. Benchmarks measure the data as generated.
+      retention: { nodeDays: 0, observerDays: 0, packetDays: 0, metricsDays: 0, clientRxDays: 0 },
       ...o.config,
     }),
   );

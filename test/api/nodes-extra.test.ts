@@ -221,3 +221,17 @@ test('static node paths never fall into /nodes/:pubkey', async () => {
     assert.ok(!('node' in (Array.isArray(r.json()) ? {} : r.json())), url);
   }
 });
+
+test('/api/nodes?fields= returns only the named fields of the same nodes; an unknown field is a 400', async () => {
+  const full = await get('/api/nodes?limit=20&sortBy=name');
+  const lean = await get('/api/nodes?limit=20&sortBy=name&fields=public_key,name,lat,lon');
+  assert.equal(lean.total, full.total);
+  assert.equal(lean.nodes.length, 20);
+  for (const [i, n] of lean.nodes.entries()) {
+    assert.deepEqual(Object.keys(n).sort(), ['lat', 'lon', 'name', 'public_key']);
+    const f = full.nodes[i];
+    assert.deepEqual(n, { public_key: f.public_key, name: f.name, lat: f.lat, lon: f.lon });
+  }
+  const bad = await get('/api/nodes?fields=name,secret_sauce', 400);
+  assert.match(bad.error, /fields.*secret_sauce/);
+});

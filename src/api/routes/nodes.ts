@@ -156,6 +156,11 @@ function registerNodeList(app: FastifyInstance, deps: NodeRoutesDeps): void {
         sortBy: { type: 'string', enum: ['lastSeen', 'name', 'packetCount'] },
         region: { type: 'string' },
         area: { type: 'string', description: 'config areas key: nodes with GPS inside it' },
+        fields: {
+          type: 'string',
+          description:
+            'meshlens addition: comma-separated node fields to return (e.g. public_key,name,role,lat,lon); default all',
+        },
       },
     },
     response: {
@@ -183,8 +188,10 @@ function registerNodeList(app: FastifyInstance, deps: NodeRoutesDeps): void {
       sortBy?: NodeSort;
       region?: string;
       area?: string;
+      fields?: string;
     };
     const nowMs = deps.now();
+    const fields = parseNodeFields(q.fields);
     const limit = pageLimit(q.limit, 50, config.listLimits.nodesMax);
     const offset = q.offset ?? 0;
     const role =
@@ -203,8 +210,9 @@ function registerNodeList(app: FastifyInstance, deps: NodeRoutesDeps): void {
       offset,
     });
     const relay = relayRender(deps, nowMs); // t3
+    const items = page.items.map((s) => nodeItemWithRelay(s, relay));
     return {
-      nodes: page.items.map((s) => nodeItemWithRelay(s, relay)),
+      nodes: fields ? items.map((n) => pickFields(n, fields)) : items,
       total: page.total,
       limit,
       offset,
@@ -500,4 +508,22 @@ function registerNodeHealth(app: FastifyInstance, deps: NodeRoutesDeps): void {
       recentPackets: h.recentPackets.map((p) => packetItem(p)),
     };
   });
+}
+
+/** `fields=` of /nodes: the node fields to keep (400 naming any the node shape does not have). */
+function parseNodeFields(raw: string | undefined): string[] | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const fields = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const unknown = fields.filter((f) => !(f in nodeSchema.properties));
+  if (unknown.length > 0) throw badParam('fields', `unknown node field(s): ${unknown.join(', ')}`);
+  return fields;
+}
+
+function pickFields(item: object, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (f in item) out[f] = (item as Record<string, unknown>)[f];
+  return out;
 }

@@ -5,7 +5,8 @@ import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface VirtualTableProps<T> {
-  rows: readonly T[];
+  /** The rows: an array, or any indexable view (e.g. a flattened tree built only where read). */
+  rows: { readonly length: number; at(i: number): T | undefined };
   rowHeight: number;
   /** The header row(s): <tr><th>…</th></tr>. */
   head: ComponentChildren;
@@ -21,7 +22,8 @@ export interface VirtualTableProps<T> {
   class?: string;
 }
 
-const OVERSCAN = 12;
+/** Rows rendered beyond each edge of the view: enough for one frame of fast scrolling. */
+const OVERSCAN = 6;
 
 export function VirtualTable<T>(p: VirtualTableProps<T>) {
   const box = useRef<HTMLDivElement>(null);
@@ -50,7 +52,7 @@ export function VirtualTable<T>(p: VirtualTableProps<T>) {
   };
 
   const rows: JSX.Element[] = [];
-  for (let i = first; i < last; i++) rows.push(p.renderRow(p.rows[i], i));
+  for (let i = first; i < last; i++) rows.push(p.renderRow(p.rows.at(i)!, i));
   return (
     <div
       class={`vtable ${p.class ?? ''}`}

@@ -9,6 +9,7 @@ import type {
   ObservationItem,
   ResolveHopsResponse,
 } from '../../../src/api/contract';
+import { stats } from '../app/server-state';
 import { api, apiPath } from '../app/api';
 import { parseTime, safeJson } from '../app/format';
 import { nodeStatus, roleKey, type NodeStatus, type RoleKey } from '../app/mesh';
@@ -47,16 +48,34 @@ export function hasPosition(n: { lat: number | null; lon: number | null }): bool
   );
 }
 
-/** Every node of /api/nodes (PAGE_SIZE per request: the first, then the rest in parallel). */
+/** The node fields the map reads: a quarter of the bytes of whole node records. */
+const MAP_FIELDS = 'public_key,name,role,lat,lon,last_seen,last_heard';
+
+/**
+ * Every node of /api/nodes, PAGE_SIZE per request. The pages the shell's node count says exist
+ * are asked for at once (one round trip, not two); any beyond that estimate (nodes that appeared
+ * since) follow the first answer's `total`.
+ */
 export async function fetchAllNodes(region: string[], signal: AbortSignal): Promise<NodeItem[]> {
   const page = (offset: number) =>
-    api<NodesPage>(apiPath('/nodes', { limit: PAGE_SIZE, offset, region: region.join(',') || undefined }), {
-      signal,
-    });
-  const first = await page(0);
-  const offsets: number[] = [];
-  for (let o = PAGE_SIZE; o < first.total; o += PAGE_SIZE) offsets.push(o);
-  const rest = await Promise.all(offsets.map(page));
+    api<NodesPage>(
+      apiPath('/nodes', {
+        limit: PAGE_SIZE,
+        offset,
+        region: region.join(',') || undefined,
+        fields: MAP_FIELDS,
+      }),
+      {
+        signal,
+      },
+    );
+  const estimate = stats.value?.totalNodesAllTime ?? 0;
+  const early: number[] = [];
+  for (let o = PAGE_SIZE; o < estimate; o += PAGE_SIZE) early.push(o);
+  const [first, ...more] = await Promise.all([page(0), ...early.map(page)]);
+  const late: number[] = [];
+  for (let o = PAGE_SIZE * (early.length + 1); o < first.total; o += PAGE_SIZE) late.push(o);
+  const rest = [...more, ...(await Promise.all(late.map(page)))];
   return [first, ...rest].flatMap((p) => p.nodes);
 }
 

@@ -130,6 +130,8 @@ export interface Feed {
 
 interface Store {
   rows: PacketItem[];
+  /** Every row by hash (rows are updated in place when live observations arrive). */
+  byHash: Map<string, PacketItem>;
   total: number;
   /** Rows delivered by server pages, plus rows prepended live: the next page's offset. */
   offset: number;
@@ -141,6 +143,7 @@ interface Store {
 
 const empty = (key: string): Store => ({
   rows: [],
+  byHash: new Map(),
   total: 0,
   offset: 0,
   loading: false,
@@ -165,8 +168,13 @@ export function usePacketFeed(q: FeedQuery): Feed {
     api<PacketsPage>(pagePath(q, s.offset), { signal: ctl?.signal })
       .then((page) => {
         if (store.current.key !== forKey) return;
-        const known = new Set(s.rows.map((r) => r.hash));
-        s.rows = [...s.rows, ...page.packets.filter((p) => !known.has(p.hash))];
+        // Appended in place, with the hash index kept alongside: a page costs O(page), not
+        // O(rows loaded) (a 100k-row filter result is paged through while scrolling).
+        for (const p of page.packets) {
+          if (s.byHash.has(p.hash)) continue;
+          s.byHash.set(p.hash, p);
+          s.rows.push(p);
+        }
         s.offset += page.packets.length;
         // A short page means the end, whatever `total` said when the first page came.
         s.total = page.packets.length < PAGE_SIZE ? s.rows.length : Math.max(page.total, s.rows.length);
@@ -311,32 +319,27 @@ function useLiveMerge(
 /** Applies live messages (oldest first) to the store; returns how many new rows were added. */
 function mergeLive(s: Store, obs: Map<string, ObsState>, q: FeedQuery, list: LivePacketData[]): number {
   if (!s.loaded || s.error) return 0;
-  const index = new Map(s.rows.map((r) => [r.hash, r]));
-  const changed = new Map<string, PacketItem>();
+  let changed = 0;
   const fresh: PacketItem[] = [];
   for (const p of list) {
-    const cur = changed.get(p.hash) ?? index.get(p.hash);
+    const cur = s.byHash.get(p.hash);
     const o = obs.get(p.hash);
     if (Array.isArray(o) && !o.some((x) => x.id === p.observation_id))
       obs.set(p.hash, [...o, liveToObservation(p)]);
     if (cur) {
-      const next = {
-        ...cur,
-        observation_count: Math.max(cur.observation_count + 1, p.observation_count),
-        last_seen: p.rx_timestamp ?? cur.last_seen,
-      };
-      changed.set(p.hash, next);
-      const i = fresh.indexOf(cur);
-      if (i >= 0) fresh[i] = next;
+      // In place: the row object is the store's own, and the page re-renders after a merge.
+      cur.observation_count = Math.max(cur.observation_count + 1, p.observation_count);
+      cur.last_seen = p.rx_timestamp ?? cur.last_seen;
+      changed++;
     } else if (acceptsNew(q, p)) {
       const item = liveToItem(p);
       fresh.push(item);
-      changed.set(p.hash, item);
+      s.byHash.set(p.hash, item);
+      changed++;
     }
   }
-  if (changed.size === 0) return 0;
-  const old = s.rows.map((r) => changed.get(r.hash) ?? r);
-  s.rows = [...fresh.reverse(), ...old];
+  if (changed === 0) return 0;
+  s.rows = fresh.reverse().concat(s.rows);
   s.offset += fresh.length;
   s.total += fresh.length;
   return fresh.length;

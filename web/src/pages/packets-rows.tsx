@@ -16,19 +16,45 @@ export const ROW_HEIGHT = 34;
 export const COLUMNS = 10;
 
 /** The table's lines: transmissions, each followed by its observations when expanded. */
-export function lines(rows: PacketItem[], expanded: ReadonlySet<string>, obs: Map<string, ObsState>): Line[] {
-  const out: Line[] = [];
-  for (const p of rows) {
-    const open = expanded.has(p.hash);
-    out.push({ kind: 'tx', p, expanded: open });
-    if (!open) continue;
-    const o = obs.get(p.hash);
-    if (o === undefined || o === 'loading') out.push({ kind: 'note', p, text: 'Loading observations…' });
-    else if (o instanceof Error)
-      out.push({ kind: 'note', p, text: `Could not load observations: ${o.message}` });
-    else for (const x of o) out.push({ kind: 'obs', p, o: x });
+/**
+ * The table's lines: one per transmission plus, under each expanded one, its observations (or a
+ * note). A view, not a copy: only the expanded rows are looked up, so a render costs
+ * O(expanded), not O(rows) — tens of thousands of loaded rows stay cheap to re-render.
+ */
+export function lines(
+  rows: readonly PacketItem[],
+  expanded: ReadonlySet<string>,
+  obs: Map<string, ObsState>,
+): { length: number; at(i: number): Line | undefined } {
+  const opened: { row: number; extra: Line[] }[] = [];
+  for (const hash of expanded) {
+    const row = rows.findIndex((p) => p.hash === hash);
+    if (row >= 0) opened.push({ row, extra: extraLines(rows[row], obs) });
   }
-  return out;
+  opened.sort((a, b) => a.row - b.row);
+  const length = rows.length + opened.reduce((n, e) => n + e.extra.length, 0);
+  const tx = (p: PacketItem | undefined): Line | undefined =>
+    p && { kind: 'tx', p, expanded: expanded.has(p.hash) };
+  return {
+    length,
+    at(i: number) {
+      let shift = 0;
+      for (const e of opened) {
+        const start = e.row + shift + 1;
+        if (i < start) break;
+        if (i < start + e.extra.length) return e.extra[i - start];
+        shift += e.extra.length;
+      }
+      return tx(rows[i - shift]);
+    },
+  };
+}
+
+function extraLines(p: PacketItem, obs: Map<string, ObsState>): Line[] {
+  const o = obs.get(p.hash);
+  if (o === undefined || o === 'loading') return [{ kind: 'note', p, text: 'Loading observations…' }];
+  if (o instanceof Error) return [{ kind: 'note', p, text: `Could not load observations: ${o.message}` }];
+  return o.map((x): Line => ({ kind: 'obs', p, o: x }));
 }
 
 /** A deterministic colour per hash, so one transmission is easy to follow. */
@@ -39,6 +65,14 @@ export function hashHue(hash: string): number {
 }
 
 /** One line about what the packet says: message text, advert name, or src → dst. */
+/** summary() per row object, computed once: scrolling re-renders rows many times a second. */
+const summaries = new WeakMap<PacketItem, string>();
+export function cachedSummary(p: PacketItem): string {
+  let s = summaries.get(p);
+  if (s === undefined) summaries.set(p, (s = summary(p)));
+  return s;
+}
+
 export function summary(p: PacketItem): string {
   const d = safeJson<Record<string, unknown>>(p.decoded_json, {});
   const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
@@ -106,7 +140,7 @@ export function renderLine(line: Line, index: number, h: RowHandlers): JSX.Eleme
     );
   if (line.kind === 'obs') return obsRow(line.p, line.o, index, h, stripe);
   const p = line.p;
-  const text = summary(p);
+  const text = cachedSummary(p);
   const onKey = (e: KeyboardEvent) => {
     if (e.target !== e.currentTarget) return;
     if (e.key === 'Enter') h.select(p.hash);
