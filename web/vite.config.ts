@@ -12,7 +12,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: false,
+    sourcemap: true,
     reportCompressedSize: true,
     chunkSizeWarningLimit: 400,
   },

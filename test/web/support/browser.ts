@@ -53,7 +53,7 @@ export async function openPage(browser: Browser, opts: OpenOptions = {}): Promis
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('pageerror', (e) => errors.push(e.stack ?? String(e)));
   return { context, page, errors, close: () => context.close() };
 }
 

@@ -10,5 +10,6 @@ export {
   type NodeLayer,
   type NodeLayerOptions,
 } from './node-layer';
+export { safeFitBounds } from './fit';
 export { drawRoute, routeColor, type RoutePoint } from './route';
 export { traceRoleShape, roleShapeSvg } from './shapes';

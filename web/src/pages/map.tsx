@@ -14,7 +14,7 @@ import { clientConfig } from '../app/server-state';
 import { useApi } from '../app/use-api';
 import { useRegion } from '../components/controls';
 import { DataState, Page } from '../components/page';
-import { drawRoute, type NodeHit } from '../map';
+import { drawRoute, safeFitBounds, type NodeHit } from '../map';
 import type { MapKit } from './map-kit-hook';
 import { urlView, useMapKit } from './map-kit-hook';
 import {
@@ -70,7 +70,7 @@ function onHit(hit: NodeHit | null, kit: MapKit) {
   const { L, map } = kit.base;
   const b = L.latLngBounds(hit.nodes.map((n) => [n.lat, n.lon] as [number, number]));
   if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), map.getZoom() + 2);
-  else map.fitBounds(b, { padding: [40, 40] });
+  else safeFitBounds(L, map, b, { padding: [40, 40] });
 }
 
 export default function MapPage({ route }: PageProps) {
@@ -117,7 +117,7 @@ export default function MapPage({ route }: PageProps) {
     if (!fitted.current && placed.length > 0 && !p.get('packet')) {
       fitted.current = true;
       const box = coreBounds(placed);
-      if (box) kit.base.map.fitBounds(box, { padding: [24, 24] });
+      if (box) safeFitBounds(kit.base.L, kit.base.map, box, { padding: [24, 24] });
     }
   }, [kit, shown, placed]);
   useEffect(() => kit?.layer.setCluster(cluster), [kit, cluster]);
@@ -179,7 +179,7 @@ function useRoutePoints(kit: MapKit | null, route: PacketRoute | null, fit: bool
     const { L, map } = kit.base;
     const group = drawRoute(L, map, points);
     if (fit)
-      map.fitBounds(L.latLngBounds(points.map((q) => [q.lat, q.lon] as [number, number])), {
+      safeFitBounds(L, map, L.latLngBounds(points.map((q) => [q.lat, q.lon] as [number, number])), {
         padding: [48, 48],
         maxZoom: 12,
       });

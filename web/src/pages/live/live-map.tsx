@@ -17,6 +17,7 @@ import {
   cssVar,
   drawRoute,
   loadLeaflet,
+  safeFitBounds,
   type BaseMap,
   type CanvasOverlay,
   type NodeLayer,
@@ -130,7 +131,7 @@ export function LiveMap(props: {
     if (!s.fitted && list.length > 0) {
       s.fitted = true;
       const b = s.base.L.latLngBounds(list.map((n) => [n.lat, n.lon] as [number, number]));
-      s.base.map.fitBounds(b, { padding: [20, 20], animate: false });
+      safeFitBounds(s.base.L, s.base.map, b, { padding: [20, 20], animate: false });
     }
     if (wrap.current) wrap.current.dataset.nodes = String(list.length);
   };
@@ -178,12 +179,17 @@ export function LiveMap(props: {
       s.layer.setSelected(points[points.length - 1].key);
       // Keep the route clear of the details card floating over the map's right side (desktop).
       const overlay = matchMedia('(min-width: 769px)').matches ? DETAIL_PX : 20;
-      s.base.map.fitBounds(s.base.L.latLngBounds(points.map((p) => [p.lat, p.lon] as [number, number])), {
-        paddingTopLeft: [20, 20],
-        paddingBottomRight: [overlay, 20],
-        maxZoom: s.base.map.getZoom(),
-        animate: !reduced(),
-      });
+      safeFitBounds(
+        s.base.L,
+        s.base.map,
+        s.base.L.latLngBounds(points.map((p) => [p.lat, p.lon] as [number, number])),
+        {
+          paddingTopLeft: [20, 20],
+          paddingBottomRight: [overlay, 20],
+          maxZoom: s.base.map.getZoom(),
+          animate: !reduced(),
+        },
+      );
     },
   };
 
@@ -220,7 +226,7 @@ async function buildMap(el: HTMLElement, anim: Animator, onNode: (key: string) =
     onClick: (hit) => {
       if (hit?.kind === 'node') onNode(hit.node.id);
       else if (hit?.kind === 'cluster')
-        base.map.fitBounds(L.latLngBounds(hit.nodes.map((n) => [n.lat, n.lon] as [number, number])));
+        safeFitBounds(L, base.map, L.latLngBounds(hit.nodes.map((n) => [n.lat, n.lon] as [number, number])));
     },
   });
   const overlay = addCanvasOverlay(L, base.map, 'live-anim', 470, (ctx) => {
