@@ -8,3 +8,14 @@ import './styles/base.css';
 startServerState();
 startLiveFeed();
 render(<App />, document.getElementById('app')!);
+
+// After the first page is up, fetch the map kit (Leaflet) and the map pages while the browser is
+// idle: they are not part of the initial JavaScript, but the first visit to Map or Live no
+// longer waits for them.
+const idle = (fn: () => void) =>
+  'requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1500);
+idle(() => {
+  void import('./map').then((m) => m.loadLeaflet());
+  void import('./pages/map');
+  void import('./pages/live');
+});
