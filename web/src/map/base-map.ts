@@ -41,7 +41,6 @@ export function createBaseMap(L: LeafletNS, el: HTMLElement, opts: BaseMapOption
     center: opts.center,
     zoom: opts.zoom,
     // Without a tile layer Leaflet's max zoom is Infinity, and fitting one position goes there.
-    minZoom: 2,
     maxZoom: 18,
     zoomControl: true,
     keyboard: true,
