@@ -162,7 +162,10 @@ describe('Live page', () => {
         () => Number(document.querySelector('.feed-list')?.getAttribute('data-feed-count')) > 8,
       );
       await page.getByRole('button', { name: /pause/i }).click();
-      await page.waitForTimeout(300); // a render already under way when Pause was pressed lands first
+      // Once the buffer holds a packet, the feed has stopped taking them (a render already under
+      // way when Pause was pressed has landed by then).
+      await page.locator('.live-pending').waitFor();
+      await page.waitForTimeout(200);
       const firstBefore = await attr(page, '.feed-row', 'data-hash');
       const countBefore = Number(await attr(page, '.feed-list', 'data-feed-count'));
       await page.waitForTimeout(1500);
