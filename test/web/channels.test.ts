@@ -8,7 +8,6 @@ import type { Browser, Page } from 'playwright-core';
 import type { ChannelMessagesResponse, ChannelsResponse } from '../../src/api/contract.js';
 import {
   axeSerious,
-  DESKTOP,
   gotoRoute,
   launchBrowser,
   openPage,
@@ -16,6 +15,7 @@ import {
   screenshot,
   textOf,
   waitLoaded,
+  LOOKS,
 } from './support/browser.js';
 import { startFixtureServer, startSimServer, type UiServer } from './support/ui-server.js';
 
@@ -135,29 +135,25 @@ describe('channels on the fixture', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`no serious axe violations, ${theme} ${vpName}`, async () => {
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          for (const path of ['channels', 'channels/%23test']) {
-            await gotoRoute(page, srv.url, path, 'channels');
-            const v = await axeSerious(page);
-            assert.deepEqual(v, [], `${path}: ${JSON.stringify(v, null, 1)}`);
-            const overflow = await page.evaluate(
-              () => document.documentElement.scrollWidth > window.innerWidth,
-            );
-            assert.equal(overflow, false, `${path}: no horizontal overflow`);
-          }
-          await screenshot(page, `channels-${theme}-${vpName}`);
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`no serious axe violations, ${theme} ${vpName}`, async () => {
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        for (const path of ['channels', 'channels/%23test']) {
+          await gotoRoute(page, srv.url, path, 'channels');
+          const v = await axeSerious(page);
+          assert.deepEqual(v, [], `${path}: ${JSON.stringify(v, null, 1)}`);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth > window.innerWidth,
+          );
+          assert.equal(overflow, false, `${path}: no horizontal overflow`);
         }
-      });
+        await screenshot(page, `channels-${theme}-${vpName}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });
 
 describe('channels live', () => {

@@ -13,13 +13,12 @@ import type {
 } from '../../src/api/contract.js';
 import {
   axeSerious,
-  DESKTOP,
   gotoRoute,
   launchBrowser,
   openPage,
-  PHONE,
   screenshot,
   waitLoaded,
+  LOOKS,
 } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
@@ -144,32 +143,26 @@ describe('Home', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`has no serious accessibility violation (${theme}, ${vpName})`, async () => {
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          const first = (await get<NodesPage>('/nodes?limit=1')).nodes[0];
-          await page.addInitScript(
-            (pk) => localStorage.setItem('meshlens-favourites', JSON.stringify([pk])),
-            first.public_key,
-          );
-          await gotoRoute(page, srv.url, 'home', 'home');
-          await page.locator(`.fav-card[data-pk="${first.public_key}"] .status`).waitFor();
-          await page.locator('.activity svg').waitFor();
-          const v = await axeSerious(page);
-          assert.deepEqual(v, [], JSON.stringify(v, null, 1));
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth > window.innerWidth,
-          );
-          assert.equal(overflow, false, 'no horizontal overflow');
-          await screenshot(page, `home-${theme}-${vpName}`);
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
-        }
-      });
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`has no serious accessibility violation (${theme}, ${vpName})`, async () => {
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        const first = (await get<NodesPage>('/nodes?limit=1')).nodes[0];
+        await page.addInitScript(
+          (pk) => localStorage.setItem('meshlens-favourites', JSON.stringify([pk])),
+          first.public_key,
+        );
+        await gotoRoute(page, srv.url, 'home', 'home');
+        await page.locator(`.fav-card[data-pk="${first.public_key}"] .status`).waitFor();
+        await page.locator('.activity svg').waitFor();
+        const v = await axeSerious(page);
+        assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+        assert.equal(overflow, false, 'no horizontal overflow');
+        await screenshot(page, `home-${theme}-${vpName}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });

@@ -11,15 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodePacket } from '../../src/protocol/index.js';
 import type { NodesPage } from '../../src/api/contract.js';
 import { connectPublisher, observerTopic, simPackets } from '../integration/harness.js';
-import {
-  axeSerious,
-  DESKTOP,
-  gotoRoute,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { axeSerious, gotoRoute, launchBrowser, openPage, screenshot, LOOKS } from './support/browser.js';
 import { startSimServer, type UiServer } from './support/ui-server.js';
 
 let srv: UiServer;
@@ -242,33 +234,29 @@ describe('Live page', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`is accessible in ${theme} at ${vpName} width (axe), fits, and is screenshotted`, async () => {
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          await gotoRoute(page, srv.url, 'live', 'live');
-          await page.waitForSelector('.live-map[data-map-ready="true"]');
-          await page.waitForTimeout(800);
-          await screenshot(page, `live-${theme}-${vpName}`);
-          // With a packet's details open beside the map (its route drawn on the map).
-          await page.locator('.feed-row .feed-main').first().click();
-          await page.getByRole('complementary', { name: 'Packet details' }).waitFor();
-          const violations = await axeSerious(page);
-          assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          );
-          assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
-          await screenshot(page, `live-${theme}-${vpName}-detail`);
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
-        }
-      });
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`is accessible in ${theme} at ${vpName} width (axe), fits, and is screenshotted`, async () => {
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        await gotoRoute(page, srv.url, 'live', 'live');
+        await page.waitForSelector('.live-map[data-map-ready="true"]');
+        await page.waitForTimeout(800);
+        await screenshot(page, `live-${theme}-${vpName}`);
+        // With a packet's details open beside the map (its route drawn on the map).
+        await page.locator('.feed-row .feed-main').first().click();
+        await page.getByRole('complementary', { name: 'Packet details' }).waitFor();
+        const violations = await axeSerious(page);
+        assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+        await screenshot(page, `live-${theme}-${vpName}-detail`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });
 
 describe('Live page at 200 packets/s', () => {

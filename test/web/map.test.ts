@@ -12,15 +12,7 @@ import type {
   PacketsPage,
   ResolveHopsResponse,
 } from '../../src/api/contract.js';
-import {
-  axeSerious,
-  DESKTOP,
-  gotoRoute,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { axeSerious, gotoRoute, launchBrowser, openPage, screenshot, LOOKS } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
 let srv: UiServer;
@@ -223,30 +215,24 @@ describe('map page', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`passes axe with no serious violation (${theme}, ${vpName}) and fits the width`, async () => {
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          await gotoRoute(page, srv.url, 'map', 'map');
-          await page.waitForFunction(
-            () => Number(document.querySelector('.map-canvas')?.getAttribute('data-drawn')) > 0,
-          );
-          const first = nodes.find((n) => positioned(n) && n.name)!;
-          await page.evaluate((pk) => (location.hash = `#/map?sel=${pk}`), first.public_key);
-          await page.locator('.map-node').waitFor();
-          assert.deepEqual(await axeSerious(page), []);
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth > window.innerWidth,
-          );
-          assert.equal(overflow, false);
-          await screenshot(page, `map-${theme}-${vpName}`);
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
-        }
-      });
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`passes axe with no serious violation (${theme}, ${vpName}) and fits the width`, async () => {
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        await gotoRoute(page, srv.url, 'map', 'map');
+        await page.waitForFunction(
+          () => Number(document.querySelector('.map-canvas')?.getAttribute('data-drawn')) > 0,
+        );
+        const first = nodes.find((n) => positioned(n) && n.name)!;
+        await page.evaluate((pk) => (location.hash = `#/map?sel=${pk}`), first.public_key);
+        await page.locator('.map-node').waitFor();
+        assert.deepEqual(await axeSerious(page), []);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+        assert.equal(overflow, false);
+        await screenshot(page, `map-${theme}-${vpName}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });

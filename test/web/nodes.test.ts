@@ -13,13 +13,12 @@ import type {
 } from '../../src/api/contract.js';
 import {
   axeSerious,
-  DESKTOP,
   gotoRoute,
   launchBrowser,
   openPage,
-  PHONE,
   screenshot,
   waitLoaded,
+  LOOKS,
 } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
@@ -315,33 +314,29 @@ describe('the node page', () => {
 });
 
 describe('nodes pages: accessibility and layout', () => {
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`list and node page (${theme}, ${vpName})`, async () => {
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          for (const [shot, path, name] of [
-            ['nodes', 'nodes', 'nodes'],
-            ['node', `nodes/${subject.node.public_key}`, 'node'],
-          ] as const) {
-            await gotoRoute(page, srv.url, path, name);
-            if (name === 'node') await page.waitForSelector('.minimap svg, .minimap + *');
-            const v = await axeSerious(page);
-            assert.deepEqual(v, [], `${shot}: ${JSON.stringify(v, null, 1)}`);
-            const overflow = await page.evaluate(
-              () => document.documentElement.scrollWidth > window.innerWidth,
-            );
-            assert.equal(overflow, false, `${shot}: no horizontal overflow`);
-            await screenshot(page, `${shot}-${theme}-${vpName}`);
-          }
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`list and node page (${theme}, ${vpName})`, async () => {
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        for (const [shot, path, name] of [
+          ['nodes', 'nodes', 'nodes'],
+          ['node', `nodes/${subject.node.public_key}`, 'node'],
+        ] as const) {
+          await gotoRoute(page, srv.url, path, name);
+          if (name === 'node') await page.waitForSelector('.minimap svg, .minimap + *');
+          const v = await axeSerious(page);
+          assert.deepEqual(v, [], `${shot}: ${JSON.stringify(v, null, 1)}`);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth > window.innerWidth,
+          );
+          assert.equal(overflow, false, `${shot}: no horizontal overflow`);
+          await screenshot(page, `${shot}-${theme}-${vpName}`);
         }
-      });
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });
 
 describe('the Nodes list over several API pages', () => {

@@ -14,13 +14,12 @@ import type {
 } from '../../src/api/contract.js';
 import {
   axeSerious,
-  DESKTOP,
   gotoRoute,
   launchBrowser,
   openPage,
-  PHONE,
   screenshot,
   textOf,
+  LOOKS,
 } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
@@ -253,34 +252,30 @@ describe('observer page', () => {
 });
 
 describe('observers accessibility', () => {
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`list and observer page: no serious axe violations, ${theme} ${vpName}`, async () => {
-        const { observers } = await get<ObserversResponse>('/observers');
-        const o = [...observers].sort((a, b) => b.packet_count - a.packet_count)[0];
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          for (const [path, name, shot] of [
-            ['observers', 'observers', 'observers'],
-            [`observers/${o.id}`, 'observer', 'observer'],
-          ] as const) {
-            await gotoRoute(page, srv.url, path, name);
-            if (name === 'observers') await page.waitForSelector('[data-mqtt-loaded="true"]');
-            else await page.waitForSelector('.obs-chart-canvas .uplot', { timeout: 10_000 });
-            const v = await axeSerious(page);
-            assert.deepEqual(v, [], `${path}: ${JSON.stringify(v, null, 1)}`);
-            const overflow = await page.evaluate(
-              () => document.documentElement.scrollWidth > window.innerWidth,
-            );
-            assert.equal(overflow, false, `${path}: no horizontal overflow`);
-            await screenshot(page, `${shot}-${theme}-${vpName}`);
-          }
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`list and observer page: no serious axe violations, ${theme} ${vpName}`, async () => {
+      const { observers } = await get<ObserversResponse>('/observers');
+      const o = [...observers].sort((a, b) => b.packet_count - a.packet_count)[0];
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        for (const [path, name, shot] of [
+          ['observers', 'observers', 'observers'],
+          [`observers/${o.id}`, 'observer', 'observer'],
+        ] as const) {
+          await gotoRoute(page, srv.url, path, name);
+          if (name === 'observers') await page.waitForSelector('[data-mqtt-loaded="true"]');
+          else await page.waitForSelector('.obs-chart-canvas .uplot', { timeout: 10_000 });
+          const v = await axeSerious(page);
+          assert.deepEqual(v, [], `${path}: ${JSON.stringify(v, null, 1)}`);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth > window.innerWidth,
+          );
+          assert.equal(overflow, false, `${path}: no horizontal overflow`);
+          await screenshot(page, `${shot}-${theme}-${vpName}`);
         }
-      });
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });

@@ -11,15 +11,7 @@ import type {
   PacketsPage,
   ResolveHopsResponse,
 } from '../../src/api/contract.js';
-import {
-  axeSerious,
-  DESKTOP,
-  gotoRoute,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { axeSerious, gotoRoute, launchBrowser, openPage, screenshot, LOOKS } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
 let srv: UiServer;
@@ -228,31 +220,24 @@ describe('packet detail', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
-      it(`axe, no overflow and a screenshot: ${theme} ${vpName}`, async () => {
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          await gotoRoute(page, srv.url, 'packet/498', 'packet');
-          await page.waitForSelector('.pd-path[data-resolved="true"]');
-          await page.click('.pd-fields tr[data-key="mac"]');
-          const violations = await axeSerious(page);
-          assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - window.innerWidth,
-          );
-          assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
-          await page.evaluate(() => window.scrollTo(0, 0));
-          await screenshot(page, `packet-${theme}-${vpName}`);
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
-        }
-      });
-    }
+  for (const { theme, vpName, viewport } of LOOKS) {
+    it(`axe, no overflow and a screenshot: ${theme} ${vpName}`, async () => {
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        await gotoRoute(page, srv.url, 'packet/498', 'packet');
+        await page.waitForSelector('.pd-path[data-resolved="true"]');
+        await page.click('.pd-fields tr[data-key="mac"]');
+        const violations = await axeSerious(page);
+        assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await screenshot(page, `packet-${theme}-${vpName}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
   }
 });
 

@@ -9,15 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { PacketsPage, TraceResponse } from '../../src/api/contract.js';
 import { decodePacket } from '../../src/protocol/index.js';
 import { connectPublisher, observerTopic, simPackets } from '../integration/harness.js';
-import {
-  axeSerious,
-  DESKTOP,
-  gotoRoute,
-  launchBrowser,
-  openPage,
-  PHONE,
-  screenshot,
-} from './support/browser.js';
+import { axeSerious, gotoRoute, launchBrowser, openPage, screenshot, LOOKS } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
 let srv: UiServer;
@@ -373,35 +365,31 @@ describe('trace page', () => {
 });
 
 describe('accessibility and layout', () => {
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`packets and trace have no serious violation (${theme}, ${vpName})`, async () => {
-        const first = (await getJson<PacketsPage>('/api/packets?limit=1')).packets[0];
-        const { page, errors, close } = await openPage(browser, { theme, viewport });
-        try {
-          for (const [path, name] of [
-            ['packets', 'packets'],
-            [`packets/${first.hash}`, 'packets-detail'],
-            [`tools/trace/${first.hash}`, 'trace'],
-          ] as const) {
-            await gotoRoute(page, srv.url, path, name === 'trace' ? 'trace' : 'packets');
-            if (name === 'packets-detail') await page.waitForSelector('[data-detail-hash] code.hex');
-            const v = await axeSerious(page);
-            assert.deepEqual(v, [], `${path}: ${JSON.stringify(v, null, 1)}`);
-            await screenshot(page, `${name}-${theme}-${vpName}`);
-            const overflow = await page.evaluate(
-              () => document.documentElement.scrollWidth > window.innerWidth,
-            );
-            assert.equal(overflow, false, `${path}: no horizontal overflow`);
-          }
-          assert.deepEqual(errors, []);
-        } finally {
-          await close();
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`packets and trace have no serious violation (${theme}, ${vpName})`, async () => {
+      const first = (await getJson<PacketsPage>('/api/packets?limit=1')).packets[0];
+      const { page, errors, close } = await openPage(browser, { theme, viewport });
+      try {
+        for (const [path, name] of [
+          ['packets', 'packets'],
+          [`packets/${first.hash}`, 'packets-detail'],
+          [`tools/trace/${first.hash}`, 'trace'],
+        ] as const) {
+          await gotoRoute(page, srv.url, path, name === 'trace' ? 'trace' : 'packets');
+          if (name === 'packets-detail') await page.waitForSelector('[data-detail-hash] code.hex');
+          const v = await axeSerious(page);
+          assert.deepEqual(v, [], `${path}: ${JSON.stringify(v, null, 1)}`);
+          await screenshot(page, `${name}-${theme}-${vpName}`);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth > window.innerWidth,
+          );
+          assert.equal(overflow, false, `${path}: no horizontal overflow`);
         }
-      });
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
 });
 
 function escape(s: string): string {

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import {
   axeSerious,
-  DESKTOP,
   gotoRoute,
   launchBrowser,
   openPage,
-  PHONE,
   screenshot,
   waitLoaded,
+  LOOKS,
 } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
 
@@ -142,24 +141,18 @@ describe('the shell in a browser', () => {
     }
   });
 
-  for (const theme of ['light', 'dark'] as const)
-    for (const [vpName, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const)
-      it(`has no serious accessibility violation in the shell (${theme}, ${vpName})`, async () => {
-        const { page, close } = await openPage(browser, { theme, viewport });
-        try {
-          await gotoRoute(page, srv.url, 'home', 'home');
-          const v = await axeSerious(page);
-          assert.deepEqual(v, [], JSON.stringify(v, null, 1));
-          await screenshot(page, `shell-${theme}-${vpName}`);
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth > window.innerWidth,
-          );
-          assert.equal(overflow, false, 'no horizontal overflow');
-        } finally {
-          await close();
-        }
-      });
+  for (const { theme, vpName, viewport } of LOOKS)
+    it(`has no serious accessibility violation in the shell (${theme}, ${vpName})`, async () => {
+      const { page, close } = await openPage(browser, { theme, viewport });
+      try {
+        await gotoRoute(page, srv.url, 'home', 'home');
+        const v = await axeSerious(page);
+        assert.deepEqual(v, [], JSON.stringify(v, null, 1));
+        await screenshot(page, `shell-${theme}-${vpName}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+        assert.equal(overflow, false, 'no horizontal overflow');
+      } finally {
+        await close();
+      }
+    });
 });

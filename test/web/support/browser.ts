@@ -68,7 +68,7 @@ export async function gotoRoute(
   await waitLoaded(page, pageName);
 }
 
-export async function waitLoaded(page: Page, pageName?: string, timeout = 15_000): Promise<void> {
+export async function waitLoaded(page: Page, pageName?: string, timeout = 30_000): Promise<void> {
   const sel = pageName ? `[data-page="${pageName}"][data-loaded="true"]` : '[data-page][data-loaded="true"]';
   await page.waitForSelector(sel, { timeout });
 }
@@ -107,3 +107,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function textOf(page: Page, selector: string): Promise<string> {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
 }
+
+/** Every look a page is checked in: both themes at desktop and phone width. */
+export const LOOKS = (['light', 'dark'] as const).flatMap((theme) =>
+  (
+    [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const
+  ).map(([vpName, viewport]) => ({ theme, vpName, viewport })),
+);
