@@ -34,8 +34,10 @@ export function webUi(root: string = defaultWebRoot): FastifyPluginAsync {
         index: false,
         etag: true,
         lastModified: true,
-        setHeaders: (reply, path) => {
-          reply.header('cache-control', path.includes('/assets/') ? IMMUTABLE : REVALIDATE);
+        // Our own Cache-Control per file (setHeaders), not send's default `max-age=0`.
+        cacheControl: false,
+        setHeaders: (res, path) => {
+          res.setHeader('cache-control', path.includes('/assets/') ? IMMUTABLE : REVALIDATE);
         },
       });
       indexHtml = await readFile(`${root}/index.html`);

@@ -67,6 +67,12 @@ describe('map page', () => {
       assert.equal(await page.getAttribute('.map-canvas', 'data-tiles'), 'none');
       assert.equal(await page.locator('.leaflet-tile').count(), 0);
       await page.getByText(/Nodes in view as a list/).click();
+      // The list renders on the toggle event: wait for its rows rather than reading at once.
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.map-list tbody tr').length === n,
+        expected,
+        { timeout: 10_000 },
+      );
       assert.equal(await page.locator('.map-list tbody tr').count(), expected);
       assert.deepEqual(errors, []);
     } finally {
