@@ -4,6 +4,7 @@
 // (prepended, merged, paused), the server-side filter expression, the trace timeline, and axe.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { payloadTypeName } from '../../src/protocol/enums.js';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import type { PacketsPage, TraceResponse } from '../../src/api/contract.js';
@@ -40,21 +41,7 @@ async function shownRows(page: Page): Promise<{ hash: string; type: string }[]> 
   );
 }
 
-const typeName = (n: number) =>
-  [
-    'REQ',
-    'RESPONSE',
-    'TXT_MSG',
-    'ACK',
-    'ADVERT',
-    'GRP_TXT',
-    'GRP_DATA',
-    'ANON_REQ',
-    'PATH',
-    'TRACE',
-    'MULTIPART',
-    'CONTROL',
-  ][n] ?? 'UNKNOWN';
+const typeName = (n: number) => payloadTypeName(n);
 
 const countText = (rows: number, total: number) =>
   `${rows.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} transmissions`;

@@ -2,6 +2,7 @@
 // operators, enum values, aliases: the help modal's and autocomplete's lists) and a printer
 // that turns a tree back into text that parses to the same tree. Pure: no I/O, no node
 // imports, so the browser imports it too.
+import { PAYLOAD_TYPE, ROUTE_TYPE, type KnownPayloadTypeName, type RouteTypeName } from '../enums.js';
 
 /** A literal on the right of an operator. */
 export type FilterValue =
@@ -121,22 +122,9 @@ export const WORD_OPERATORS: ReadonlySet<string> = new Set([
   'in',
 ]);
 
-export const TYPE_VALUES = [
-  'REQ',
-  'RESPONSE',
-  'TXT_MSG',
-  'ACK',
-  'ADVERT',
-  'GRP_TXT',
-  'GRP_DATA',
-  'ANON_REQ',
-  'PATH',
-  'TRACE',
-  'MULTIPART',
-  'CONTROL',
-  'RAW_CUSTOM',
-] as const;
-export const ROUTE_VALUES = ['TRANSPORT_FLOOD', 'FLOOD', 'DIRECT', 'TRANSPORT_DIRECT'] as const;
+/** The `type` and `route` values: the firmware names of the wire format's tables (enums.ts). */
+export const TYPE_VALUES = Object.keys(PAYLOAD_TYPE) as readonly KnownPayloadTypeName[];
+export const ROUTE_VALUES = Object.keys(ROUTE_TYPE) as readonly RouteTypeName[];
 
 /** Display names and shorthands of payload types (lower case) -> the firmware name. */
 export const TYPE_ALIASES: Readonly<Record<string, string>> = {
