@@ -73,6 +73,17 @@ export async function fetchAllNodes(region: string[], signal: AbortSignal): Prom
   const early: number[] = [];
   for (let o = PAGE_SIZE; o < estimate; o += PAGE_SIZE) early.push(o);
   const [first, ...more] = await Promise.all([page(0), ...early.map(page)]);
+  // The server caps `limit` at its nodesMax: with a smaller cap the parallel offsets leave gaps,
+  // so page on by what it actually sends.
+  if (first.limit < PAGE_SIZE) {
+    const all = [...first.nodes];
+    while (all.length < first.total) {
+      const next = await page(all.length);
+      if (next.nodes.length === 0) break;
+      all.push(...next.nodes);
+    }
+    return all;
+  }
   const late: number[] = [];
   for (let o = PAGE_SIZE * (early.length + 1); o < first.total; o += PAGE_SIZE) late.push(o);
   const rest = [...more, ...(await Promise.all(late.map(page)))];

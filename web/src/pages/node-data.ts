@@ -22,12 +22,15 @@ export async function fetchAllNodes(
   signal: AbortSignal,
   onPage?: (partial: AllNodes) => void,
 ): Promise<AllNodes> {
-  const max = Math.min(PAGE, clientConfig.value?.listLimits.nodesMax ?? PAGE);
+  let max = Math.min(PAGE, clientConfig.value?.listLimits.nodesMax ?? PAGE);
   const nodes: NodeItem[] = [];
-  for (let offset = 0; ; offset += max) {
+  // The next offset is what the server actually sent: it caps `limit` at its own nodesMax,
+  // which the client config may not have told us yet.
+  for (let offset = 0; ; offset = nodes.length) {
     const params: Record<string, string | number> = { limit: max, offset };
     if (region.length > 0) params.region = region.join(',');
     const page = await api<NodesPage>(apiPath('/nodes', params), { signal });
+    max = Math.min(max, page.limit);
     nodes.push(...page.nodes);
     const out = { nodes, total: page.total, counts: page.counts };
     if (page.nodes.length === 0 || nodes.length >= page.total) return out;
