@@ -575,3 +575,22 @@ export interface ChannelMessagesResponse {
   offset: number;
   messages: ChannelMessageItem[];
 }
+
+/** `GET /api/analytics/roles`. */
+export interface RolesResponse {
+  totalNodes: number;
+  roles: {
+    role: string;
+    nodeCount: number;
+    withSkew: number;
+    meanAbsSkewSec: number | null;
+    medianAbsSkewSec: number | null;
+    okCount: number;
+    warningCount: number;
+    criticalCount: number;
+    absurdCount: number;
+    noClockCount: number;
+    bimodalCount: number;
+  }[];
+  computedAt: string;
+}

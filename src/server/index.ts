@@ -60,6 +60,9 @@ export interface StartOptions {
   version?: string;
   /** Start analytics workers (default true; some integration tests switch them off). */
   analytics?: boolean;
+  /** Delays the analytics' first pass until this settles (tests of the UI's warming-up state:
+   *  a server whose analytics are not computed yet, deterministically). */
+  holdAnalytics?: Promise<void>;
   /** Demo mode: feed the embedded broker live simulated traffic (see demoConfig). */
   demo?: { ratePerSec?: number; seed?: number };
   /** The config.json the config came from (loadConfig's `path`): PUT /api/config/geo-filter
@@ -183,7 +186,9 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
   // t2: each neighbour table's changed edges go to neighbor_edges through the writer thread.
   const persist = neighborEdgePersister((e) => writer.writer.upsertNeighborEdge(e));
   const analytics =
-    options.analytics === false ? null : new AnalyticsUnit({ store, load }, config, log, persist);
+    options.analytics === false
+      ? null
+      : new AnalyticsUnit({ store, load }, config, log, persist, options.holdAnalytics);
   const broker = config.broker.enabled ? new BrokerUnit(config.broker) : null;
   const demo = options.demo && broker ? new DemoUnit(broker, options.demo, log) : null;
   const ingest = new IngestUnit({ pipeline, broker }, config, log);

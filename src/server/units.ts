@@ -349,6 +349,7 @@ export class RetentionUnit implements LifecycleUnit {
 export class AnalyticsUnit implements LifecycleUnit {
   readonly name = 'analytics';
   #service: AnalyticsService | null = null;
+  #stopped = false;
 
   constructor(
     private readonly parts: { store: StoreUnit; load: StoreLoadUnit },
@@ -356,6 +357,8 @@ export class AnalyticsUnit implements LifecycleUnit {
     private readonly log: Log,
     /** t2: each new neighbour table (persisted to neighbor_edges by the composition root). */
     private readonly onNeighborTable?: (table: NeighborTable) => void,
+    /** The first pass waits for this too (StartOptions.holdAnalytics). */
+    private readonly hold?: Promise<void>,
   ) {}
 
   get service(): AnalyticsService {
@@ -372,11 +375,19 @@ export class AnalyticsUnit implements LifecycleUnit {
       log: (msg, fields) => log('info', `analytics: ${msg} ${JSON.stringify(fields)}`),
       onNeighborTable: this.onNeighborTable,
     });
-    load.afterLoad(() => service.start());
+    const hold = this.hold;
+    load.afterLoad(() => {
+      if (!hold) return service.start();
+      // Not started once the unit is stopping.
+      void hold.then(() => {
+        if (!this.#stopped) service.start();
+      });
+    });
     this.#service = service;
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.parts.load.settled();
     await this.service.stop();
   }

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { warming } from './app/api';
 import { feedStatus } from './app/live-feed';
 import { theme, toggleTheme } from './app/prefs';
-import { NAV, resolve, type PageProps } from './app/routes';
+import { NAV, redirectTarget, resolve, type PageProps } from './app/routes';
 import { href, route } from './app/router';
 import { serverState } from './app/server-state';
 import { RegionPicker, WindowPicker } from './components/controls';
@@ -120,8 +120,7 @@ export function App() {
   const r = route.value;
   const resolved = resolve(r);
   useEffect(() => {
-    if (resolved.redirect)
-      location.replace(`#/${resolved.redirect}${r.params.toString() ? `?${r.params}` : ''}`);
+    if (resolved.redirect) location.replace(redirectTarget(resolved.redirect, r.params));
   }, [resolved.redirect]);
   const { page: PageC, failed } = usePage(resolved.id, resolved.load);
   return (

@@ -41,6 +41,7 @@ const ARG_PARSERS: Partial<
 /** Relative windows (§1.1), in ms. */
 const WINDOWS: Record<string, number> = {
   '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
   '24h': 86_400_000,
   '1d': 86_400_000,
   '3d': 3 * 86_400_000,

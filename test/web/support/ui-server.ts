@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { createSimulator } from '../../../src/sim/index.js';
 import { writeDataset } from '../../../src/sim/dataset.js';
-import { startServer, type RunningServer } from '../../../src/server/index.js';
+import { startServer, type RunningServer, type StartOptions } from '../../../src/server/index.js';
 import { freshFixtureCopy } from '../../support/fresh-fixture.js';
 import { tempDir, testConfig } from '../../integration/harness.js';
 
@@ -15,11 +15,14 @@ export interface UiServer {
 }
 
 /** The fixture (499 packets, 200 nodes, 31 observers), fresh times, on a random port. */
-export async function startFixtureServer(extraConfig: Record<string, unknown> = {}): Promise<UiServer> {
+export async function startFixtureServer(
+  extraConfig: Record<string, unknown> = {},
+  options: Pick<StartOptions, 'holdAnalytics'> = {},
+): Promise<UiServer> {
   const dir = tempDir('meshlens-web-');
   const { path: dbPath } = freshFixtureCopy(dir);
   const config = testConfig(dir, { dbPath, ...extraConfig });
-  const server = await startServer(config, {});
+  const server = await startServer(config, options);
   await server.loaded;
   return { server, url: server.url, dir, stop: () => server.stop() };
 }

@@ -13,7 +13,7 @@ export interface PageProps {
 type Loader = () => Promise<{ default: FunctionComponent<PageProps> }>;
 
 interface RouteDef {
-  /** Matched against the path's leading segments. */
+  /** Matched against the path's leading segments; '*' matches any one segment. */
   prefix: string[];
   id: string;
   load: Loader;
@@ -24,17 +24,34 @@ const ROUTES: RouteDef[] = [
   { prefix: ['live'], id: 'live', load: () => import('../pages/live') },
   { prefix: ['packets'], id: 'packets', load: () => import('../pages/packets') },
   { prefix: ['packet'], id: 'packet', load: () => import('../pages/packet') },
+  {
+    prefix: ['nodes', '*', 'analytics'],
+    id: 'node-analytics',
+    load: () => import('../pages/node-analytics'),
+  },
+  { prefix: ['nodes', '*', 'reach'], id: 'node-reach', load: () => import('../pages/node-reach') },
   { prefix: ['nodes'], id: 'nodes', load: () => import('../pages/nodes') },
   { prefix: ['map'], id: 'map', load: () => import('../pages/map') },
   { prefix: ['observers'], id: 'observers', load: () => import('../pages/observers') },
   { prefix: ['channels'], id: 'channels', load: () => import('../pages/channels') },
+  { prefix: ['compare'], id: 'compare', load: () => import('../pages/compare') },
+  { prefix: ['analytics'], id: 'analytics', load: () => import('../pages/analytics') },
   { prefix: ['tools', 'trace'], id: 'trace', load: () => import('../pages/trace') },
+  {
+    prefix: ['tools', 'path-inspector'],
+    id: 'path-inspector',
+    load: () => import('../pages/path-inspector'),
+  },
+  { prefix: ['tools', 'prefix'], id: 'prefix-tool', load: () => import('../pages/prefix-tool') },
+  { prefix: ['tools'], id: 'tools', load: () => import('../pages/tools') },
 ];
 
 /** Old paths that moved (the reference's links keep working). */
 const REDIRECTS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^$/, () => 'home'],
   [/^traces\/(.+)$/, (m) => `tools/trace/${m[1]}`],
+  // The reference's old per-tab routes open the dashboard's tab.
+  [/^(roles|scopes|clock-health)$/, (m) => `analytics?tab=${m[1]}`],
 ];
 
 export interface Resolved {
@@ -44,14 +61,35 @@ export interface Resolved {
   redirect?: string;
 }
 
+/** `#/<to>` with the current query merged in (the redirect's own parameters win). */
+export function redirectTarget(to: string, params: URLSearchParams): string {
+  const q = to.indexOf('?');
+  const merged = new URLSearchParams(params);
+  if (q >= 0) for (const [k, v] of new URLSearchParams(to.slice(q + 1))) merged.set(k, v);
+  const path = q < 0 ? to : to.slice(0, q);
+  const s = merged.toString();
+  return `#/${path}${s ? `?${s}` : ''}`;
+}
+
 export function resolve(route: Route): Resolved {
   for (const [re, to] of REDIRECTS) {
     const m = route.path.match(re);
     if (m) return { id: 'redirect', load: null, args: [], redirect: to(m) };
   }
   for (const r of ROUTES) {
-    if (r.prefix.every((s, i) => route.segments[i] === s))
-      return { id: r.id, load: r.load, args: route.segments.slice(r.prefix.length) };
+    if (
+      r.prefix.length <= route.segments.length &&
+      r.prefix.every((s, i) => s === '*' || route.segments[i] === s)
+    )
+      // args: the segments '*' matched, then those after the prefix.
+      return {
+        id: r.id,
+        load: r.load,
+        args: [
+          ...r.prefix.flatMap((s, i) => (s === '*' ? [route.segments[i]] : [])),
+          ...route.segments.slice(r.prefix.length),
+        ],
+      };
   }
   return { id: 'not-found', load: null, args: route.segments };
 }
@@ -73,4 +111,6 @@ export const NAV: NavEntry[] = [
   { path: 'map', label: 'Map', ids: ['map'], primary: true },
   { path: 'observers', label: 'Observers', ids: ['observers'] },
   { path: 'channels', label: 'Channels', ids: ['channels'] },
+  { path: 'analytics', label: 'Analytics', ids: ['analytics'] },
+  { path: 'tools', label: 'Tools', ids: ['tools', 'path-inspector', 'prefix-tool', 'compare'] },
 ];

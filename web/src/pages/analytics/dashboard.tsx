@@ -1,0 +1,107 @@
+// The analytics dashboard (spec frontend §3): sixteen tabs, each a lazily loaded module, under
+// shared controls (region, area, window) that show only where the tab's analytics take them.
+// All state is in the URL (`tab`, `window`, `region`, `area`, `section`). Each tab is wrapped
+// in a LoadGate, so the page's data-loaded marker turns true when every card of the tab shows
+// its data.
+import type { FunctionComponent } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { PageProps } from '../../app/routes';
+import { href, setParams } from '../../app/router';
+import { useApi } from '../../app/use-api';
+import { LoadGate } from '../../components/analytic-card';
+import { RegionPicker, useRegion, WindowPicker } from '../../components/controls';
+import { Page } from '../../components/page';
+import '../../styles/analytics.css';
+import type { TabProps } from './context';
+import { TABS, tabById } from './tabs';
+
+/** The dashboard's windows: every value the analytics routes take (and the shell's picker offers). */
+const ANALYTIC_WINDOWS = new Set(['1h', '6h', '24h', '7d', '30d']);
+
+function AreaPills({ current }: { current: string | null }) {
+  const { data } = useApi<{ key: string; label: string }[]>('/config/areas', { ttlMs: 300_000 });
+  if (!data || data.length === 0) return null;
+  return (
+    <div class="control area-pills" role="group" aria-label="Area (by node position)">
+      <span class="control-label">Area</span>
+      <button
+        type="button"
+        class="pill"
+        aria-pressed={current === null}
+        onClick={() => setParams({ area: null })}
+      >
+        All
+      </button>
+      {data.map((a) => (
+        <button
+          type="button"
+          class="pill"
+          aria-pressed={current === a.key}
+          onClick={() => setParams({ area: a.key })}
+        >
+          {a.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function TabNav({ current, area }: { current: string; area: string | null }) {
+  return (
+    <nav class="atabs" aria-label="Analytics tabs">
+      <ul>
+        {TABS.map((t) => (
+          <li>
+            <a
+              href={href('analytics', { tab: t.id, area })}
+              aria-current={t.id === current ? 'page' : undefined}
+              data-tab={t.id}
+            >
+              {t.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export default function AnalyticsDashboard({ route }: PageProps) {
+  const tab = tabById(route.params.get('tab'));
+  const regions = useRegion();
+  const w = route.params.get('window');
+  const window = w !== null && ANALYTIC_WINDOWS.has(w) ? w : null;
+  const area = route.params.get('area');
+  const [loaded, setLoaded] = useState(false);
+  const [Comp, setComp] = useState<FunctionComponent<TabProps> | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setComp(null);
+    setLoaded(false);
+    void tab.load().then((m) => {
+      if (live) setComp(() => m.default);
+    });
+    return () => {
+      live = false;
+    };
+  }, [tab.id]);
+
+  const controls = (
+    <div class="controls">
+      {tab.controls.includes('region') ? <RegionPicker /> : null}
+      {tab.controls.includes('window') ? <WindowPicker /> : null}
+    </div>
+  );
+  return (
+    <Page name="analytics" title="Analytics" loaded={loaded && Comp !== null} actions={controls}>
+      <TabNav current={tab.id} area={area} />
+      {tab.controls.includes('area') ? <AreaPills current={area} /> : null}
+      <div class="atab-panel" data-tab-panel={tab.id} aria-label={tab.label} role="region">
+        <LoadGate key={tab.id} onLoaded={setLoaded}>
+          {Comp ? <Comp regions={regions} window={window} area={area} /> : null}
+        </LoadGate>
+      </div>
+    </Page>
+  );
+}
