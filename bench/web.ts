@@ -5,8 +5,10 @@
 //   median of --runs;
 // - Live while --live-rate packets/s are published over MQTT for --live-seconds: main-thread
 //   tasks over 50 ms (PerformanceObserver 'longtask');
+// - every analytics dashboard tab's first render in a fresh document (bench/lib/web-dashboard.ts);
 // - on the --map-scale dataset (cascadia, ~2,600 nodes): the Map's nodes drawn after navigation,
-//   and a packets filter result of ~100k rows scrolled end to end: tasks over 50 ms.
+//   a packets filter result of ~100k rows scrolled end to end, and the neighbour graph panned
+//   and zoomed: tasks over 50 ms.
 // Measure alone (machine otherwise idle); the load average before and after is recorded.
 // Usage: npm run bench:web -- [--scale staging] [--map-scale cascadia] [--runs 5]
 //        [--live-seconds 30] [--live-rate 200] [--no-build]
@@ -21,6 +23,8 @@ import { prepareDataset } from './lib/dataset-cache.js';
 import { prepareMessages, publishFor } from './lib/publisher.js';
 import { startServer, type BenchServer } from './lib/server.js';
 import { median, round } from './lib/stats.js';
+import { longTasks, navTime, newContext, watchLongTasks } from './lib/browser-timing.js';
+import { measureDashboard, measureGraph } from './lib/web-dashboard.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,8 +35,8 @@ const { values } = parseArgs({
     'live-seconds': { type: 'string', default: '30' },
     'live-rate': { type: 'string', default: '200' },
     'no-build': { type: 'boolean', default: false },
-    /** Comma list of sections: pages, live, map, filter (default all). */
-    only: { type: 'string', default: 'pages,live,map,filter' },
+    /** Comma list of sections: pages, live, dashboard, map, filter, graph (default all). */
+    only: { type: 'string', default: 'pages,live,dashboard,map,filter,graph' },
   },
 });
 const root = process.cwd();
@@ -45,7 +49,6 @@ const TIMEOUT_MS: Record<string, number> = {
   staging: 240_000,
   cascadia: 400_000,
 };
-const LONG_TASK_MS = 50;
 
 /** Gzip bytes of the JavaScript and CSS index.html loads before any page chunk. */
 export function initialAssets(distDir: string): {
@@ -61,58 +64,6 @@ export function initialAssets(distDir: string): {
   }));
   const sum = (ext: string) => files.filter((f) => f.file.endsWith(ext)).reduce((a, f) => a + f.gzipKb, 0);
   return { files, jsGzipKb: round(sum('.js'), 1)!, cssGzipKb: round(sum('.css'), 1)! };
-}
-
-/**
- * A desktop-sized context. tsx (esbuild, keepNames) wraps named functions inside the callbacks
- * given to page.evaluate in `__name(...)`; the page needs that helper to run them.
- */
-async function newContext(browser: Browser) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await ctx.addInitScript('window.__name = (f) => f;');
-  return ctx;
-}
-
-/** Starts collecting long tasks in the page (call before the work to observe). */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
-  });
-}
-async function longTasks(page: Page): Promise<{ over50: number; maxMs: number | null }> {
-  const d = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
-  return {
-    over50: d.filter((x) => x > LONG_TASK_MS).length,
-    maxMs: d.length ? round(Math.max(...d), 0) : null,
-  };
-}
-
-/** In-app navigation to `hash` until the page says its data is shown; ms, or null on timeout. */
-async function navTime(
-  page: Page,
-  hash: string,
-  pageName: string,
-  timeoutMs = 15_000,
-): Promise<number | null> {
-  return page.evaluate(
-    ({ hash, pageName, timeoutMs }) =>
-      new Promise<number | null>((resolve) => {
-        const t0 = performance.now();
-        location.hash = hash;
-        const sel = `[data-page="${pageName}"][data-loaded="true"]`;
-        const tick = () => {
-          if (document.querySelector(sel)) return resolve(performance.now() - t0);
-          if (performance.now() - t0 > timeoutMs) return resolve(null);
-          requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      }),
-    { hash, pageName, timeoutMs },
-  );
 }
 
 interface Samples {
@@ -310,19 +261,21 @@ async function main() {
   try {
     const want = new Set(values.only!.split(','));
     const main =
-      want.has('pages') || want.has('live')
+      want.has('pages') || want.has('live') || want.has('dashboard')
         ? await withServer(values.scale!, async (srv) => ({
             pages: want.has('pages') ? await measurePages(browser, srv) : null,
+            dashboard: want.has('dashboard') ? await measureDashboard(browser, srv, root, runs, log) : null,
             live: want.has('live')
               ? await measureLive(browser, srv, Number(values['live-rate']), Number(values['live-seconds']))
               : null,
           }))
         : {};
     const big =
-      want.has('map') || want.has('filter')
+      want.has('map') || want.has('filter') || want.has('graph')
         ? await withServer(values['map-scale']!, async (srv) => ({
             map: want.has('map') ? await measureMap(browser, srv) : null,
             filterScroll: want.has('filter') ? await measureFilterScroll(browser, srv) : null,
+            neighborGraph: want.has('graph') ? await measureGraph(browser, srv, log) : null,
           }))
         : {};
     const result = {

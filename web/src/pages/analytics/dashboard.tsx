@@ -4,7 +4,7 @@
 // in a LoadGate, so the page's data-loaded marker turns true when every card of the tab shows
 // its data.
 import type { FunctionComponent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PageProps } from '../../app/routes';
 import { href, setParams } from '../../app/router';
 import { useApi } from '../../app/use-api';
@@ -47,8 +47,15 @@ function AreaPills({ current }: { current: string | null }) {
 }
 
 function TabNav({ current, area }: { current: string; area: string | null }) {
+  const nav = useRef<HTMLElement>(null);
+  // On a phone most tabs are off-screen: keep the current one in view.
+  useEffect(() => {
+    const a = nav.current?.querySelector<HTMLElement>('a[aria-current="page"]');
+    if (a && nav.current)
+      nav.current.scrollLeft = a.offsetLeft - nav.current.clientWidth / 2 + a.clientWidth / 2;
+  }, [current]);
   return (
-    <nav class="atabs" aria-label="Analytics tabs">
+    <nav class="atabs" aria-label="Analytics tabs" ref={nav}>
       <ul>
         {TABS.map((t) => (
           <li>
