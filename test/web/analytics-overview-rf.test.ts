@@ -7,6 +7,7 @@
 // every tab passes axe in the four looks without overflowing a phone.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type {
   ChannelsOverviewFields,
@@ -26,6 +27,7 @@ import {
   LOOKS,
   openPage,
   screenshot,
+  SCREENSHOT_DIR,
   waitLoaded,
 } from './support/browser.js';
 import { startFixtureServer, type UiServer } from './support/ui-server.js';
@@ -34,6 +36,7 @@ let srv: UiServer;
 let browser: Browser;
 
 const GRP_TXT = 5;
+const TXT_MSG = 2;
 const TFLOOD = 0;
 /** Transport packets published: per scope code, how many. */
 const PLAN = { '#bayarea': 7, '#monterey': 3, unknown: 2, unscoped: 4 } as const;
@@ -66,8 +69,10 @@ function transportFrames(): string[] {
   for (const [scope, n] of Object.entries(PLAN))
     for (let i = 0; i < n; i++) {
       const p = groupPayload(seed++);
-      const code = scope === 'unscoped' ? 0 : scope === 'unknown' ? 0x4b1d : regionCode(scope, GRP_TXT, p);
-      out.push(frame(TFLOOD, GRP_TXT, p, code));
+      // Named scopes on channel messages, the rest on direct messages (two types for SNR by type).
+      const type = scope.startsWith('#') ? GRP_TXT : TXT_MSG;
+      const code = scope === 'unscoped' ? 0 : scope === 'unknown' ? 0x4b1d : regionCode(scope, type, p);
+      out.push(frame(TFLOOD, type, p, code));
     }
   return out;
 }
@@ -163,7 +168,7 @@ describe('Overview tab', () => {
         await statDetail(page, 'snr'),
         `${unit(rf.snr.min, 'dB', 1)} … ${unit(rf.snr.max, 'dB', 1)}`,
       );
-      assert.equal(await statValue(page, 'rssi'), unit(rf.rssi.avg, 'dBm', 1));
+      assert.equal(await statValue(page, 'rssi'), unit(rf.rssi.avg, 'dBm', 0));
       assert.equal(await statValue(page, 'size'), `${rf.avgPacketSize} B`);
       assert.equal(await statDetail(page, 'size'), `${rf.minPacketSize} … ${rf.maxPacketSize} B`);
       assert.equal(await statValue(page, 'span'), unit(rf.timeSpanHours, 'h', 1));
@@ -207,8 +212,12 @@ describe('Overview tab', () => {
       for (const r of air.rows) {
         const row = page.locator(`[data-card="relay-airtime"] .dumbbell-row[data-type="${r.payload_type}"]`);
         assert.equal(
-          (await row.locator('.dumbbell-text').textContent())?.trim(),
-          `${r.count_pct.toFixed(1)} % of packets → ${r.airtime_pct.toFixed(1)} % of airtime`,
+          (await row.locator('.dumbbell-text .sr-only').textContent())?.trim(),
+          `${r.count_pct.toFixed(1)} % of packets, ${r.airtime_pct.toFixed(1)} % of relay airtime`,
+        );
+        assert.equal(
+          (await row.locator('.dumbbell-text [aria-hidden="true"]').textContent())?.trim(),
+          `${r.count_pct.toFixed(1)} % → ${r.airtime_pct.toFixed(1)} %`,
         );
       }
       const p = air.preset;
@@ -306,7 +315,7 @@ describe('RF / Signal tab', () => {
       assert.match(snrSum, new RegExp(`SNR of ${rf.totalPackets} observations`));
       const rssiStats = await text(page, '[data-card="rssi-histogram"] .sig-stats');
       assert.ok(rssiStats.includes(`mean ${unit(rf.rssi.avg, 'dBm', 1)}`), rssiStats);
-      assert.ok(rssiStats.includes(`min ${unit(rf.rssi.min, 'dBm', 1)}`), rssiStats);
+      assert.ok(rssiStats.includes(`min ${unit(rf.rssi.min, 'dBm', 0)}`), rssiStats);
       const scatter = await summaryOf(page, 'snr-rssi-scatter');
       assert.match(scatter, new RegExp(`^${rf.scatterData.length} observations with SNR and RSSI`));
       const poor = rf.scatterData.filter((q) => q.snr < -7.5).length;
@@ -452,6 +461,11 @@ describe('looks', () => {
           );
           assert.equal(overflow, false, `no horizontal overflow (${tab} ${look.vpName})`);
           await screenshot(page, `analytics-${tab}-${look.theme}-${look.vpName}`);
+          // The whole tab too, for review (the named screenshot is the first screenful).
+          await page.screenshot({
+            path: join(SCREENSHOT_DIR, `analytics-${tab}-${look.theme}-${look.vpName}-full.png`),
+            fullPage: true,
+          });
           assert.deepEqual(errors, []);
         } finally {
           await close();

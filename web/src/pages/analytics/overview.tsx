@@ -8,7 +8,7 @@ import type {
   RfAnalyticsResponse,
   TopologyOverviewFields,
 } from '../../../../src/api/contract';
-import { count, unit } from '../../app/format';
+import { count, rssi, unit } from '../../app/format';
 import { useAnalytic } from '../../app/use-analytic';
 import { AnalyticCard } from '../../components/analytic-card';
 import { Chart } from '../../components/chart';
@@ -56,10 +56,8 @@ function tiles(
     {
       id: 'rssi',
       label: 'Avg RSSI',
-      value: hasRssi ? unit(rf.rssi.avg, 'dBm', 1) : '—',
-      detail: hasRssi
-        ? `${unit(rf.rssi.min, 'dBm', 0)} … ${unit(rf.rssi.max, 'dBm', 0)}`
-        : 'no RSSI reported',
+      value: hasRssi ? rssi(rf.rssi.avg) : '—',
+      detail: hasRssi ? `${rssi(rf.rssi.min)} … ${rssi(rf.rssi.max)}` : 'no RSSI reported',
     },
     {
       id: 'hops',
@@ -135,10 +133,23 @@ function PayloadMix({ rf }: { rf: RfAnalyticsResponse }) {
 function HopCount({ topo }: { topo: TopologyOverviewFields }) {
   const d = topo.hopDistribution;
   const mode = d.reduce((a, r) => (r.count > a.count ? r : a), d[0]);
+  // Every hop count from 1 to the largest listed, zero where none: whole-number ticks only.
+  const top = d[d.length - 1].hops;
+  const byHops = new Map(d.map((r) => [r.hops, r.count]));
+  const x = Array.from({ length: top }, (_, i) => i + 1);
+  const labels = Array.from({ length: top + 1 }, (_, i) => String(i));
   return (
     <Chart
-      x={d.map((r) => r.hops)}
-      series={[{ label: 'Transmissions', values: d.map((r) => r.count), kind: 'bars', color: '--chart-1' }]}
+      x={x}
+      xLabels={labels}
+      series={[
+        {
+          label: 'Transmissions',
+          values: x.map((h) => byHops.get(h) ?? 0),
+          kind: 'bars',
+          color: '--chart-1',
+        },
+      ]}
       xLabel="hops"
       yLabel="transmissions"
       summary={

@@ -26,6 +26,7 @@ function Dumbbell({ d }: { d: RelayAirtimeShareResponse }) {
           <span class="legend-dot airtime" />
           share of relay airtime
         </span>
+        <span class="muted">(packets → airtime)</span>
       </p>
       <ul class="dumbbell" aria-label="Count share and relay airtime share by payload type">
         {d.rows.map((r) => {
@@ -46,7 +47,12 @@ function Dumbbell({ d }: { d: RelayAirtimeShareResponse }) {
                 <span class="dumbbell-dot airtime" style={{ left: `${r.airtime_pct}%`, background: color }} />
               </span>
               <span class="dumbbell-text num">
-                {r.count_pct.toFixed(1)} % of packets → {r.airtime_pct.toFixed(1)} % of airtime
+                <span aria-hidden="true">
+                  {r.count_pct.toFixed(1)} % → {r.airtime_pct.toFixed(1)} %
+                </span>
+                <span class="sr-only">
+                  {r.count_pct.toFixed(1)} % of packets, {r.airtime_pct.toFixed(1)} % of relay airtime
+                </span>
               </span>
             </li>
           );
@@ -80,7 +86,6 @@ export function RelayAirtimeCard(p: TabProps) {
       id="relay-airtime"
       title="Relay airtime share"
       state={st}
-      wide
       empty={(d) => d.rows.length === 0}
       how={
         <p>

@@ -2,7 +2,7 @@
 // vs RSSI scatter over quality zones, SNR by payload type, signal over time and the packet-size
 // histogram, all from one /analytics/rf snapshot (region, window, area).
 import type { HistogramBins, RfAnalyticsResponse, SignalSummary } from '../../../../src/api/contract';
-import { count, unit } from '../../app/format';
+import { count, rssi, unit } from '../../app/format';
 import { useAnalytic } from '../../app/use-analytic';
 import { AnalyticCard } from '../../components/analytic-card';
 import { Chart } from '../../components/chart';
@@ -19,14 +19,15 @@ export const SNR_ZONES = [
 ] as const;
 
 function SignalStats({ s, u, digits }: { s: SignalSummary; u: string; digits: number }) {
-  const f = (v: number) => unit(v, u, digits);
+  // SNR at its 0.25 dB resolution; RSSI in whole dBm (format.ts rssi), the mean with one decimal.
+  const f = (v: number) => (u === 'dBm' ? rssi(v) : unit(v, u, digits));
   return (
     <ul class="sig-stats num" aria-label="Statistics">
       <li>
         min <b>{f(s.min)}</b>
       </li>
       <li>
-        mean <b>{f(s.avg)}</b>
+        mean <b>{unit(s.avg, u, digits)}</b>
       </li>
       <li>
         median <b>{f(s.median)}</b>
@@ -99,26 +100,37 @@ function SignalOverTime({ d }: { d: RfAnalyticsResponse }) {
   const n = fillHours(rows, (r) => r.count);
   const lo = rows.reduce((a, r) => (r.avgSnr < a.avgSnr ? r : a), rows[0]);
   const hi = rows.reduce((a, r) => (r.avgSnr > a.avgSnr ? r : a), rows[0]);
+  // A line needs two hours: with fewer, bars and a point (still on a one-hour-padded axis).
+  const few = snr.x.length < 2;
+  const dB = (v: number) => unit(v, 'dB', 2);
   return (
     <Chart
       x={snr.x}
       time
+      xRange={[snr.x[0] - 1800, snr.x[snr.x.length - 1] + 1800]}
       series={[
-        { label: 'Observations with SNR', values: n.y, kind: 'area', color: '--chart-1', scale: 'y2' },
+        {
+          label: 'Observations with SNR',
+          values: n.y,
+          kind: few ? 'bars' : 'area',
+          color: '--chart-1',
+          scale: 'y2',
+        },
         {
           label: 'Average SNR (dB)',
           values: snr.y,
-          kind: 'line',
+          kind: few ? 'points' : 'line',
           color: '--chart-3',
-          format: (v) => unit(v, 'dB', 2),
+          format: dB,
         },
       ]}
       yLabel="avg SNR (dB)"
+      yRange={[Math.floor(lo.avgSnr) - 2, Math.ceil(hi.avgSnr) + 2]}
       y2Label="observations"
       y2Range={[0, null]}
       summary={
-        `Average SNR per hour over ${rows.length} hours: lowest ${unit(lo.avgSnr, 'dB', 2)} at ${lo.hour}:00 UTC, ` +
-        `highest ${unit(hi.avgSnr, 'dB', 2)} at ${hi.hour}:00 UTC.`
+        `Average SNR per hour over ${rows.length} hours: lowest ${dB(lo.avgSnr)} at ${lo.hour}:00 UTC, ` +
+        `highest ${dB(hi.avgSnr)} at ${hi.hour}:00 UTC.`
       }
     />
   );

@@ -29,7 +29,7 @@ function useScopeWindow(): (typeof SCOPE_WINDOWS)[number] {
 function WindowSwitch({ current }: { current: string }) {
   return (
     <div class="scope-window" role="group" aria-label="Scopes window">
-      <span class="control-label">Window</span>
+      <span class="scope-window-label muted">Window of this tab</span>
       {SCOPE_WINDOWS.map((w) => (
         <button
           type="button"
