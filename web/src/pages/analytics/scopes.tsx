@@ -92,11 +92,11 @@ function Regions({ d }: { d: ScopeStatsResponse }) {
         rowKey={(r) => r.name}
         initial={{ key: 'count', desc: true }}
         columns={[
-          { key: 'name', label: 'Region scope' },
-          { key: 'count', label: 'Transmissions', num: true, render: (r) => count(r.count) },
+          { key: 'name', label: 'Scope' },
+          { key: 'count', label: 'Packets', num: true, render: (r) => count(r.count) },
           {
             key: 'share',
-            label: 'Share of scoped',
+            label: '% of scoped',
             num: true,
             sort: (r) => r.count,
             render: (r) => pct(r.count, d.summary.scoped),
