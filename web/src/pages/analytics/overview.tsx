@@ -2,6 +2,7 @@
 // mix, the hop-count distribution and the relay airtime share. Reads rf, topology, channels
 // (region + window [+ area]), hash sizes (region + area: always all data) and relay airtime
 // (window only), each with only the parameters it takes.
+import type { ComponentChildren } from 'preact';
 import type {
   ChannelsOverviewFields,
   HashSizesOverviewFields,
@@ -160,6 +161,47 @@ function HopCount({ topo }: { topo: TopologyOverviewFields }) {
   );
 }
 
+/** The "how this is computed" note of each card. */
+const HOW: Record<string, () => ComponentChildren> = {
+  'overview-stats': () => (
+    <>
+      <p>
+        Transmissions are distinct packet hashes, observations every reception of them (rf analytic, over the
+        window and region). SNR and RSSI average the observations that reported them; when none did, meshlens
+        shows "—" where the reference shows a misleading 0 dB. Packet size is the frame length, the time span
+        runs from the first to the last observation.
+      </p>
+      <p>
+        Unique nodes counts nodes heard in the last 7 days, whatever the filters (as the reference). Hops come
+        from each transmission's best path (its longest observed path). Channels group channel messages by
+        channel hash; a name counts only if its key matches the hash. Multi-byte hop hashes are the share of
+        routed packets whose path uses 2- or 3-byte hashes, over all data (hash sizes take no window). An
+        unknown region answers empty, never global data (reference: global data).
+      </p>
+    </>
+  ),
+  'packets-per-hour': () => (
+    <p>
+      Distinct transmissions per UTC hour of their observations (a packet heard by several observers in one
+      hour counts once). Hours without any packet are drawn as zero, where the reference leaves them out and
+      closes the gap.
+    </p>
+  ),
+  'payload-mix': () => (
+    <p>
+      Share of distinct transmissions per payload type (the header's type bits), largest first. Types are
+      named as in the packet list; reserved types show as Unknown, not as an unnamed number.
+    </p>
+  ),
+  'hop-count': () => (
+    <p>
+      Transmissions by the number of hops in their best path (the longest path any observer reported), up to
+      25 hops as in the reference; the maximum above counts longer paths too. Zero-hop packets (heard
+      directly) carry no path and are not counted.
+    </p>
+  ),
+};
+
 export default function OverviewTab(p: TabProps) {
   const rf = useAnalytic<RfAnalyticsResponse>(
     analyticsPath('/analytics/rf', p, ['region', 'window', 'area']),
@@ -181,23 +223,7 @@ export default function OverviewTab(p: TabProps) {
         title="The mesh at a glance"
         state={stats}
         wide
-        how={
-          <>
-            <p>
-              Transmissions are distinct packet hashes, observations every reception of them (rf analytic,
-              over the window and region). SNR and RSSI average the observations that reported them; when none
-              did, meshlens shows "—" where the reference shows a misleading 0 dB. Packet size is the frame
-              length, the time span runs from the first to the last observation.
-            </p>
-            <p>
-              Unique nodes counts nodes heard in the last 7 days, whatever the filters (as the reference).
-              Hops come from each transmission's best path (its longest observed path). Channels group channel
-              messages by channel hash; a name counts only if its key matches the hash. Multi-byte hop hashes
-              are the share of routed packets whose path uses 2- or 3-byte hashes, over all data (hash sizes
-              take no window). An unknown region answers empty, never global data (reference: global data).
-            </p>
-          </>
-        }
+        how={HOW['overview-stats']()}
       >
         {([r, t, c, h]) => <StatGrid label="Mesh summary" tiles={tiles(r, t, c, h)} />}
       </AnalyticCard>
@@ -206,13 +232,7 @@ export default function OverviewTab(p: TabProps) {
         title="Packets per hour"
         state={rf}
         empty={(d) => d.packetsPerHour.length === 0}
-        how={
-          <p>
-            Distinct transmissions per UTC hour of their observations (a packet heard by several observers in
-            one hour counts once). Hours without any packet are drawn as zero, where the reference leaves them
-            out and closes the gap.
-          </p>
-        }
+        how={HOW['packets-per-hour']()}
       >
         {(d) => <PacketsPerHour rf={d} />}
       </AnalyticCard>
@@ -221,12 +241,7 @@ export default function OverviewTab(p: TabProps) {
         title="Payload mix"
         state={rf}
         empty={(d) => d.payloadTypes.length === 0}
-        how={
-          <p>
-            Share of distinct transmissions per payload type (the header's type bits), largest first. Types
-            are named as in the packet list; reserved types show as Unknown, not as an unnamed number.
-          </p>
-        }
+        how={HOW['payload-mix']()}
       >
         {(d) => <PayloadMix rf={d} />}
       </AnalyticCard>
@@ -235,13 +250,7 @@ export default function OverviewTab(p: TabProps) {
         title="Hop count"
         state={topo}
         empty={(d) => d.hopDistribution.length === 0}
-        how={
-          <p>
-            Transmissions by the number of hops in their best path (the longest path any observer reported),
-            up to 25 hops as in the reference; the maximum above counts longer paths too. Zero-hop packets
-            (heard directly) carry no path and are not counted.
-          </p>
-        }
+        how={HOW['hop-count']()}
       >
         {(d) => <HopCount topo={d} />}
       </AnalyticCard>

@@ -1,6 +1,7 @@
 // RF / Signal tab (spec frontend §3 #2): SNR and RSSI histograms with their statistics, the SNR
 // vs RSSI scatter over quality zones, SNR by payload type, signal over time and the packet-size
 // histogram, all from one /analytics/rf snapshot (region, window, area).
+import type { ComponentChildren } from 'preact';
 import type { HistogramBins, RfAnalyticsResponse, SignalSummary } from '../../../../src/api/contract';
 import { count, rssi, unit } from '../../app/format';
 import { useAnalytic } from '../../app/use-analytic';
@@ -152,6 +153,48 @@ function PacketSizes({ d }: { d: RfAnalyticsResponse }) {
   );
 }
 
+/** The "how this is computed" note of each card. */
+const HOW: Record<string, () => ComponentChildren> = {
+  'snr-histogram': () => (
+    <p>
+      Every observation that reported an SNR (at the radio's 0.25 dB resolution), in 20 equal bins from the
+      lowest to the highest value. Median is the upper median, σ the population standard deviation, as in the
+      reference. With no SNR at all meshlens says so instead of drawing zeros.
+    </p>
+  ),
+  'rssi-histogram': () => (
+    <p>
+      Every observation that reported an RSSI, in 20 equal bins (dBm). RSSI includes the noise, so a strong
+      RSSI with a poor SNR points at local interference rather than distance.
+    </p>
+  ),
+  'snr-rssi-scatter': () => (
+    <p>
+      One point per observation with both values; above 500 points every n-th is kept (500–999 points), as in
+      the reference. Zones shade the SNR margin above LoRa's demodulation floor (about −10 dB at SF8): poor
+      below −7.5 dB, fair to 0 dB, good above. RSSI is not zoned: the noise floor differs per observer.
+    </p>
+  ),
+  'snr-by-type': () => (
+    <p>
+      Observations with an SNR grouped by the payload type of their transmission: count, mean, min and max.
+      The bar spans min to max on a scale shared by all rows, the tick marks the mean.
+    </p>
+  ),
+  'signal-over-time': () => (
+    <p>
+      Per UTC hour: the mean SNR of the observations received in it (line, left axis) over how many there were
+      (area, right axis). An hour with no SNR is a gap in the line, not a zero.
+    </p>
+  ),
+  'packet-sizes': () => (
+    <p>
+      The frame length in bytes (header, path and payload) of each distinct transmission once, in 25 equal
+      bins from the smallest to the largest. The average is rounded down to whole bytes, as in the reference.
+    </p>
+  ),
+};
+
 export default function RfTab(p: TabProps) {
   const st = useAnalytic<RfAnalyticsResponse>(
     analyticsPath('/analytics/rf', p, ['region', 'window', 'area']),
@@ -166,13 +209,7 @@ export default function RfTab(p: TabProps) {
         state={st}
         empty={noSnr}
         emptyText={noSnrText}
-        how={
-          <p>
-            Every observation that reported an SNR (at the radio's 0.25 dB resolution), in 20 equal bins from
-            the lowest to the highest value. Median is the upper median, σ the population standard deviation,
-            as in the reference. With no SNR at all meshlens says so instead of drawing zeros.
-          </p>
-        }
+        how={HOW['snr-histogram']()}
       >
         {(d) => (
           <Histogram h={d.snrValues} s={d.snr} u="dB" name="SNR" color="--chart-1" n={d.totalPackets} />
@@ -184,12 +221,7 @@ export default function RfTab(p: TabProps) {
         state={st}
         empty={(d) => d.rssiValues.bins.length === 0}
         emptyText="No observation in this selection reported an RSSI."
-        how={
-          <p>
-            Every observation that reported an RSSI, in 20 equal bins (dBm). RSSI includes the noise, so a
-            strong RSSI with a poor SNR points at local interference rather than distance.
-          </p>
-        }
+        how={HOW['rssi-histogram']()}
       >
         {(d) => (
           <Histogram
@@ -208,14 +240,7 @@ export default function RfTab(p: TabProps) {
         state={st}
         empty={(d) => d.scatterData.length === 0}
         emptyText="No observation reported both SNR and RSSI."
-        how={
-          <p>
-            One point per observation with both values; above 500 points every n-th is kept (500–999 points),
-            as in the reference. Zones shade the SNR margin above LoRa's demodulation floor (about −10 dB at
-            SF8): poor below −7.5 dB, fair to 0 dB, good above. RSSI is not zoned: the noise floor differs per
-            observer.
-          </p>
-        }
+        how={HOW['snr-rssi-scatter']()}
       >
         {(d) => <Scatter d={d} />}
       </AnalyticCard>
@@ -225,12 +250,7 @@ export default function RfTab(p: TabProps) {
         state={st}
         empty={(d) => d.snrByType.length === 0}
         emptyText={noSnrText}
-        how={
-          <p>
-            Observations with an SNR grouped by the payload type of their transmission: count, mean, min and
-            max. The bar spans min to max on a scale shared by all rows, the tick marks the mean.
-          </p>
-        }
+        how={HOW['snr-by-type']()}
       >
         {(d) => <SnrByType rows={d.snrByType} />}
       </AnalyticCard>
@@ -241,12 +261,7 @@ export default function RfTab(p: TabProps) {
         wide
         empty={(d) => d.signalOverTime.length === 0}
         emptyText={noSnrText}
-        how={
-          <p>
-            Per UTC hour: the mean SNR of the observations received in it (line, left axis) over how many
-            there were (area, right axis). An hour with no SNR is a gap in the line, not a zero.
-          </p>
-        }
+        how={HOW['signal-over-time']()}
       >
         {(d) => <SignalOverTime d={d} />}
       </AnalyticCard>
@@ -256,13 +271,7 @@ export default function RfTab(p: TabProps) {
         state={st}
         wide
         empty={(d) => d.packetSizes.bins.length === 0}
-        how={
-          <p>
-            The frame length in bytes (header, path and payload) of each distinct transmission once, in 25
-            equal bins from the smallest to the largest. The average is rounded down to whole bytes, as in the
-            reference.
-          </p>
-        }
+        how={HOW['packet-sizes']()}
       >
         {(d) => <PacketSizes d={d} />}
       </AnalyticCard>
