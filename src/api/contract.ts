@@ -594,3 +594,100 @@ export interface RolesResponse {
   }[];
   computedAt: string;
 }
+
+// i12a: the analytics the Overview, RF / Signal and Scopes tabs read (spec analytics §3.2, §7.6;
+// ingest-store-api /scope-stats). The Overview reads only a few fields of topology, channels and
+// hash sizes: those are typed as the subsets it reads.
+
+/** A server-binned histogram: bin i covers [x, x + w). Empty: `{bins: [], min: 0, max: 0}`. */
+export interface HistogramBins {
+  bins: { x: number; w: number; count: number }[];
+  min: number;
+  max: number;
+}
+
+/** min/max/avg/median/stddev of a signal; all 0 when no observation carried it. */
+export interface SignalSummary {
+  min: number;
+  max: number;
+  avg: number;
+  median: number;
+  stddev: number;
+}
+
+/** `GET /api/analytics/rf`. Hours are `YYYY-MM-DDTHH` (UTC). */
+export interface RfAnalyticsResponse {
+  /** Observations with an SNR. */
+  totalPackets: number;
+  /** Observations visited. */
+  totalAllPackets: number;
+  /** Distinct transmissions. */
+  totalTransmissions: number;
+  snr: SignalSummary;
+  rssi: SignalSummary;
+  snrValues: HistogramBins;
+  rssiValues: HistogramBins;
+  packetSizes: HistogramBins;
+  minPacketSize: number;
+  maxPacketSize: number;
+  avgPacketSize: number;
+  packetsPerHour: { hour: string; count: number }[];
+  payloadTypes: { type: number; name: string; count: number }[];
+  snrByType: { name: string; count: number; avg: number; min: number; max: number }[];
+  signalOverTime: { hour: string; count: number; avgSnr: number }[];
+  scatterData: { snr: number; rssi: number }[];
+  timeSpanHours: number;
+  computedAt?: string;
+}
+
+/** The fields of `GET /api/analytics/topology` the Overview reads. */
+export interface TopologyOverviewFields {
+  uniqueNodes: number;
+  avgHops: number;
+  medianHops: number;
+  maxHops: number;
+  hopDistribution: { hops: number; count: number }[];
+}
+
+/** The fields of `GET /api/analytics/channels` the Overview reads. */
+export interface ChannelsOverviewFields {
+  activeChannels: number;
+  decryptable: number;
+}
+
+/** The fields of `GET /api/analytics/hash-sizes` the Overview reads. */
+export interface HashSizesOverviewFields {
+  /** Transmissions with at least one path hop. */
+  total: number;
+  distribution: Record<'1' | '2' | '3', number>;
+}
+
+/** `GET /api/analytics/relay-airtime-share`. */
+export interface RelayAirtimeShareResponse {
+  rows: {
+    payload_type: string;
+    type: number;
+    count: number;
+    count_pct: number;
+    /** Σ time on air (ns) × distinct resolved relays. */
+    score: number;
+    airtime_pct: number;
+    relays: number;
+  }[];
+  total_count: number;
+  total_score: number;
+  /** The LoRa preset assumed for time on air: Hz, kHz, spreading factor, coding-rate denominator. */
+  preset: { freq: number; bw: number; sf: number; cr: number };
+  window: string | null;
+  cached: boolean;
+  computedAt?: string;
+}
+
+/** `GET /api/scope-stats?window=1h|24h|7d`. */
+export interface ScopeStatsResponse {
+  window: '1h' | '24h' | '7d';
+  summary: { transportTotal: number; scoped: number; unscoped: number; unknownScope: number };
+  byRegion: { name: string; count: number }[];
+  timeSeries: { t: string; scoped: number; unscoped: number }[];
+  computedAt?: string;
+}
