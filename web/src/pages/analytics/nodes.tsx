@@ -40,14 +40,14 @@ function StatusCard({ st }: { st: ReturnType<typeof useAnalytic<NetworkStatusRes
           <div class="stat-cards node-status-cards">
             {(['active', 'degraded', 'silent'] as const).map((k) => (
               <div class="stat" data-stat={k}>
-                <div class="stat-value num">{count(d[k])}</div>
+                <div class="stat-value">{count(d[k])}</div>
                 <div class="stat-label">
                   <StatusBadge status={k} />
                 </div>
               </div>
             ))}
             <div class="stat" data-stat="total">
-              <div class="stat-value num">{count(d.total)}</div>
+              <div class="stat-value">{count(d.total)}</div>
               <div class="stat-label">total</div>
             </div>
           </div>

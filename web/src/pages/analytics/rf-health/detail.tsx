@@ -35,92 +35,94 @@ function Charts({ d }: { d: ObserverMetricsResponse }) {
   const low = clientConfig.value?.batteryThresholds.lowMv ?? null;
   const head = `${name}: ${pts.length} samples from ${isoUtc(pts[0].timestamp)} to ${isoUtc(pts[pts.length - 1].timestamp)}`;
   return (
-    <div class="rf-charts">
+    <>
       <p class="rf-detail-head">
         {head}; <span data-field="reboots">{rebootText}</span>
         {d.truncated ? ' (only the newest samples: the range holds more than the server returns)' : ''}.
       </p>
-      <section class="rf-chart" data-chart="noise">
-        <h3>Noise floor (dBm)</h3>
-        <Chart
-          x={x}
-          time
-          height={180}
-          series={[
-            {
-              label: 'noise floor',
-              values: pts.map((p) => p.noise_floor),
-              color: '--chart-1',
-              format: (v) => dbm(v),
-            },
-          ]}
-          yLabel="dBm"
-          markers={markers}
-          summary={`Noise floor of ${head}: ${statText(pts, 'noise_floor', dbm)}; ${rebootText}.`}
-        />
-      </section>
-      <section class="rf-chart" data-chart="airtime">
-        <h3>Airtime (%)</h3>
-        <Chart
-          x={x}
-          time
-          height={180}
-          yRange={[0, 100]}
-          series={[
-            {
-              label: 'TX airtime',
-              values: pts.map((p) => p.tx_airtime_pct),
-              color: '--chart-2',
-              format: pct,
-            },
-            {
-              label: 'RX airtime',
-              values: pts.map((p) => p.rx_airtime_pct),
-              color: '--chart-3',
-              format: pct,
-            },
-          ]}
-          yLabel="%"
-          markers={markers}
-          summary={`Airtime of ${name}: TX ${statText(pts, 'tx_airtime_pct', pct)}; RX ${statText(pts, 'rx_airtime_pct', pct)}.`}
-        />
-      </section>
-      <section class="rf-chart" data-chart="errors">
-        <h3>Receive error rate (%)</h3>
-        <Chart
-          x={x}
-          time
-          height={160}
-          yRange={[0, null]}
-          series={[
-            { label: 'error rate', values: pts.map((p) => p.recv_error_rate), color: '--bad', format: pct },
-          ]}
-          yLabel="%"
-          markers={markers}
-          summary={`Receive error rate of ${name}: ${statText(pts, 'recv_error_rate', pct)}.`}
-        />
-      </section>
-      <section class="rf-chart" data-chart="battery">
-        <h3>Battery (V)</h3>
-        <Chart
-          x={x}
-          time
-          height={160}
-          series={[
-            {
-              label: 'battery',
-              values: pts.map((p) => (p.battery_mv === null ? null : p.battery_mv / 1000)),
-              color: '--chart-4',
-              format: (v) => `${v.toFixed(2)} V`,
-            },
-          ]}
-          yLabel="V"
-          markers={markers}
-          hlines={low !== null ? [{ y: low / 1000, label: `low ${(low / 1000).toFixed(2)} V` }] : []}
-          summary={`Battery of ${name}: ${statText(pts, 'battery_mv', volts)}; ${rebootText}.`}
-        />
-      </section>
-    </div>
+      <div class="rf-charts">
+        <section class="rf-chart" data-chart="noise">
+          <h3>Noise floor (dBm)</h3>
+          <Chart
+            x={x}
+            time
+            height={180}
+            series={[
+              {
+                label: 'noise floor',
+                values: pts.map((p) => p.noise_floor),
+                color: '--chart-1',
+                format: (v) => dbm(v),
+              },
+            ]}
+            yLabel="dBm"
+            markers={markers}
+            summary={`Noise floor of ${head}: ${statText(pts, 'noise_floor', dbm)}; ${rebootText}.`}
+          />
+        </section>
+        <section class="rf-chart" data-chart="airtime">
+          <h3>Airtime (%)</h3>
+          <Chart
+            x={x}
+            time
+            height={180}
+            yRange={[0, 100]}
+            series={[
+              {
+                label: 'TX airtime',
+                values: pts.map((p) => p.tx_airtime_pct),
+                color: '--chart-2',
+                format: pct,
+              },
+              {
+                label: 'RX airtime',
+                values: pts.map((p) => p.rx_airtime_pct),
+                color: '--chart-3',
+                format: pct,
+              },
+            ]}
+            yLabel="%"
+            markers={markers}
+            summary={`Airtime of ${name}: TX ${statText(pts, 'tx_airtime_pct', pct)}; RX ${statText(pts, 'rx_airtime_pct', pct)}.`}
+          />
+        </section>
+        <section class="rf-chart" data-chart="errors">
+          <h3>Receive error rate (%)</h3>
+          <Chart
+            x={x}
+            time
+            height={160}
+            yRange={[0, null]}
+            series={[
+              { label: 'error rate', values: pts.map((p) => p.recv_error_rate), color: '--bad', format: pct },
+            ]}
+            yLabel="%"
+            markers={markers}
+            summary={`Receive error rate of ${name}: ${statText(pts, 'recv_error_rate', pct)}.`}
+          />
+        </section>
+        <section class="rf-chart" data-chart="battery">
+          <h3>Battery (V)</h3>
+          <Chart
+            x={x}
+            time
+            height={160}
+            series={[
+              {
+                label: 'battery',
+                values: pts.map((p) => (p.battery_mv === null ? null : p.battery_mv / 1000)),
+                color: '--chart-4',
+                format: (v) => `${v.toFixed(2)} V`,
+              },
+            ]}
+            yLabel="V"
+            markers={markers}
+            hlines={low !== null ? [{ y: low / 1000, label: `low ${(low / 1000).toFixed(2)} V` }] : []}
+            summary={`Battery of ${name}: ${statText(pts, 'battery_mv', volts)}; ${rebootText}.`}
+          />
+        </section>
+      </div>
+    </>
   );
 }
 

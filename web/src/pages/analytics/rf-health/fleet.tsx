@@ -50,7 +50,7 @@ export function FleetStats({ d }: { d: ObserverMetricsSummaryResponse }) {
     <div class="stat-cards rf-stats">
       {items.map(([k, label, v]) => (
         <div class="stat" data-stat={k}>
-          <div class="stat-value num">{v}</div>
+          <div class="stat-value">{v}</div>
           <div class="stat-label">{label}</div>
         </div>
       ))}
