@@ -57,7 +57,7 @@ describe('Clock Health ground truth (simulator)', () => {
     await sim?.stop();
   });
 
-  it('lists every node planted with a wrong clock as not OK, and no relay-only node', async () => {
+  it('lists every node planted with a wrong clock as not OK, and no relay-only node', async (t) => {
     const heard = new Set(truth.heardAdvertisers);
     // Planted skews: restarted clocks (years behind) and clocks set more than 5 min off (+30 s of
     // measurement margin, see the analytics ground-truth test). Drifting clocks stay within a
@@ -103,6 +103,10 @@ describe('Clock Health ground truth (simulator)', () => {
           .filter((n) => heard.has(n.index))
           .map((n) => n.pubkey.toLowerCase())
           .sort(),
+      );
+      t.diagnostic(
+        `${skewed.length} planted skewed clocks (${skewed.filter((n) => n.clockKind === 'reset').length} resets), ` +
+          `${relayOnly.length} relay-only nodes, ${rows.length} rows`,
       );
       await screenshot(page, 'analytics-clock-health-sim');
       assert.deepEqual(errors, []);

@@ -74,13 +74,12 @@ function NoiseSpark({ values, label }: { values: number[]; label: string }) {
   return (
     <svg
       class="sparkline nf-spark"
-      width={w}
-      height={h}
       viewBox={`0 0 ${w} ${h}`}
+      preserveAspectRatio="none"
       role="img"
       aria-label={label}
     >
-      <polyline points={pts.join(' ')} class="spark-line" fill="none" />
+      <polyline points={pts.join(' ')} class="spark-line" fill="none" vector-effect="non-scaling-stroke" />
     </svg>
   );
 }
