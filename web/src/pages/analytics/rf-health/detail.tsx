@@ -7,7 +7,8 @@ import { setParams } from '../../../app/router';
 import { clientConfig } from '../../../app/server-state';
 import type { AnalyticState } from '../../../app/use-analytic';
 import { AnalyticCard } from '../../../components/analytic-card';
-import { Chart } from '../../../components/chart';
+import { Chart, type ChartProps } from '../../../components/chart';
+import { useMemo } from 'preact/hooks';
 import { dbm, pct, volts } from './fleet';
 
 type Field = 'noise_floor' | 'tx_airtime_pct' | 'rx_airtime_pct' | 'recv_error_rate' | 'battery_mv';
@@ -24,103 +25,97 @@ function statText(points: ObserverMetricPointItem[], f: Field, fmt: (v: number) 
   return s === null ? 'no samples' : `latest ${fmt(s.latest)}, min ${fmt(s.min)}, max ${fmt(s.max)}`;
 }
 
+interface Spec {
+  id: string;
+  title: string;
+  props: Omit<ChartProps, 'x' | 'time' | 'markers'>;
+}
+
+/** The four charts of an answer (built once per answer: a poll of the summary keeps them drawn). */
+function specs(d: ObserverMetricsResponse, rebootText: string, lowMv: number | null): Spec[] {
+  const pts = d.metrics;
+  const name = d.observer_name ?? d.observer_id.slice(0, 8);
+  const col = (f: Field) => pts.map((p) => p[f]);
+  return [
+    {
+      id: 'noise',
+      title: 'Noise floor (dBm)',
+      props: {
+        height: 180,
+        yLabel: 'dBm',
+        series: [{ label: 'noise floor', values: col('noise_floor'), color: '--chart-1', format: dbm }],
+        summary: `Noise floor of ${name}: ${pts.length} samples; ${statText(pts, 'noise_floor', dbm)}; ${rebootText}.`,
+      },
+    },
+    {
+      id: 'airtime',
+      title: 'Airtime (%)',
+      props: {
+        height: 180,
+        yLabel: '%',
+        yRange: [0, 100],
+        series: [
+          { label: 'TX airtime', values: col('tx_airtime_pct'), color: '--chart-2', format: pct },
+          { label: 'RX airtime', values: col('rx_airtime_pct'), color: '--chart-3', format: pct },
+        ],
+        summary: `Airtime of ${name}: TX ${statText(pts, 'tx_airtime_pct', pct)}; RX ${statText(pts, 'rx_airtime_pct', pct)}.`,
+      },
+    },
+    {
+      id: 'errors',
+      title: 'Receive error rate (%)',
+      props: {
+        height: 160,
+        yLabel: '%',
+        yRange: [0, null],
+        series: [{ label: 'error rate', values: col('recv_error_rate'), color: '--bad', format: pct }],
+        summary: `Receive error rate of ${name}: ${statText(pts, 'recv_error_rate', pct)}.`,
+      },
+    },
+    {
+      id: 'battery',
+      title: 'Battery (V)',
+      props: {
+        height: 160,
+        yLabel: 'V',
+        series: [
+          {
+            label: 'battery',
+            values: pts.map((p) => (p.battery_mv === null ? null : p.battery_mv / 1000)),
+            color: '--chart-4',
+            format: (v) => `${v.toFixed(2)} V`,
+          },
+        ],
+        hlines: lowMv !== null ? [{ y: lowMv / 1000, label: `low ${(lowMv / 1000).toFixed(2)} V` }] : [],
+        summary: `Battery of ${name}: ${statText(pts, 'battery_mv', volts)}; ${rebootText}.`,
+      },
+    },
+  ];
+}
+
 function Charts({ d }: { d: ObserverMetricsResponse }) {
   const pts = d.metrics;
-  const x = pts.map((p) => Date.parse(p.timestamp) / 1000);
+  const lowMv = clientConfig.value?.batteryThresholds.lowMv ?? null;
+  const n = d.reboots.length;
+  const rebootText = `${n} reboot${n === 1 ? '' : 's'}${n > 0 ? ` (${d.reboots.map(isoUtc).join(', ')})` : ''}`;
+  const x = useMemo(() => pts.map((p) => Date.parse(p.timestamp) / 1000), [d]);
+  const markers = useMemo(() => d.reboots.map((t) => ({ x: Date.parse(t) / 1000, label: 'reboot' })), [d]);
+  const charts = useMemo(() => specs(d, rebootText, lowMv), [d, lowMv]);
   const name = d.observer_name ?? d.observer_id.slice(0, 8);
-  const markers = d.reboots.map((t) => ({ x: Date.parse(t) / 1000, label: 'reboot' }));
-  const rebootText = `${d.reboots.length} reboot${d.reboots.length === 1 ? '' : 's'}${
-    d.reboots.length > 0 ? ` (${d.reboots.map(isoUtc).join(', ')})` : ''
-  }`;
-  const low = clientConfig.value?.batteryThresholds.lowMv ?? null;
-  const head = `${name}: ${pts.length} samples from ${isoUtc(pts[0].timestamp)} to ${isoUtc(pts[pts.length - 1].timestamp)}`;
   return (
     <>
       <p class="rf-detail-head">
-        {head}; <span data-field="reboots">{rebootText}</span>
+        {name}: {pts.length} samples from {isoUtc(pts[0].timestamp)} to{' '}
+        {isoUtc(pts[pts.length - 1].timestamp)}; <span data-field="reboots">{rebootText}</span>
         {d.truncated ? ' (only the newest samples: the range holds more than the server returns)' : ''}.
       </p>
       <div class="rf-charts">
-        <section class="rf-chart" data-chart="noise">
-          <h3>Noise floor (dBm)</h3>
-          <Chart
-            x={x}
-            time
-            height={180}
-            series={[
-              {
-                label: 'noise floor',
-                values: pts.map((p) => p.noise_floor),
-                color: '--chart-1',
-                format: (v) => dbm(v),
-              },
-            ]}
-            yLabel="dBm"
-            markers={markers}
-            summary={`Noise floor of ${head}: ${statText(pts, 'noise_floor', dbm)}; ${rebootText}.`}
-          />
-        </section>
-        <section class="rf-chart" data-chart="airtime">
-          <h3>Airtime (%)</h3>
-          <Chart
-            x={x}
-            time
-            height={180}
-            yRange={[0, 100]}
-            series={[
-              {
-                label: 'TX airtime',
-                values: pts.map((p) => p.tx_airtime_pct),
-                color: '--chart-2',
-                format: pct,
-              },
-              {
-                label: 'RX airtime',
-                values: pts.map((p) => p.rx_airtime_pct),
-                color: '--chart-3',
-                format: pct,
-              },
-            ]}
-            yLabel="%"
-            markers={markers}
-            summary={`Airtime of ${name}: TX ${statText(pts, 'tx_airtime_pct', pct)}; RX ${statText(pts, 'rx_airtime_pct', pct)}.`}
-          />
-        </section>
-        <section class="rf-chart" data-chart="errors">
-          <h3>Receive error rate (%)</h3>
-          <Chart
-            x={x}
-            time
-            height={160}
-            yRange={[0, null]}
-            series={[
-              { label: 'error rate', values: pts.map((p) => p.recv_error_rate), color: '--bad', format: pct },
-            ]}
-            yLabel="%"
-            markers={markers}
-            summary={`Receive error rate of ${name}: ${statText(pts, 'recv_error_rate', pct)}.`}
-          />
-        </section>
-        <section class="rf-chart" data-chart="battery">
-          <h3>Battery (V)</h3>
-          <Chart
-            x={x}
-            time
-            height={160}
-            series={[
-              {
-                label: 'battery',
-                values: pts.map((p) => (p.battery_mv === null ? null : p.battery_mv / 1000)),
-                color: '--chart-4',
-                format: (v) => `${v.toFixed(2)} V`,
-              },
-            ]}
-            yLabel="V"
-            markers={markers}
-            hlines={low !== null ? [{ y: low / 1000, label: `low ${(low / 1000).toFixed(2)} V` }] : []}
-            summary={`Battery of ${name}: ${statText(pts, 'battery_mv', volts)}; ${rebootText}.`}
-          />
-        </section>
+        {charts.map((c) => (
+          <section class="rf-chart" data-chart={c.id} key={c.id}>
+            <h3>{c.title}</h3>
+            <Chart x={x} time markers={markers} {...c.props} />
+          </section>
+        ))}
       </div>
     </>
   );
