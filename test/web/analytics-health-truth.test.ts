@@ -1,13 +1,14 @@
 // The Clock Health tab against the simulator's ground truth (issue 12 acceptance): on a dataset
 // whose planted clocks are known (the scenario of test/analytics/ground-truth.test.ts, ending
 // now), served by a real server, the tab lists every node planted with a wrong clock (with a
-// non-OK severity) and no relay-only node (one that relays but never sent an advert). Its own
-// file: generating the dataset and loading it take a while.
+// non-OK severity) and no relay-only node (one that relays but never sent an advert). The Nodes
+// tab's Best SNR board is checked here too (the fixture's uploaders send no SNR). Its own file:
+// generating the dataset and loading it take a while.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { NodesClockSkewItem } from '../../src/api/contract.js';
+import type { BulkHealthItem, NodesClockSkewItem } from '../../src/api/contract.js';
 import { createSimulator, groundTruth } from '../../src/sim/index.js';
 import { writeDataset } from '../../src/sim/dataset.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
@@ -32,7 +33,7 @@ async function json<T>(base: string, path: string): Promise<T> {
   throw new Error(`${path} never answered`);
 }
 
-describe('Clock Health ground truth (simulator)', () => {
+describe('on simulator data with a known ground truth', () => {
   let sim: RunningServer;
   let truth: ReturnType<typeof groundTruth>;
   before(async () => {
@@ -109,6 +110,37 @@ describe('Clock Health ground truth (simulator)', () => {
           `${relayOnly.length} relay-only nodes, ${rows.length} rows`,
       );
       await screenshot(page, 'analytics-clock-health-sim');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  // The fixture's uploaders send no SNR: the Best SNR leaderboard is checked on simulator data.
+  it('Nodes tab: the Best SNR leaderboard is the ten best average SNRs of bulk-health', async () => {
+    const health = await json<BulkHealthItem[]>(sim.url, '/nodes/bulk-health?limit=50');
+    const snrs = health
+      .map((n) => n.stats.avgSnr)
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => b - a);
+    assert.ok(snrs.length >= 10, `nodes with an SNR: ${snrs.length}`);
+    const byPk = new Map(health.map((n) => [n.public_key, n]));
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await gotoRoute(page, sim.url, 'analytics?tab=nodes', 'analytics');
+      const rows = await page.locator('[data-card="best-snr"] .bar-row').evaluateAll((rs) =>
+        rs.map((r) => ({
+          pk:
+            /nodes\/([0-9a-f]+)/.exec(r.querySelector('a.node-link')?.getAttribute('href') ?? '')?.[1] ?? '',
+          value: r.querySelector('.bar-value')?.textContent ?? '',
+        })),
+      );
+      const fmt = (v: number) => `${v.toFixed(2).replace('-', '−')} dB`;
+      assert.deepEqual(
+        rows.map((r) => r.value),
+        snrs.slice(0, 10).map(fmt),
+      );
+      for (const r of rows) assert.equal(fmt(byPk.get(r.pk)!.stats.avgSnr!), r.value, r.pk);
       assert.deepEqual(errors, []);
     } finally {
       await close();

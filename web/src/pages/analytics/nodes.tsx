@@ -164,6 +164,7 @@ interface Board {
   id: string;
   title: string;
   how: string;
+  emptyText?: string;
   rows: (d: BulkHealthItem[]) => { n: BulkHealthItem; value: number; text: string }[];
 }
 
@@ -178,6 +179,7 @@ const BOARDS: Board[] = [
   {
     id: 'best-snr',
     title: 'Best SNR',
+    emptyText: 'None of these nodes was heard with an SNR (the uploaders sent none).',
     how: 'Average SNR over every observation of the node’s newest 100 adverts; nodes never heard with an SNR are left out.',
     rows: (d) =>
       d
@@ -204,6 +206,7 @@ function Leaderboard({ b, st }: { b: Board; st: ReturnType<typeof useAnalytic<Bu
       title={b.title}
       state={st}
       empty={(d) => b.rows(d).length === 0}
+      emptyText={b.emptyText}
       how={
         <p>
           {b.how} Ranked among the 50 most recently heard nodes (region and area apply). Unlike the reference,
