@@ -691,3 +691,100 @@ export interface ScopeStatsResponse {
   timeSeries: { t: string; scoped: number; unscoped: number }[];
   computedAt?: string;
 }
+
+// i12e: the Nodes, RF Health and Clock Health tabs of the analytics dashboard.
+
+/** One item of `GET /api/nodes/bulk-health` (a bare array): the node and its health over its newest adverts. */
+export interface BulkHealthItem extends NodeItem {
+  stats: NodeHealthResponse['stats'];
+  observers: NodeHearing[];
+}
+
+/** One observer of `GET /api/observers/metrics/summary`. */
+export interface ObserverMetricsSummaryItem {
+  observer_id: string;
+  observer_name: string | null;
+  iata: string | null;
+  samples: number;
+  last_sample_at: string | null;
+  current_noise_floor: number | null;
+  avg_noise_floor: number | null;
+  min_noise_floor: number | null;
+  max_noise_floor: number | null;
+  tx_airtime_pct: number | null;
+  rx_airtime_pct: number | null;
+  recv_errors: number | null;
+  packets_recv: number | null;
+  recv_error_rate: number | null;
+  battery_mv: number | null;
+  min_battery_mv: number | null;
+  reboots: number;
+  status: 'normal' | 'offline' | 'low_battery';
+}
+
+/** `GET /api/observers/metrics/summary?window=&region=`: the RF-health fleet view. */
+export interface ObserverMetricsSummaryResponse {
+  window: string;
+  from: string;
+  to: string;
+  region: string | null;
+  samplesRead: number;
+  capped: boolean;
+  fleet: {
+    observers: number;
+    offline: number;
+    noise_floor: { median_current: number | null; avg: number | null; max: number | null };
+    airtime: { avg_tx_pct: number | null; avg_rx_pct: number | null };
+    errors: { recv_errors: number; recv_error_rate: number | null; reboots: number };
+    battery: { reporting: number; min_mv: number | null; low: number };
+  };
+  observers: ObserverMetricsSummaryItem[];
+}
+
+/** One point of `GET /api/observers/:id/metrics` (counters are deltas over the interval). */
+export interface ObserverMetricPointItem {
+  timestamp: string;
+  noise_floor: number | null;
+  tx_airtime_pct: number | null;
+  rx_airtime_pct: number | null;
+  packets_sent: number | null;
+  packets_recv: number | null;
+  recv_errors: number | null;
+  recv_error_rate: number | null;
+  battery_mv: number | null;
+  is_reboot_sample: boolean;
+}
+
+/** `GET /api/observers/:id/metrics?since=&until=&resolution=`. */
+export interface ObserverMetricsResponse {
+  observer_id: string;
+  observer_name: string | null;
+  resolution: string;
+  since: string;
+  until: string;
+  truncated: boolean;
+  reboots: string[];
+  metrics: ObserverMetricPointItem[];
+}
+
+/** One node of `GET /api/nodes/clock-skew` (a bare array sorted by public key). */
+export interface NodesClockSkewItem {
+  pubkey: string;
+  meanSkewSec: number;
+  medianSkewSec: number;
+  lastSkewSec: number;
+  recentMedianSkewSec: number;
+  driftPerDaySec: number;
+  severity: 'ok' | 'warning' | 'critical' | 'absurd' | 'no_clock' | 'bimodal_clock';
+  sampleCount: number;
+  calibrated: boolean;
+  lastAdvertTS: number;
+  lastObservedTS: number;
+  goodFraction: number;
+  recentBadSampleCount: number;
+  recentSampleCount: number;
+  recentBadSamples: { hash: string; advertTS: number; skewSec: number }[];
+  clockReset: boolean;
+  nodeName: string | null;
+  nodeRole: string | null;
+}

@@ -25,6 +25,9 @@ let browser: Browser;
 before(async () => {
   srv = await startFixtureServer();
   browser = await launchBrowser();
+  // The first analytics pass follows the load: wait for it (a busy machine may take seconds).
+  for (let i = 0; i < 300 && (await fetch(`${srv.url}/api/analytics/roles`)).status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 100));
 });
 after(async () => {
   await browser?.close();

@@ -245,7 +245,7 @@ describe('Overview tab', () => {
       const all = await getJson<RfAnalyticsResponse>('/analytics/rf');
       const rfReq = page.waitForRequest((r) => r.url().includes('/analytics/rf?window=1h'));
       const airReq = page.waitForRequest((r) => r.url().includes('/analytics/relay-airtime-share?window=1h'));
-      await page.locator('.page-actions select').nth(1).selectOption('1h');
+      await page.locator('.topbar-tools select').nth(1).selectOption('1h');
       await Promise.all([rfReq, airReq]);
       const w1 = await expectShown<RfAnalyticsResponse>(page, '/analytics/rf?window=1h', async (d) => {
         const v = await statValue(page, 'transmissions');
@@ -263,7 +263,7 @@ describe('Overview tab', () => {
       // Round trip: a reload restores tab and window.
       await page.reload();
       await waitLoaded(page, 'analytics');
-      assert.equal(await page.locator('.page-actions select').nth(1).inputValue(), '1h');
+      assert.equal(await page.locator('.topbar-tools select').nth(1).inputValue(), '1h');
       assert.equal(await text(page, 'nav.atabs a[aria-current="page"]'), 'Overview');
       await expectShown<RfAnalyticsResponse>(page, '/analytics/rf?window=1h', async (d) =>
         (await statValue(page, 'transmissions')) === num(d.totalTransmissions) ? null : 'after reload',
@@ -274,7 +274,7 @@ describe('Overview tab', () => {
         decodeURIComponent(r.url()).includes('/analytics/rf?region=SJC&window=1h'),
       );
       const hsReq = page.waitForRequest((r) => r.url().includes('/analytics/hash-sizes?region=SJC'));
-      await page.locator('.page-actions select').first().selectOption('SJC');
+      await page.locator('.topbar-tools select').first().selectOption('SJC');
       await Promise.all([regReq, hsReq]);
       const sjc = await expectShown<RfAnalyticsResponse>(
         page,
@@ -361,7 +361,7 @@ describe('RF / Signal tab', () => {
         return s.includes(`of ${num(d.totalTransmissions)} transmissions`) ? null : s;
       });
       const req = page.waitForRequest((r) => r.url().includes('/analytics/rf?window=1h'));
-      await page.locator('.page-actions select').nth(1).selectOption('1h');
+      await page.locator('.topbar-tools select').nth(1).selectOption('1h');
       await req;
       await expectShown<RfAnalyticsResponse>(page, '/analytics/rf?window=1h', async (d) => {
         const s = await summaryOf(page, 'packet-sizes');

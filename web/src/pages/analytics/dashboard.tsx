@@ -9,10 +9,10 @@ import type { PageProps } from '../../app/routes';
 import { href, setParams } from '../../app/router';
 import { useApi } from '../../app/use-api';
 import { LoadGate } from '../../components/analytic-card';
-import { RegionPicker, useRegion, WindowPicker } from '../../components/controls';
+import { useRegion } from '../../components/controls';
 import { Page } from '../../components/page';
 import '../../styles/analytics.css';
-import type { TabProps } from './context';
+import type { Control, TabProps } from './context';
 import { TABS, tabById } from './tabs';
 
 /** The dashboard's windows: every value the analytics routes take (and the shell's picker offers). */
@@ -43,6 +43,25 @@ function AreaPills({ current }: { current: string | null }) {
         </button>
       ))}
     </div>
+  );
+}
+
+/** Which of the top bar's controls this tab's analytics take (the others do not change it). */
+function ScopeNote({ controls }: { controls: Control[] }) {
+  const region = controls.includes('region');
+  const window = controls.includes('window');
+  const text =
+    region && window
+      ? 'The region and time window of the top bar apply to this tab.'
+      : region
+        ? 'The region of the top bar applies; this tab always covers all time (the window does not apply).'
+        : window
+          ? 'The time window of the top bar applies; this tab covers every region.'
+          : 'This tab covers every region and all time: the region and window of the top bar do not apply.';
+  return (
+    <p class="scope-note muted" data-scope-note>
+      {text}
+    </p>
   );
 }
 
@@ -94,15 +113,10 @@ export default function AnalyticsDashboard({ route }: PageProps) {
     };
   }, [tab.id]);
 
-  const controls = (
-    <div class="controls">
-      {tab.controls.includes('region') ? <RegionPicker /> : null}
-      {tab.controls.includes('window') ? <WindowPicker /> : null}
-    </div>
-  );
   return (
-    <Page name="analytics" title="Analytics" loaded={loaded && Comp !== null} actions={controls}>
+    <Page name="analytics" title="Analytics" loaded={loaded && Comp !== null}>
       <TabNav current={tab.id} area={area} />
+      <ScopeNote controls={tab.controls} />
       {tab.controls.includes('area') ? <AreaPills current={area} /> : null}
       <div class="atab-panel" data-tab-panel={tab.id} aria-label={tab.label} role="region">
         <LoadGate key={tab.id} onLoaded={setLoaded}>
