@@ -62,7 +62,8 @@ const pct = (v: number) => (v >= 0.995 ? '> 99 %' : `${(100 * v).toFixed(v < 0.1
 function UsageTable({ d }: { d: ToolData }) {
   const rows = usageBySize(d.nodes);
   return (
-    <div class="table-scroll">
+    // Focusable: on a phone the table scrolls sideways, and a keyboard must reach that too.
+    <div class="table-scroll" tabIndex={0} role="region" aria-label="Prefix usage by size (scrolls)">
       <table class="usage-table">
         <caption class="sr-only">Prefix usage and collisions by hash size</caption>
         <thead>
