@@ -33,13 +33,7 @@ const COLUMNS: Column<Channel>[] = [
     label: 'Encrypted',
     sort: (c) => (c.encrypted ? 1 : 0),
     render: (c) =>
-      c.encrypted ? (
-        <span class="enc enc-yes">
-          <span aria-hidden="true">🔒 </span>yes
-        </span>
-      ) : (
-        <span class="enc enc-no">no (decrypted)</span>
-      ),
+      c.encrypted ? <span class="enc enc-yes">yes</span> : <span class="enc enc-no">no (decrypted)</span>,
   },
 ];
 

@@ -180,6 +180,7 @@ export default function HashIssuesTab(p: TabProps) {
         id="inconsistent-sizes"
         title="Inconsistent hash sizes"
         state={coll}
+        wide
         empty={(d) => d.inconsistent_nodes.length === 0}
         emptyText="No repeater or room server switched hash sizes back and forth in the last 7 days."
         how={

@@ -70,19 +70,19 @@ function UsageTable({ d }: { d: ToolData }) {
           <tr>
             <th scope="col">Size</th>
             <th scope="col" class="num">
-              Repeaters using it
+              Repeaters on this size
             </th>
             <th scope="col" class="num">
-              Prefixes in use
+              Distinct prefixes, all repeaters
             </th>
             <th scope="col" class="num">
-              Shared (observed)
+              Shared, observed
             </th>
             <th scope="col" class="num">
-              Shared if random
+              Shared, random keys
             </th>
             <th scope="col" class="num">
-              Chance of any
+              Chance of any, random keys
             </th>
           </tr>
         </thead>
@@ -90,7 +90,7 @@ function UsageTable({ d }: { d: ToolData }) {
           {rows.map((r) => (
             <tr key={r.size} data-size={r.size}>
               <th scope="row">
-                {r.size}-byte <span class="muted">({count(r.space)} prefixes)</span>
+                {r.size}-byte <span class="muted sub">{count(r.space)} prefixes</span>
               </th>
               <td class="num" data-col="configured">
                 {count(d.hs.distributionByRepeaters[String(r.size) as '1' | '2' | '3'])}
