@@ -289,6 +289,23 @@ describe('Hash Issues tab', () => {
         (await page.locator('[data-stats="2"]').textContent()) ?? '',
         new RegExp(`${d.by_size['2'].stats.nodes_for_byte} repeaters`),
       );
+      // 3-byte mode: the fixture has no 3-byte repeater, every cell is empty.
+      await page.locator('[data-card="hash-matrix"] button[data-mode="3"]').click();
+      await page.waitForFunction(() => location.hash.includes('bytes=3'));
+      assert.equal(d.by_size['3'].stats.nodes_for_byte, 0);
+      const texts = await page.locator('[data-card="hash-matrix"] button.hm-cell').allTextContents();
+      assert.deepEqual(new Set(texts), new Set(['']));
+      // Region: refetched with region=, the stats are the region's.
+      const sjc = await getJson<HashCollisionsResponse>('/analytics/hash-collisions?region=SJC');
+      assert.notEqual(sjc.by_size['1'].stats.nodes_for_byte, d.by_size['1'].stats.nodes_for_byte);
+      const req = page.waitForRequest((r) => r.url().includes('/api/analytics/hash-collisions?region=SJC'));
+      await page.locator('.page-actions').getByLabel('Region').selectOption('SJC');
+      await req;
+      await page.locator('[data-card="hash-matrix"] button[data-mode="1"]').click();
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-stats="1"]')?.textContent?.startsWith(t),
+        `${sjc.by_size['1'].stats.nodes_for_byte} repeaters · ${sjc.by_size['1'].stats.unique_prefixes} prefixes`,
+      );
       assert.deepEqual(
         urls.filter((u) => /\/api\/analytics\/hash-/.test(u) && u.includes('window=')),
         [],

@@ -1,7 +1,7 @@
 // The Prefix Tool's arithmetic, kept pure: which nodes answer to a hex prefix, prefix usage of
 // the repeaters by size against what random keys would give (birthday arithmetic), and a free
 // prefix to generate a key for. MeshCore reserves the first bytes 00 and FF.
-import type { NodeItem } from '../../../../src/api/contract';
+import type { NodeItem } from '../../../../src/api/contract.js';
 
 export type Size = 1 | 2 | 3;
 export const SIZES: Size[] = [1, 2, 3];

@@ -1,7 +1,7 @@
 // The 16×16 prefix matrix of the Hash Issues tab as plain data: one cell per first key byte
 // (00..FF), with the repeaters under it and how many of its prefixes are shared, for 1-, 2- or
 // 3-byte hashes. 00 and FF are reserved first bytes in MeshCore (never a valid path hash).
-import type { HashCollisionNode, HashCollisionsResponse } from '../../../../../src/api/contract';
+import type { HashCollisionNode, HashCollisionsResponse } from '../../../../../src/api/contract.js';
 
 export type MatrixMode = 1 | 2 | 3;
 
