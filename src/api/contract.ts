@@ -788,3 +788,107 @@ export interface NodesClockSkewItem {
   nodeName: string | null;
   nodeRole: string | null;
 }
+
+// i12c: hash sizes, hash collisions and channel analytics (spec analytics §3.4, §4).
+
+/** Counts per hop-hash size in bytes. */
+export interface HashSizeCounts {
+  '1': number;
+  '2': number;
+  '3': number;
+}
+
+/** `GET /api/analytics/hash-sizes`. */
+export interface HashSizesResponse {
+  total: number;
+  distribution: HashSizeCounts;
+  distributionByRepeaters: HashSizeCounts;
+  hourly: Array<{ hour: string } & HashSizeCounts>;
+  topHops: { hex: string; size: number; count: number; name: string | null; pubkey: string | null }[];
+  multiByteNodes: {
+    name: string;
+    hashSize: number;
+    packets: number;
+    lastSeen: string;
+    pubkey: string;
+    role: string | null;
+  }[];
+  attributionMethod: 'repeater' | 'observer';
+  multiByteCapability: {
+    pubkey: string;
+    name: string;
+    role: string | null;
+    status: 'confirmed' | 'suspected' | 'unknown';
+    evidence: 'advert' | 'path' | null;
+    maxHashSize: number;
+    lastSeen: string | null;
+  }[];
+}
+
+/** A node as the hash-collisions analytic lists it. */
+export interface HashCollisionNode {
+  public_key: string;
+  name: string | null;
+  role: string | null;
+  lat: number | null;
+  lon: number | null;
+  hash_size: number;
+  hash_size_inconsistent: boolean;
+  hash_sizes_seen?: number[];
+}
+
+export interface HashCollision {
+  prefix: string;
+  byte_size: number;
+  appearances: number;
+  nodes: HashCollisionNode[];
+  max_dist_km: number;
+  classification: 'local' | 'regional' | 'distant' | 'incomplete';
+  with_coords: number;
+}
+
+export interface HashCollisionSection {
+  stats: {
+    total_nodes: number;
+    nodes_for_byte: number;
+    using_this_size: number;
+    unique_prefixes: number;
+    collision_count: number;
+    space_size: number;
+    pct_used: number;
+  };
+  collisions: HashCollision[];
+  one_byte_cells?: Record<string, HashCollisionNode[]>;
+  two_byte_cells?: Record<
+    string,
+    {
+      group_nodes: HashCollisionNode[];
+      two_byte_map: Record<string, HashCollisionNode[]>;
+      max_collision: number;
+      collision_count: number;
+    }
+  >;
+}
+
+/** `GET /api/analytics/hash-collisions`. */
+export interface HashCollisionsResponse {
+  inconsistent_nodes: HashCollisionNode[];
+  by_size: { '1': HashCollisionSection; '2': HashCollisionSection; '3': HashCollisionSection };
+}
+
+/** `GET /api/analytics/channels` (not `/api/channels`: see ChannelsResponse). */
+export interface ChannelAnalyticsResponse {
+  activeChannels: number;
+  decryptable: number;
+  channels: {
+    hash: string;
+    name: string;
+    messages: number;
+    senders: number;
+    lastActivity: string;
+    encrypted: boolean;
+  }[];
+  topSenders: { name: string; count: number }[];
+  channelTimeline: { hour: string; channel: string; count: number }[];
+  msgLengths: number[];
+}

@@ -1,6 +1,7 @@
-// STUB: to be built (issue 12). Replace this file.
+// Prefix Tool tab (spec frontend §3 #16): the shared Prefix Tool (also the page #/tools/prefix).
+import { PrefixTool } from '../prefix-tool/prefix-tool-view';
 import type { TabProps } from './context';
 
-export default function Tab(_p: TabProps) {
-  return <p class="state state-empty">Not built yet.</p>;
+export default function PrefixToolTab(_p: TabProps) {
+  return <PrefixTool />;
 }

@@ -1,0 +1,4 @@
+// Axe, overflow and screenshots of the i12c analytics tabs and the prefix page, dark theme.
+import { looksSuite } from './support/analytics-i12c-looks.js';
+
+looksSuite('dark');
