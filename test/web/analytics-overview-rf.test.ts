@@ -384,7 +384,11 @@ describe('Scopes tab', () => {
       const first = page.waitForRequest((r) => r.url().includes('/scope-stats?window=24h'));
       await gotoRoute(page, srv.url, 'analytics?tab=scopes&window=1h', 'analytics');
       await first;
-      assert.equal(await page.locator('.page-actions select').count(), 0, 'no shared pickers on Scopes');
+      assert.match(
+        (await page.locator('[data-scope-note]').textContent()) ?? '',
+        /region and window of the top bar do not apply/,
+        'the page says the top bar does not apply to Scopes',
+      );
       const s = await expectShown<ScopeStatsResponse>(page, '/scope-stats?window=24h', async (d) =>
         (await statValue(page, 'transport')) === num(d.summary.transportTotal) ? null : 'transport total',
       );
