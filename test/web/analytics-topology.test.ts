@@ -3,7 +3,7 @@
 // hops of the sub-path detail, loops), window/region changes refetch and the shown numbers
 // follow; the sub-path detail's leg distances, hour counts and mini-map route; then, on a
 // simulator server (the fixture carries no SNR and no self-loop), the hops-vs-SNR bubbles, the
-// detail's signal and hiding self-loops. Axe, phone overflow and screenshots in all four looks.
+// detail's signal and hiding self-loops. Axe, overflow and screenshots: analytics-topology-looks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -384,6 +384,12 @@ async function assertGroups(page: Page, bulk: SubpathsBulkResponse, hideLoops = 
     const card = page.locator(`[data-card="${id}"]`);
     assert.ok(((await card.textContent()) ?? '').includes(`Of ${nf.format(res.totalPaths)} paths`), id);
     const trs = card.locator('tbody tr');
+    // The first 15 rows, then all of them after "Show all".
+    const toggle = card.locator('.more-toggle');
+    if (rows.length > 15 && (await toggle.getAttribute('aria-expanded')) === 'false') {
+      assert.equal(await trs.count(), 15, id);
+      await toggle.click();
+    }
     assert.equal(await trs.count(), rows.length, id);
     const first = await trs
       .first()
@@ -437,13 +443,21 @@ async function assertDetail(page: Page, d: SubpathDetailResponse): Promise<void>
   for (let i = 0; i + 1 < d.nodes.length; i++) {
     const a = d.nodes[i];
     const b = d.nodes[i + 1];
-    const want = located(a) && located(b) ? km(haversineKm(a.lat!, a.lon!, b.lat!, b.lon!)) : '—';
-    assert.equal(
-      await page.locator(`[data-card="subpath-route"] [data-leg="${i}"]`).textContent(),
-      `→ ${want} →`,
-    );
+    const want = located(a) && located(b) ? `→ ${km(haversineKm(a.lat!, a.lon!, b.lat!, b.lon!))} →` : '→';
+    assert.equal(await page.locator(`[data-card="subpath-route"] [data-leg="${i}"]`).textContent(), want);
   }
+  // The length: along the positioned hops in order.
+  const placed = d.nodes.filter(located);
+  let length = 0;
+  for (let i = 1; i < placed.length; i++)
+    length += haversineKm(placed[i - 1].lat!, placed[i - 1].lon!, placed[i].lat!, placed[i].lon!);
   const stats = (await page.locator('[data-card="subpath-route"] .stat-cards').textContent()) ?? '';
+  assert.ok(
+    stats.includes(
+      `${placed.length >= 2 ? km(length) : '—'}Length (${placed.length} of ${d.nodes.length} hops placed)`,
+    ),
+    stats,
+  );
   assert.ok(stats.includes(`${nf.format(d.totalMatches)}Transmissions`), stats);
   assert.equal(await page.locator(`[data-card="subpath-route"] time[datetime="${d.firstSeen}"]`).count(), 1);
   assert.equal(await page.locator(`[data-card="subpath-route"] time[datetime="${d.lastSeen}"]`).count(), 1);
@@ -648,39 +662,6 @@ describe('on simulator traffic (SNR and self-loops)', () => {
       assert.deepEqual(errors, []);
     } finally {
       await close();
-    }
-  });
-});
-
-describe('looks', () => {
-  it('has no serious accessibility violation and no phone overflow, light and dark, desktop and phone', async () => {
-    const bulk = await getJson<SubpathsBulkResponse>(fx, `/analytics/subpaths-bulk?groups=${GROUPS}`);
-    const { s } = await pickMappable(fx, bulk);
-    const views = [
-      ['topology', 'analytics?tab=topology'],
-      ['distance', 'analytics?tab=distance'],
-      ['subpaths', 'analytics?tab=subpaths'],
-      ['subpath-detail', `analytics?tab=subpaths&hops=${s.rawHops.join(',')}`],
-    ] as const;
-    for (const look of LOOKS) {
-      const { page, errors, close } = await openPage(browser, { theme: look.theme, viewport: look.viewport });
-      try {
-        for (const [name, path] of views) {
-          await gotoRoute(page, fx.url, path, 'analytics');
-          if (name === 'subpath-detail')
-            await page.locator('[data-map="subpath"][data-route-points]').waitFor();
-          const where = `${name} ${look.theme} ${look.vpName}`;
-          assert.deepEqual(await axeSerious(page), [], where);
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth > window.innerWidth + 1,
-          );
-          assert.equal(overflow, false, `no horizontal overflow: ${where}`);
-          await screenshot(page, `analytics-${name}-${look.theme}-${look.vpName}`);
-        }
-        assert.deepEqual(errors, []);
-      } finally {
-        await close();
-      }
     }
   });
 });

@@ -129,6 +129,7 @@ function OverTimeCard({ st }: { st: St }) {
       id="distance-over-time"
       title="Average hop distance over time"
       state={st}
+      wide
       empty={(d) => d.distOverTime.length === 0}
       how={
         <p>

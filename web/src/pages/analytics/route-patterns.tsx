@@ -1,6 +1,7 @@
 // Route Patterns tab (spec frontend §3 #7, analytics §7.1): the sub-paths (runs of 2, 3, 4 and
 // 5–8 consecutive relays) that transmissions take most often, optionally without self-loops
 // (URL `loops=hide`); a sub-path opens its detail (URL `hops=a,b,…`, see route-patterns/).
+import { useState } from 'preact/hooks';
 import type { SubpathItem, SubpathsBulkResponse } from '../../../../src/api/contract';
 import { useAnalytic, type AnalyticState } from '../../app/use-analytic';
 import { href, param, route, setParams } from '../../app/router';
@@ -8,6 +9,7 @@ import { count } from '../../app/format';
 import { AnalyticCard } from '../../components/analytic-card';
 import { SortTable } from '../../components/data-views';
 import { analyticsPath, type TabProps } from './context';
+import { MoreToggle } from './hop-label';
 import { SubpathDetail } from './route-patterns/detail';
 import '../../styles/analytics-i12b.css';
 
@@ -20,6 +22,8 @@ const GROUPS = [
 ];
 const GROUPS_PARAM = '2-2:50,3-3:30,4-4:20,5-8:15';
 const ARROW = ' → ';
+/** Rows shown before "Show all". */
+const SHOWN = 15;
 
 /** A self-loop: the same node (by name, or by raw prefix) twice in a row, e.g. "A → A". */
 export function hasSelfLoop(s: SubpathItem): boolean {
@@ -47,12 +51,12 @@ function GroupCard({
   st: AnalyticState<SubpathsBulkResponse>;
   hideLoops: boolean;
 }) {
+  const [all, setAll] = useState(false);
   return (
     <AnalyticCard
       id={g.id}
       title={g.title}
       state={st}
-      wide
       empty={(d) => (d.results[i]?.subpaths.length ?? 0) === 0}
       emptyText="No path in this window has that many hops."
       how={
@@ -78,8 +82,10 @@ function GroupCard({
             </p>
             <SortTable
               caption={g.title}
+              class="rp-table"
               initial={{ key: 'count', desc: true }}
               rows={rows}
+              limit={all ? undefined : SHOWN}
               rowKey={(r) => r.rawHops.join(',')}
               columns={[
                 {
@@ -109,6 +115,7 @@ function GroupCard({
                 },
               ]}
             />
+            <MoreToggle shown={SHOWN} total={rows.length} open={all} onToggle={() => setAll(!all)} />
           </>
         );
       }}

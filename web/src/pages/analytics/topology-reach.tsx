@@ -163,7 +163,6 @@ export function CrossObserverCard({ st }: { st: St }) {
       id="cross-observer"
       title="Relays heard by several observers"
       state={st}
-      wide
       empty={(d) => d.multiObsNodes.length === 0}
       how={
         <p>
@@ -201,7 +200,7 @@ export function CrossObserverCard({ st }: { st: St }) {
                 sort: (r) => r.observers[0]?.minDist ?? null,
                 render: (r) => (
                   <span class="obs-list">
-                    {r.observers.slice(0, 6).map((o, i) => (
+                    {r.observers.slice(0, 4).map((o, i) => (
                       <>
                         {i > 0 ? ', ' : ''}
                         <ObserverLink id={o.observer_id} name={o.observer_name} />{' '}
@@ -210,8 +209,8 @@ export function CrossObserverCard({ st }: { st: St }) {
                         </span>
                       </>
                     ))}
-                    {r.observers.length > 6 ? (
-                      <span class="muted"> +{r.observers.length - 6} more</span>
+                    {r.observers.length > 4 ? (
+                      <span class="muted"> +{r.observers.length - 4} more</span>
                     ) : null}
                   </span>
                 ),

@@ -48,6 +48,7 @@ function HopHistogramCard({ st }: { st: St }) {
               series={[
                 { label: 'Transmissions', values: d.hopDistribution.map((h) => h.count), kind: 'bars' },
               ]}
+              xLabels={Array.from({ length: d.maxHops + 1 }, (_, i) => String(i))}
               xLabel="Hops"
               yLabel="Transmissions"
               summary={`Hop counts of ${total} transmissions: ${d.hopDistribution

@@ -10,7 +10,7 @@ import { Stat, Time } from '../../../components/bits';
 import { Chart } from '../../../components/chart';
 import { SortTable } from '../../../components/data-views';
 import { HopLabel } from '../hop-label';
-import { legDistances } from './geo';
+import { chainKm, legDistances, located } from './geo';
 import { SubpathMiniMap } from './minimap';
 
 type St = AnalyticState<SubpathDetailResponse>;
@@ -29,14 +29,16 @@ function RouteCard({ st }: { st: St }) {
         <p>
           The transmissions whose best observation's path contains exactly these raw hop prefixes, in this
           order (each transmission counted once). Hops are resolved to nodes with the path's context; a leg's
-          distance is the great-circle distance between the two nodes' advertised positions (— when one is
-          unknown), so it is as trustworthy as the hop resolution.
+          distance is the great-circle distance between the two nodes' advertised positions (none when one is
+          unknown); the length skips hops without a position, as the Distance tab does. Both are only as right
+          as the hop resolution. The reference shows the same view; meshlens counts each transmission once.
         </p>
       }
     >
       {(d) => {
         const legs = legDistances(d.nodes);
-        const known = legs.filter((x): x is number => x !== null);
+        const length = chainKm(d.nodes);
+        const placed = d.nodes.filter(located).length;
         return (
           <>
             <ol class="rp-hops" aria-label="Hops and leg distances">
@@ -46,8 +48,12 @@ function RouteCard({ st }: { st: St }) {
                     <HopLabel hop={n.hop} name={n.name} pubkey={n.pubkey} />
                   </li>
                   {i < legs.length ? (
-                    <li class="rp-leg num" data-leg={i}>
-                      → {km(legs[i])} →
+                    <li
+                      class="rp-leg num"
+                      data-leg={i}
+                      title={legs[i] === null ? 'Distance unknown: a position is missing' : undefined}
+                    >
+                      {legs[i] === null ? '→' : `→ ${km(legs[i])} →`}
                     </li>
                   ) : null}
                 </>
@@ -56,8 +62,9 @@ function RouteCard({ st }: { st: St }) {
             <div class="stat-cards" data-stats="subpath">
               <Stat label="Transmissions" value={count(d.totalMatches)} />
               <Stat
-                label={`Distance (${known.length} of ${legs.length} legs)`}
-                value={known.length ? km(known.reduce((a, b) => a + b, 0)) : '—'}
+                label={`Length (${placed} of ${d.nodes.length} hops placed)`}
+                value={length === null ? '—' : km(length)}
+                hint="Straight-line distance along the hops with a known position"
               />
               <Stat label="First seen" value={<Time t={d.firstSeen} />} hint={isoUtc(d.firstSeen)} />
               <Stat label="Last seen" value={<Time t={d.lastSeen} />} hint={isoUtc(d.lastSeen)} />

@@ -29,3 +29,16 @@ export function legDistances(nodes: DetailNode[]): (number | null)[] {
   }
   return out;
 }
+
+/**
+ * The sub-path's straight-line length over its positioned hops in order (hops without a
+ * position are skipped, as the distance analytic does), or null with fewer than two.
+ */
+export function chainKm(nodes: DetailNode[]): number | null {
+  const placed = nodes.filter(located);
+  if (placed.length < 2) return null;
+  let sum = 0;
+  for (let i = 1; i < placed.length; i++)
+    sum += haversineKm(placed[i - 1].lat, placed[i - 1].lon, placed[i].lat, placed[i].lon);
+  return sum;
+}
