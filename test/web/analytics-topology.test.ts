@@ -485,7 +485,7 @@ async function assertDetail(page: Page, d: SubpathDetailResponse): Promise<void>
 }
 
 describe('route patterns tab', () => {
-  it('lists the 2-, 3-, 4- and 5+-hop sub-paths of the JSON and refetches with the window', async () => {
+  it('lists the 2-, 3-, 4- and 5+-hop sub-paths of the JSON and refetches with the window and region', async () => {
     const bulk = await getJson<SubpathsBulkResponse>(fx, `/analytics/subpaths-bulk?groups=${GROUPS}`);
     const { page, errors, close } = await openPage(browser);
     try {
@@ -503,6 +503,22 @@ describe('route patterns tab', () => {
       assert.notEqual(b1.results[0].totalPaths, bulk.results[0].totalPaths);
       await waitLoaded(page, 'analytics');
       await eventually(() => assertGroups(page, b1));
+      // Region: sent with the window, the lists follow.
+      const rreq = page.waitForRequest(
+        (r) =>
+          r.url().includes('/analytics/subpaths-bulk') &&
+          r.url().includes('region=SJC') &&
+          r.url().includes('window=1h'),
+      );
+      await picker(page, 'Region').selectOption('SJC');
+      await rreq;
+      const br = await getJson<SubpathsBulkResponse>(
+        fx,
+        `/analytics/subpaths-bulk?groups=${GROUPS}&window=1h&region=SJC`,
+      );
+      assert.notEqual(br.results[0].totalPaths, b1.results[0].totalPaths);
+      await eventually(() => assertGroups(page, br));
+      assert.equal(hashParams(page).get('region'), 'SJC');
       assert.deepEqual(errors, []);
     } finally {
       await close();
