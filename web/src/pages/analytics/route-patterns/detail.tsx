@@ -31,7 +31,8 @@ function RouteCard({ st }: { st: St }) {
           order (each transmission counted once). Hops are resolved to nodes with the path's context; a leg's
           distance is the great-circle distance between the two nodes' advertised positions (none when one is
           unknown); the length skips hops without a position, as the Distance tab does. Both are only as right
-          as the hop resolution. The reference shows the same view; meshlens counts each transmission once.
+          as the hop resolution. The detail covers all data: it takes no window or region (as in the
+          reference), so its counts can exceed the list's.
         </p>
       }
     >
