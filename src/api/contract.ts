@@ -892,3 +892,125 @@ export interface ChannelAnalyticsResponse {
   channelTimeline: { hour: string; channel: string; count: number }[];
   msgLengths: number[];
 }
+
+// i12b: topology, distance and route-pattern analytics (spec analytics §3.1, §3.3, §7.1).
+
+/** One node at a reach ring of `GET /api/analytics/topology`. */
+export interface TopologyReachNode {
+  hop: string;
+  name: string | null;
+  pubkey: string | null;
+  count: number;
+  /** "min-max" hop distances when they differ, else null. */
+  distRange: string | null;
+}
+
+/** `GET /api/analytics/topology`. */
+export interface TopologyResponse {
+  uniqueNodes: number;
+  avgHops: number;
+  medianHops: number;
+  maxHops: number;
+  hopDistribution: { hops: number; count: number }[];
+  topRepeaters: { hop: string; count: number; name: string | null; pubkey: string | null }[];
+  topPairs: {
+    hopA: string;
+    hopB: string;
+    count: number;
+    nameA: string | null;
+    nameB: string | null;
+    pubkeyA: string | null;
+    pubkeyB: string | null;
+  }[];
+  hopsVsSnr: { hops: number; count: number; avgSnr: number }[];
+  observers: { id: string; name: string }[];
+  perObserverReach: Record<
+    string,
+    { observer_name: string; rings: { hops: number; nodes: TopologyReachNode[] }[] }
+  >;
+  multiObsNodes: {
+    hop: string;
+    name: string | null;
+    pubkey: string | null;
+    observers: { observer_id: string; observer_name: string; minDist: number; count: number }[];
+  }[];
+  bestPathList: {
+    hop: string;
+    name: string | null;
+    pubkey: string | null;
+    minDist: number;
+    observer_id: string;
+    observer_name: string;
+  }[];
+  computedAt?: string;
+}
+
+export type DistanceLinkType = 'R↔R' | 'C↔R' | 'C↔C';
+
+/** `GET /api/analytics/distance`. */
+export interface DistanceResponse {
+  summary: { totalHops: number; totalPaths: number; avgDist: number; maxDist: number };
+  topHops: {
+    fromName: string;
+    fromPk: string;
+    toName: string;
+    toPk: string;
+    dist: number;
+    type: DistanceLinkType;
+    bestSnr: number | null;
+    medianSnr: number | null;
+    obsCount: number;
+    hash: string;
+    timestamp: string;
+  }[];
+  topPaths: {
+    hash: string;
+    totalDist: number;
+    hopCount: number;
+    timestamp: string;
+    hops: { fromName: string; fromPk: string; toName: string; toPk: string; dist: number }[];
+  }[];
+  catStats: Record<
+    DistanceLinkType,
+    { count: number; avg: number; median: number; min: number; max: number }
+  >;
+  distHistogram: { bins: { x: number; w: number; count: number }[]; min: number; max: number };
+  distOverTime: { hour: string; avg: number; count: number }[];
+  computedAt?: string;
+}
+
+/** One sub-path of `GET /api/analytics/subpaths(-bulk)`. */
+export interface SubpathItem {
+  /** Hop names (or hex when unresolved) joined by " → ". */
+  path: string;
+  rawHops: string[];
+  count: number;
+  hops: number;
+  /** Share of paths (with ≥ 2 hops) that contain it, in %. */
+  pct: number;
+}
+
+/** `GET /api/analytics/subpaths-bulk?groups=…`: one result per group, in the order asked. */
+export interface SubpathsBulkResponse {
+  results: { subpaths: SubpathItem[]; totalPaths: number }[];
+}
+
+/** `GET /api/analytics/subpath-detail?hops=a,b,…`. */
+export interface SubpathDetailResponse {
+  hops: string[];
+  nodes: {
+    hop: string;
+    name: string | null;
+    lat: number | null;
+    lon: number | null;
+    pubkey: string | null;
+  }[];
+  totalMatches: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  signal: { avgSnr: number | null; avgRssi: number | null; samples: number };
+  /** Matches by UTC hour of first_seen, 24 entries. */
+  hourDistribution: number[];
+  parentPaths: { path: string; count: number }[];
+  observers: { name: string; count: number }[];
+}
