@@ -1,0 +1,68 @@
+// Clock skew and its drift over time (/nodes/<pk>/clock-skew): the skew of each advert (its
+// timestamp against when observers heard it) as a series, the recent median, the fitted drift
+// per day, and the evidence of the newest adverts.
+import { useMemo } from 'preact/hooks';
+import type { NodeClockSkewDetail } from '../../../../src/api/contract';
+import { count, duration } from '../../app/format';
+import { Chart, type ChartSeries } from '../../components/chart';
+
+const SEVERITY_TEXT: Record<string, string> = {
+  ok: 'ok',
+  warning: 'warning',
+  critical: 'critical',
+  absurd: 'absurd',
+  no_clock: 'no usable clock',
+  bimodal_clock: 'two clocks (bimodal)',
+};
+
+/** "ahead by 3 min" / "behind by 2 h 5 min" from a signed skew in seconds. */
+export function skewText(sec: number): string {
+  if (Math.abs(sec) < 1) return 'in sync (< 1 s)';
+  return `${sec < 0 ? 'behind by' : 'ahead by'} ${duration(Math.abs(sec) * 1000)}`;
+}
+
+export function ClockSkewView({ c }: { c: NodeClockSkewDetail }) {
+  const skew = c.recentMedianSkewSec ?? c.medianSkewSec;
+  const { x, series, summary } = useMemo(() => {
+    const x = c.samples.map((s) => s.ts);
+    const series: ChartSeries[] = [
+      {
+        label: 'Skew (s)',
+        values: c.samples.map((s) => s.skew),
+        kind: c.samples.length < 3 ? 'points' : 'line',
+        color: '--chart-3',
+        format: (v) => `${v.toFixed(1)} s`,
+      },
+    ];
+    const summary =
+      `${count(c.samples.length)} adverts; skew ${skew === null ? 'unknown' : skewText(skew)}` +
+      (c.driftPerDaySec ? `; drift ${c.driftPerDaySec.toFixed(2)} s per day.` : '.');
+    return { x, series, summary };
+  }, [c]);
+  return (
+    <>
+      <dl class="kv" data-field="clock-skew">
+        <dt>Now</dt>
+        <dd class="num" data-stat="skew">
+          {skew === null ? '—' : skewText(skew)}
+        </dd>
+        <dt>Severity</dt>
+        <dd data-stat="severity">{SEVERITY_TEXT[c.severity] ?? c.severity}</dd>
+        <dt>Drift</dt>
+        <dd class="num" data-stat="drift">
+          {c.driftPerDaySec ? `${c.driftPerDaySec.toFixed(2)} s/day` : 'none measured'}
+        </dd>
+        <dt>Evidence</dt>
+        <dd>
+          {count(c.sampleCount)} observation{c.sampleCount === 1 ? '' : 's'} of {count(c.samples.length)}{' '}
+          advert{c.samples.length === 1 ? '' : 's'}
+          {c.calibrated ? ', corrected by observer offsets' : ', observers not calibrated'}
+          {c.clockReset ? ' · clock reset seen' : ''}
+        </dd>
+      </dl>
+      {x.length > 0 ? (
+        <Chart x={x} series={series} time yLabel="skew (s)" summary={summary} height={180} />
+      ) : null}
+    </>
+  );
+}
