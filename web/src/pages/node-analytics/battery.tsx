@@ -18,7 +18,7 @@ export function BatteryView({ b }: { b: NodeBatteryResponse }) {
       {
         label: 'Battery (mV)',
         values: pts.map((p) => p[1]),
-        kind: 'line',
+        kind: pts.length < 3 ? 'points' : 'line',
         color: '--chart-6',
         format: (v) => `${v} mV`,
       },

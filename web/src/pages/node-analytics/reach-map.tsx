@@ -88,7 +88,7 @@ export function ReachMap({ d, coverage }: { d: NodeReachResponse; coverage: RxCo
   const [kit, setKit] = useState<{ base: BaseMap; group: LayerGroup } | null>(null);
   const [drawn, setDrawn] = useState<number | null>(null);
   const hasPos = placed(d.node.lat, d.node.lon);
-  useLoadReport('reach-map', !hasPos || drawn !== null || cfg.error !== null);
+  useLoadReport('reach-map-drawn', !hasPos || drawn !== null || cfg.error !== null);
   useEffect(() => {
     if (!el.current || !hasPos || (!cfg.data && !cfg.error)) return;
     let cancelled = false;
