@@ -213,7 +213,14 @@ function LinkTable({ links }: { links: NodeReachLink[] }) {
           key: 'tier',
           label: 'Tier',
           sort: (l) => (l.bidir ? l.bottleneck : -1),
-          render: (l) => <TierBadge t={tierOf(l)} />,
+          render: (l) => (
+            <>
+              <TierBadge t={tierOf(l)} />
+              {l.bidir ? null : (
+                <span class="muted link-dir"> {l.we_hear > 0 ? '(we hear them)' : '(they hear us)'}</span>
+              )}
+            </>
+          ),
         },
         { key: 'we_hear', label: 'We hear', num: true },
         { key: 'they_hear', label: 'They hear', num: true },

@@ -15,6 +15,14 @@ const SEVERITY_TEXT: Record<string, string> = {
   bimodal_clock: 'two clocks (bimodal)',
 };
 
+/** The unit the chart's axis reads best in, for skews up to `maxAbs` seconds. */
+function skewUnit(maxAbs: number): { sec: number; label: string } {
+  if (maxAbs < 120) return { sec: 1, label: 's' };
+  if (maxAbs < 7200) return { sec: 60, label: 'min' };
+  if (maxAbs < 172_800) return { sec: 3600, label: 'h' };
+  return { sec: 86_400, label: 'days' };
+}
+
 /** "ahead by 3 min" / "behind by 2 h 5 min" from a signed skew in seconds. */
 export function skewText(sec: number): string {
   if (Math.abs(sec) < 1) return 'in sync (< 1 s)';
@@ -23,25 +31,26 @@ export function skewText(sec: number): string {
 
 export function ClockSkewView({ c }: { c: NodeClockSkewDetail }) {
   const skew = c.recentMedianSkewSec ?? c.medianSkewSec;
-  const { x, series, summary } = useMemo(() => {
+  const { x, series, summary, unitLabel } = useMemo(() => {
+    const u = skewUnit(Math.max(0, ...c.samples.map((s) => Math.abs(s.skew))));
     const x = c.samples.map((s) => s.ts);
     const series: ChartSeries[] = [
       {
-        label: 'Skew (s)',
-        values: c.samples.map((s) => s.skew),
+        label: `Skew (${u.label})`,
+        values: c.samples.map((s) => s.skew / u.sec),
         kind: c.samples.length < 3 ? 'points' : 'line',
         color: '--chart-3',
-        format: (v) => `${v.toFixed(1)} s`,
+        format: (v) => `${+v.toFixed(2)} ${u.label}`,
       },
     ];
     const summary =
       `${count(c.samples.length)} adverts; skew ${skew === null ? 'unknown' : skewText(skew)}` +
       (c.driftPerDaySec ? `; drift ${c.driftPerDaySec.toFixed(2)} s per day.` : '.');
-    return { x, series, summary };
+    return { x, series, summary, unitLabel: u.label };
   }, [c]);
   return (
     <>
-      <dl class="kv" data-field="clock-skew">
+      <dl class="na-kv" data-field="clock-skew">
         <dt>Now</dt>
         <dd class="num" data-stat="skew">
           {skew === null ? '—' : skewText(skew)}
@@ -61,7 +70,7 @@ export function ClockSkewView({ c }: { c: NodeClockSkewDetail }) {
         </dd>
       </dl>
       {x.length > 0 ? (
-        <Chart x={x} series={series} time yLabel="skew (s)" summary={summary} height={180} />
+        <Chart x={x} series={series} time yLabel={`skew (${unitLabel})`} summary={summary} height={180} />
       ) : null}
     </>
   );

@@ -44,7 +44,7 @@ export function StatCards({ s, hasSnr }: { s: Stats; hasSnr: boolean }) {
 export function ComputedStats({ d }: { d: NodeAnalyticsResponse }) {
   const s = d.computedStats;
   return (
-    <dl class="kv" data-field="computed-stats">
+    <dl class="na-kv" data-field="computed-stats">
       <dt>Packets</dt>
       <dd class="num" data-stat="total">
         {count(s.totalPackets)}
