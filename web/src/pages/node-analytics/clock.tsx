@@ -23,6 +23,25 @@ function skewUnit(maxAbs: number): { sec: number; label: string } {
   return { sec: 86_400, label: 'days' };
 }
 
+/** What the chart plots: the skew itself, or (a clock far off that barely moves) its change
+ *  since the first advert, so the axis shows the drift instead of one long repeated number. */
+function plotOf(samples: { skew: number }[]): {
+  base: number;
+  unit: { sec: number; label: string };
+  axis: string;
+  relative: boolean;
+} {
+  const vals = samples.map((s) => s.skew);
+  const maxAbs = Math.max(0, ...vals.map(Math.abs));
+  const spread = vals.length > 0 ? Math.max(...vals) - Math.min(...vals) : 0;
+  if (maxAbs >= 120 && spread < maxAbs / 1000) {
+    const unit = skewUnit(spread);
+    return { base: vals[0] ?? 0, unit, axis: `Δ skew (${unit.label})`, relative: true };
+  }
+  const unit = skewUnit(maxAbs);
+  return { base: 0, unit, axis: `skew (${unit.label})`, relative: false };
+}
+
 /** "ahead by 3 min" / "behind by 2 h 5 min" from a signed skew in seconds. */
 export function skewText(sec: number): string {
   if (Math.abs(sec) < 1) return 'in sync (< 1 s)';
@@ -31,22 +50,22 @@ export function skewText(sec: number): string {
 
 export function ClockSkewView({ c }: { c: NodeClockSkewDetail }) {
   const skew = c.recentMedianSkewSec ?? c.medianSkewSec;
-  const { x, series, summary, unitLabel } = useMemo(() => {
-    const u = skewUnit(Math.max(0, ...c.samples.map((s) => Math.abs(s.skew))));
+  const { x, series, summary, axis, relative } = useMemo(() => {
+    const p = plotOf(c.samples);
     const x = c.samples.map((s) => s.ts);
     const series: ChartSeries[] = [
       {
-        label: `Skew (${u.label})`,
-        values: c.samples.map((s) => s.skew / u.sec),
+        label: p.axis,
+        values: c.samples.map((s) => (s.skew - p.base) / p.unit.sec),
         kind: c.samples.length < 3 ? 'points' : 'line',
         color: '--chart-3',
-        format: (v) => `${+v.toFixed(2)} ${u.label}`,
+        format: (v) => `${+v.toFixed(2)} ${p.unit.label}`,
       },
     ];
     const summary =
       `${count(c.samples.length)} adverts; skew ${skew === null ? 'unknown' : skewText(skew)}` +
       (c.driftPerDaySec ? `; drift ${c.driftPerDaySec.toFixed(2)} s per day.` : '.');
-    return { x, series, summary, unitLabel: u.label };
+    return { x, series, summary, axis: p.axis, relative: p.relative };
   }, [c]);
   return (
     <>
@@ -70,7 +89,14 @@ export function ClockSkewView({ c }: { c: NodeClockSkewDetail }) {
         </dd>
       </dl>
       {x.length > 0 ? (
-        <Chart x={x} series={series} time yLabel={`skew (${unitLabel})`} summary={summary} height={180} />
+        <>
+          <Chart x={x} series={series} time yLabel={axis} summary={summary} height={180} />
+          {relative ? (
+            <p class="muted small">
+              Drawn as the change since the first advert (Δ): the clock is off by far more than it moves.
+            </p>
+          ) : null}
+        </>
       ) : null}
     </>
   );
