@@ -3,6 +3,7 @@
 // peers and computed stats from /nodes/<pk>/analytics; clock skew and drift from
 // /nodes/<pk>/clock-skew; battery from /nodes/<pk>/battery. Every card is an AnalyticCard (one
 // shared conditional poll per path); a node with no data for a card shows an empty card.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type {
   NodeAnalyticsResponse,
@@ -80,97 +81,105 @@ export default function NodeAnalyticsPage({ route, args }: PageProps) {
   );
 }
 
+interface CardSpec {
+  id: string;
+  title: string;
+  wide?: boolean;
+  how: ComponentChildren;
+  /** Nothing to show in this snapshot (default: no packet in the range). */
+  empty?: (d: NodeAnalyticsResponse) => boolean;
+  emptyText?: string;
+  render: (d: NodeAnalyticsResponse) => ComponentChildren;
+}
+
+/** The cards of /nodes/<pk>/analytics (one snapshot, one shared poll). */
+const CARDS: CardSpec[] = [
+  {
+    id: 'stats',
+    title: 'At a glance',
+    wide: true,
+    how: HOW.stats,
+    render: (d) => <StatCards s={d.computedStats} hasSnr={d.snrTrend.length > 0} />,
+  },
+  {
+    id: 'activity',
+    title: 'Activity',
+    wide: true,
+    how: HOW.activity,
+    render: (d) => <ActivityChart d={d} />,
+  },
+  {
+    id: 'snr',
+    title: 'SNR per observer',
+    how: HOW.snr,
+    empty: (d) => d.snrTrend.length === 0,
+    emptyText: 'No SNR reading: the observers that heard this node reported no SNR.',
+    render: (d) => <SnrChart d={d} />,
+  },
+  { id: 'types', title: 'Packet types', how: HOW.types, render: (d) => <TypeBars d={d} /> },
+  {
+    id: 'observers',
+    title: 'Packets per observer',
+    how: HOW.observers,
+    empty: (d) => d.observerCoverage.length === 0,
+    emptyText: 'No observer heard this node in this range.',
+    render: (d) => <ObserverBars d={d} />,
+  },
+  { id: 'hops', title: 'Hops', how: HOW.hops, render: (d) => <HopChart d={d} /> },
+  {
+    id: 'heatmap',
+    title: 'Uptime by weekday and hour (UTC)',
+    wide: true,
+    how: HOW.heatmap,
+    render: (d) => <UptimeHeatmap cells={d.uptimeHeatmap} />,
+  },
+  {
+    id: 'peers',
+    title: 'Peers',
+    how: HOW.peers,
+    empty: (d) => d.peerInteractions.length === 0,
+    emptyText: "No peer: this node relayed no other node's advert in this range.",
+    render: (d) => <PeersTable peers={d.peerInteractions} />,
+  },
+  {
+    id: 'computed',
+    title: 'Computed stats',
+    how: HOW.computed,
+    empty: () => false,
+    render: (d) => <ComputedStats d={d} />,
+  },
+];
+
+const ABSENT = 'No analytics for this node yet: the last snapshot does not include it.';
+
 function NodeAnalyticsCards({ pk, days }: { pk: string; days: number }) {
-  const st = useAnalytic<NodeAnalyticsResponse>(`/nodes/${pk}/analytics?days=${days}`, { refreshMs: 10_000 });
+  // A 404 (a node the snapshot does not know yet) is an empty card, not an error.
+  const st = absentOn404(
+    useAnalytic<NodeAnalyticsResponse>(`/nodes/${pk}/analytics?days=${days}`, { refreshMs: 10_000 }),
+  );
   const skew = absentOn404(
     useAnalytic<NodeClockSkewDetail>(`/nodes/${pk}/clock-skew`, { refreshMs: 30_000 }),
   );
-  const battery = useAnalytic<NodeBatteryResponse>(`/nodes/${pk}/battery?days=${Math.min(days, 365)}`, {
+  const battery = useAnalytic<NodeBatteryResponse>(`/nodes/${pk}/battery?days=${days}`, {
     refreshMs: 30_000,
   });
   const none = (d: NodeAnalyticsResponse) => d.computedStats.totalPackets === 0;
   const noneText = `No packet from or through this node in the last ${days === 1 ? '24 hours' : `${days} days`}.`;
   return (
     <div class="agrid">
-      <AnalyticCard
-        id="stats"
-        title="At a glance"
-        state={st}
-        wide
-        how={HOW.stats}
-        empty={none}
-        emptyText={noneText}
-      >
-        {(d) => <StatCards s={d.computedStats} hasSnr={d.snrTrend.length > 0} />}
-      </AnalyticCard>
-      <AnalyticCard
-        id="activity"
-        title="Activity"
-        state={st}
-        wide
-        how={HOW.activity}
-        empty={none}
-        emptyText={noneText}
-      >
-        {(d) => <ActivityChart d={d} />}
-      </AnalyticCard>
-      <AnalyticCard
-        id="snr"
-        title="SNR per observer"
-        state={st}
-        how={HOW.snr}
-        empty={(d) => d.snrTrend.length === 0}
-        emptyText="No SNR reading: the observers that heard this node reported no SNR."
-      >
-        {(d) => <SnrChart d={d} />}
-      </AnalyticCard>
-      <AnalyticCard
-        id="types"
-        title="Packet types"
-        state={st}
-        how={HOW.types}
-        empty={none}
-        emptyText={noneText}
-      >
-        {(d) => <TypeBars d={d} />}
-      </AnalyticCard>
-      <AnalyticCard
-        id="observers"
-        title="Packets per observer"
-        state={st}
-        how={HOW.observers}
-        empty={(d) => d.observerCoverage.length === 0}
-        emptyText="No observer heard this node in this range."
-      >
-        {(d) => <ObserverBars d={d} />}
-      </AnalyticCard>
-      <AnalyticCard id="hops" title="Hops" state={st} how={HOW.hops} empty={none} emptyText={noneText}>
-        {(d) => <HopChart d={d} />}
-      </AnalyticCard>
-      <AnalyticCard
-        id="heatmap"
-        title="Uptime by weekday and hour (UTC)"
-        state={st}
-        wide
-        how={HOW.heatmap}
-        empty={none}
-        emptyText={noneText}
-      >
-        {(d) => <UptimeHeatmap cells={d.uptimeHeatmap} />}
-      </AnalyticCard>
-      <AnalyticCard
-        id="peers"
-        title="Peers"
-        state={st}
-        how={HOW.peers}
-        empty={(d) => d.peerInteractions.length === 0}
-        emptyText="No peer: this node relayed no other node's advert in this range."
-      >
-        {(d) => <PeersTable peers={d.peerInteractions} />}
-      </AnalyticCard>
-      <AnalyticCard id="computed" title="Computed stats" state={st} how={HOW.computed}>
-        {(d) => <ComputedStats d={d} />}
-      </AnalyticCard>
+      {CARDS.map((c) => (
+        <AnalyticCard
+          id={c.id}
+          title={c.title}
+          state={st}
+          wide={c.wide}
+          how={c.how}
+          empty={(m) => m.absent || (c.empty ?? none)(m.value)}
+          emptyText={st.data?.absent ? ABSENT : (c.emptyText ?? noneText)}
+        >
+          {(m) => (m.absent ? null : c.render(m.value))}
+        </AnalyticCard>
+      ))}
       <AnalyticCard
         id="clock"
         title="Clock skew and drift"

@@ -14,7 +14,9 @@ import { RoleIcon, Stat } from '../components/bits';
 import { SortTable } from '../components/data-views';
 import { DataState, Page } from '../components/page';
 import {
+  absentOn404,
   daysParam,
+  type Maybe,
   NodeNotFound,
   NodeTitle,
   RangePills,
@@ -75,18 +77,31 @@ export default function NodeReachPage({ route, args }: PageProps) {
 }
 
 function ReachCards({ pk, days }: { pk: string; days: number }) {
-  const st = useAnalytic<NodeReachResponse>(`/nodes/${pk}/reach?days=${days}`, { refreshMs: 30_000 });
+  // A 404 (a node the snapshot does not know yet) is an empty card, not an error.
+  const st = absentOn404(
+    useAnalytic<NodeReachResponse>(`/nodes/${pk}/reach?days=${days}`, { refreshMs: 30_000 }),
+  );
   // Not in ClientConfigResponse (another block of the contract): read as optional.
   const covOn = (clientConfig.value as { clientRxCoverage?: boolean } | null)?.clientRxCoverage === true;
   const cov = useAnalytic<RxCoverageResponse>(covOn ? `/nodes/${pk}/rx-coverage?days=${days}` : null, {
     refreshMs: 60_000,
   });
   const coverage = cov.data && cov.data.features.length > 0 ? cov.data : null;
-  const noTokens = (d: NodeReachResponse) => d.reliable_tokens.length === 0;
+  const noLinks = (m: Maybe<NodeReachResponse>) =>
+    m.absent || m.value.reliable_tokens.length === 0 || m.value.links.length === 0;
+  const text = emptyText(st.data, days);
   return (
     <div class="agrid">
-      <AnalyticCard id="reach-stats" title="Network position" state={st} wide how={HOW.reachStats}>
-        {(d) => <ReachStats d={d} />}
+      <AnalyticCard
+        id="reach-stats"
+        title="Network position"
+        state={st}
+        wide
+        how={HOW.reachStats}
+        empty={(m) => m.absent}
+        emptyText={text}
+      >
+        {(m) => (m.absent ? null : <ReachStats d={m.value} />)}
       </AnalyticCard>
       <AnalyticCard
         id="reach-map"
@@ -99,10 +114,10 @@ function ReachCards({ pk, days }: { pk: string; days: number }) {
             {covOn ? HOW.coverage : null}
           </>
         }
-        empty={(d) => noTokens(d) || d.links.length === 0}
-        emptyText={emptyText(st.data, days)}
+        empty={noLinks}
+        emptyText={text}
       >
-        {(d) => <LinksMap d={d} coverage={coverage} />}
+        {(m) => (m.absent ? null : <LinksMap d={m.value} coverage={coverage} />)}
       </AnalyticCard>
       <AnalyticCard
         id="reach-links"
@@ -110,17 +125,18 @@ function ReachCards({ pk, days }: { pk: string; days: number }) {
         state={st}
         wide
         how={HOW.reachLinks}
-        empty={(d) => noTokens(d) || d.links.length === 0}
-        emptyText={emptyText(st.data, days)}
+        empty={noLinks}
+        emptyText={text}
       >
-        {(d) => <LinkTable links={d.links} />}
+        {(m) => (m.absent ? null : <LinkTable links={m.value.links} />)}
       </AnalyticCard>
     </div>
   );
 }
 
-function emptyText(d: NodeReachResponse | null, days: number): string {
-  if (d && d.reliable_tokens.length === 0)
+function emptyText(m: Maybe<NodeReachResponse> | null, days: number): string {
+  if (m?.absent) return 'No reach for this node yet: the last snapshot does not include it.';
+  if (m && m.value.reliable_tokens.length === 0)
     return 'No link can be shown: every 1–3 byte prefix of this node is shared with another relay, so its hops cannot be told apart.';
   return `No link seen in the last ${days === 1 ? '24 hours' : `${days} days`}: no path with this node next to an identifiable neighbour. Try a longer range.`;
 }
