@@ -237,6 +237,34 @@ describe('node analytics page', () => {
     }
   });
 
+  it('shows empty cards, not errors, for a node with no packet in the range', async () => {
+    // A node of the fixture with nothing in the last 24 hours (the first such, by last seen).
+    const list = await getJson<{ nodes: { public_key: string; last_seen: string }[] }>('/nodes?limit=500');
+    let quiet: string | null = null;
+    for (const n of [...list.nodes].sort((a, b) => Date.parse(a.last_seen) - Date.parse(b.last_seen))) {
+      const a = await getJson<NodeAnalyticsResponse>(`/nodes/${n.public_key}/analytics?days=1`);
+      if (a.computedStats.totalPackets === 0) {
+        quiet = n.public_key;
+        break;
+      }
+    }
+    assert.ok(quiet, 'a node without packets in 24 h');
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await gotoRoute(page, srv.url, `nodes/${quiet}/analytics?days=1`, 'node-analytics');
+      for (const id of ['stats', 'activity', 'types', 'hops', 'heatmap'])
+        assert.equal(
+          await text(page, `[data-card="${id}"] .state-empty`),
+          'No packet from or through this node in the last 24 hours.',
+          id,
+        );
+      assert.equal(await page.locator('.state-error').count(), 0);
+      assert.deepEqual(appErrors(errors), []);
+    } finally {
+      await close();
+    }
+  });
+
   it('says "not found" for an unknown node, on both pages', async () => {
     const { page, errors, close } = await openPage(browser);
     try {
