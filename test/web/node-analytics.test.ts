@@ -11,7 +11,10 @@ import type {
   NodeBatteryResponse,
   NodeClockSkewDetail,
   NodeReachResponse,
+  RxCoverageResponse,
 } from '../../src/api/contract.js';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { connectPublisher, observerTopic } from '../integration/harness.js';
 import {
   axeSerious,
@@ -35,8 +38,22 @@ let srv: UiServer;
 let browser: Browser;
 
 before(async () => {
-  srv = await startFixtureServer();
+  // RX coverage on, with a few receptions of the repeater by a mobile client (read on demand).
+  srv = await startFixtureServer({ clientRxCoverage: { enabled: true } });
   browser = await launchBrowser();
+  const db = new Database(join(srv.dir, 'fresh-fixture.db'));
+  const ins = db.prepare(
+    `INSERT INTO client_receptions (rx_pubkey, heard_key, heard_keylen, rssi, snr, lat, lon, rx_at, src)
+     VALUES (?, ?, 32, ?, ?, ?, ?, ?, 'test')`,
+  );
+  const rx = 'cc'.repeat(32);
+  for (const [i, [lat, lon, snr]] of [
+    [37.2, -121.95, 8],
+    [37.25, -121.9, -2],
+    [37.1, -122.0, -9],
+  ].entries())
+    ins.run(rx, REPEATER, -90 - i, snr, lat, lon, new Date(Date.now() - (i + 1) * 600_000).toISOString());
+  db.close();
   // Battery readings: the fixture has none; the node's own observer reports one.
   const client = await connectPublisher(srv.server);
   await client.publishAsync(
@@ -361,6 +378,11 @@ describe('node reach page', () => {
       assert.match(await text(page, 'h1'), /1000💥Repeater G2 · Reach/);
       await checkReach(page, week);
       assert.equal(await page.getAttribute('.reach-map', 'data-tiles'), 'none');
+      // The optional coverage layer: one shaded cell per feature of /rx-coverage.
+      const cov = await getJson<RxCoverageResponse>(`/nodes/${REPEATER}/rx-coverage?days=7`);
+      assert.ok(cov.features.length > 0 && cov.receptions === 3);
+      assert.equal(await page.locator('.reach-map path.reach-cov').count(), cov.features.length);
+      assert.match(await text(page, '[data-card="reach-map"]'), /RX coverage \(3 receptions\)/);
       const req = page.waitForRequest((r) => r.url().includes('/reach?days=30'));
       await page.locator('.range-pills button', { hasText: '30 d' }).click();
       await req;
