@@ -28,7 +28,8 @@ export const HOW: Record<string, ComponentChildren> = {
   snr: (
     <p>
       One point per packet: the SNR of its best observation, one line per observer (the six with the most
-      readings). Observations without an SNR are left out; the reference does the same.
+      readings). Observations without an SNR are left out, so a node heard only by observers that report no
+      SNR has no trend.
     </p>
   ),
   types: <p>Each packet counted once under its payload type. {MEMBERS}</p>,
