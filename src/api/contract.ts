@@ -1014,3 +1014,144 @@ export interface SubpathDetailResponse {
   parentPaths: { path: string; count: number }[];
   observers: { name: string; count: number }[];
 }
+
+// i12f: the node analytics and node reach pages (spec analytics §6.6, §7.2; ingest-store-api §4.2).
+
+/** `GET /api/nodes/:pk/clock-skew` with the series and evidence the analytics page draws. */
+export interface NodeClockSkewDetail extends NodeClockSkewResponse {
+  /** One point per advert hash, oldest first: observed time (epoch s) and its median skew (s). */
+  samples: { ts: number; skew: number }[];
+  recentBadSamples?: { hash: string; advertTS: number; skewSec: number }[];
+  recentHashEvidence?: {
+    hash: string;
+    timestamp: number;
+    medianCorrectedSkewSec: number;
+    observers: {
+      observerID: string;
+      observerName: string;
+      rawSkewSec: number;
+      correctedSkewSec: number;
+      observerOffsetSec: number;
+      calibrated: boolean;
+    }[];
+  }[];
+  calibrationSummary?: { totalSamples: number; calibratedSamples: number; uncalibratedSamples: number };
+}
+
+/** `GET /api/nodes/:pk/analytics?days=`. */
+export interface NodeAnalyticsResponse {
+  node: Pick<
+    NodeItem,
+    'public_key' | 'name' | 'role' | 'lat' | 'lon' | 'last_seen' | 'first_seen' | 'advert_count'
+  >;
+  timeRange: { from: string; to: string; days: number };
+  /** Non-empty UTC hour buckets ("YYYY-MM-DDTHH:00:00Z"), oldest first. */
+  activityTimeline: { bucket: string; count: number }[];
+  /** The best observation of each packet with an SNR. */
+  snrTrend: {
+    timestamp: string;
+    snr: number;
+    rssi: number | null;
+    observer_id: string | null;
+    observer_name: string | null;
+  }[];
+  packetTypeBreakdown: { payload_type: number; count: number }[];
+  observerCoverage: {
+    observer_id: string | null;
+    observer_name: string | null;
+    packetCount: number;
+    avgSnr: number | null;
+    avgRssi: number | null;
+    firstSeen: string;
+    lastSeen: string;
+  }[];
+  /** Always the five buckets "0", "1", "2", "3", "4+". */
+  hopDistribution: { hops: string; count: number }[];
+  peerInteractions: { peer_key: string; peer_name: string; messageCount: number; lastContact: string }[];
+  /** Non-empty cells; dayOfWeek 0 = Sunday, UTC. */
+  uptimeHeatmap: { dayOfWeek: number; hour: number; count: number }[];
+  computedStats: {
+    availabilityPct: number;
+    longestSilenceMs: number;
+    longestSilenceStart: string | null;
+    signalGrade: string;
+    snrMean: number;
+    snrStdDev: number;
+    relayPct: number;
+    totalPackets: number;
+    uniqueObservers: number;
+    uniquePeers: number;
+    avgPacketsPerDay: number;
+  };
+  clockSkew?: NodeClockSkewDetail;
+}
+
+/** A neighbour of `/api/nodes/:pk/reach`. */
+export interface NodeReachLink {
+  pubkey: string;
+  name: string;
+  role: string;
+  lat: number | null;
+  lon: number | null;
+  we_hear: number;
+  they_hear: number;
+  bottleneck: number;
+  bidir: boolean;
+  distance_km: number | null;
+}
+
+/** `GET /api/nodes/:pk/reach?days=`. */
+export interface NodeReachResponse {
+  node: {
+    pubkey: string;
+    name: string;
+    role: string;
+    lat: number | null;
+    lon: number | null;
+    first_seen: string;
+  };
+  window: { days: number; since: string; capped: boolean };
+  reliable_tokens: string[];
+  importance: {
+    neighbor_degree: number;
+    degree_rank: number;
+    nodes_with_edges: number;
+    relay_observations: number;
+    bidirectional_links: number;
+    direct_observers: number;
+  };
+  direct_observers: {
+    pubkey: string;
+    name: string;
+    count: number;
+    avg_snr: number | null;
+    lat: number | null;
+    lon: number | null;
+    distance_km: number | null;
+  }[];
+  links: NodeReachLink[];
+}
+
+/** `GET /api/nodes/:pk/rx-coverage?days=` (and `/rx-coverage`): a GeoJSON FeatureCollection. */
+export interface RxCoverageResponse {
+  type: 'FeatureCollection';
+  features: {
+    type: 'Feature';
+    /** One ring of [lon, lat] vertices. */
+    geometry: { type: 'Polygon'; coordinates: [number, number][][] };
+    properties: {
+      center: [number, number];
+      count: number;
+      bestSnr: number | null;
+      avgSnr: number | null;
+      bestRssi: number | null;
+      receivers: number;
+      nodes: number;
+      lastRxAt: string | null;
+    };
+  }[];
+  z: number;
+  days: number;
+  receptions: number;
+  truncated: boolean;
+}

@@ -18,6 +18,8 @@ export interface ChartSeries {
   /** 'y2' draws against a second axis on the right. */
   scale?: 'y' | 'y2';
   dash?: number[];
+  /** Lines: join points across null values (sparse series, e.g. one observer among several). */
+  spanGaps?: boolean;
   /** Formats a value in the legend / cursor readout. */
   format?: (v: number) => string;
 }
@@ -95,7 +97,7 @@ function seriesOpts(U: UPlotCtor, s: ChartSeries, i: number, barWidth: number): 
         points: { show: true, size: 5, stroke: color, fill: color + '99', width: 1 },
       };
     default:
-      return { ...base, points: { show: false }, spanGaps: false };
+      return { ...base, points: { show: false }, spanGaps: s.spanGaps ?? false };
   }
 }
 

@@ -56,6 +56,12 @@ export default function NodeDetail({ keyOrPrefix }: { keyOrPrefix: string; route
           <CopyButton text={`${location.origin}${location.pathname}#/nodes/${n.public_key.slice(0, 8)}`}>
             Copy short link
           </CopyButton>
+          <a href={href(`nodes/${n.public_key}/analytics`)} data-link="node-analytics">
+            Analytics
+          </a>
+          <a href={href(`nodes/${n.public_key}/reach`)} data-link="node-reach">
+            Reach
+          </a>
           <a href={href('nodes')}>All nodes</a>
         </>
       }
