@@ -156,6 +156,8 @@ export interface ClientConfigResponse {
     channelMessagesMax: number;
     bulkHealthMax: number;
   };
+  /** The RX coverage routes are on (config clientRxCoverage.enabled). */
+  clientRxCoverage: boolean;
 }
 
 /** `GET /api/config/map`. */

@@ -82,7 +82,7 @@ function ReachCards({ pk, days }: { pk: string; days: number }) {
     useAnalytic<NodeReachResponse>(`/nodes/${pk}/reach?days=${days}`, { refreshMs: 30_000 }),
   );
   // Not in ClientConfigResponse (another block of the contract): read as optional.
-  const covOn = (clientConfig.value as { clientRxCoverage?: boolean } | null)?.clientRxCoverage === true;
+  const covOn = clientConfig.value?.clientRxCoverage === true;
   const cov = useAnalytic<RxCoverageResponse>(covOn ? `/nodes/${pk}/rx-coverage?days=${days}` : null, {
     refreshMs: 60_000,
   });
