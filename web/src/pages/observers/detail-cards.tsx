@@ -39,8 +39,8 @@ export function AnalyticsCards({ id, range }: { id: string; range: ObserverRange
 
 const BUCKETS_HOW = (
   <p>
-    The observer's own observations received in the window, counted per UTC bucket (1 h for one day, 4 h up
-    to seven days, else one day). Only buckets with traffic are listed.
+    The observer's own observations received in the window, counted per UTC bucket (1 h for one day, 4 h up to
+    seven days, else one day). Only buckets with traffic are listed.
   </p>
 );
 
@@ -128,7 +128,12 @@ function NodesCard({ st, range }: { st: AnalyticState<A>; range: ObserverRange }
             x={a.nodesTimeline.map((_, i) => i)}
             xLabels={a.nodesTimeline.map((t) => t.label)}
             series={[
-              { label: 'Nodes', values: a.nodesTimeline.map((t) => t.count), kind: 'area', color: '--chart-2' },
+              {
+                label: 'Nodes',
+                values: a.nodesTimeline.map((t) => t.count),
+                kind: 'area',
+                color: '--chart-2',
+              },
             ]}
             yLabel="nodes"
             yRange={[0, null]}
@@ -224,7 +229,9 @@ function SnrCard({ st }: { st: AnalyticState<A> }) {
           <Chart
             x={d.map((_, i) => i)}
             xLabels={d.map((b) => b.range.replace(' to ', '…'))}
-            series={[{ label: 'Observations', values: d.map((b) => b.count), kind: 'bars', color: '--chart-3' }]}
+            series={[
+              { label: 'Observations', values: d.map((b) => b.count), kind: 'bars', color: '--chart-3' },
+            ]}
             xLabel="SNR (dB)"
             yLabel="observations"
             summary={`SNR of ${n} observations: ${d.map((b) => `${b.range} dB: ${b.count}`).join('; ')}.`}
@@ -324,15 +331,18 @@ export function ClockCard({ o }: { o: ObserverItem }) {
       how={
         <p>
           With uploader timestamps, the offset is the median of (uploader time − server receive time) over the
-          observer's recent packets. Without them, meshlens reports the observer's ingest latency relative to the
-          other observers that heard the same packets, labelled as such, instead of a made-up clock offset.
+          observer's recent packets. Without them, meshlens reports the observer's ingest latency relative to
+          the other observers that heard the same packets, labelled as such, instead of a made-up clock
+          offset.
         </p>
       }
     >
       {(list) => {
         const s = list.find((x) => x.observerID === o.id) ?? null;
         if (!s && !o.clock_naive)
-          return <DataState empty emptyText="No calibration for this observer yet (too few shared packets)." />;
+          return (
+            <DataState empty emptyText="No calibration for this observer yet (too few shared packets)." />
+          );
         return (
           <div class="obs-clock" data-offset={s ? String(s.offsetSec) : ''}>
             <p class="obs-clock-value num">{offsetText(s ? s.offsetSec : o.clock_skew_seconds)}</p>

@@ -60,9 +60,9 @@ export function MetricsCards({ id, range }: { id: string; range: ObserverRange }
 
 const SAMPLES_HOW = (
   <p>
-    From the observer's status messages, stored as one sample per 5 minutes (hourly means beyond 7 days). A reboot
-    is the uptime going backwards between two samples; no counter delta is computed across it, so a reboot never
-    shows as a spike.
+    From the observer's status messages, stored as one sample per 5 minutes (hourly means beyond 7 days). A
+    reboot is the uptime going backwards between two samples; no counter delta is computed across it, so a
+    reboot never shows as a spike.
   </p>
 );
 
@@ -83,7 +83,14 @@ function NoiseCard({ st }: { st: AnalyticState<M> }) {
           <Chart
             time
             x={m.metrics.map((p) => secs(p.timestamp))}
-            series={[{ label: 'Noise floor', values: m.metrics.map(pick), color: '--chart-4', format: (v) => `${v} dBm` }]}
+            series={[
+              {
+                label: 'Noise floor',
+                values: m.metrics.map(pick),
+                color: '--chart-4',
+                format: (v) => `${v} dBm`,
+              },
+            ]}
             yLabel="dBm"
             markers={rebootMarkers(m)}
             summary={`Noise floor over ${m.metrics.length} samples: latest ${s.last} dBm, lowest ${s.min}, highest ${s.max}. ${rebootText(m)}`}
@@ -106,8 +113,8 @@ function AirtimeCard({ st }: { st: AnalyticState<M> }) {
       emptyText={EMPTY}
       how={
         <p>
-          The radio's cumulative TX and RX airtime counters, differenced between consecutive samples and divided by
-          the wall time between them. Samples right after a reboot have no delta (shown as a gap).
+          The radio's cumulative TX and RX airtime counters, differenced between consecutive samples and
+          divided by the wall time between them. Samples right after a reboot have no delta (shown as a gap).
         </p>
       }
     >
@@ -148,7 +155,10 @@ function BatteryCard({ st }: { st: AnalyticState<M> }) {
       how={
         <>
           {SAMPLES_HOW}
-          <p>Dashed red lines are reboots; the horizontal lines are the server's low and critical battery levels.</p>
+          <p>
+            Dashed red lines are reboots; the horizontal lines are the server's low and critical battery
+            levels.
+          </p>
         </>
       }
     >
@@ -159,7 +169,14 @@ function BatteryCard({ st }: { st: AnalyticState<M> }) {
             <Chart
               time
               x={m.metrics.map((p) => secs(p.timestamp))}
-              series={[{ label: 'Battery', values: m.metrics.map(pick), color: '--chart-5', format: (v) => `${v} mV` }]}
+              series={[
+                {
+                  label: 'Battery',
+                  values: m.metrics.map(pick),
+                  color: '--chart-5',
+                  format: (v) => `${v} mV`,
+                },
+              ]}
               yLabel="mV"
               yRange={batteryRange(s, th)}
               markers={rebootMarkers(m)}
@@ -174,8 +191,8 @@ function BatteryCard({ st }: { st: AnalyticState<M> }) {
               summary={`Battery over ${m.metrics.length} samples: ${s ? `latest ${s.last} mV, lowest ${s.min} mV` : 'no battery readings'}. ${rebootText(m)}`}
             />
             <p class="obs-reboots" data-reboots={String(m.reboots.length)}>
-              <span class="num">{count(m.reboots.length)}</span> reboot{m.reboots.length === 1 ? '' : 's'} in the
-              range
+              <span class="num">{count(m.reboots.length)}</span> reboot{m.reboots.length === 1 ? '' : 's'} in
+              the range
               {m.truncated ? ' (sample list truncated by the server)' : ''}.
             </p>
           </>
