@@ -86,7 +86,10 @@ export default function PathInspectorPage({ route }: PageProps) {
   const res = useInspect(prefixes);
   const [text, setText] = useState(q.replace(/,/g, ', '));
   const [formError, setFormError] = useState<string | null>(null);
-  useEffect(() => setText(q.replace(/,/g, ', ')), [q]);
+  useEffect(() => {
+    setText(q.replace(/,/g, ', '));
+    setFormError(null);
+  }, [q]);
   const error = formError ?? (parsed && 'error' in parsed ? parsed.error : null);
   const submit = (e: Event) => {
     e.preventDefault();
