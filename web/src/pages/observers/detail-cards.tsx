@@ -20,11 +20,15 @@ import { offsetText } from './observer-status';
 type A = ObserverAnalyticsResponse;
 const total = (a: A) => a.timeline.reduce((s, t) => s + t.count, 0);
 const noTimeline = (a: A) => a.timeline.length === 0;
+/** Categories 0..n-1 with half a slot of margin (uPlot's own range fails for a single one). */
+const catRange = (n: number): [number, number] => [-0.6, Math.max(0, n - 1) + 0.6];
+
+/** The analytics snapshot every card below reads (one shared source per range). */
+const useObserverAnalytics = (id: string, range: ObserverRange) =>
+  useAnalytic<A>(`/observers/${encodeURIComponent(id)}/analytics?days=${range.days}`, { refreshMs: 15_000 });
 
 export function AnalyticsCards({ id, range }: { id: string; range: ObserverRange }) {
-  const st = useAnalytic<A>(`/observers/${encodeURIComponent(id)}/analytics?days=${range.days}`, {
-    refreshMs: 15_000,
-  });
+  const st = useObserverAnalytics(id, range);
   return (
     <>
       <SummaryCard st={st} range={range} />
@@ -32,9 +36,13 @@ export function AnalyticsCards({ id, range }: { id: string; range: ObserverRange
       <NodesCard st={st} range={range} />
       <TypesCard st={st} />
       <SnrCard st={st} />
-      <RecentCard st={st} />
     </>
   );
+}
+
+/** Recent packets: last on the page, after the metrics. */
+export function RecentPacketsCard({ id, range }: { id: string; range: ObserverRange }) {
+  return <RecentCard st={useObserverAnalytics(id, range)} />;
 }
 
 const BUCKETS_HOW = (
@@ -95,6 +103,7 @@ function TimelineCard({ st, range }: { st: AnalyticState<A>; range: ObserverRang
             <Chart
               x={a.timeline.map((_, i) => i)}
               xLabels={a.timeline.map((t) => t.label)}
+              xRange={catRange(a.timeline.length)}
               series={[{ label: 'Observations', values: a.timeline.map((t) => t.count), kind: 'bars' }]}
               yLabel="observations"
               summary={`${total(a)} observations in ${a.timeline.length} buckets of ${range.bucket}; busiest ${peak.label} with ${peak.count}.`}
@@ -127,11 +136,13 @@ function NodesCard({ st, range }: { st: AnalyticState<A>; range: ObserverRange }
           <Chart
             x={a.nodesTimeline.map((_, i) => i)}
             xLabels={a.nodesTimeline.map((t) => t.label)}
+            xRange={catRange(a.nodesTimeline.length)}
             series={[
               {
                 label: 'Nodes',
                 values: a.nodesTimeline.map((t) => t.count),
-                kind: 'area',
+                // One bucket draws no line: a bar then.
+                kind: a.nodesTimeline.length > 1 ? 'area' : 'bars',
                 color: '--chart-2',
               },
             ]}
@@ -229,6 +240,7 @@ function SnrCard({ st }: { st: AnalyticState<A> }) {
           <Chart
             x={d.map((_, i) => i)}
             xLabels={d.map((b) => b.range.replace(' to ', '…'))}
+            xRange={catRange(d.length)}
             series={[
               { label: 'Observations', values: d.map((b) => b.count), kind: 'bars', color: '--chart-3' },
             ]}

@@ -17,7 +17,7 @@ import { StatusBadge, Time } from '../../components/bits';
 import { DataState, Page } from '../../components/page';
 import { batteryText, observerStatus, radioText } from './observer-status';
 import { LastPacket } from './list';
-import { AnalyticsCards, ClockCard, ClockText } from './detail-cards';
+import { AnalyticsCards, ClockCard, ClockText, RecentPacketsCard } from './detail-cards';
 import { MetricsCards } from './metrics-cards';
 import '../../styles/analytics.css';
 import '../../styles/analytics-i12g.css';
@@ -85,6 +85,7 @@ export function ObserverDetail({ id }: { id: string }) {
             <AnalyticsCards id={o.id} range={range} />
             <ClockCard o={o} />
             <MetricsCards id={o.id} range={range} />
+            <RecentPacketsCard id={o.id} range={range} />
           </div>
         </LoadGate>
       ) : null}
