@@ -97,7 +97,7 @@ async function ingest(): Promise<void> {
       );
     await settle(srv.server, consumed, dup.length);
     consumed = srv.server.pipeline.queue.stats().consumed;
-    const uptimes = [900, 901, 902, 3, 4, 5];
+    const uptimes = [900, 901, 3, 4];
     for (let i = 0; i < uptimes.length; i++) {
       const stats = {
         noise_floor: -112 + (i % 3),
@@ -133,8 +133,10 @@ async function findProbe(): Promise<string[]> {
 }
 
 before(async () => {
-  srv = await startFixtureServer({ metrics: { sampleIntervalSec: 1 } });
-  browser = await launchBrowser();
+  [srv, browser] = await Promise.all([
+    startFixtureServer({ metrics: { sampleIntervalSec: 1 } }),
+    launchBrowser(),
+  ]);
   const { observers } = await get<ObserversResponse>('/observers');
   const since = sinceIso();
   const sized = await Promise.all(
@@ -142,8 +144,7 @@ before(async () => {
   );
   sized.sort((x, y) => y.n - x.n);
   [A, B] = [sized[0].o, sized[1].o];
-  await ingest();
-  probe = await findProbe();
+  [, probe] = await Promise.all([ingest(), findProbe()]);
   // Analytics answer 503 while they compute (the browser would log it as a console error).
   for (const p of [
     '/observers/clock-skew',
@@ -232,7 +233,7 @@ describe('observer detail', () => {
 
   it('draws the status metrics with the reboot, as /observers/<id>/metrics says', async () => {
     const m = await get<ObserverMetricsResponse>(`/observers/${A.id}/metrics?since=7d&resolution=5m`);
-    assert.ok(m.metrics.length >= 5, 'status samples were stored');
+    assert.ok(m.metrics.length >= 4, 'status samples were stored');
     assert.equal(m.reboots.length, 1, 'the uptime drop is a reboot');
     const { page, errors, close } = await openPage(browser);
     try {
