@@ -152,6 +152,14 @@ before(async () => {
     `/observers/${B.id}/analytics?days=7`,
   ])
     await waitOk(p);
+  // B's snapshot includes the packets it heard again (they carry its only SNRs) once the
+  // analytics have read the store after the ingest.
+  for (let i = 0; ; i++) {
+    const a = await get<ObserverAnalyticsResponse>(`/observers/${B.id}/analytics?days=7`);
+    if (a.snrDistribution.length > 0) break;
+    assert.ok(i < 120, "B's analytics catch up with the ingest");
+    await new Promise((r) => setTimeout(r, 500));
+  }
 });
 after(async () => {
   await browser?.close();
