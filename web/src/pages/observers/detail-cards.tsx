@@ -14,7 +14,7 @@ import { AnalyticCard } from '../../components/analytic-card';
 import { Time, TypeBadge } from '../../components/bits';
 import { Chart } from '../../components/chart';
 import { DataState } from '../../components/page';
-import type { ObserverRange } from './detail';
+import type { ObserverRange } from './range';
 import { offsetText } from './observer-status';
 
 type A = ObserverAnalyticsResponse;

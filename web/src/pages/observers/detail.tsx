@@ -19,31 +19,12 @@ import { batteryText, observerStatus, radioText } from './observer-status';
 import { LastPacket } from './list';
 import { AnalyticsCards, ClockCard, ClockText, RecentPacketsCard } from './detail-cards';
 import { MetricsCards } from './metrics-cards';
+import { rangeOf } from './range';
 import '../../styles/analytics.css';
 import '../../styles/analytics-i12g.css';
 
 /** The range buttons; any whole number of days 1–30 in the URL works too. */
 const PRESETS = [1, 3, 7, 14, 30];
-
-export interface ObserverRange {
-  days: number;
-  value: string;
-  label: string;
-  /** The server's bucket for this many days (spec analytics §7.3). */
-  bucket: string;
-}
-
-export function rangeOf(raw: string | null): ObserverRange {
-  const m = /^(\d{1,2})d$/.exec(raw ?? '');
-  const n = m ? Number(m[1]) : 7;
-  const days = n >= 1 && n <= 30 ? n : 7;
-  return {
-    days,
-    value: `${days}d`,
-    label: `${days} d`,
-    bucket: days <= 1 ? '1 h' : days <= 7 ? '4 h' : '1 d',
-  };
-}
 
 export function ObserverDetail({ id }: { id: string }) {
   const range = rangeOf(param('range'));

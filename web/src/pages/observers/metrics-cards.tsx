@@ -7,7 +7,7 @@ import { clientConfig } from '../../app/server-state';
 import { useAnalytic, type AnalyticState } from '../../app/use-analytic';
 import { AnalyticCard } from '../../components/analytic-card';
 import { Chart, type ChartSeries } from '../../components/chart';
-import type { ObserverRange } from './detail';
+import type { ObserverRange } from './range';
 
 type M = ObserverMetricsResponse;
 type Point = M['metrics'][number];
