@@ -743,32 +743,6 @@ export interface ObserverMetricsSummaryResponse {
   observers: ObserverMetricsSummaryItem[];
 }
 
-/** One point of `GET /api/observers/:id/metrics` (counters are deltas over the interval). */
-export interface ObserverMetricPointItem {
-  timestamp: string;
-  noise_floor: number | null;
-  tx_airtime_pct: number | null;
-  rx_airtime_pct: number | null;
-  packets_sent: number | null;
-  packets_recv: number | null;
-  recv_errors: number | null;
-  recv_error_rate: number | null;
-  battery_mv: number | null;
-  is_reboot_sample: boolean;
-}
-
-/** `GET /api/observers/:id/metrics?since=&until=&resolution=`. */
-export interface ObserverMetricsResponse {
-  observer_id: string;
-  observer_name: string | null;
-  resolution: string;
-  since: string;
-  until: string;
-  truncated: boolean;
-  reboots: string[];
-  metrics: ObserverMetricPointItem[];
-}
-
 /** One node of `GET /api/nodes/clock-skew` (a bare array sorted by public key). */
 export interface NodesClockSkewItem {
   pubkey: string;
@@ -1156,4 +1130,84 @@ export interface RxCoverageResponse {
   days: number;
   receptions: number;
   truncated: boolean;
+}
+
+// i12g: observer metrics, POST /paths/inspect (the observer detail, compare and path-inspector pages).
+
+/** One point of `GET /api/observers/:id/metrics` (counters are deltas since the previous sample). */
+export interface ObserverMetricPointItem {
+  timestamp: string;
+  noise_floor: number | null;
+  tx_airtime_pct: number | null;
+  rx_airtime_pct: number | null;
+  packets_sent: number | null;
+  packets_recv: number | null;
+  recv_errors: number | null;
+  recv_error_rate: number | null;
+  battery_mv: number | null;
+  /** The first sample after a reboot (no deltas across it). */
+  is_reboot_sample: boolean;
+}
+
+/** `GET /api/observers/:id/metrics?since&until&resolution`. */
+export interface ObserverMetricsResponse {
+  observer_id: string;
+  observer_name: string | null;
+  resolution: string;
+  since: string;
+  until: string;
+  truncated: boolean;
+  /** Reboot times (uptime went backwards), ascending. */
+  reboots: string[];
+  metrics: ObserverMetricPointItem[];
+}
+
+/** One hop of a path-inspect candidate, with why it was chosen. */
+export interface PathInspectHop {
+  prefix: string;
+  candidatesConsidered: number;
+  chosen: string;
+  name: string | null;
+  /** Neighbour-graph edge score from the previous hop (0: no edge; null: first hop). */
+  edgeWeight: number | null;
+  edgeCount: number;
+  distanceKm: number | null;
+  hopScore: number;
+  alternatives: { publicKey: string; name: string | null; score: number }[];
+}
+
+/** One ranked candidate of `POST /api/paths/inspect`. */
+export interface PathInspectCandidate {
+  path: string[];
+  names: (string | null)[];
+  score: number;
+  speculative: boolean;
+  evidence: {
+    perHop: PathInspectHop[];
+    observer: {
+      publicKey: string;
+      edgeWeight: number;
+      edgeCount: number;
+      distanceKm: number | null;
+      hopScore: number;
+    } | null;
+  };
+}
+
+/** `POST /api/paths/inspect`. */
+export interface PathInspectResponse {
+  candidates: PathInspectCandidate[];
+  input: {
+    prefixes: string[];
+    hops: number;
+    context: { observerId: string | null; since: string | null; until: string | null };
+  };
+  stats: {
+    beamWidth: number;
+    expansions: number;
+    candidatesPerHop: number[];
+    unmatchedHops: number[];
+    anchor: string | null;
+    graphEdges: number;
+  };
 }

@@ -127,6 +127,9 @@ function overlayHooks(p: ChartProps): uPlot.Hooks.Arrays {
     ctx.lineWidth = 1.5 * dpr;
     ctx.setLineDash([5 * dpr, 4 * dpr]);
     ctx.font = `${11 * dpr}px system-ui, sans-serif`;
+    // uPlot leaves the y axis's right alignment on the context: labels start at the plot's left edge.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     for (const m of p.markers ?? []) {
       const x = u.valToPos(m.x, 'x', true);
       ctx.strokeStyle = css(m.color ?? '--bad');
