@@ -21,6 +21,7 @@ import { connectPublisher, observerTopic, settle } from '../integration/harness.
 import {
   axeSerious,
   gotoRoute,
+  waitLoaded,
   launchBrowser,
   openPage,
   screenshot,
@@ -416,6 +417,18 @@ describe('path inspector', () => {
         await first.locator('.pi-map').getAttribute('href'),
         `#/map?prefixes=${encodeURIComponent(want.candidates[0].path.join(','))}`,
       );
+      // "Show on map" draws that path: one listed hop per key, placed where the node has a position.
+      await first.locator('.pi-map').click();
+      await waitLoaded(page, 'map');
+      const hopKeys = await page
+        .locator('.map-route [data-hop]')
+        .evaluateAll((li) => li.map((l) => l.getAttribute('data-hop')));
+      assert.deepEqual(
+        hopKeys,
+        want.candidates[0].path.map((k) => k.toLowerCase()),
+      );
+      const placedHops = await page.locator('.map-route [data-placed="true"]').count();
+      assert.equal(await page.getAttribute('.map-canvas', 'data-route-points'), String(placedHops));
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -180,6 +180,29 @@ export interface PacketRoute {
 
 const placed = (c: HopCandidate | undefined) => (c && hasPosition(c) ? c : undefined);
 
+/**
+ * A path given as node keys or key prefixes (`#/map?prefixes=`, the path inspector's "Show on
+ * map"), resolved against the loaded node list: a prefix that matches one node is placed; one
+ * matching several is ambiguous (not placed).
+ */
+export function routeFromKeys(keys: string[], nodes: NodeItem[]): PacketRoute {
+  const hops = keys.map((raw): RouteHop => {
+    const prefix = raw.trim().toLowerCase();
+    const matches = nodes.filter((n) => n.public_key.toLowerCase().startsWith(prefix));
+    const node = matches.length === 1 ? matches[0] : undefined;
+    const pos = node && hasPosition(node) ? node : undefined;
+    return {
+      prefix,
+      name: node?.name ?? null,
+      pubkey: node?.public_key ?? null,
+      ambiguous: matches.length > 1,
+      candidates: matches.length,
+      point: pos ? { lat: pos.lat!, lon: pos.lon!, label: node?.name ?? prefix, ambiguous: false } : null,
+    };
+  });
+  return { hash: '', observer: null, hops };
+}
+
 /** The path of one observation (`obs` id, else the first) resolved to positions. */
 export async function fetchRoute(
   hash: string,

@@ -149,15 +149,22 @@ export function NodePanel(props: {
   );
 }
 
-export function RoutePanel(props: { route: PacketRoute | null; error: Error | null; hash: string }) {
+/** One packet's route (`hash`), or a path of node keys (`hash` null: `prefixes=`). */
+export function RoutePanel(props: { route: PacketRoute | null; error: Error | null; hash: string | null }) {
   const { route } = props;
   return (
-    <section class="map-route card" aria-label="Packet route">
+    <section class="map-route card" aria-label={props.hash ? 'Packet route' : 'Path'}>
       <h2>
-        Route of{' '}
-        <a href={href(`packets/${props.hash}`)}>
-          <Hex value={props.hash} />
-        </a>
+        {props.hash ? (
+          <>
+            Route of{' '}
+            <a href={href(`packets/${props.hash}`)}>
+              <Hex value={props.hash} />
+            </a>
+          </>
+        ) : (
+          'Path'
+        )}
       </h2>
       {props.error ? <p role="alert">Could not load the route: {props.error.message}</p> : null}
       {!route && !props.error ? <p role="status">Resolving the path…</p> : null}

@@ -27,6 +27,7 @@ import {
   MAP_ROLES,
   neighbourKeys,
   placeNodes,
+  routeFromKeys,
   type PacketRoute,
 } from './map-data';
 import { MapControls, NodeList, NodePanel, RoutePanel } from './map-panels';
@@ -80,6 +81,13 @@ export default function MapPage({ route }: PageProps) {
   const graph = useApi<NeighborGraphResponse>('/analytics/neighbor-graph', { ttlMs: 60_000 });
   const nodes = useNodes(region);
   const packet = useRoute(p.get('packet'), p.get('obs'));
+  // `prefixes=k1,k2,…`: a path of node keys (the path inspector's "Show on map").
+  const prefixes = p.get('prefixes');
+  const keyRoute = useMemo(
+    () => (prefixes && nodes.items ? routeFromKeys(prefixes.split(',').filter(Boolean), nodes.items) : null),
+    [prefixes, nodes.items],
+  );
+  const shownRoute = prefixes ? keyRoute : packet.route;
   const el = useRef<HTMLDivElement>(null);
   const initialView = useRef(urlView(p)).current;
   const { kit, drawn, error: mapError } = useMapKit(el, cfg.data, initialView, onHit);
@@ -114,7 +122,7 @@ export default function MapPage({ route }: PageProps) {
   useEffect(() => {
     if (!kit) return;
     kit.layer.setNodes(shown);
-    if (!fitted.current && placed.length > 0 && !p.get('packet')) {
+    if (!fitted.current && placed.length > 0 && !p.get('packet') && !prefixes) {
       fitted.current = true;
       const box = coreBounds(placed);
       if (box) safeFitBounds(kit.base.L, kit.base.map, box, { padding: [24, 24] });
@@ -132,7 +140,7 @@ export default function MapPage({ route }: PageProps) {
       kit?.base.restyle();
     });
   }, [kit, theme.value]);
-  const routePoints = useRoutePoints(kit, packet.route, !fitted.current);
+  const routePoints = useRoutePoints(kit, shownRoute, !fitted.current);
 
   const loaded =
     kit !== null && nodes.items !== null && (!p.get('packet') || packet.route !== null || !!packet.error);
@@ -145,7 +153,9 @@ export default function MapPage({ route }: PageProps) {
           {selNode ? (
             <NodePanel node={selNode} graph={graph.data} neighboursShown={nb === selNode.id} />
           ) : null}
-          {p.get('packet') ? (
+          {prefixes ? (
+            <RoutePanel route={keyRoute} error={null} hash={null} />
+          ) : p.get('packet') ? (
             <RoutePanel route={packet.route} error={packet.error} hash={p.get('packet')!} />
           ) : null}
         </aside>
