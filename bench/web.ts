@@ -70,6 +70,7 @@ interface Samples {
   packetHash: string;
   nodeKey: string;
   observerId: string | null;
+  observerB: string | null;
   channel: string | null;
 }
 
@@ -82,6 +83,7 @@ async function samples(srv: BenchServer): Promise<Samples> {
     packetHash: p.body.packets[0].hash,
     nodeKey: n.body.nodes[0].public_key,
     observerId: o.body.observers[0]?.id ?? null,
+    observerB: o.body.observers[1]?.id ?? null,
     channel: c.body.channels[0]?.hash ?? null,
   };
 }
@@ -99,8 +101,21 @@ function pageList(s: Samples): [string, string, string][] {
     ['Observers', '#/observers', 'observers'],
     ['Channels', '#/channels', 'channels'],
   ];
-  if (s.observerId)
-    list.push(['Observer page', `#/observers/${encodeURIComponent(s.observerId)}`, 'observer']);
+  list.push(
+    ['Node analytics', `#/nodes/${s.nodeKey}/analytics`, 'node-analytics'],
+    ['Node reach', `#/nodes/${s.nodeKey}/reach`, 'node-reach'],
+    ['Tools', '#/tools', 'tools'],
+    ['Prefix tool', '#/tools/prefix', 'prefix-tool'],
+  );
+  if (s.observerId) {
+    const id = encodeURIComponent(s.observerId);
+    list.push(['Observer page', `#/observers/${id}`, 'observer']);
+    list.push([
+      'Compare',
+      `#/compare?a=${id}&b=${encodeURIComponent(s.observerB ?? s.observerId)}`,
+      'compare',
+    ]);
+  }
   if (s.channel) list.push(['Channel', `#/channels/${encodeURIComponent(s.channel)}`, 'channels']);
   return list;
 }
