@@ -594,3 +594,22 @@ export interface RolesResponse {
   }[];
   computedAt: string;
 }
+
+// i12d: Neighbor Graph and My Repeaters tabs.
+/** `stats` of `GET /api/analytics/neighbor-graph` (avg_cluster_size = 2E/N over keyed nodes). */
+export interface NeighborGraphStats {
+  total_nodes: number;
+  total_edges: number;
+  ambiguous_edges: number;
+  avg_cluster_size: number;
+  rejected_edges_geo_far: number;
+}
+export type NeighborGraphWithStats = NeighborGraphResponse & { stats: NeighborGraphStats };
+
+/** One row of `GET /api/nodes/clock-skew` (a bare array): the node's estimate plus its name/role. */
+export type NodeClockSkewRow = NodeClockSkewResponse & { nodeName: string | null; nodeRole: string | null };
+/** `/api/nodes` items of repeaters and rooms carry the usefulness axes (null until computed). */
+export type NodeItemWithAxes = NodeItem & {
+  bridge_score?: number | null;
+  traffic_share_score?: number | null;
+};
