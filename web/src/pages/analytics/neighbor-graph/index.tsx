@@ -36,7 +36,7 @@ function Filters({ role, minScore, conf }: ReturnType<typeof readFilters>) {
   return (
     <div class="controls ng-filters" role="group" aria-label="Graph filters">
       <label class="control">
-        <span class="control-label">Role</span>
+        <span class="ng-label">Role</span>
         <select value={role} onChange={(e) => setParams({ role: e.currentTarget.value, node: null })}>
           {ROLES.map(([v, l]) => (
             <option value={v}>{l}</option>
@@ -44,7 +44,7 @@ function Filters({ role, minScore, conf }: ReturnType<typeof readFilters>) {
         </select>
       </label>
       <label class="control">
-        <span class="control-label">Min score</span>
+        <span class="ng-label">Min score</span>
         <select
           value={minScore}
           onChange={(e) =>
@@ -57,7 +57,7 @@ function Filters({ role, minScore, conf }: ReturnType<typeof readFilters>) {
         </select>
       </label>
       <label class="control">
-        <span class="control-label">Confidence</span>
+        <span class="ng-label">Confidence</span>
         <select
           value={conf}
           onChange={(e) =>

@@ -16,7 +16,7 @@ export interface LayoutInput {
 const THETA2 = 0.81; // Barnes–Hut opening criterion θ = 0.9, squared
 const CHARGE = -40;
 const LINK_DISTANCE = 30;
-const GRAVITY = 0.04;
+const GRAVITY = 0.08;
 const VELOCITY_DECAY = 0.4;
 const ALPHA_MIN = 0.001;
 const ALPHA_DECAY = 1 - Math.pow(ALPHA_MIN, 1 / 300);

@@ -7,7 +7,7 @@ import { ROLE_LABEL } from '../../../app/mesh';
 import { RoleIcon } from '../../../components/bits';
 import { neighboursOf, type GEdge, type GNode, type GraphModel } from './model';
 
-const FIRST = 60;
+const FIRST = 50;
 
 export const scoreText = (s: number) => s.toFixed(3);
 
@@ -39,13 +39,28 @@ interface Props {
 
 export function NodeList({ id, model, order, selected, onSelect }: Props) {
   const [all, setAll] = useState(false);
+  // Open entries (by id); a closed entry's neighbours are not rendered (a big graph stays light).
+  const [open, setOpen] = useState<Set<string> | 'all'>(new Set());
   const shown = all ? order : order.slice(0, FIRST);
+  const isOpen = (id: string, i: number) => open === 'all' || open.has(id) || selected === i;
+  const toggle = (id: string, on: boolean) =>
+    setOpen((o) => {
+      if (o === 'all' && on) return o;
+      const next = new Set(o === 'all' ? shown.map((j) => model.nodes[j].id) : o);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   return (
     <section class="ng-list" id={id} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Nodes and their neighbours</h3>
       <p class="muted">
         {order.length} entries, most neighbours first
-        {shown.length < order.length ? ` (showing ${shown.length})` : ''}.
+        {shown.length < order.length ? ` (showing ${shown.length})` : ''}. Open an entry for its neighbours; ◎
+        selects it on the graph.{' '}
+        <button type="button" class="ng-open-all" onClick={() => setOpen(open === 'all' ? new Set() : 'all')}>
+          {open === 'all' ? 'Close all' : 'Open all'}
+        </button>
       </p>
       <ol class="ng-nodes" data-shown={String(shown.length)}>
         {shown.map((i) => {
@@ -57,21 +72,36 @@ export function NodeList({ id, model, order, selected, onSelect }: Props) {
                 type="button"
                 class="ng-node-btn"
                 aria-pressed={selected === i ? 'true' : 'false'}
+                aria-label={`Select ${n.name} on the graph`}
+                title="Select on the graph"
                 onClick={() => onSelect(i)}
               >
-                <NodeName node={n} />
-              </button>{' '}
-              <span class="muted">
-                {n.prefix ? 'prefix' : ROLE_LABEL[n.role]}, {nbs.length} neighbour
-                {nbs.length === 1 ? '' : 's'}
-              </span>
-              <ul class="ng-neigh">
-                {nbs.map((nb) => (
-                  <li key={nb.node.id} data-neighbor={nb.node.id} data-score={String(nb.edge.score)}>
-                    <span class="ng-nb-name">{nb.node.name}</span>: {edgeText(nb.edge)}
-                  </li>
-                ))}
-              </ul>
+                <span aria-hidden="true">◎</span>
+              </button>
+              <details
+                open={isOpen(n.id, i)}
+                onToggle={(e) => {
+                  const on = (e.currentTarget as HTMLDetailsElement).open;
+                  if (on !== isOpen(n.id, i)) toggle(n.id, on);
+                }}
+              >
+                <summary>
+                  <NodeName node={n} />{' '}
+                  <span class="muted">
+                    ({n.prefix ? 'prefix' : ROLE_LABEL[n.role]}, {nbs.length} neighbour
+                    {nbs.length === 1 ? '' : 's'})
+                  </span>
+                </summary>
+                {isOpen(n.id, i) ? (
+                  <ul class="ng-neigh">
+                    {nbs.map((nb) => (
+                      <li key={nb.node.id} data-neighbor={nb.node.id} data-score={String(nb.edge.score)}>
+                        <span class="ng-nb-name">{nb.node.name}</span>: {edgeText(nb.edge)}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </details>
             </li>
           );
         })}

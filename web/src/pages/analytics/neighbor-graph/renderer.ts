@@ -104,8 +104,8 @@ export function draw(canvas: HTMLCanvasElement, w: number, h: number, s: DrawSta
         ctx.moveTo(sx(e.s), sy(e.s));
         ctx.lineTo(sx(e.t), sy(e.t));
       }
-      ctx.globalAlpha = 0.25 + 0.6 * mid;
-      ctx.lineWidth = 0.6 + 2.4 * mid;
+      ctx.globalAlpha = 0.35 + 0.55 * mid;
+      ctx.lineWidth = 0.7 + 3 * mid;
       ctx.setLineDash(dashed ? [4, 3] : []);
       ctx.stroke();
     }
