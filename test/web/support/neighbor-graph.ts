@@ -10,14 +10,14 @@ export type Edge = NeighborGraphWithStats['edges'][number];
 export const GRAPH = '/analytics/neighbor-graph?min_count=1&min_score=0';
 export const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
-export async function getJson<T>(srv: UiServer, path: string): Promise<T> {
+export async function getJson<T>(srv: Pick<UiServer, 'url'>, path: string): Promise<T> {
   const r = await fetch(`${srv.url}/api${path}`);
   assert.equal(r.status, 200, path);
   return (await r.json()) as T;
 }
 
 /** Waits until the analytics have their first snapshot (so the pages never see a 503). */
-export async function warm(srv: UiServer, paths: string[]): Promise<void> {
+export async function warm(srv: Pick<UiServer, 'url'>, paths: string[]): Promise<void> {
   const until = Date.now() + 120_000;
   for (const p of paths)
     while ((await fetch(`${srv.url}/api${p}`)).status !== 200) {
