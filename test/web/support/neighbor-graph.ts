@@ -74,3 +74,51 @@ export async function listPairs(
     ),
   );
 }
+
+/**
+ * Pans and zooms the graph canvas by mouse (wheel in and out, drags) for `ms` while a
+ * PerformanceObserver('longtask') records main-thread tasks over 50 ms (pausing now and then, so
+ * the full redraw after a gesture is measured too); returns the longest
+ * task (0 if none), the animation frames, and the graph's own draw calls and their cost. For `npm run bench:web` (no assertion here).
+ */
+export async function panZoomLongTasks(
+  page: Page,
+  ms = 4000,
+): Promise<{
+  maxTaskMs: number;
+  longTasks: number;
+  frames: number;
+  draws: number;
+  maxDrawMs: number;
+  meanDrawMs: number;
+}> {
+  // A string, so the test runner's transpiler adds no helper the page does not have.
+  await page.evaluate(`(() => {
+    window.__lt = [];
+    window.__frames = 0;
+    window.__meshlensGraphFrames = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push(e.duration); })
+      .observe({ type: 'longtask' });
+    const count = () => { window.__frames++; requestAnimationFrame(count); };
+    requestAnimationFrame(count);
+  })()`);
+  const box = (await page.locator('.ng-canvas-wrap canvas').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const end = Date.now() + ms;
+  for (let i = 0; Date.now() < end; i++) {
+    await page.mouse.move(cx + ((i * 37) % 200) - 100, cy + ((i * 23) % 120) - 60);
+    await page.mouse.wheel(0, i % 8 < 4 ? -120 : 120);
+    await page.mouse.down();
+    for (let s = 1; s <= 5; s++) await page.mouse.move(cx + s * 12, cy + s * 6 * (i % 2 ? 1 : -1));
+    await page.mouse.up();
+    // Every few gestures a pause, so the crisp redraw after the movement stops is measured too.
+    if (i % 4 === 3) await page.waitForTimeout(250);
+  }
+  await page.waitForTimeout(400);
+  return page.evaluate(`(() => {
+    const d = window.__meshlensGraphFrames;
+    return { maxTaskMs: Math.max(0, ...window.__lt), longTasks: window.__lt.length, frames: window.__frames,
+      draws: d.length, maxDrawMs: Math.max(0, ...d), meanDrawMs: d.reduce((a, b) => a + b, 0) / Math.max(1, d.length) };
+  })()`);
+}

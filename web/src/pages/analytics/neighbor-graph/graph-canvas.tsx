@@ -6,7 +6,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { runLayout } from './layout-runner';
 import type { GraphModel } from './model';
-import { draw, fitView, hitTest, type View } from './renderer';
+import { blit, draw, fitView, hitTest, type View } from './renderer';
+import { theme } from '../../../app/prefs';
 import { keyAction, panBy, viewAttr, zoomAt } from './keyboard';
 import { seedPositions } from './seed';
 
@@ -30,6 +31,16 @@ interface Live {
   frame: number;
   drawn: boolean;
   selected: number | null;
+  /** The layout is still moving nodes. */
+  running: boolean;
+  /** Centre the selection once the layout has settled (it was chosen while it ran). */
+  centreWhenDone: boolean;
+  /** The last full drawing and the view it was drawn with: pan/zoom frames only blit it. */
+  cache: HTMLCanvasElement | null;
+  cacheView: View | null;
+  /** A full drawing is due (data, positions, selection, size or theme changed, or settled). */
+  dirty: boolean;
+  settle: ReturnType<typeof setTimeout> | null;
 }
 
 export function GraphCanvas(p: Props) {
@@ -45,6 +56,12 @@ export function GraphCanvas(p: Props) {
     frame: 0,
     drawn: false,
     selected: null,
+    running: false,
+    centreWhenDone: false,
+    cache: null,
+    cacheView: null,
+    dirty: true,
+    settle: null,
   }).current;
   const props = useRef(p);
   props.current = p;
@@ -54,7 +71,33 @@ export function GraphCanvas(p: Props) {
     const c = canvas.current;
     if (!c || !live.pos || !live.model || live.w === 0) return;
     if (!live.userView) live.view = fitView(live.pos, live.w, live.h);
-    draw(c, live.w, live.h, { model: live.model, pos: live.pos, view: live.view, selected: live.selected });
+    const t0 = performance.now();
+    if (!live.dirty && live.cache && live.cacheView) {
+      // Pan/zoom in progress: move the last drawing (one blit); redraw crisply when it stops.
+      blit(c, live.cache, live.w, live.cacheView, live.view);
+    } else {
+      // A big graph is drawn light while its layout still moves (frames every 150 ms).
+      const lite = live.running && live.model.edges.length > 1500;
+      draw(c, live.w, live.h, {
+        model: live.model,
+        pos: live.pos,
+        view: live.view,
+        selected: live.selected,
+        lite,
+      });
+      live.cache ??= document.createElement('canvas');
+      if (live.cache.width !== c.width || live.cache.height !== c.height) {
+        live.cache.width = c.width;
+        live.cache.height = c.height;
+      }
+      const cc = live.cache.getContext('2d');
+      cc?.clearRect(0, 0, c.width, c.height);
+      cc?.drawImage(c, 0, 0);
+      live.cacheView = live.view;
+      live.dirty = live.running;
+    }
+    // Bench hook: the cost of each frame, when a benchmark asks for it.
+    (window as { __meshlensGraphFrames?: number[] }).__meshlensGraphFrames?.push(performance.now() - t0);
     wrap.current?.setAttribute('data-view', viewAttr(live.view));
     if (!live.drawn) {
       live.drawn = true;
@@ -65,10 +108,27 @@ export function GraphCanvas(p: Props) {
   const schedule = () => {
     if (live.frame === 0) live.frame = requestAnimationFrame(paint);
   };
+  /** Something other than the view changed: the next frame draws everything. */
+  const redraw = () => {
+    live.dirty = true;
+    schedule();
+  };
   const setView = (v: View) => {
     live.view = v;
     live.userView = true;
+    live.centreWhenDone = false;
     schedule();
+    if (live.settle !== null) clearTimeout(live.settle);
+    live.settle = setTimeout(() => {
+      live.settle = null;
+      redraw();
+    }, 150);
+  };
+  const centre = (i: number) => {
+    if (!live.pos) return;
+    if (!live.userView) live.view = fitView(live.pos, live.w, live.h);
+    const k = live.view.k;
+    setView({ k, x: live.w / 2 - live.pos[2 * i] * k, y: live.h / 2 - live.pos[2 * i + 1] * k });
   };
 
   // (Re)layout when the data or the filters change; keep the places of nodes already drawn.
@@ -78,14 +138,17 @@ export function GraphCanvas(p: Props) {
     live.model = p.model;
     live.pos = seed.init;
     wrap.current?.setAttribute('data-layout', 'running');
-    schedule();
+    live.running = true;
+    redraw();
     return runLayout(
       { n: p.model.nodes.length, links: seed.links, init: seed.init, alpha: seed.alpha },
       (pos, done) => {
         if (pos.length !== 2 * p.model.nodes.length) return;
         live.pos = pos;
+        live.running = !done;
         if (done) wrap.current?.setAttribute('data-layout', 'done');
-        schedule();
+        if (done && live.centreWhenDone && live.selected !== null) centre(live.selected);
+        redraw();
       },
     );
   }, [p.model]);
@@ -93,26 +156,34 @@ export function GraphCanvas(p: Props) {
   // Selection: highlight, and bring the node to the centre.
   useEffect(() => {
     live.selected = p.selected;
-    if (p.selected !== null && live.pos) {
-      const i = p.selected;
-      const v = live.view;
-      setView({ k: v.k, x: live.w / 2 - live.pos[2 * i] * v.k, y: live.h / 2 - live.pos[2 * i + 1] * v.k });
-    } else schedule();
+    // While the layout still moves nodes, centring now would lose the node: do it when settled.
+    if (p.selected !== null && live.running && !live.userView) live.centreWhenDone = true;
+    else if (p.selected !== null) centre(p.selected);
+    redraw();
   }, [p.selected, p.model]);
 
-  useSize(wrap, canvas, live, schedule);
+  // A theme switch changes every colour.
+  const th = theme.value;
+  useEffect(redraw, [th]);
+  useSize(wrap, canvas, live, redraw);
   usePointer(canvas, live, setView, (i) => props.current.onSelect(i));
-  useEffect(() => () => cancelAnimationFrame(live.frame), []);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(live.frame);
+      if (live.settle !== null) clearTimeout(live.settle);
+    },
+    [],
+  );
 
   const onKey = (e: KeyboardEvent) => {
     const a = keyAction(e, live.view, live.w, live.h);
     if (!a || !live.pos) return;
     e.preventDefault();
-    const { order, selected, onSelect, model } = props.current;
+    const { order, selected, onSelect } = props.current;
     if (a.kind === 'view') setView(a.view);
     else if (a.kind === 'reset') {
       live.userView = false;
-      schedule();
+      redraw();
     } else if (a.kind === 'clear') onSelect(null);
     else if (a.kind === 'select-centre') onSelect(nearest(live, live.w / 2, live.h / 2));
     else if (order.length > 0) {
@@ -121,7 +192,6 @@ export function GraphCanvas(p: Props) {
         at < 0 ? (a.delta > 0 ? 0 : order.length - 1) : (at + a.delta + order.length) % order.length;
       onSelect(order[next]);
     }
-    void model;
   };
 
   return (

@@ -1,5 +1,5 @@
 // The layout's worker: ticks the simulation off the main thread and posts the positions about
-// every 60 ms (so the drawing animates as the graph settles) and once more when it has cooled.
+// every 150 ms (so the drawing animates as the graph settles) and once more when it has cooled.
 import { Layout, type LayoutInput } from './layout';
 
 interface Scope {
@@ -18,7 +18,7 @@ scope.onmessage = (e) => {
   post(false);
   while (!layout.done) {
     layout.tick();
-    if (performance.now() - last > 60) {
+    if (performance.now() - last > 150) {
       post(false);
       last = performance.now();
     }

@@ -79,6 +79,8 @@ export interface DrawState {
   pos: Float32Array;
   view: View;
   selected: number | null;
+  /** While the layout moves nodes: every edge in one thin stroke, no outlines or labels. */
+  lite?: boolean;
 }
 
 export function draw(canvas: HTMLCanvasElement, w: number, h: number, s: DrawState): void {
@@ -92,11 +94,26 @@ export function draw(canvas: HTMLCanvasElement, w: number, h: number, s: DrawSta
   ctx.clearRect(0, 0, w, h);
   const sx = (i: number) => pos[2 * i] * k + tx;
   const sy = (i: number) => pos[2 * i + 1] * k + ty;
-  // Edges, weakest bucket first.
   ctx.strokeStyle = pal.edge;
+  if (s.lite) {
+    ctx.beginPath();
+    for (const e of model.edges) {
+      ctx.moveTo(sx(e.s), sy(e.s));
+      ctx.lineTo(sx(e.t), sy(e.t));
+    }
+    ctx.globalAlpha = 0.4;
+    ctx.lineWidth = 0.7;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    drawNodes(ctx, w, h, s, pal, new Set());
+    return;
+  }
+  // Edges, weakest bucket first.
   let lo = 0;
   for (const hi of BUCKETS) {
     const mid = Math.min(1, (lo + Math.min(hi, 1)) / 2);
+    // Dashes are costly to rasterise: a big graph marks ambiguous edges by a fainter line only.
+    const dashes = model.edges.length <= 3000;
     for (const dashed of [false, true]) {
       ctx.beginPath();
       for (const e of model.edges) {
@@ -104,9 +121,9 @@ export function draw(canvas: HTMLCanvasElement, w: number, h: number, s: DrawSta
         ctx.moveTo(sx(e.s), sy(e.s));
         ctx.lineTo(sx(e.t), sy(e.t));
       }
-      ctx.globalAlpha = 0.35 + 0.55 * mid;
+      ctx.globalAlpha = (0.35 + 0.55 * mid) * (dashed && !dashes ? 0.5 : 1);
       ctx.lineWidth = 0.7 + 3 * mid;
-      ctx.setLineDash(dashed ? [4, 3] : []);
+      ctx.setLineDash(dashed && dashes ? [4, 3] : []);
       ctx.stroke();
     }
     lo = hi;
@@ -117,9 +134,12 @@ export function draw(canvas: HTMLCanvasElement, w: number, h: number, s: DrawSta
   const near = new Set<number>();
   if (sel !== null) {
     ctx.beginPath();
+    // Labels for the strongest neighbours only (a hub's 50 names would be unreadable).
+    const strongest = [...model.incident[sel]].sort((a, b) => model.edges[b].score - model.edges[a].score);
+    for (const ei of strongest.slice(0, 10))
+      near.add(model.edges[ei].s === sel ? model.edges[ei].t : model.edges[ei].s);
     for (const ei of model.incident[sel]) {
       const e = model.edges[ei];
-      near.add(e.s === sel ? e.t : e.s);
       ctx.moveTo(sx(e.s), sy(e.s));
       ctx.lineTo(sx(e.t), sy(e.t));
     }
@@ -162,7 +182,8 @@ function drawNodes(
     }
     ctx.fillStyle = pal.role[role];
     ctx.fill();
-    ctx.stroke();
+    // An outline separates overlapping shapes; a big graph skips it (it doubles the raster cost).
+    if (visible.length <= 800 && !s.lite) ctx.stroke();
   }
   // Ambiguous prefixes: hollow rings.
   ctx.beginPath();
@@ -180,6 +201,7 @@ function drawNodes(
     ctx.lineWidth = 2.5;
     ctx.stroke();
   }
+  if (s.lite) return;
   const labelled = visible.length <= 60 ? visible : visible.filter((i) => i === s.selected || near.has(i));
   ctx.font = '12px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
@@ -193,6 +215,24 @@ function drawNodes(
     ctx.fillStyle = pal.text;
     ctx.fillText(model.nodes[i].name, x, y);
   }
+}
+
+/** Draws `cache` (a full drawing made with view `from`) as seen with view `to`. */
+export function blit(
+  canvas: HTMLCanvasElement,
+  cache: HTMLCanvasElement,
+  w: number,
+  from: View,
+  to: View,
+): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const dpr = canvas.width / Math.max(1, w);
+  const f = to.k / from.k;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.setTransform(dpr * f, 0, 0, dpr * f, dpr * (to.x - from.x * f), dpr * (to.y - from.y * f));
+  ctx.drawImage(cache, 0, 0, w, canvas.height / dpr);
 }
 
 /** The node drawn under a screen point (within its radius + 4 px), or null. */
