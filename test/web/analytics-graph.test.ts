@@ -311,6 +311,9 @@ describe('neighbor graph and my repeaters on the fixture', () => {
         await openGraph(page, srv.url, '&node=' + favs[0]);
         await checkLook(page, `analytics-neighbor-graph-${look.theme}-${look.vpName}`);
         await gotoRoute(page, srv.url, 'analytics?tab=my-repeaters', 'analytics');
+        // A tab switch within the page: wait for this tab's own cards, not the previous marker.
+        await page.waitForSelector('[data-card="my-repeaters"][data-state="ready"] tbody tr');
+        await page.waitForSelector('[data-card="my-repeaters-links"][data-state="ready"]');
         await checkLook(page, `analytics-my-repeaters-${look.theme}-${look.vpName}`);
         assert.deepEqual(errors, []);
       } finally {

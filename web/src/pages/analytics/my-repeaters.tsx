@@ -12,7 +12,7 @@ import { href } from '../../app/router';
 import { useAnalytic, type AnalyticState } from '../../app/use-analytic';
 import { AnalyticCard, useLoadReport } from '../../components/analytic-card';
 import { NodeLink, RoleIcon, StatusBadge, Time } from '../../components/bits';
-import { SortTable } from '../../components/data-views';
+import { SortTable, type Column } from '../../components/data-views';
 import { fetchAllNodes, statusOf } from '../node-data';
 import type { TabProps } from './context';
 import '../../styles/analytics-i12d.css';
@@ -103,8 +103,6 @@ function WatchList({ favs }: { favs: string[] }) {
   const watched = starred.filter((s) => s.node === null || isInfra(s.node.role));
   const others = starred.length - watched.length;
   const watchedKeys = new Set(watched.map((w) => w.pk));
-  const neighbourCount = (d: NeighborGraphResponse | null, pk: string) =>
-    d?.nodes.find((n) => n.pubkey === pk)?.neighbor_count ?? 0;
   return (
     <div class="agrid">
       <AnalyticCard
@@ -117,9 +115,10 @@ function WatchList({ favs }: { favs: string[] }) {
             Status is the time since the node was last heard against the server's per-role thresholds
             (repeaters and rooms: the infrastructure ones). Clock is the node's recent median advert-clock
             skew from the fleet clock-skew analytic (spec analytics §6); a node that sends no clock says so
-            instead of counting as skewed. Traffic counts the flood packets it relayed in 24 h (meshlens
-            counts each transmission once over all observations; the reference counts per observation); bridge
-            is its betweenness over the neighbour graph, normalised to the top repeater = 1.
+            instead of counting as skewed. Traffic is the number of FLOOD transmissions it relayed in 24 h,
+            each counted once over all its observations (meshlens leaves out DIRECT paths, which list hops
+            still to go, and never credits an ambiguous prefix by a GPS guess); bridge is its betweenness
+            (Brandes) over the neighbour graph, normalised to the top repeater = 1.
           </p>
         }
       >
@@ -133,78 +132,7 @@ function WatchList({ favs }: { favs: string[] }) {
                 caption="Starred repeaters and rooms"
                 rowKey={(r) => r.pk}
                 rows={watched.map(({ pk, node }) => ({ pk, node, skew: bySkew.get(pk) }))}
-                columns={[
-                  {
-                    key: 'name',
-                    label: 'Node',
-                    sort: (r) => r.node?.name ?? r.pk,
-                    render: (r) =>
-                      r.node ? (
-                        <span data-pk={r.pk}>
-                          <RoleIcon role={r.node.role} /> <NodeLink pk={r.pk} name={r.node.name} />
-                        </span>
-                      ) : (
-                        <span data-pk={r.pk}>
-                          <code class="hex">{r.pk.slice(0, 8).toUpperCase()}</code> (not in this database)
-                        </span>
-                      ),
-                  },
-                  {
-                    key: 'status',
-                    label: 'Status',
-                    sort: (r) => (r.node ? statusOf(r.node).status : 'unknown'),
-                    render: (r) => {
-                      if (!r.node) return '–';
-                      const s = statusOf(r.node);
-                      return (
-                        <span data-field="status">
-                          <StatusBadge status={s.status} /> <span class="muted">{s.reason}</span>
-                        </span>
-                      );
-                    },
-                  },
-                  {
-                    key: 'heard',
-                    label: 'Last heard',
-                    sort: (r) => r.node?.last_heard ?? r.node?.last_seen ?? '',
-                    render: (r) => <Time t={r.node?.last_heard ?? r.node?.last_seen ?? null} />,
-                  },
-                  {
-                    key: 'clock',
-                    label: 'Clock',
-                    sort: (r) => Math.abs(r.skew?.recentMedianSkewSec ?? r.skew?.medianSkewSec ?? 0),
-                    render: (r) => <span data-field="clock">{clockText(r.skew)}</span>,
-                  },
-                  {
-                    key: 'traffic',
-                    label: 'Relayed 24 h',
-                    num: true,
-                    sort: (r) => r.node?.relay_count_24h ?? -1,
-                    render: (r) => (
-                      <span data-field="traffic">
-                        {r.node?.relay_count_24h == null ? '–' : count(r.node.relay_count_24h)}
-                      </span>
-                    ),
-                  },
-                  {
-                    key: 'bridge',
-                    label: 'Bridge',
-                    num: true,
-                    sort: (r) => r.node?.bridge_score ?? -1,
-                    render: (r) => (
-                      <span data-field="bridge">
-                        {r.node?.bridge_score == null ? '–' : r.node.bridge_score.toFixed(2)}
-                      </span>
-                    ),
-                  },
-                  {
-                    key: 'nb',
-                    label: 'Neighbours',
-                    num: true,
-                    sort: (r) => neighbourCount(graph.data, r.pk),
-                    render: (r) => <span data-field="neighbours">{neighbourCount(graph.data, r.pk)}</span>,
-                  },
-                ]}
+                columns={watchColumns(graph.data)}
               />
               {others > 0 ? (
                 <p class="muted">
@@ -220,6 +148,89 @@ function WatchList({ favs }: { favs: string[] }) {
       <LinksCard graph={graph} keys={watchedKeys} byKey={byKey} />
     </div>
   );
+}
+
+interface WatchRow {
+  pk: string;
+  node: NodeItemWithAxes | null;
+  skew: NodeClockSkewRow | undefined;
+}
+
+const neighbourCount = (d: NeighborGraphResponse | null, pk: string) =>
+  d?.nodes.find((n) => n.pubkey === pk)?.neighbor_count ?? 0;
+
+/** The watch-list's columns: node, status, last heard, clock, traffic, bridge, neighbours. */
+function watchColumns(graph: NeighborGraphResponse | null): Column<WatchRow>[] {
+  return [
+    {
+      key: 'name',
+      label: 'Node',
+      sort: (r) => r.node?.name ?? r.pk,
+      render: (r) =>
+        r.node ? (
+          <span data-pk={r.pk}>
+            <RoleIcon role={r.node.role} /> <NodeLink pk={r.pk} name={r.node.name} />
+          </span>
+        ) : (
+          <span data-pk={r.pk}>
+            <code class="hex">{r.pk.slice(0, 8).toUpperCase()}</code> (not in this database)
+          </span>
+        ),
+    },
+    {
+      key: 'status',
+      label: 'Status',
+      sort: (r) => (r.node ? statusOf(r.node).status : 'unknown'),
+      render: (r) => {
+        if (!r.node) return '–';
+        const s = statusOf(r.node);
+        return (
+          <span data-field="status">
+            <StatusBadge status={s.status} /> <span class="muted">{s.reason}</span>
+          </span>
+        );
+      },
+    },
+    {
+      key: 'heard',
+      label: 'Last heard',
+      sort: (r) => r.node?.last_heard ?? r.node?.last_seen ?? '',
+      render: (r) => <Time t={r.node?.last_heard ?? r.node?.last_seen ?? null} />,
+    },
+    {
+      key: 'clock',
+      label: 'Clock',
+      sort: (r) => Math.abs(r.skew?.recentMedianSkewSec ?? r.skew?.medianSkewSec ?? 0),
+      render: (r) => <span data-field="clock">{clockText(r.skew)}</span>,
+    },
+    {
+      key: 'traffic',
+      label: 'Relayed 24 h',
+      num: true,
+      sort: (r) => r.node?.relay_count_24h ?? -1,
+      render: (r) => (
+        <span data-field="traffic">
+          {r.node?.relay_count_24h == null ? '–' : count(r.node.relay_count_24h)}
+        </span>
+      ),
+    },
+    {
+      key: 'bridge',
+      label: 'Bridge',
+      num: true,
+      sort: (r) => r.node?.bridge_score ?? -1,
+      render: (r) => (
+        <span data-field="bridge">{r.node?.bridge_score == null ? '–' : r.node.bridge_score.toFixed(2)}</span>
+      ),
+    },
+    {
+      key: 'nb',
+      label: 'Neighbours',
+      num: true,
+      sort: (r) => neighbourCount(graph, r.pk),
+      render: (r) => <span data-field="neighbours">{neighbourCount(graph, r.pk)}</span>,
+    },
+  ];
 }
 
 function LinksCard({
