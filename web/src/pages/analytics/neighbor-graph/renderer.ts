@@ -118,8 +118,14 @@ export function draw(canvas: HTMLCanvasElement, w: number, h: number, s: DrawSta
       ctx.beginPath();
       for (const e of model.edges) {
         if (e.score < lo || e.score >= hi || e.ambiguous !== dashed) continue;
-        ctx.moveTo(sx(e.s), sy(e.s));
-        ctx.lineTo(sx(e.t), sy(e.t));
+        const x1 = sx(e.s);
+        const y1 = sy(e.s);
+        const x2 = sx(e.t);
+        const y2 = sy(e.t);
+        // Zoomed in: skip edges wholly on one side of the canvas.
+        if ((x1 < 0 && x2 < 0) || (x1 > w && x2 > w) || (y1 < 0 && y2 < 0) || (y1 > h && y2 > h)) continue;
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x2, y2);
       }
       ctx.globalAlpha = (0.35 + 0.55 * mid) * (dashed && !dashes ? 0.5 : 1);
       ctx.lineWidth = 0.7 + 3 * mid;
