@@ -1211,3 +1211,20 @@ export interface PathInspectResponse {
     graphEdges: number;
   };
 }
+
+// i12d: Neighbor Graph and My Repeaters tabs.
+/** `stats` of `GET /api/analytics/neighbor-graph` (avg_cluster_size = 2E/N over keyed nodes). */
+export interface NeighborGraphStats {
+  total_nodes: number;
+  total_edges: number;
+  ambiguous_edges: number;
+  avg_cluster_size: number;
+  rejected_edges_geo_far: number;
+}
+export type NeighborGraphWithStats = NeighborGraphResponse & { stats: NeighborGraphStats };
+
+/** `/api/nodes` items of repeaters and rooms carry the usefulness axes (null until computed). */
+export type NodeItemWithAxes = NodeItem & {
+  bridge_score?: number | null;
+  traffic_share_score?: number | null;
+};
