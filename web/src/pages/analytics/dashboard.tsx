@@ -4,7 +4,7 @@
 // in a LoadGate, so the page's data-loaded marker turns true when every card of the tab shows
 // its data.
 import type { FunctionComponent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { PageProps } from '../../app/routes';
 import { href, setParams } from '../../app/router';
 import { useApi } from '../../app/use-api';
@@ -98,15 +98,19 @@ export default function AnalyticsDashboard({ route }: PageProps) {
   const w = route.params.get('window');
   const window = w !== null && ANALYTIC_WINDOWS.has(w) ? w : null;
   const area = route.params.get('area');
-  const [loaded, setLoaded] = useState(false);
-  const [Comp, setComp] = useState<FunctionComponent<TabProps> | null>(null);
+  // Which tab's cards all show data: keyed by tab so the marker is never true for the tab just
+  // left during the first render of the next one.
+  const [loadedTab, setLoadedTab] = useState<string | null>(null);
+  const tabId = tab.id;
+  const onLoaded = useCallback((v: boolean) => setLoadedTab(v ? tabId : null), [tabId]);
+  // The loaded module with the tab it belongs to: never render one tab's module under another.
+  const [mod, setMod] = useState<{ id: string; Comp: FunctionComponent<TabProps> } | null>(null);
+  const Comp = mod !== null && mod.id === tab.id ? mod.Comp : null;
 
   useEffect(() => {
     let live = true;
-    setComp(null);
-    setLoaded(false);
     void tab.load().then((m) => {
-      if (live) setComp(() => m.default);
+      if (live) setMod({ id: tab.id, Comp: m.default });
     });
     return () => {
       live = false;
@@ -114,12 +118,12 @@ export default function AnalyticsDashboard({ route }: PageProps) {
   }, [tab.id]);
 
   return (
-    <Page name="analytics" title="Analytics" loaded={loaded && Comp !== null}>
+    <Page name="analytics" title="Analytics" loaded={loadedTab === tab.id && Comp !== null}>
       <TabNav current={tab.id} area={area} />
       <ScopeNote controls={tab.controls} />
       {tab.controls.includes('area') ? <AreaPills current={area} /> : null}
       <div class="atab-panel" data-tab-panel={tab.id} aria-label={tab.label} role="region">
-        <LoadGate key={tab.id} onLoaded={setLoaded}>
+        <LoadGate key={tab.id} onLoaded={onLoaded}>
           {Comp ? <Comp regions={regions} window={window} area={area} /> : null}
         </LoadGate>
       </div>
