@@ -137,7 +137,7 @@ describe('Channels tab', () => {
       const req = page.waitForRequest(
         (r) => r.url().includes('/api/analytics/channels') && r.url().includes('window=1h'),
       );
-      await page.locator('.page-actions').getByLabel('Window').selectOption('1h');
+      await page.locator('.topbar-tools').getByLabel('Window').selectOption('1h');
       await req;
       await page.waitForFunction(
         (t) => document.querySelector('[data-card="channel-activity"] .stat-line')?.textContent?.includes(t),
@@ -195,7 +195,7 @@ describe('Hash Stats tab', () => {
       // Region: refetched with region=, the shown shares are the region's.
       const sjc = await getJson<HashSizesResponse>('/analytics/hash-sizes?region=SJC');
       const req = page.waitForRequest((r) => r.url().includes('/api/analytics/hash-sizes?region=SJC'));
-      await page.locator('.page-actions').getByLabel('Region').selectOption('SJC');
+      await page.locator('.topbar-tools').getByLabel('Region').selectOption('SJC');
       await req;
       await page.waitForFunction(
         (t) => document.querySelector('[data-share="packets"] .bar-value')?.textContent === t,
@@ -299,7 +299,7 @@ describe('Hash Issues tab', () => {
       const sjc = await getJson<HashCollisionsResponse>('/analytics/hash-collisions?region=SJC');
       assert.notEqual(sjc.by_size['1'].stats.nodes_for_byte, d.by_size['1'].stats.nodes_for_byte);
       const req = page.waitForRequest((r) => r.url().includes('/api/analytics/hash-collisions?region=SJC'));
-      await page.locator('.page-actions').getByLabel('Region').selectOption('SJC');
+      await page.locator('.topbar-tools').getByLabel('Region').selectOption('SJC');
       await req;
       await page.locator('[data-card="hash-matrix"] button[data-mode="1"]').click();
       await page.waitForFunction(
