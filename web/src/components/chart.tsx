@@ -169,12 +169,17 @@ function options(U: UPlotCtor, p: ChartProps, width: number): uPlot.Options {
           return [min - step * 0.6, max + step * 0.6];
         }
       : undefined;
+  // Binned data (bars): ticks only at whole multiples of the bin width, so an hourly histogram is
+  // never labelled at half hours between its bars.
+  const step = anyBars && p.x.length > 1 ? p.x[1] - p.x[0] : 0;
+  const incrs = step > 0 ? [1, 2, 3, 4, 6, 12, 24, 48, 168, 336, 720].map((m) => m * step) : undefined;
   const axes: uPlot.Axis[] = [
     {
       stroke: text,
       grid: { show: false },
       ticks: { stroke: grid },
       label: p.xLabel,
+      ...(incrs && !labels ? { incrs } : {}),
       ...(labels
         ? {
             values: (_u: uPlot, splits: number[]) =>
