@@ -4,29 +4,18 @@
 // /nodes/<pk>/clock-skew; battery from /nodes/<pk>/battery. Every card is an AnalyticCard (one
 // shared conditional poll per path); a node with no data for a card shows an empty card.
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import type {
   NodeAnalyticsResponse,
   NodeBatteryResponse,
   NodeClockSkewDetail,
 } from '../../../src/api/contract';
 import type { PageProps } from '../app/routes';
-import { href } from '../app/router';
 import { useAnalytic } from '../app/use-analytic';
-import { AnalyticCard, LoadGate } from '../components/analytic-card';
-import { DataState, Page } from '../components/page';
+import { AnalyticCard } from '../components/analytic-card';
 import { BatteryView } from './node-analytics/battery';
 import { ActivityChart, HopChart, ObserverBars, SnrChart, TypeBars } from './node-analytics/charts';
 import { ClockSkewView } from './node-analytics/clock';
-import {
-  absentOn404,
-  daysParam,
-  NodeNotFound,
-  NodeTitle,
-  RangePills,
-  useResolvedNode,
-  type RangeOption,
-} from './node-analytics/common';
+import { absentOn404, NodeSubPage, type RangeOption } from './node-analytics/common';
 import { UptimeHeatmap } from './node-analytics/heatmap';
 import { HOW } from './node-analytics/how';
 import { PeersTable } from './node-analytics/peers';
@@ -42,42 +31,17 @@ export const RANGES: RangeOption[] = [
 ];
 
 export default function NodeAnalyticsPage({ route, args }: PageProps) {
-  const arg = args[0] ?? '';
-  const r = useResolvedNode(arg);
-  const days = daysParam(route.params.get('days'), RANGES, 7);
-  const [loaded, setLoaded] = useState(false);
-  const pk = r.node?.public_key ?? null;
-  if (r.notFound)
-    return (
-      <Page name="node-analytics" title="Node not found" loaded>
-        <NodeNotFound keyOrPrefix={arg} />
-      </Page>
-    );
   return (
-    <Page
+    <NodeSubPage
       name="node-analytics"
-      title={<NodeTitle node={r.node} what="Analytics" />}
-      loaded={pk !== null && loaded}
-      actions={
-        pk ? (
-          <>
-            <a href={href(`nodes/${pk}`)}>Node page</a>
-            <a href={href(`nodes/${pk}/reach`)}>Reach</a>
-          </>
-        ) : null
-      }
+      what="Analytics"
+      arg={args[0] ?? ''}
+      daysRaw={route.params.get('days')}
+      ranges={RANGES}
+      sibling={{ path: 'reach', label: 'Reach' }}
     >
-      <div class="controls node-range">
-        <RangePills options={RANGES} current={days} />
-      </div>
-      {pk ? (
-        <LoadGate onLoaded={setLoaded}>
-          <NodeAnalyticsCards pk={pk} days={days} />
-        </LoadGate>
-      ) : (
-        <DataState loading={r.loading} error={r.error} />
-      )}
-    </Page>
+      {(pk, days) => <NodeAnalyticsCards pk={pk} days={days} />}
+    </NodeSubPage>
   );
 }
 

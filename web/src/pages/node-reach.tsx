@@ -2,27 +2,17 @@
 // links built only from hops that identify a node for certain, on a map (tiered by the
 // bottleneck of the two directions, each tier with its own colour, glyph and line pattern) and
 // in a table (we hear / they hear / bottleneck / distance), plus the optional RX coverage layer.
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { NodeReachLink, NodeReachResponse, RxCoverageResponse } from '../../../src/api/contract';
 import { count, km, shortKey } from '../app/format';
 import type { PageProps } from '../app/routes';
 import { href } from '../app/router';
 import { clientConfig } from '../app/server-state';
 import { useAnalytic } from '../app/use-analytic';
-import { AnalyticCard, LoadGate } from '../components/analytic-card';
+import { AnalyticCard } from '../components/analytic-card';
 import { RoleIcon, Stat } from '../components/bits';
 import { SortTable } from '../components/data-views';
-import { DataState, Page } from '../components/page';
-import {
-  absentOn404,
-  daysParam,
-  type Maybe,
-  NodeNotFound,
-  NodeTitle,
-  RangePills,
-  useResolvedNode,
-  type RangeOption,
-} from './node-analytics/common';
+import { absentOn404, type Maybe, NodeSubPage, type RangeOption } from './node-analytics/common';
 import { HOW } from './node-analytics/how';
 import { ReachMap } from './node-analytics/reach-map';
 import { TierBadge, TierLegend, TIERS, tierOf, type TierId } from './node-analytics/reach-tiers';
@@ -37,42 +27,17 @@ export const REACH_RANGES: RangeOption[] = [
 ];
 
 export default function NodeReachPage({ route, args }: PageProps) {
-  const arg = args[0] ?? '';
-  const r = useResolvedNode(arg);
-  const days = daysParam(route.params.get('days'), REACH_RANGES, 7);
-  const [loaded, setLoaded] = useState(false);
-  const pk = r.node?.public_key ?? null;
-  if (r.notFound)
-    return (
-      <Page name="node-reach" title="Node not found" loaded>
-        <NodeNotFound keyOrPrefix={arg} />
-      </Page>
-    );
   return (
-    <Page
+    <NodeSubPage
       name="node-reach"
-      title={<NodeTitle node={r.node} what="Reach" />}
-      loaded={pk !== null && loaded}
-      actions={
-        pk ? (
-          <>
-            <a href={href(`nodes/${pk}`)}>Node page</a>
-            <a href={href(`nodes/${pk}/analytics`)}>Analytics</a>
-          </>
-        ) : null
-      }
+      what="Reach"
+      arg={args[0] ?? ''}
+      daysRaw={route.params.get('days')}
+      ranges={REACH_RANGES}
+      sibling={{ path: 'analytics', label: 'Analytics' }}
     >
-      <div class="controls node-range">
-        <RangePills options={REACH_RANGES} current={days} />
-      </div>
-      {pk ? (
-        <LoadGate onLoaded={setLoaded}>
-          <ReachCards pk={pk} days={days} />
-        </LoadGate>
-      ) : (
-        <DataState loading={r.loading} error={r.error} />
-      )}
-    </Page>
+      {(pk, days) => <ReachCards pk={pk} days={days} />}
+    </NodeSubPage>
   );
 }
 

@@ -9,6 +9,10 @@ import { href, setParams } from '../../app/router';
 import { useApi } from '../../app/use-api';
 import type { AnalyticState } from '../../app/use-analytic';
 import { RoleIcon } from '../../components/bits';
+import { LoadGate } from '../../components/analytic-card';
+import { DataState, Page } from '../../components/page';
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 
 export interface Resolved {
   /** The node's full key once /nodes/<key> answered. */
@@ -97,4 +101,54 @@ export function absentOn404<T>(s: AnalyticState<T>): AnalyticState<Maybe<T>> {
   if (s.data === null && s.error instanceof ApiError && s.error.status === 404)
     return { ...s, data: { absent: true }, error: null, loading: false };
   return { ...s, data: s.data === null ? null : { absent: false, value: s.data } };
+}
+
+/**
+ * The frame both per-node pages share: resolve the key (or 8+ hex prefix), a not-found state,
+ * the title, links to the node page and the sibling page, the range pills, and a LoadGate
+ * around the cards once the full key is known.
+ */
+export function NodeSubPage(p: {
+  name: string;
+  what: string;
+  arg: string;
+  daysRaw: string | null;
+  ranges: RangeOption[];
+  sibling: { path: string; label: string };
+  children: (pk: string, days: number) => ComponentChildren;
+}) {
+  const r = useResolvedNode(p.arg);
+  const days = daysParam(p.daysRaw, p.ranges, 7);
+  const [loaded, setLoaded] = useState(false);
+  const pk = r.node?.public_key ?? null;
+  if (r.notFound)
+    return (
+      <Page name={p.name} title="Node not found" loaded>
+        <NodeNotFound keyOrPrefix={p.arg} />
+      </Page>
+    );
+  return (
+    <Page
+      name={p.name}
+      title={<NodeTitle node={r.node} what={p.what} />}
+      loaded={pk !== null && loaded}
+      actions={
+        pk ? (
+          <>
+            <a href={href(`nodes/${pk}`)}>Node page</a>
+            <a href={href(`nodes/${pk}/${p.sibling.path}`)}>{p.sibling.label}</a>
+          </>
+        ) : null
+      }
+    >
+      <div class="controls node-range">
+        <RangePills options={p.ranges} current={days} />
+      </div>
+      {pk ? (
+        <LoadGate onLoaded={setLoaded}>{p.children(pk, days)}</LoadGate>
+      ) : (
+        <DataState loading={r.loading} error={r.error} />
+      )}
+    </Page>
+  );
 }
