@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { NeighborGraphResponse } from '../../../src/api/contract';
 import { count } from '../app/format';
-import { ROLE_LABEL, type RoleKey } from '../app/mesh';
+import type { RoleKey } from '../app/mesh';
 import { href, setParams } from '../app/router';
 import { Hex, NodeLink, RoleIcon, StatusBadge, Time } from '../components/bits';
 import type { MapKit } from './map-kit-hook';

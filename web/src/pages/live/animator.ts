@@ -8,7 +8,6 @@
 // statically for a few seconds and no animation frame runs. Concurrent animations are capped.
 import type { LivePacketData } from '../../../../src/api/contract';
 import { safeJson } from '../../app/format';
-import { hopsOf } from './summary';
 import type { MapNode } from './nodes';
 
 export interface PathPoint {
