@@ -123,7 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (err, request, reply) => {
-    const apiErr = toApiError(err, bodyLimitBytes);
+    const encoding = request.headers['content-encoding'];
+    const apiErr = toApiError(err, bodyLimitBytes, typeof encoding === 'string' ? encoding : undefined);
     if (apiErr.statusCode >= 500) request.log.error({ err }, 'request failed');
     return reply.code(apiErr.statusCode).headers(apiErr.headers).send(apiErr.body());
   });

@@ -13,6 +13,7 @@ export const errorRegistry = {
   MESHLENS_ERR_BAD_PARAMETER: { status: 400, message: "invalid parameter '%s': %s" },
   MESHLENS_ERR_BAD_BODY: { status: 400, message: 'invalid request body: %s' },
   MESHLENS_ERR_INVALID_JSON: { status: 400, message: 'request body is not valid JSON' },
+  MESHLENS_ERR_BAD_CONTENT_ENCODING: { status: 400, message: "request body could not be decoded as '%s'" },
   MESHLENS_ERR_UNAUTHORIZED: { status: 401, message: 'missing or wrong X-API-Key' },
   MESHLENS_ERR_WRITES_DISABLED: { status: 403, message: 'write endpoints disabled: no apiKey configured' },
   MESHLENS_ERR_ORIGIN_FORBIDDEN: { status: 403, message: "origin '%s' is not allowed" },
@@ -21,6 +22,10 @@ export const errorRegistry = {
   MESHLENS_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method %s not allowed' },
   MESHLENS_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body is larger than %s bytes' },
   MESHLENS_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "unsupported content type '%s'" },
+  MESHLENS_ERR_UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    message: "unsupported content encoding '%s' (accepted: gzip, deflate, br, identity)",
+  },
   MESHLENS_ERR_RATE_LIMITED: { status: 429, message: 'too many requests; retry in %s s' },
   MESHLENS_ERR_INTERNAL: { status: 500, message: 'internal error' },
   MESHLENS_ERR_NOT_READY: { status: 503, message: '%s is not ready yet; retry in %s s' },
@@ -136,7 +141,12 @@ interface FastifyLikeError {
 }
 
 /** Maps anything thrown in a request to a registered error. */
-export function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
+/** At most 40 characters of a client-supplied value, for echoing it in a message. */
+function excerpt(v: string): string {
+  return v.length > 40 ? `${v.slice(0, 40)}…` : v;
+}
+
+export function toApiError(err: unknown, bodyLimitBytes: number, contentEncoding?: string): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as FastifyLikeError;
   if (e.validation && e.validation.length > 0) {
@@ -159,6 +169,11 @@ export function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return apiError('MESHLENS_ERR_INVALID_JSON');
+    // @fastify/compress decoding request bodies: a client error, never a 500 (issue 13 #6).
+    case 'FST_CP_ERR_INVALID_CONTENT_ENCODING':
+      return apiError('MESHLENS_ERR_UNSUPPORTED_CONTENT_ENCODING', excerpt(e.message.replace(/^.*: /, '')));
+    case 'FST_CP_ERR_INVALID_CONTENT':
+      return apiError('MESHLENS_ERR_BAD_CONTENT_ENCODING', excerpt(contentEncoding ?? 'the given encoding'));
   }
   if (err instanceof SyntaxError && e.statusCode === 400) return apiError('MESHLENS_ERR_INVALID_JSON');
   return apiError('MESHLENS_ERR_INTERNAL');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -309,5 +309,35 @@ test('OpenAPI document generated from route schemas', async () => {
   assert.ok(spec.paths['/api/healthz'].get.responses['503']);
   // Listed in itself, as every reference route must be (issue 9).
   assert.equal(spec.paths['/api/spec'].get.summary, 'This OpenAPI 3 document');
+  await app.close();
+});
+
+test('a bad Content-Encoding on a POST is a coded 4xx, never a 500 (issue 13 #6)', async () => {
+  const app = await buildApp({ config: config({ apiKey: KEY }), routes: [sample] });
+  const post = (encoding: string, payload: string | Buffer) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/things',
+      headers: { 'content-type': 'application/json', 'content-encoding': encoding, 'x-api-key': KEY },
+      payload,
+    });
+  let r = await post('x'.repeat(300), '{"hex":"00"}');
+  assert.equal(r.statusCode, 415);
+  assert.equal(r.json().code, 'MESHLENS_ERR_UNSUPPORTED_CONTENT_ENCODING');
+  // The client's value is echoed as a short excerpt only.
+  assert.ok(r.json().error.length < 140, r.json().error);
+  for (const enc of ['gzip', 'deflate', 'br']) {
+    r = await post(enc, '{"hex":"00"}');
+    assert.deepEqual(
+      [r.statusCode, r.json()],
+      [
+        400,
+        { error: `request body could not be decoded as '${enc}'`, code: 'MESHLENS_ERR_BAD_CONTENT_ENCODING' },
+      ],
+    );
+  }
+  // A real gzip body still works.
+  r = await post('gzip', gzipSync('{"hex":"0a"}'));
+  assert.deepEqual([r.statusCode, r.json()], [200, { got: '0a' }]);
   await app.close();
 });
