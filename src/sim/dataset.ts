@@ -1,7 +1,8 @@
 // The simulator's SQLite output (issue 4 item 2b): the message stream written straight into a
 // meshlens (CoreScope-compatible) database, as the live pipeline would have stored it, but at
-// bulk speed. Each transmission is decoded once (dedup by the stream's txKey, which is equal
-// exactly when the content hash is, spec packet-format §8); observations take their path from
+// bulk speed. Each transmission is decoded once (dedup by the stream's txKey, then by content
+// hash, spec packet-format §8: distinct simulated transmissions may carry identical bytes, and
+// those are one transmission, as at ingest); observations take their path from
 // the frame header; observers, their metrics and the advertised nodes are upserted with the same
 // statements and column formats as the live writer (src/store/sqlite/operations.ts).
 //
@@ -193,6 +194,9 @@ function fill(
   const observerIdx = db.prepare('SELECT rowid AS idx FROM observers WHERE id = ?');
 
   const txByKey = new Map<number, TxState>();
+  // Two simulated transmissions can carry identical bytes (a repeated message, an identical
+  // ACK): as at ingest, one content hash is one transmission with several observations.
+  const txByHash = new Map<string, TxState>();
   const firstSeen: number[] = [0];
   const lastSeen: number[] = [0];
   const nodes = new Map<string, NodeState>();
@@ -272,6 +276,8 @@ function fill(
       return REJECTED;
     }
     const packet = decoded.packet;
+    const same = txByHash.get(packet.hash);
+    if (same !== undefined) return same;
     const payload = packet.payload;
     let advertKey: string | null = null;
     if (payload.type === 'ADVERT' && !('error' in payload) && !verifySignatures)
@@ -326,7 +332,9 @@ function fill(
       nodes.set(advertKey, n);
     }
     const tracePath = packet.header.payloadType === 9 ? JSON.stringify(observationPath(packet)) : null;
-    return { id, tracePath, advertKey };
+    const tx = { id, tracePath, advertKey };
+    txByHash.set(packet.hash, tx);
+    return tx;
   };
 
   const packetMessage = (m: SimPacketMessage): void => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { decodePacket, observationPath, payloadJsonText } from '../../src/protocol/index.js';
 import { createSimulator, groundTruth } from '../../src/sim/index.js';
 import { defaultDatasetKeyring, headerPathJson, writeDataset } from '../../src/sim/dataset.js';
+import type { SimMessage, SimPacketMessage } from '../../src/sim/messages.js';
 import { until } from '../support/until.js';
 import {
   migrate,
@@ -232,4 +233,44 @@ test('the live pipeline stores the same rows for the same stream, and serves the
     bulk.close();
     rmSync(liveDir, { recursive: true, force: true });
   }
+});
+
+test('identical frames of distinct simulated transmissions are one transmission (issue 13 #9)', () => {
+  // `meshlens simulate --scale small --seed 7` hit UNIQUE(transmissions.hash) before the fix.
+  const small = writeDataset(createSimulator('small', { seed: 7 }), join(dir, 'small-7.db'));
+  assert.ok(small.transmissions > 0);
+  const db7 = openDatabase(join(dir, 'small-7.db'));
+  const dupHashes = db7
+    .prepare('SELECT COUNT(*) AS n FROM (SELECT hash FROM transmissions GROUP BY hash HAVING COUNT(*) > 1)')
+    .get() as { n: number };
+  assert.equal(dupHashes.n, 0);
+  db7.close();
+
+  // Two messages with the same bytes but different stream identities, heard by two observers.
+  const s = createSimulator('fixture', { seed: 3, durationMs: 600_000 });
+  const msgs: SimMessage[] = [];
+  for (let m = s.next(); m && msgs.length < 400; m = s.next()) msgs.push(m);
+  const packets = msgs.filter((m): m is SimPacketMessage => m.kind === 'packet');
+  const a = packets[0];
+  const b = packets.find((m) => m.observer !== a.observer && m.txKey !== a.txKey);
+  assert.ok(b, 'two observers in the sample');
+  const twin: SimPacketMessage = {
+    ...b,
+    txKey: a.txKey + 1_000_000,
+    payload: { ...b.payload, raw: a.payload.raw },
+  };
+  const queue: SimMessage[] = [a, twin];
+  const path = join(dir, 'twin.db');
+  writeDataset({ next: () => queue.shift() ?? null }, path);
+  const db = openDatabase(path);
+  const tx = db.prepare('SELECT id, hash FROM transmissions').all() as { id: number; hash: string }[];
+  assert.equal(tx.length, 1);
+  const obs = db.prepare('SELECT transmission_id, observer_idx FROM observations').all() as {
+    transmission_id: number;
+    observer_idx: number;
+  }[];
+  assert.equal(obs.length, 2);
+  assert.ok(obs.every((o) => o.transmission_id === tx[0].id));
+  assert.notEqual(obs[0].observer_idx, obs[1].observer_idx);
+  db.close();
 });
