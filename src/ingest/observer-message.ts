@@ -1,6 +1,7 @@
 // Observer MQTT messages -> typed values, as pure functions (spec ingest-store-api §1.1-1.3,
 // §1.8). Every failure is a Rejection with a stable code; nothing here throws.
 import { pick, readFlag, readInteger, readNumber, readText } from './field-values.js';
+import { plausible } from './radio-ranges.js';
 import {
   admission,
   parseTopic,
@@ -96,9 +97,10 @@ export function parsePacketMessage(payload: Uint8Array | string, nowMs: number):
     value: {
       rawHex: raw.value,
       // The uppercase spelling wins (spec §1.2).
-      snr: readNumber(pick(msg, 'SNR', 'snr')),
-      rssi: readNumber(pick(msg, 'RSSI', 'rssi')),
-      score: readInteger(pick(msg, 'score', 'Score')),
+      // Implausible values (±1e308, a score of 1e20) are dropped like unparseable ones.
+      snr: plausible('snr', readNumber(pick(msg, 'SNR', 'snr'))),
+      rssi: plausible('rssi', readNumber(pick(msg, 'RSSI', 'rssi'))),
+      score: plausible('score', readInteger(pick(msg, 'score', 'Score'))),
       direction: readText(pick(msg, 'direction', 'Direction'), 16),
       origin: readText(msg.origin, 64),
       uploaderMs: uploaderSentMs(uploaderTime, nowMs),

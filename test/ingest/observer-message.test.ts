@@ -9,6 +9,7 @@ import {
 } from '../../src/ingest/observer-message.js';
 import { parseTopic } from '../../src/ingest/observer-topic.js';
 import { parseRadio, readNumber } from '../../src/ingest/field-values.js';
+import { RADIO_RANGES } from '../../src/ingest/radio-ranges.js';
 
 const OBS = 'ab'.repeat(32);
 const now = Date.parse('2026-05-17T12:00:00Z');
@@ -290,5 +291,22 @@ test('property: arbitrary bytes and topics never throw', () => {
       assert.ok(r.ok || codes.has(r.code));
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('implausible radio values are dropped, as POST refuses them (issue 13 #7)', () => {
+  const raw = '1100' + 'ab'.repeat(40);
+  const parse = (extra: Record<string, unknown>) => {
+    const r = parsePacketMessage(JSON.stringify({ raw, ...extra }), now);
+    assert.ok(r.ok);
+    return [r.value.snr, r.value.rssi, r.value.score];
+  };
+  assert.deepEqual(parse({ SNR: 1e308, RSSI: -1e308, score: 1e20 }), [null, null, null]);
+  assert.deepEqual(parse({ SNR: '101dB', RSSI: '-201dBm', score: -2e6 }), [null, null, null]);
+  assert.deepEqual(parse({ SNR: -12.25, RSSI: -118, score: 900 }), [-12.25, -118, 900]);
+  // The limits themselves are inside, and they are the POST schema's limits too.
+  assert.deepEqual(
+    parse({ SNR: RADIO_RANGES.snr.max, RSSI: RADIO_RANGES.rssi.min, score: RADIO_RANGES.score.max }),
+    [RADIO_RANGES.snr.max, RADIO_RANGES.rssi.min, RADIO_RANGES.score.max],
   );
 });

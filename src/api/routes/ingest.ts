@@ -6,6 +6,7 @@ import type { IngestPipeline } from '../../ingest/pipeline.js';
 import { readRawHex } from '../../ingest/observer-message.js';
 import { toCoreScopeJson } from '../../protocol/index.js';
 import { BadBodyError, notReady } from '../errors.js';
+import { RADIO_RANGES } from '../../ingest/radio-ranges.js';
 
 export interface IngestRoutesDeps {
   pipeline: IngestPipeline;
@@ -21,8 +22,8 @@ const bodySchema = {
   properties: {
     hex: { type: 'string', maxLength: 1024 },
     observer: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-    snr: { type: 'number', minimum: -100, maximum: 100 },
-    rssi: { type: 'number', minimum: -200, maximum: 50 },
+    snr: { type: 'number', minimum: RADIO_RANGES.snr.min, maximum: RADIO_RANGES.snr.max },
+    rssi: { type: 'number', minimum: RADIO_RANGES.rssi.min, maximum: RADIO_RANGES.rssi.max },
     region: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$' },
     /** Accepted and ignored: the hash is always recomputed (spec §1.2, §1.11). */
     hash: { type: 'string', maxLength: 64 },
