@@ -2,11 +2,18 @@
 // Cross-cutting behaviour in the order of spec ingest-store-api §4.1: CORS, perf timing,
 // Cache-Control: no-store on /api, CDN-header warning, compression, load-status header.
 // Routes are encapsulated plugins under /api; shared services hang off `app.meshlens`.
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import compress from '@fastify/compress';
 import type { MeshlensConfig } from '../config/types.js';
 import { requireApiKey } from './auth.js';
-import { apiError, toApiError } from './errors.js';
+import { apiError, excerpt, toApiError } from './errors.js';
 import { buildOpenApi, collectRoutes } from './openapi.js';
 import { PerfRecorder, SectionRegistry } from './perf.js';
 import { Readiness } from './readiness.js';
@@ -57,7 +64,20 @@ const cdnHeaders = ['cf-ray', 'cf-connecting-ip', 'fastly-client-ip', 'true-clie
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: bodyLimitBytes });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: bodyLimitBytes,
+    // Errors raised before routing answer in the registry's {error, code} shape too, echoing at
+    // most a short excerpt of what the client sent (issue 13 #8).
+    frameworkErrors: (err, request, reply) => {
+      const e =
+        err.code === 'FST_ERR_BAD_URL'
+          ? apiError('MESHLENS_ERR_BAD_URL', excerpt(request.url))
+          : apiError('MESHLENS_ERR_BAD_REQUEST');
+      void (reply as FastifyReply).code(e.statusCode).send(e.body());
+    },
+    clientErrorHandler: writeClientError,
+  });
   const services: AppServices = {
     config,
     perf: deps.perf ?? new PerfRecorder(config.perf),
@@ -154,6 +174,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const plugin of deps.rootPlugins ?? []) await app.register(plugin);
   await app.ready();
   return app;
+}
+
+/** A socket-level HTTP error (before any request object exists): a coded JSON answer, then close. */
+function writeClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? apiError('MESHLENS_ERR_HEADERS_TOO_LARGE')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? apiError('MESHLENS_ERR_REQUEST_TIMEOUT')
+        : apiError('MESHLENS_ERR_BAD_REQUEST');
+  const body = JSON.stringify(e.body());
+  socket.end(
+    `HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function escapeRegExp(s: string): string {

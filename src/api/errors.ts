@@ -13,6 +13,8 @@ export const errorRegistry = {
   MESHLENS_ERR_BAD_PARAMETER: { status: 400, message: "invalid parameter '%s': %s" },
   MESHLENS_ERR_BAD_BODY: { status: 400, message: 'invalid request body: %s' },
   MESHLENS_ERR_INVALID_JSON: { status: 400, message: 'request body is not valid JSON' },
+  MESHLENS_ERR_BAD_URL: { status: 400, message: "request URL is not valid: '%s'" },
+  MESHLENS_ERR_BAD_REQUEST: { status: 400, message: 'malformed HTTP request' },
   MESHLENS_ERR_BAD_CONTENT_ENCODING: { status: 400, message: "request body could not be decoded as '%s'" },
   MESHLENS_ERR_UNAUTHORIZED: { status: 401, message: 'missing or wrong X-API-Key' },
   MESHLENS_ERR_WRITES_DISABLED: { status: 403, message: 'write endpoints disabled: no apiKey configured' },
@@ -20,6 +22,7 @@ export const errorRegistry = {
   MESHLENS_ERR_NOT_FOUND: { status: 404, message: '%s not found' },
   MESHLENS_ERR_ROUTE_NOT_FOUND: { status: 404, message: 'no route for %s %s' },
   MESHLENS_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method %s not allowed' },
+  MESHLENS_ERR_REQUEST_TIMEOUT: { status: 408, message: 'the request was not received in time' },
   MESHLENS_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body is larger than %s bytes' },
   MESHLENS_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "unsupported content type '%s'" },
   MESHLENS_ERR_UNSUPPORTED_CONTENT_ENCODING: {
@@ -27,6 +30,10 @@ export const errorRegistry = {
     message: "unsupported content encoding '%s' (accepted: gzip, deflate, br, identity)",
   },
   MESHLENS_ERR_RATE_LIMITED: { status: 429, message: 'too many requests; retry in %s s' },
+  MESHLENS_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'request line or headers are too large (the URL and headers together are limited)',
+  },
   MESHLENS_ERR_INTERNAL: { status: 500, message: 'internal error' },
   MESHLENS_ERR_NOT_READY: { status: 503, message: '%s is not ready yet; retry in %s s' },
   // Analytics routes (routes/analytics.ts): the query parameter at fault goes in the body too.
@@ -142,7 +149,7 @@ interface FastifyLikeError {
 
 /** Maps anything thrown in a request to a registered error. */
 /** At most 40 characters of a client-supplied value, for echoing it in a message. */
-function excerpt(v: string): string {
+export function excerpt(v: string): string {
   return v.length > 40 ? `${v.slice(0, 40)}…` : v;
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { connect, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -339,5 +340,44 @@ test('a bad Content-Encoding on a POST is a coded 4xx, never a 500 (issue 13 #6)
   // A real gzip body still works.
   r = await post('gzip', gzipSync('{"hex":"0a"}'));
   assert.deepEqual([r.statusCode, r.json()], [200, { got: '0a' }]);
+  await app.close();
+});
+
+test('errors before routing use {error, code} and never echo more than an excerpt (issue 13 #8)', async () => {
+  const app = await buildApp({ config: config(), routes: [sample] });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  const raw = (req: string) =>
+    new Promise<string>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => c.write(req));
+      let d = '';
+      c.on('data', (b) => (d += b));
+      c.on('close', () => resolve(d));
+      c.on('error', () => resolve(d));
+    });
+  const parse = (res: string) => {
+    const [head, body] = res.split('\r\n\r\n');
+    return {
+      status: Number(head.split(' ')[1]),
+      body: JSON.parse(body) as { error: string; code: string },
+      size: res.length,
+    };
+  };
+  // A 20 KB URL: over the header limit, answered without echoing it.
+  let r = parse(await raw(`GET /api/things/1?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+  assert.equal(r.status, 431);
+  assert.equal(r.body.code, 'MESHLENS_ERR_HEADERS_TOO_LARGE');
+  assert.ok(r.size < 400, `${r.size} bytes`);
+  r = parse(await raw(`GET /api/things/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`));
+  assert.deepEqual([r.status, r.body.code], [431, 'MESHLENS_ERR_HEADERS_TOO_LARGE']);
+  const badUrl = `/api/things/%E0%A4%A${'z'.repeat(2000)}`;
+  r = parse(await raw(`GET ${badUrl} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+  assert.deepEqual([r.status, r.body.code], [400, 'MESHLENS_ERR_BAD_URL']);
+  assert.ok(r.body.error.length < 100, r.body.error);
+  r = parse(await raw('GARBAGE\r\n\r\n'));
+  assert.deepEqual(
+    [r.status, r.body],
+    [400, { error: 'malformed HTTP request', code: 'MESHLENS_ERR_BAD_REQUEST' }],
+  );
   await app.close();
 });
