@@ -67,6 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: bodyLimitBytes,
+    // Fastify's Ajv silently strips properties a schema does not allow; a body with unknown
+    // fields is a 400 naming them instead (issue 13), so a client's typo is never lost quietly.
+    ajv: { customOptions: { removeAdditional: false } },
     // Errors raised before routing answer in the registry's {error, code} shape too, echoing at
     // most a short excerpt of what the client sent (issue 13 #8).
     frameworkErrors: (err, request, reply) => {

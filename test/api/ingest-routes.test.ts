@@ -35,6 +35,15 @@ test('POST /api/packets: key, validation, dedup through the pipeline; GET /api/b
       assert.equal(json.code, 'MESHLENS_ERR_BAD_BODY');
     }
     assert.equal((await post({ hex: raw, snr: 'loud' })).status, 400);
+    // Unknown fields are refused by name, not silently dropped (issue 13).
+    const extra = await post({ hex: raw, snr: -5, observerId: 'typo' });
+    assert.deepEqual(
+      [extra.status, await extra.json()],
+      [400, { error: 'invalid request body: observerId is not accepted', code: 'MESHLENS_ERR_BAD_BODY' }],
+    );
+    // Implausible radio values: the same limits as MQTT (radio-ranges.ts).
+    assert.equal((await post({ hex: raw, snr: 1e308 })).status, 400);
+    assert.equal((await post({ hex: raw, rssi: -1e308 })).status, 400);
 
     const first = await post({ hex: raw, observer: 'bench-1', snr: -7.25, region: 'sea' });
     assert.equal(first.status, 200);
