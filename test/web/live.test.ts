@@ -242,7 +242,9 @@ describe('Live page', () => {
         await page.waitForSelector('.live-map[data-map-ready="true"]');
         await page.waitForTimeout(800);
         await screenshot(page, `live-${theme}-${vpName}`);
-        // With a packet's details open beside the map (its route drawn on the map).
+        // With a packet's details open beside the map (its route drawn on the map). The feed is
+        // paused first: at 50 packets/s the first row can be replaced between locating and clicking.
+        await page.getByRole('button', { name: /pause/i }).click();
         await page.locator('.feed-row .feed-main').first().click();
         await page.getByRole('complementary', { name: 'Packet details' }).waitFor();
         const violations = await axeSerious(page);
