@@ -61,10 +61,8 @@ describe('neighbor graph and my repeaters on the fixture', () => {
       // An entry opens to show its neighbours.
       const first = page.locator('.ng-nodes > li').first();
       await first.locator('summary').click();
-      assert.ok(
-        await first.locator('li[data-neighbor]').first().isVisible(),
-        'an opened entry lists neighbours',
-      );
+      // The entry renders its neighbours when opened (a re-render after the toggle): wait for it.
+      await first.locator('li[data-neighbor]').first().waitFor({ state: 'visible', timeout: 10_000 });
       // The text list: every edge twice (once under each end), each with its score and sightings.
       const pairs = await listPairs(page);
       assert.equal(pairs.length, 2 * graph.edges.length);
