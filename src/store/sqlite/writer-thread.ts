@@ -130,7 +130,6 @@ export class SqliteWriterThread extends WriterOps {
   private rpcs = new Map<number, Rpc>();
   private rpcId = 0;
   private timer: NodeJS.Timeout | null = null;
-  private flushImmediate: NodeJS.Immediate | null = null;
   private closing: Promise<void> | null = null;
   private failure: Error | null = null;
   /** Stats of previous (crashed) workers, added to the current one's. */
@@ -200,13 +199,10 @@ export class SqliteWriterThread extends WriterOps {
     if (this.committed >= target) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.flushWaiters.push({ target, resolve, reject });
-      // Group commit: with no batch in flight, post at the end of this turn of the event loop
-      // (not after the 25 ms timer); with one in flight, its ack posts everything queued
-      // meanwhile as one batch, so concurrent POSTs share transactions.
-      this.flushImmediate ??= setImmediate(() => {
-        this.flushImmediate = null;
-        if (this.inFlight.length === 0) this.pump(true);
-      });
+      // Group commit: with no batch in flight, post now (not after the 25 ms timer); with one in
+      // flight, its ack posts everything queued meanwhile as one batch, so concurrent POSTs
+      // share transactions.
+      if (this.inFlight.length === 0) this.pump(true);
       this.updateRef();
     });
   }

@@ -173,6 +173,9 @@ function walBytes(): number {
  * with the writer, so the WAL grew without bound.
  */
 function truncateWal(why: 'limit' | 'idle'): void {
+  // TRUNCATE waits (busy handler) for readers still on the WAL: briefly, so that a long read
+  // does not hold up the next batch; the next call tries again.
+  db.pragma('busy_timeout = 200');
   try {
     const r = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     if (r[0]?.busy === 0) wal.truncates++;
@@ -180,6 +183,8 @@ function truncateWal(why: 'limit' | 'idle'): void {
   } catch (err) {
     wal.errors++;
     send({ t: 'log', message: `sqlite writer: WAL checkpoint failed: ${(err as Error).message}` });
+  } finally {
+    db.pragma(`busy_timeout = ${init.busyTimeoutMs}`);
   }
   walBytes();
   send({ t: 'checkpoints', checkpoints: checkpointStats() });
