@@ -1,3 +1,4 @@
+// meshlens-test: serial (the last test measures POST latency)
 // Issue 13 defect 1: a write that fails for a passing reason (the database locked by another
 // process past busy_timeout, the disk full) is retried until it commits, never dropped; health
 // and healthz say degraded meanwhile and recover by themselves. Real server, real SQLite file.
