@@ -282,12 +282,23 @@ export class SqliteWriterThread extends WriterOps {
     return this.call({ t: 'read', id: 0, read });
   }
 
-  /** Final flush, WAL checkpoint, worker exit. Idempotent. */
+  /** Final flush (waits while writes fail), WAL checkpoint, worker exit. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // Nothing queued is given up: while writes fail (disk full, locked) closing waits, and
+      // says so every 5 s (a SIGKILL then loses what is still queued).
+      const waiting = setInterval(() => {
+        const s = this.stats();
+        this.log(
+          `sqlite writer thread: closing, waiting for ${s.pendingOps} ops to commit` +
+            (s.degraded ? ` (writes failing: ${s.degraded.code}, ${s.degraded.retries} attempts)` : ''),
+        );
+      }, 5000);
+      waiting.unref();
       try {
         await this.flush();
       } finally {
+        clearInterval(waiting);
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
         await this.handle.stop({ message: { t: 'close' } });
