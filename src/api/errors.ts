@@ -68,6 +68,19 @@ export const errorRegistry = {
   },
   // issue 11: GET /api/packets?filter= (FilterSyntaxError adds position and expected).
   MESHLENS_ERR_BAD_FILTER: { status: 400, message: 'invalid filter: %s' },
+  // issue 13 i13a: POST /api/packets answers after the commit (routes/ingest.ts).
+  MESHLENS_ERR_WRITER_BACKLOGGED: {
+    status: 503,
+    message: 'the database writer is behind (%s operations queued); retry in %s s',
+  },
+  MESHLENS_ERR_WRITER_DEGRADED: {
+    status: 503,
+    message: 'database writes are failing (%s since %s); retry in %s s',
+  },
+  MESHLENS_ERR_NOT_DURABLE: {
+    status: 503,
+    message: 'packet queued but not yet durable (%s); a retry is safe (dedup absorbs it)',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;

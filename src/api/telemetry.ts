@@ -38,6 +38,13 @@ export interface BuildInfo {
   buildTime: string | null;
 }
 
+/** The writer thread's state as health reads it (SqliteWriterThread.stats()). */
+export interface WriterHealth {
+  failed: boolean;
+  backlogged: boolean;
+  degraded: { code: string; message: string; sinceMs: number; retries: number } | null;
+}
+
 export interface Telemetry {
   build?: BuildInfo;
   store?: () => StoreFigures;
@@ -47,6 +54,8 @@ export interface Telemetry {
   ingestLiveness?: () => Record<string, SourceLiveness>;
   /** SQLite figures, read off the event loop (the writer thread). */
   sqlite?: () => Promise<unknown>;
+  /** issue 13 i13a: the writer's state; degraded or failed writes turn health and healthz degraded. */
+  writer?: () => WriterHealth;
 }
 
 /**

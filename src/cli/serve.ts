@@ -1,6 +1,8 @@
 // `meshlens serve`: flags -> config -> startServer() (src/server/, the composition root), then
 // the printed URLs and the signals that stop it.
-import { ConfigError, loadConfig, type MeshlensConfig } from '../config/index.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, defaultConfig, loadConfig, type MeshlensConfig } from '../config/index.js';
 import { startServer, type Log, type RunningServer } from '../server/index.js';
 import { KNOWN_HASHTAGS } from '../sim/channels.js';
 import type { Command } from './command.js';
@@ -13,6 +15,7 @@ const flags = [
   ['--port <n>', 'HTTP port (overrides PORT and config port)'],
   ['--db <path>', 'SQLite database (overrides DB_PATH and config dbPath)'],
   ['--demo', `demo mode: live simulated traffic into ${DEMO_DB} (or --db), never the configured db`],
+  ['--create-db-dir', "create the database's directory when it is missing (config createDbDir)"],
   ['--help, -h', 'this help'],
 ];
 const envVars = [
@@ -47,6 +50,7 @@ export interface ServeArgs {
   config?: string;
   port?: string;
   db?: string;
+  createDbDir?: boolean;
 }
 
 /** Parses serve's flags; throws a message for unknown flags or missing values. */
@@ -61,6 +65,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     };
     if (flag === '--help' || flag === '-h') args.help = true;
     else if (flag === '--demo' && inline === undefined) args.demo = true;
+    else if (flag === '--create-db-dir' && inline === undefined) args.createDbDir = true;
     else if (flag === '--config') args.config = value();
     else if (flag === '--port') args.port = value();
     else if (flag === '--db') args.db = value();
@@ -102,6 +107,11 @@ export const serveCommand: Command = {
       process.stderr.write(`meshlens: bad configuration: ${err.message}\n`);
       return 2;
     }
+    const missing = missingDbDir(config, args, process.env);
+    if (missing) {
+      process.stderr.write(`meshlens: ${missing}\n`);
+      return 1;
+    }
     const log: Log = (level, message) => process.stderr.write(`meshlens ${level}: ${message}\n`);
     let server: RunningServer;
     try {
@@ -128,6 +138,30 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Issue 13: a database path in a directory that does not exist is most likely a typo or an
+ * unmounted volume; creating it would serve an empty database. Only the default data directory
+ * (the first command, `npm start`) is created unasked; otherwise --create-db-dir or config
+ * `createDbDir` must say so. Returns the message to refuse with, or null.
+ */
+export function missingDbDir(
+  config: Readonly<MeshlensConfig>,
+  args: ServeArgs,
+  env: Record<string, string | undefined>,
+): string | null {
+  if (config.dbPath === ':memory:') return null;
+  const dir = dirname(resolve(config.dbPath));
+  if (existsSync(dir) || args.createDbDir || config.createDbDir) return null;
+  const isDefault = args.db === undefined && (args.demo || config.dbPath === defaultConfig.dbPath);
+  if (isDefault) return null;
+  const from =
+    args.db !== undefined ? '--db' : env.DB_PATH !== undefined ? 'DB_PATH' : 'dbPath in the config';
+  return (
+    `the database directory ${dir} does not exist (${from} ${config.dbPath}); ` +
+    'create it, or start with --create-db-dir (config "createDbDir": true) to let meshlens create it'
+  );
+}
 
 /** Demo mode needs the embedded broker and the simulator's hashtag channels to decrypt. */
 export function demoConfig(config: Readonly<MeshlensConfig>): Readonly<MeshlensConfig> {

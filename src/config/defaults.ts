@@ -87,4 +87,13 @@ export const defaultConfig = {
   // issue 9 r2: ours; hashtag channels discovered from #tags in decrypted text.
   channelDiscovery: { enabled: true, maxNames: 1000 },
   ui: {},
+  // issue 13 i13a: ours.
+  writer: {
+    busyTimeoutMs: 5000,
+    backlogOps: 20000,
+    maxQueuedOps: 1000000,
+    commitTimeoutMs: 10000,
+    walLimitMB: 64,
+  },
+  createDbDir: false,
 } satisfies MeshlensConfig;

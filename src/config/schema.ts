@@ -127,6 +127,15 @@ export const configSchema: Schema = {
     areas: mapOf({ type: 'object' }),
     defaultRegion: str(),
     perf: object({ windowSamples: int(10, 100000), slowRequestMs: num(0), slowLogEntries: int(0, 10000) }),
+    // issue 13 i13a
+    writer: object({
+      busyTimeoutMs: int(0, 600000),
+      backlogOps: int(100),
+      maxQueuedOps: int(1000),
+      commitTimeoutMs: int(1, 600000),
+      walLimitMB: num(1),
+    }),
+    createDbDir: bool(d.createDbDir),
 
     analytics: object({
       defaultIntervalSeconds: num(1),

@@ -186,6 +186,26 @@ export interface MeshlensConfig {
 
   /** UI pass-through keys (`uiPassThroughKeys`): accepted in any shape, served to the client. */
   ui: Record<string, unknown>;
+
+  // issue 13 i13a:
+  /** The SQLite writer's limits (durability contract: docs/architecture.md). */
+  writer: WriterConfig;
+  /** Create a missing parent directory of a configured dbPath (default false: refuse to start). */
+  createDbDir: boolean;
+}
+
+/** issue 13 i13a: the SQLite writer thread. */
+export interface WriterConfig {
+  /** SQLite busy_timeout of the writer's connection: how long one attempt waits on a lock (ms). */
+  busyTimeoutMs: number;
+  /** Queued + in-flight operations at which ingest is refused/paused (clears at half). */
+  backlogOps: number;
+  /** Hard cap on queued operations (memory bound); past it writes are dropped and counted. */
+  maxQueuedOps: number;
+  /** POST /api/packets waits this long for its commit before answering 503 (ms). */
+  commitTimeoutMs: number;
+  /** The WAL is truncated once it passes this size (MiB), and when the writer is idle. */
+  walLimitMB: number;
 }
 
 /** CoreScope's UI keys (spec §6 "S → client"): meshlens checks only that they are JSON. */

@@ -332,7 +332,7 @@ function apiRoutes(d: ApiRouteDeps) {
           }
         : null,
     }),
-    ingestRoutes({ pipeline, ready }),
+    ingestRoutes({ pipeline, ready, writer, commitTimeoutMs: config.writer.commitTimeoutMs }),
     backupRoutes({ backup: (path) => writer.backup(path) }),
     rxCoverageRoutes({ model, config, now: Date.now, ready }),
     opsRoutes({
@@ -427,6 +427,7 @@ function serverTelemetry(u: ServerUnits): Telemetry {
       };
     },
     storeMemory: () => store.memory(),
+    writer: () => u.writer.writer.stats(), // issue 13 i13a: degraded in /api/health(z)
     cache: () => {
       const a = u.analytics?.service.stats() ?? null;
       if (a === null) return { entries: 0, hits: 0, misses: 0, staleHits: 0, recomputes: 0 };

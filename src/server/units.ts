@@ -95,6 +95,11 @@ export class WriterUnit implements LifecycleUnit {
     this.#writer = new SqliteWriterThread(this.config.dbPath, {
       log: (m) => this.log('warn', m),
       writer: { metricsBucketMs: this.config.metrics.sampleIntervalSec * 1000 },
+      // issue 13 i13a
+      busyTimeoutMs: this.config.writer.busyTimeoutMs,
+      backlogOps: this.config.writer.backlogOps,
+      maxQueuedOps: this.config.writer.maxQueuedOps,
+      walLimitBytes: this.config.writer.walLimitMB * 1024 * 1024,
     });
   }
 

@@ -16,6 +16,9 @@ const readySchema = {
     loadedObs: { type: 'integer' },
     components: { type: 'object', additionalProperties: true },
     ingest_liveness: { type: 'object', additionalProperties: true },
+    // issue 13 i13a: why a loaded server is not ready (writes failing).
+    status: { type: 'string' },
+    degraded: { type: 'object', additionalProperties: true },
   },
   required: ['ready'],
 };
@@ -46,6 +49,14 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
       return rows === null ? {} : { loadedTx: rows.transmissions, loadedObs: rows.observations };
     };
     const liveness = () => (telemetry.ingestLiveness ? { ingest_liveness: telemetry.ingestLiveness() } : {});
+    // issue 13 i13a: writes failing (or the writer gone) make the server degraded until a commit succeeds.
+    const writerDegraded = () => {
+      const w = telemetry.writer?.();
+      if (!w) return null;
+      if (w.failed)
+        return { code: 'writer_failed', message: 'the SQLite writer stopped', sinceMs: null, retries: 0 };
+      return w.degraded;
+    };
 
     app.get(
       '/healthz',
@@ -53,7 +64,10 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
         schema: {
           summary: 'Readiness probe: 503 until the store and first analytics are loaded',
           tags: ['system'],
-          response: { 200: readySchema, 503: { ...readySchema, description: 'Still loading' } },
+          response: {
+            200: readySchema,
+            503: { ...readySchema, description: 'Still loading, or degraded (writes failing)' },
+          },
         },
       },
       async (_request, reply) => {
@@ -66,6 +80,21 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
             loadedRows: state.loadedRows,
             ...loaded(),
             components: state.components,
+          };
+        }
+        const degraded = writerDegraded();
+        if (degraded) {
+          // Reads are served, but what arrives is not stored: a probe must see it (503).
+          reply.code(503).header('retry-after', '5');
+          return {
+            ready: false,
+            reason: 'degraded',
+            status: 'degraded',
+            degraded: { writer: degraded },
+            loadedRows: state.loadedRows,
+            ...loaded(),
+            components: state.components,
+            ...liveness(),
           };
         }
         return {
@@ -93,8 +122,10 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
         const ns = (v: number) => Math.round(v / 1e4) / 100;
         const p = perf.summary();
         const rows = telemetry.store?.() ?? null;
+        const degraded = writerDegraded();
         return {
-          status: 'ok',
+          status: degraded ? 'degraded' : 'ok',
+          ...(degraded ? { degraded: { writer: degraded } } : {}),
           engine: 'node',
           version,
           commit: telemetry.build?.commit ?? null,

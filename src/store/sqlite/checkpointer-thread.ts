@@ -34,6 +34,12 @@ export interface CheckpointerStats {
   errors: number;
   /** WAL frames at the last checkpoint: in the log, checkpointed, busy (-1 each when not WAL). */
   walPages?: { total: number; checkpointed: number; busy: number };
+  /** The writer's own TRUNCATE checkpoints (writer-worker.ts): completed, forced by the size limit, failed. */
+  walTruncates?: number;
+  walLimitCheckpoints?: number;
+  walTruncateErrors?: number;
+  /** WAL file size (bytes) at the writer's last look. */
+  walBytes?: number;
 }
 
 export class WalCheckpointer {

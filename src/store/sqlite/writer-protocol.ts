@@ -11,6 +11,11 @@ export interface WriterWorkerInit {
   stream: string;
   resume: boolean;
   checkpointPeriodMs: number;
+  busyTimeoutMs: number;
+  /** TRUNCATE-checkpoint between batches once the WAL file is larger (bytes). */
+  walLimitBytes: number;
+  /** TRUNCATE-checkpoint after this long without a batch (ms). */
+  walIdleMs: number;
   writer: Pick<WriterOptions, 'maxDroppedPackets' | 'metricsBucketMs'>;
   crashAfterCommitSeq: number;
 }
@@ -24,6 +29,8 @@ export type ToWriterWorker =
   | { t: 'deleteNodes'; id: number; pubkeys: string[] }
   /** A read for the ops routes (diagnostics.ts), answered between batches. */
   | { t: 'read'; id: number; read: WriterRead }
+  /** Test hook (SqliteWriterThread.pragmaForTest): a pragma on the writer's own connection. */
+  | { t: 'testPragma'; id: number; pragma: string }
   | { t: 'close' };
 
 export type FromWriterWorker =
@@ -32,6 +39,8 @@ export type FromWriterWorker =
   | { t: 'result'; id: number; value: unknown }
   | { t: 'error'; id: number; message: string; code?: string }
   | { t: 'log'; message: string }
+  /** A batch's transaction failed for a transient reason; it stays queued (stats.degraded says why). */
+  | { t: 'retrying'; seq: number; stats: WriterStats }
   /** The checkpointer's figures after each checkpoint (also between batches, on an idle writer). */
   | { t: 'checkpoints'; checkpoints: CheckpointerStats }
   | { t: 'closed'; stats: WriterStats; checkpoints: CheckpointerStats };

@@ -16,7 +16,7 @@ import { encodeOp } from './op-codec.js';
 import { WriterOps, type WriteOp } from './operations.js';
 import type { RetentionConfig, RetentionResult } from './retention.js';
 import type { FromWriterWorker, ToWriterWorker, WriterWorkerInit } from './writer-protocol.js';
-import { emptyWriterStats, type WriterOptions, type WriterStats } from './writer.js';
+import { emptyWriterStats, type WriterDegraded, type WriterOptions, type WriterStats } from './writer.js';
 import { backoffDelay, WorkerHandle, type ExitInfo } from '../../util/worker-handle.js';
 import { scriptExt } from '../../util/worker-script.js';
 
@@ -30,8 +30,16 @@ export interface WriterThreadOptions {
   maxInFlightBatches?: number;
   /** Queued operations above which the writer reports itself overloaded (logged, counted). Default 200000. */
   highWaterOps?: number;
-  /** Hard cap on queued operations: past it new operations are dropped and counted. Default 2000000. */
+  /** Hard cap on queued operations: past it new operations are dropped and counted. Default 1000000. */
   maxQueuedOps?: number;
+  /** Operations queued or in flight at which backlogged() turns true (it clears at half). Default 20000. */
+  backlogOps?: number;
+  /** busy_timeout of the worker's connection (ms): how long one attempt waits on a lock. Default 5000. */
+  busyTimeoutMs?: number;
+  /** The WAL is checkpointed (TRUNCATE) between batches once it is larger than this. Default 64 MiB. */
+  walLimitBytes?: number;
+  /** An idle writer truncates the WAL after this long without a batch (ms). Default 1000. */
+  walIdleMs?: number;
   /** WAL checkpoint period in the worker (ms); 0 = leave SQLite's automatic checkpoints on. Default 2000. */
   checkpointPeriodMs?: number;
   /** Consecutive worker crashes without progress before giving up. Default 5. */
@@ -65,6 +73,22 @@ export interface WriterThreadStats extends WriterStats {
   droppedOps: number;
   checkpoints: CheckpointerStats;
   failed: boolean;
+  /** Queued + in-flight operations at or over backlogOps (POST refuses, MQTT ingest pauses). */
+  backlogged: boolean;
+  backlogEvents: number;
+  /** Writes refused by reason: writer_queue_full (hard cap), post_* (POST /api/packets). */
+  rejectedWrites: Record<string, number>;
+  /** Short form of `degraded` for /api/health: the error code, or null while writes succeed. */
+  degradedReason: string | null;
+  degradedSinceMs: number | null;
+  /** Failed attempts of the batch being retried (0 while writes succeed). */
+  retries: number;
+}
+
+/** What ingest needs to know to stop accepting: a long queue, or writes that fail. */
+export interface WriterPressure {
+  backlogged: boolean;
+  degraded: WriterDegraded | null;
 }
 
 /** Flat-encoded operations (op-codec.ts) and how many. */
@@ -123,7 +147,12 @@ export class SqliteWriterThread extends WriterOps {
     overloaded: false,
     overloadEvents: 0,
     droppedOps: 0,
+    backlogEvents: 0,
   };
+  private readonly rejected: Record<string, number> = {};
+  private isBacklogged = false;
+  private pressureListeners = new Set<(p: WriterPressure) => void>();
+  private lastPressure = '';
 
   /** Starts the worker on the database file at `path` (already migrated by the caller). */
   constructor(
@@ -136,7 +165,11 @@ export class SqliteWriterThread extends WriterOps {
       batchMaxOps: options.batchMaxOps ?? 1000,
       maxInFlightBatches: options.maxInFlightBatches ?? 4,
       highWaterOps: options.highWaterOps ?? 200_000,
-      maxQueuedOps: options.maxQueuedOps ?? 2_000_000,
+      maxQueuedOps: options.maxQueuedOps ?? 1_000_000,
+      backlogOps: options.backlogOps ?? 20_000,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      walLimitBytes: options.walLimitBytes ?? 64 * 1024 * 1024,
+      walIdleMs: options.walIdleMs ?? 1000,
       checkpointPeriodMs: options.checkpointPeriodMs ?? 2000,
       maxRestarts: options.maxRestarts ?? 5,
     };
@@ -166,9 +199,42 @@ export class SqliteWriterThread extends WriterOps {
     if (this.committed >= target) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.flushWaiters.push({ target, resolve, reject });
-      this.pump(true);
+      // Group commit: with no batch in flight, post now (not after the 25 ms timer); with one in
+      // flight, its ack posts everything queued meanwhile as one batch, so concurrent POSTs
+      // share transactions.
+      if (this.inFlight.length === 0) this.pump(true);
       this.updateRef();
     });
+  }
+
+  /**
+   * True while the queued and in-flight operations are at or over `backlogOps` (false again
+   * under half of it). POST /api/packets refuses and MQTT ingest pauses while it holds, so a
+   * stalled disk cannot grow memory without bound.
+   */
+  backlogged(): boolean {
+    return this.isBacklogged;
+  }
+
+  /** Why writes are failing (the batch being retried), or null while they succeed. */
+  degraded(): WriterDegraded | null {
+    return this.workerStats.degraded ? { ...this.workerStats.degraded } : null;
+  }
+
+  /** Calls `listener` whenever backlogged() or degraded() changes; returns the unsubscribe. */
+  onPressure(listener: (p: WriterPressure) => void): () => void {
+    this.pressureListeners.add(listener);
+    return () => this.pressureListeners.delete(listener);
+  }
+
+  /** Counts a write refused upstream (e.g. POST while backlogged) in stats().rejectedWrites. */
+  countRejected(reason: string): void {
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+  }
+
+  /** Test hook: runs `PRAGMA <pragma>` on the worker's own connection (e.g. max_page_count). */
+  async pragmaForTest(pragma: string): Promise<unknown> {
+    return this.call({ t: 'testPragma', id: 0, pragma });
   }
 
   /** `VACUUM INTO path` in the worker, after everything queued so far is committed. */
@@ -216,12 +282,23 @@ export class SqliteWriterThread extends WriterOps {
     return this.call({ t: 'read', id: 0, read });
   }
 
-  /** Final flush, WAL checkpoint, worker exit. Idempotent. */
+  /** Final flush (waits while writes fail), WAL checkpoint, worker exit. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // Nothing queued is given up: while writes fail (disk full, locked) closing waits, and
+      // says so every 5 s (a SIGKILL then loses what is still queued).
+      const waiting = setInterval(() => {
+        const s = this.stats();
+        this.log(
+          `sqlite writer thread: closing, waiting for ${s.pendingOps} ops to commit` +
+            (s.degraded ? ` (writes failing: ${s.degraded.code}, ${s.degraded.retries} attempts)` : ''),
+        );
+      }, 5000);
+      waiting.unref();
       try {
         await this.flush();
       } finally {
+        clearInterval(waiting);
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
         await this.handle.stop({ message: { t: 'close' } });
@@ -256,6 +333,15 @@ export class SqliteWriterThread extends WriterOps {
       ...this.local,
       checkpoints: { ...this.checkpoints },
       failed: this.failure !== null,
+      backlogged: this.isBacklogged,
+      rejectedWrites: { writer_queue_full: this.local.droppedOps, ...this.rejected },
+      skippedOps: p.skippedOps + c.skippedOps,
+      retriesTotal: p.retriesTotal + c.retriesTotal,
+      recoveries: p.recoveries + c.recoveries,
+      degraded: c.degraded ? { ...c.degraded } : null,
+      degradedReason: c.degraded?.code ?? null,
+      degradedSinceMs: c.degraded?.sinceMs ?? null,
+      retries: c.degraded?.retries ?? 0,
     };
   }
 
@@ -284,6 +370,7 @@ export class SqliteWriterThread extends WriterOps {
     this.queuedOps++;
     this.enqueued++;
     if (n + 1 > this.local.maxQueuedOps) this.local.maxQueuedOps = n + 1;
+    if (!this.isBacklogged && n + 1 + this.inFlightOps() >= this.o.backlogOps) this.checkPressure();
     if (n + 1 >= this.o.highWaterOps && !this.local.overloaded) {
       this.local.overloaded = true;
       this.local.overloadEvents++;
@@ -359,6 +446,9 @@ export class SqliteWriterThread extends WriterOps {
       stream: this.stream,
       resume,
       checkpointPeriodMs: this.o.checkpointPeriodMs,
+      busyTimeoutMs: this.o.busyTimeoutMs,
+      walLimitBytes: this.o.walLimitBytes,
+      walIdleMs: this.o.walIdleMs,
       writer: this.options.writer ?? {},
       crashAfterCommitSeq: resume ? 0 : (this.options.crashAfterCommitSeq ?? 0),
     };
@@ -380,6 +470,7 @@ export class SqliteWriterThread extends WriterOps {
         if (rtt > this.local.maxRoundTripMs) this.local.maxRoundTripMs = rtt;
         this.committed = b.endOp;
         this.settle();
+        this.checkPressure();
         // A pending timer will post a partial batch; without one nothing else would.
         this.pump(this.timer === null || this.flushWaiters.length > 0);
         return;
@@ -398,6 +489,11 @@ export class SqliteWriterThread extends WriterOps {
         return;
       case 'checkpoints':
         this.checkpoints = m.checkpoints;
+        return;
+      case 'retrying':
+        // A transaction failed and stays queued in the worker: degraded until a commit.
+        this.workerStats = m.stats;
+        this.checkPressure();
         return;
       case 'closed':
         this.workerStats = m.stats;
@@ -426,7 +522,8 @@ export class SqliteWriterThread extends WriterOps {
     // A crash: keep what the dead worker had reported; the handle starts another (backoff) and
     // its ready message tells which batches to re-send.
     this.local.workerRestarts++;
-    for (const k of ['batches', 'opsWritten', 'rowsWritten', 'writeErrors', 'droppedPacketsTrimmed'] as const)
+    const summed = ['batches', 'opsWritten', 'rowsWritten', 'writeErrors', 'droppedPacketsTrimmed'] as const;
+    for (const k of [...summed, 'skippedOps', 'retriesTotal', 'recoveries'] as const)
       this.pastStats[k] += this.workerStats[k];
     for (const [k, v] of Object.entries(this.workerStats.errorsByCode))
       this.pastStats.errorsByCode[k] = (this.pastStats.errorsByCode[k] ?? 0) + v;
@@ -443,6 +540,35 @@ export class SqliteWriterThread extends WriterOps {
     this.log(
       `sqlite writer thread: worker exited (code ${code}), restarting; ${this.inFlight.length} batches to recover`,
     );
+  }
+
+  /** Updates backlogged (with hysteresis) and tells the listeners when it or degraded changed. */
+  private checkPressure(): void {
+    const ops = this.queuedOps + this.inFlightOps();
+    if (!this.isBacklogged && ops >= this.o.backlogOps) {
+      this.isBacklogged = true;
+      this.local.backlogEvents++;
+      this.log(`sqlite writer thread: backlogged (${ops} ops queued); ingest should pause`);
+    } else if (this.isBacklogged && ops < this.o.backlogOps / 2) {
+      this.isBacklogged = false;
+      this.log(`sqlite writer thread: backlog cleared (${ops} ops queued)`);
+    }
+    const degraded = this.workerStats.degraded;
+    const key = `${this.isBacklogged}|${degraded?.code ?? ''}`;
+    if (key === this.lastPressure) return;
+    const wasDegraded = this.lastPressure.split('|')[1] ?? '';
+    this.lastPressure = key;
+    if (degraded && !wasDegraded)
+      this.log(`sqlite writer thread: degraded, writes failing (${degraded.code}): ${degraded.message}`);
+    else if (!degraded && wasDegraded) this.log(`sqlite writer thread: writes recovered`);
+    const p: WriterPressure = { backlogged: this.isBacklogged, degraded: degraded ? { ...degraded } : null };
+    for (const l of this.pressureListeners) {
+      try {
+        l(p);
+      } catch (err) {
+        this.log(`sqlite writer thread: pressure listener failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   private settle(): void {

@@ -39,6 +39,58 @@ export interface WriterStats {
   maxCommitMs: number;
   lastBatchOps: number;
   droppedPacketsTrimmed: number;
+  /** Operations skipped for a permanent error of their own (constraint, bad data). */
+  skippedOps: number;
+  /** Transactions rolled back for a transient error and retried (every attempt counted). */
+  retriesTotal: number;
+  /** Times the writer came back from degraded (a commit after failed attempts). */
+  recoveries: number;
+  /** Set while the current batch fails: the last error, since when, attempts so far. */
+  degraded: WriterDegraded | null;
+}
+
+/** Why writes are failing: the newest error of the batch being retried. */
+export interface WriterDegraded {
+  code: string;
+  message: string;
+  /** Epoch ms of the first failed attempt of this streak. */
+  sinceMs: number;
+  /** Failed attempts in this streak. */
+  retries: number;
+}
+
+/** A transaction failed for a reason that may pass (lock, disk full, I/O): it stays queued. */
+export class TransientWriteError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransientWriteError';
+  }
+}
+
+// Errors that belong to one operation's data: that operation alone is skipped. Any other SQLite
+// error (BUSY, LOCKED, FULL, IOERR, CANTOPEN, NOMEM, READONLY, CORRUPT...) is about the database,
+// not the data, so the whole batch is kept and retried rather than lost.
+const PERMANENT_OP_CODES = [
+  'SQLITE_CONSTRAINT',
+  'SQLITE_MISMATCH',
+  'SQLITE_TOOBIG',
+  'SQLITE_RANGE',
+  'SQLITE_ERROR',
+];
+
+/** True for an operation's own error (constraint, bad value); false for a database condition. */
+export function isPermanentOpError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return true; // TypeError, RangeError: bad data
+  return PERMANENT_OP_CODES.some((c) => code === c || code.startsWith(`${c}_`));
+}
+
+/** Delay before retry `attempt` (1-based) of a failed transaction: 50 ms doubling, capped at 5 s. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(5000, 50 * 2 ** Math.max(0, Math.min(attempt - 1, 16)));
 }
 
 /** All counters zero: a new writer (also a new or restarted writer worker, as seen by the thread). */
@@ -55,6 +107,10 @@ export const emptyWriterStats = (): WriterStats => ({
   maxCommitMs: 0,
   lastBatchOps: 0,
   droppedPacketsTrimmed: 0,
+  skippedOps: 0,
+  retriesTotal: 0,
+  recoveries: 0,
+  degraded: null,
 });
 
 // Checking the clock costs ~50 ns; every 32 operations keeps the overshoot of the budget small.
@@ -67,6 +123,7 @@ export class SqliteWriter extends WriterOps {
   private readonly o: Required<Omit<WriterOptions, 'log'>>;
   private readonly log: (message: string) => void;
   private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
@@ -91,14 +148,24 @@ export class SqliteWriter extends WriterOps {
 
   /** A copy of the counters, for /api/perf and /api/health. */
   getStats(): WriterStats {
-    return { ...this.stats, errorsByCode: { ...this.stats.errorsByCode }, pendingOps: this.pending() };
+    const degraded = this.stats.degraded ? { ...this.stats.degraded } : null;
+    return {
+      ...this.stats,
+      errorsByCode: { ...this.stats.errorsByCode },
+      pendingOps: this.pending(),
+      degraded,
+    };
   }
 
   pending(): number {
     return this.queue.length - this.head;
   }
 
-  /** Commits everything queued now, synchronously (several bounded transactions). Idempotent. */
+  /**
+   * Commits everything queued now, synchronously (several bounded transactions). Idempotent.
+   * Throws TransientWriteError when a transaction fails for a passing reason: what was not
+   * committed stays queued, and the next flush (or the timer, with backoff) retries it.
+   */
   flush(): void {
     while (this.pending() > 0) this.runTransaction();
     this.settle();
@@ -119,8 +186,10 @@ export class SqliteWriter extends WriterOps {
     this.flush();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.retryTimer = null;
     this.immediate = null;
     if (this.db.open && !this.db.readonly) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
@@ -134,7 +203,7 @@ export class SqliteWriter extends WriterOps {
   }
 
   private schedule(now: boolean): void {
-    if (this.closed) return;
+    if (this.closed || this.retryTimer) return;
     if (now) {
       if (this.immediate) return;
       if (this.timer) clearTimeout(this.timer);
@@ -154,7 +223,20 @@ export class SqliteWriter extends WriterOps {
 
   /** One bounded transaction, then yield; more work continues on the next turn of the loop. */
   private tick(): void {
-    if (this.pending() > 0) this.runTransaction();
+    try {
+      if (this.pending() > 0) this.runTransaction();
+    } catch (err) {
+      if (!(err instanceof TransientWriteError)) throw err;
+      this.retryTimer = setTimeout(
+        () => {
+          this.retryTimer = null;
+          this.tick();
+        },
+        retryDelayMs(this.stats.degraded?.retries ?? 1),
+      );
+      this.retryTimer.unref?.();
+      return;
+    }
     if (this.pending() > 0) this.schedule(true);
     else this.settle();
   }
@@ -168,8 +250,39 @@ export class SqliteWriter extends WriterOps {
     for (const w of waiters) w();
   }
 
+  /**
+   * One transaction over the queue's head. A permanent error of one operation skips that
+   * operation only; any other failure rolls the whole transaction back, leaves every operation
+   * queued and throws TransientWriteError (the caller retries with backoff).
+   */
   private runTransaction(): void {
     const start = performance.now();
+    const first = this.head;
+    let done: { end: number; ops: number; rows: number } | null;
+    try {
+      done = this.applyBatch(start);
+    } catch (err) {
+      this.abort(first, start, err);
+    }
+    if (done === null) return; // restarted without a skipped operation: next turn
+    if (this.stats.degraded) {
+      this.log(
+        `sqlite writer: writes recovered after ${this.stats.degraded.retries} failed attempts (${this.stats.degraded.code})`,
+      );
+      this.stats.degraded = null;
+      this.stats.recoveries++;
+    }
+    this.head = done.end;
+    this.recordBatch(start, done.ops, done.rows);
+    // Under sustained load the queue never empties; drop the consumed prefix now and then.
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** BEGIN, the operations, COMMIT. Null: a skipped operation's error ended the transaction. */
+  private applyBatch(start: number): { end: number; ops: number; rows: number } | null {
     const deadline = start + this.o.transactionBudgetMs;
     const limit = Math.min(this.queue.length, this.head + this.o.maxOpsPerTransaction);
     const first = this.head;
@@ -198,15 +311,16 @@ export class SqliteWriter extends WriterOps {
         }
         ops++;
       } catch (err) {
+        if (!isPermanentOpError(err)) throw err;
         this.countError(op, err);
+        this.stats.skippedOps++;
         if (!this.db.inTransaction) {
-          // SQLite rolled the whole transaction back (I/O error, disk full): requeue what this
-          // batch had already applied, minus the failing op, and start over on the next turn.
+          // SQLite rolled the whole transaction back: start over without the failing op.
           this.applier.clearObserverCache();
           this.queue.splice(i, 1);
           this.head = first;
           this.recordBatch(start, 0, 0);
-          return;
+          return null;
         }
       }
       if ((i - first) % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() >= deadline) {
@@ -219,27 +333,36 @@ export class SqliteWriter extends WriterOps {
       this.stats.droppedPacketsTrimmed += this.applier.trimDropped(this.o.maxDroppedPackets);
     }
     const commitStart = performance.now();
-    try {
-      this.db.exec('COMMIT');
-    } catch (err) {
-      // The batch is lost; counted once per operation so the loss shows in the error count.
-      this.countError(undefined, err);
-      this.stats.writeErrors += Math.max(0, ops - 1);
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.applier.clearObserverCache();
-      this.head = i;
-      this.recordBatch(start, 0, 0);
-      return;
-    }
+    this.db.exec('COMMIT');
     const commitMs = performance.now() - commitStart;
     if (commitMs > this.stats.maxCommitMs) this.stats.maxCommitMs = commitMs;
-    this.head = i;
-    this.recordBatch(start, ops, rows);
-    // Under sustained load the queue never empties; drop the consumed prefix now and then.
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+    return { end: i, ops, rows };
+  }
+
+  /** A failed transaction: roll back, keep every operation queued, note the streak, throw. */
+  private abort(first: number, start: number, err: unknown): never {
+    const code = (err as { code?: string }).code ?? 'UNKNOWN';
+    const message = (err as Error).message ?? String(err);
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      // The connection rolls back on its own when it cannot (SQLite's automatic rollback).
     }
+    this.applier.clearObserverCache();
+    this.head = first;
+    this.stats.writeErrors++;
+    this.stats.errorsByCode[code] = (this.stats.errorsByCode[code] ?? 0) + 1;
+    this.stats.retriesTotal++;
+    const d = this.stats.degraded;
+    if (d) Object.assign(d, { code, message, retries: d.retries + 1 });
+    else {
+      this.stats.degraded = { code, message, sinceMs: Date.now(), retries: 1 };
+      this.log(
+        `sqlite writer: transaction failed (${code}): ${message}; ${this.pending()} ops kept, retrying`,
+      );
+    }
+    this.recordBatch(start, 0, 0);
+    throw new TransientWriteError(code, message);
   }
 
   private writeSightings(sightings: Map<string, ObserverPacketUpsert[]>, key: string): number {
@@ -249,6 +372,7 @@ export class SqliteWriter extends WriterOps {
     try {
       return this.applier.observerPackets(list);
     } catch (err) {
+      if (!isPermanentOpError(err)) throw err;
       this.countError({ kind: 'upsertObserverPacket', observer: list[0] }, err);
       return 0;
     }
