@@ -42,6 +42,8 @@ export interface RetentionConfig {
   packetDays: number;
   metricsDays: number;
   clientRxDays: number;
+  /** Issue 13 #5: hours after first sight that an observer without a valid packet is deleted; 0 = off. */
+  observerNoPacketHours: number;
 }
 
 export interface ListLimitsConfig {
@@ -50,6 +52,7 @@ export interface ListLimitsConfig {
   analyticsMax: number;
   channelMessagesMax: number;
   bulkHealthMax: number;
+  observersMax: number;
 }
 
 export interface HealthThresholdsConfig {
@@ -131,6 +134,8 @@ export interface MeshlensConfig {
   broker: BrokerConfig;
   maxMessageBytes: number;
   ingestBufferSize: number;
+  /** Issue 13 #5: the budget of new observers per source (ingest/observer-admission.ts). */
+  observerAdmission: { newPerMinute: number; burst: number };
   observerIATAWhitelist: string[];
   observerBlacklist: string[];
   channelKeys: Record<string, string>;

@@ -30,6 +30,7 @@ import { packetSighting, type ObserverMessage, type ObserverStatus } from './obs
 import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
 import { ObserverUpserts } from './observer-upserts.js';
+import type { ObserverAdmissionConfig } from './observer-admission.js';
 import { TransportScopes } from './transport-scopes.js';
 
 const ADVERT = 4;
@@ -88,6 +89,8 @@ export interface PipelineOptions {
   geoFilter?: Pick<GeoFilterStore, 'get' | 'allows'>;
   /** Config `foreignAdverts.mode` (default 'flag'): adverts outside geo_filter flagged or dropped. */
   foreignAdverts?: 'flag' | 'drop';
+  /** Config `observerAdmission`: new observers per source (issue 13 #5); absent: no limit. */
+  observerAdmission?: ObserverAdmissionConfig;
 }
 
 export interface PipelineStats {
@@ -152,7 +155,7 @@ export class IngestPipeline {
 
   constructor(options: PipelineOptions) {
     this.#o = options;
-    this.#observers = new ObserverUpserts(options.memory, options.writer);
+    this.#observers = new ObserverUpserts(options.memory, options.writer, options.observerAdmission);
     this.#scopes = options.scopes ?? new TransportScopes([]);
     this.#nextTxId = options.maxIds.transmissionId + 1;
     this.#nextObsId = options.maxIds.observationId + 1;
@@ -277,6 +280,11 @@ export class IngestPipeline {
     });
   }
 
+  /** Retention removed these observers (never a valid packet) from SQLite; returns those hidden. */
+  forgetObservers(ids: readonly string[]): number {
+    return this.#observers.forget(ids);
+  }
+
   stats(): PipelineStats {
     return {
       ...this.#s,
@@ -299,6 +307,7 @@ export class IngestPipeline {
     }
     const m = q.message;
     if (m.kind === 'status') {
+      if (!this.#admitObserver(m.topic.observerId, q.source, q.topic, q.rxMs)) return;
       this.ingestStatus(m.topic.observerId, m.region, m.status, q.rxMs);
       return;
     }
@@ -323,6 +332,8 @@ export class IngestPipeline {
       const refused = this.#gateAdvert(packet, advert, input);
       if (refused) return refused;
     }
+    if (!this.#admitObserver(input.observerId, input.source, input.topic, input.rxMs))
+      return { ok: false, code: 'observer_rate_limited', detail: 'too many new observers from this source' };
     const f: Frame = {
       input,
       packet,
@@ -564,6 +575,22 @@ export class IngestPipeline {
       foreign,
       defaultScope,
     });
+  }
+
+  /** A new observer within its source's budget (issue 13 #5), else counted and refused. */
+  #admitObserver(observerId: string, source: string, topic: string | undefined, atMs: number): boolean {
+    if (this.#observers.admit(observerId, source)) return true;
+    this.reject(
+      'observer_rate_limited',
+      `new observer ${observerId.slice(0, 64)} over the budget of ${source}`,
+      {
+        source,
+        observerId,
+        atMs,
+        ...(topic !== undefined ? { topic } : {}),
+      },
+    );
+    return false;
   }
 
   #takeSample(code: string, atMs: number): boolean {

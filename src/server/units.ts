@@ -308,7 +308,7 @@ export class RetentionUnit implements LifecycleUnit {
   #scheduler: RetentionScheduler | null = null;
 
   constructor(
-    private readonly parts: { writer: WriterUnit; load: StoreLoadUnit },
+    private readonly parts: { writer: WriterUnit; load: StoreLoadUnit; pipeline?: PipelineUnit },
     private readonly config: Config['retention'],
     private readonly log: Log,
     /** t2: neighborEdgesMaxAgeDays. */
@@ -329,8 +329,11 @@ export class RetentionUnit implements LifecycleUnit {
         observerDays: this.config.observerDays,
         clientRxDays: this.config.clientRxDays,
         neighborEdgesDays: this.neighborEdgesDays,
+        observerNoPacketHours: this.config.observerNoPacketHours,
       },
       run: (c) => writer.writer.applyRetention(c),
+      // Issue 13 #5: observers deleted for never sending a valid packet leave memory too.
+      onResult: (r) => void this.parts.pipeline?.pipeline.forgetObservers(r.removedObserverIds),
       // Node ageing runs hourly (spec §1.10); the other jobs are cheap when nothing is due.
       periodMs: 3_600_000,
       log: this.log,
