@@ -31,6 +31,7 @@ import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
 import { ObserverUpserts } from './observer-upserts.js';
 import type { ObserverAdmissionConfig } from './observer-admission.js';
+import { RadioDropCounter } from './radio-ranges.js';
 import { TransportScopes } from './transport-scopes.js';
 
 const ADVERT = 4;
@@ -111,6 +112,8 @@ export interface PipelineStats {
   meanPacketUs: number;
   maxPacketMs: number;
   queue: IngestQueueStats;
+  /** Issue 13 #7: MQTT radio values out of range, dropped to null (the packet is kept), by reason. */
+  radioValuesDropped: ReturnType<RadioDropCounter['snapshot']>;
 }
 
 /** One decoded frame on its way through #ingestPacket's steps. */
@@ -133,6 +136,7 @@ export class IngestPipeline {
   readonly #listeners = new Set<(e: ObservationEvent) => void>();
   readonly #observers: ObserverUpserts;
   readonly #sampleWindows = new Map<string, { startMs: number; n: number }>();
+  readonly #radioDrops = new RadioDropCounter();
   #nextTxId: number;
   #nextObsId: number;
   #packetNs = 0;
@@ -290,6 +294,7 @@ export class IngestPipeline {
       ...this.#s,
       meanPacketUs: this.#s.packets === 0 ? 0 : Math.round(this.#packetNs / this.#s.packets / 10) / 100,
       queue: this.queue.stats(),
+      radioValuesDropped: this.#radioDrops.snapshot(),
     };
   }
 
@@ -317,6 +322,7 @@ export class IngestPipeline {
   /** One frame: decode -> advert gate (new transmissions) -> dedup -> store -> events. */
   #ingestPacket(input: PacketInput): PacketOutcome {
     this.#s.packets++;
+    if (input.radioDropped) this.#radioDrops.add(input.radioDropped);
     // Signatures are verified in #gateAdvert, only for new transmissions: a known content hash
     // means the same payload bytes, so the same verdict (spec packet-format §8).
     const decoded = decodePacket(input.rawHex, { keyring: this.#o.keyring, verifySignatures: false });
