@@ -18,7 +18,7 @@ export const defaultConfig = {
   // Ingest (spec §1.5, §1.9)
   mqttSources: [],
   /** Ours: the embedded aedes broker; loopback only unless configured otherwise. */
-  broker: { enabled: true, host: '127.0.0.1', port: 1883 },
+  broker: { enabled: true, host: '127.0.0.1', port: 1883, users: [], allowAnonymous: 'auto' },
   /**
    * Ours: MQTT messages larger than this are rejected before parsing. A MeshCore frame is at
    * most 255 bytes (510 hex characters) and a status message under 2 KiB, so 16 KiB leaves room

@@ -81,6 +81,18 @@ export const configSchema: Schema = {
       port,
       username: str({ minLength: 1 }),
       password: str(),
+      // Issue 13 #5: per-observer accounts and anonymous access (broker-auth.ts).
+      users: strings(
+        object(
+          {
+            username: str({ minLength: 1 }),
+            password: str({ minLength: 1 }),
+            topics: { ...strings(str({ minLength: 1, pattern: '^(?!.*#.)[^#]*#?$' })), minItems: 1 },
+          },
+          ['username', 'password'],
+        ),
+      ),
+      allowAnonymous: { enum: [true, false, 'auto'] },
     }),
     maxMessageBytes: int(64, 16 * 1024 * 1024, d.maxMessageBytes),
     ingestBufferSize: int(1, undefined, d.ingestBufferSize),

@@ -26,6 +26,10 @@ export interface BrokerConfig {
   port: number;
   username?: string;
   password?: string;
+  /** Issue 13 #5: observers' accounts; `topics` limits where one may publish (MQTT patterns). */
+  users: { username: string; password: string; topics?: string[] }[];
+  /** Clients without credentials; 'auto': only when `host` is loopback and no account is configured. */
+  allowAnonymous: boolean | 'auto';
 }
 
 export interface CompressionConfig {

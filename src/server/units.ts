@@ -443,12 +443,14 @@ export class BrokerUnit implements LifecycleUnit {
   readonly broker: EmbeddedBrokerThread;
 
   constructor(config: Config['broker']) {
-    const { host, port, username, password } = config;
+    const { host, port, username, password, users, allowAnonymous } = config;
     this.broker = new EmbeddedBrokerThread({
       host,
       port,
       ...(username !== undefined ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
+      users,
+      ...(allowAnonymous !== 'auto' ? { allowAnonymous } : {}),
     });
   }
 
@@ -483,6 +485,8 @@ export class DemoUnit implements LifecycleUnit {
     // Calibrates its rate synchronously for about a second.
     this.#feed = startDemoFeed({
       brokerUrl: this.broker.broker.url,
+      // Issue 13 #5: the generated account, so that the feed connects when anonymous access is off.
+      ...this.broker.broker.internalCredentials,
       log: this.log,
       seed: this.options.seed ?? 1,
       ratePerSec: this.options.ratePerSec ?? 20,
@@ -520,7 +524,7 @@ export class IngestUnit implements LifecycleUnit {
     const brokerUrl = this.parts.broker ? this.parts.broker.broker.url : null;
     const worker = new IngestWorker(
       {
-        sources: resolveSources(config, brokerUrl),
+        sources: resolveSources(config, brokerUrl, this.parts.broker?.broker.internalCredentials),
         observerIATAWhitelist: [...config.observerIATAWhitelist],
         observerBlacklist: [...config.observerBlacklist],
         validateSignatures: config.validateSignatures,
