@@ -70,11 +70,13 @@ export class BrokerAuth {
     user: string | undefined,
     pass: Buffer | undefined,
   ): [AuthenticateError | null, boolean] {
-    if (user === undefined && pass === undefined && this.#allowAnonymous) {
+    const account = user === undefined ? undefined : this.#accounts.get(user);
+    // With anonymous access on, a name that is no account is anonymous (as in Mosquitto
+    // without a password file); a known name still needs its password.
+    if (!account && this.#allowAnonymous) {
       this.#acl.set(client, null);
       return [null, true];
     }
-    const account = user === undefined ? undefined : this.#accounts.get(user);
     const given = digest(pass ?? Buffer.alloc(0));
     const same = timingSafeEqual(account ? account.digest : NOBODY, given);
     if (account && same) {

@@ -3,6 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { EmbeddedBroker } from '../../src/ingest/broker.js';
 import { isLoopbackHost, topicMatches } from '../../src/ingest/broker-auth.js';
 import { until } from '../support/until.js';
@@ -100,4 +104,53 @@ test('anonymous access: on by default on loopback only; allowAnonymous overrides
       await broker.stop();
     }
   }
+});
+
+test('anonymous on: an unknown name connects as anonymous, a known name still needs its password', async () => {
+  const broker = new EmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    allowAnonymous: true,
+    users: [{ username: 'obs1', password: 'pw-one', topics: [`meshcore/+/${KEY}/#`] }],
+  });
+  await broker.start();
+  try {
+    await (await mqtt.connectAsync(broker.url, { username: 'someone', password: 'x' })).endAsync();
+    await assert.rejects(
+      mqtt.connectAsync(broker.url, { username: 'obs1', password: 'nope', reconnectPeriod: 0 }),
+      refusedWith(4),
+    );
+    assert.equal(broker.stats().authFailures, 1);
+  } finally {
+    await broker.stop();
+  }
+});
+
+test('config: broker.users are checked (duplicate names, topic patterns, empty passwords)', () => {
+  const problems = (broker: unknown): string[] => {
+    const path = join(mkdtempSync(join(tmpdir(), 'meshlens-cfg-')), 'config.json');
+    writeFileSync(path, JSON.stringify({ broker }));
+    try {
+      loadConfig({ path, env: {} });
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+    return [];
+  };
+  assert.deepEqual(problems({ users: [{ username: 'a', password: 'p', topics: ['meshcore/+/X/#'] }] }), []);
+  assert.deepEqual(
+    problems({
+      username: 'a',
+      password: 'p',
+      users: [
+        { username: 'a', password: 'p' },
+        { username: 'b', password: 'q' },
+        { username: 'b', password: 'r' },
+      ],
+    }).sort(),
+    ["broker.users: user name 'a' is given twice", "broker.users: user name 'b' is given twice"],
+  );
+  assert.equal(problems({ users: [{ username: 'c', password: '' }] }).length, 1);
+  assert.equal(problems({ users: [{ username: 'c', password: 'p', topics: ['meshcore/#/x'] }] }).length, 1);
+  assert.equal(problems({ allowAnonymous: 'yes' }).length, 1);
 });
