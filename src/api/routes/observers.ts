@@ -165,7 +165,7 @@ export function observerRoutes(deps: ObserverRoutesDeps): FastifyPluginAsync {
                 offset: I,
               },
             },
-            400: errorSchema,
+            400: { ...errorSchema, properties: { ...errorSchema.properties, parameter: S } },
           },
         },
       },
