@@ -6,13 +6,26 @@
 // with timingSafeEqual (constant time, any length); no secret is ever logged or reported.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthenticateError, Client } from 'aedes';
-import type { EmbeddedBrokerOptions } from './broker.js';
 
 export interface BrokerUser {
   username: string;
   password: string;
   /** Topic patterns this user may publish to (`+` one level, `#` the rest); absent: any. */
   topics?: string[];
+}
+
+/** The broker options that decide who may connect (EmbeddedBrokerOptions extends them). */
+export interface BrokerAuthOptions {
+  host: string;
+  /** meshlens's own account (config broker.username / password): full access. */
+  username?: string;
+  password?: string;
+  /** Observers' accounts, each with an optional publish ACL. */
+  users?: BrokerUser[];
+  /** Clients without a user name; default: only when bound to loopback and no account is set. */
+  allowAnonymous?: boolean;
+  /** The internal subscriber's generated account (broker-thread.ts), so it connects whatever the settings. */
+  internal?: { username: string; password: string };
 }
 
 interface Account {
@@ -54,8 +67,8 @@ export class BrokerAuth {
     this.#allowAnonymous = allowAnonymous;
   }
 
-  /** The accounts and anonymous policy of the broker's options (see EmbeddedBrokerOptions). */
-  static fromOptions(o: EmbeddedBrokerOptions): BrokerAuth {
+  /** The accounts and anonymous policy of the broker's options. */
+  static fromOptions(o: BrokerAuthOptions): BrokerAuth {
     const users: BrokerUser[] = [...(o.users ?? [])];
     if (o.username !== undefined && o.password !== undefined)
       users.push({ username: o.username, password: o.password });

@@ -2,21 +2,13 @@
 // (issue 3). meshlens subscribes to it through the same MqttSource code as any external broker.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { BrokerAuth, type BrokerUser } from './broker-auth.js';
+import { BrokerAuth, type BrokerAuthOptions } from './broker-auth.js';
 
-export interface EmbeddedBrokerOptions {
+/** Who may connect: meshlens's account, observers' accounts with ACLs, anonymous access (broker-auth.ts). */
+export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
-  /** meshlens's own account (config broker.username / password): full access. */
-  username?: string;
-  password?: string;
-  /** Issue 13 #5: observers' accounts, each with an optional publish ACL (broker-auth.ts). */
-  users?: BrokerUser[];
-  /** Clients without a user name; default: only when bound to loopback and no account is set. */
-  allowAnonymous?: boolean;
-  /** The internal subscriber's generated account (broker-thread.ts), so it connects whatever the settings. */
-  internal?: { username: string; password: string };
 }
 
 export interface BrokerStats {
