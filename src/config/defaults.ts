@@ -18,7 +18,7 @@ export const defaultConfig = {
   // Ingest (spec §1.5, §1.9)
   mqttSources: [],
   /** Ours: the embedded aedes broker; loopback only unless configured otherwise. */
-  broker: { enabled: true, host: '127.0.0.1', port: 1883 },
+  broker: { enabled: true, host: '127.0.0.1', port: 1883, users: [], allowAnonymous: 'auto' },
   /**
    * Ours: MQTT messages larger than this are rejected before parsing. A MeshCore frame is at
    * most 255 bytes (510 hex characters) and a status message under 2 KiB, so 16 KiB leaves room
@@ -26,6 +26,8 @@ export const defaultConfig = {
    */
   maxMessageBytes: 16384,
   ingestBufferSize: 50000,
+  /** Ours (issue 13 #5): new observers per source, a token bucket; newPerMinute 0 = no limit. */
+  observerAdmission: { newPerMinute: 120, burst: 500 },
   observerIATAWhitelist: [],
   observerBlacklist: [],
   channelKeys: {},
@@ -37,7 +39,15 @@ export const defaultConfig = {
   clientRxCoverage: { enabled: false },
 
   // Store
-  retention: { nodeDays: 7, observerDays: 14, packetDays: 0, metricsDays: 30, clientRxDays: 0 },
+  retention: {
+    nodeDays: 7,
+    observerDays: 14,
+    packetDays: 0,
+    metricsDays: 30,
+    clientRxDays: 0,
+    /** Ours (issue 13 #5): observers that never sent a valid packet are deleted this long after first sight; 0 = off. */
+    observerNoPacketHours: 6,
+  },
   metrics: { sampleIntervalSec: 300 },
   neighborEdgesMaxAgeDays: 5,
   neighborGraph: { maxAgeDays: 5, maxEdgeKm: 500, cacheRecomputeIntervalSeconds: 300 },
@@ -51,6 +61,8 @@ export const defaultConfig = {
     analyticsMax: 200,
     channelMessagesMax: 500,
     bulkHealthMax: 200,
+    /** Issue 13 #5: /api/observers pages (default page 1000). */
+    observersMax: 5000,
   },
   healthThresholds: {
     infraDegradedHours: 24,

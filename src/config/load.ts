@@ -216,6 +216,14 @@ function semanticProblems(input: Json, origins: Map<string, string>): string[] {
     (broker.username === undefined) !== (broker.password === undefined)
   )
     problems.push('broker: username and password must be given together');
+  // Issue 13 #5: one account per user name (a second would silently shadow the first).
+  const users =
+    broker && typeof broker === 'object' && Array.isArray(broker.users) ? (broker.users as Json[]) : [];
+  const names = users.map((u) => (u && typeof u === 'object' ? u.username : undefined));
+  if (typeof broker?.username === 'string') names.push(broker.username);
+  for (const [i, n] of names.entries())
+    if (typeof n === 'string' && names.indexOf(n) !== i)
+      problems.push(`broker.users: user name '${n}' is given twice`);
   return problems;
 }
 

@@ -81,9 +81,22 @@ export const configSchema: Schema = {
       port,
       username: str({ minLength: 1 }),
       password: str(),
+      // Issue 13 #5: per-observer accounts and anonymous access (broker-auth.ts).
+      users: strings(
+        object(
+          {
+            username: str({ minLength: 1 }),
+            password: str({ minLength: 1 }),
+            topics: { ...strings(str({ minLength: 1, pattern: '^(?!.*#.)[^#]*#?$' })), minItems: 1 },
+          },
+          ['username', 'password'],
+        ),
+      ),
+      allowAnonymous: { enum: [true, false, 'auto'] },
     }),
     maxMessageBytes: int(64, 16 * 1024 * 1024, d.maxMessageBytes),
     ingestBufferSize: int(1, undefined, d.ingestBufferSize),
+    observerAdmission: object({ newPerMinute: num(0), burst: int(1) }),
     observerIATAWhitelist: strings(str({ minLength: 1 })),
     observerBlacklist: strings(hex({ minLength: 2, maxLength: 64 })),
     // A channel key is 16 bytes (spec packet-format §6).
@@ -110,6 +123,7 @@ export const configSchema: Schema = {
       packetDays: num(0),
       metricsDays: num(0),
       clientRxDays: num(0),
+      observerNoPacketHours: num(0),
     }),
     metrics: object({ sampleIntervalSec: int(1) }),
     neighborEdgesMaxAgeDays: num(0),

@@ -26,6 +26,10 @@ export interface BrokerConfig {
   port: number;
   username?: string;
   password?: string;
+  /** Issue 13 #5: observers' accounts; `topics` limits where one may publish (MQTT patterns). */
+  users: { username: string; password: string; topics?: string[] }[];
+  /** Clients without credentials; 'auto': only when `host` is loopback and no account is configured. */
+  allowAnonymous: boolean | 'auto';
 }
 
 export interface CompressionConfig {
@@ -42,6 +46,8 @@ export interface RetentionConfig {
   packetDays: number;
   metricsDays: number;
   clientRxDays: number;
+  /** Issue 13 #5: hours after first sight that an observer without a valid packet is deleted; 0 = off. */
+  observerNoPacketHours: number;
 }
 
 export interface ListLimitsConfig {
@@ -50,6 +56,7 @@ export interface ListLimitsConfig {
   analyticsMax: number;
   channelMessagesMax: number;
   bulkHealthMax: number;
+  observersMax: number;
 }
 
 export interface HealthThresholdsConfig {
@@ -131,6 +138,8 @@ export interface MeshlensConfig {
   broker: BrokerConfig;
   maxMessageBytes: number;
   ingestBufferSize: number;
+  /** Issue 13 #5: the budget of new observers per source (ingest/observer-admission.ts). */
+  observerAdmission: { newPerMinute: number; burst: number };
   observerIATAWhitelist: string[];
   observerBlacklist: string[];
   channelKeys: Record<string, string>;

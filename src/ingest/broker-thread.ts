@@ -1,6 +1,7 @@
 // The embedded broker in a worker thread (main-thread side of broker-worker.ts), with
 // EmbeddedBroker's API. meshlens still reaches it over TCP through MqttSource, like any broker.
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import type { BrokerStats, EmbeddedBrokerOptions } from './broker.js';
 import type { FromBrokerWorker, ToBrokerWorker } from './broker-protocol.js';
 import { WorkerHandle } from '../util/worker-handle.js';
@@ -13,12 +14,21 @@ export class EmbeddedBrokerThread {
   readonly #options: EmbeddedBrokerOptions;
   #handle: WorkerHandle<ToBrokerWorker, FromBrokerWorker> | null = null;
   #address: AddressInfo | null = null;
-  #stats: BrokerStats = { clients: 0, publishedTotal: 0 };
+  #stats: BrokerStats = { clients: 0, publishedTotal: 0, authFailures: 0, publishDenied: 0 };
+  /**
+   * Issue 13 #5: the account of meshlens's own subscriber (and demo feed), generated per run
+   * and never logged, so that they connect when anonymous access is off and no
+   * broker.username is configured.
+   */
+  readonly internalCredentials = {
+    username: `meshlens-internal-${randomBytes(4).toString('hex')}`,
+    password: randomBytes(24).toString('base64url'),
+  };
   #starting: Promise<AddressInfo> | null = null;
   #stopping: Promise<void> | null = null;
 
   constructor(options: EmbeddedBrokerOptions) {
-    this.#options = options;
+    this.#options = { ...options, internal: this.internalCredentials };
   }
 
   /** Listens; resolves to the bound address (rejects as EmbeddedBroker.start would). */

@@ -14,7 +14,7 @@ const broker = new EmbeddedBroker(workerData as EmbeddedBrokerOptions);
 let last = '';
 const timer = setInterval(() => {
   const stats = broker.stats();
-  const key = `${stats.clients}/${stats.publishedTotal}`;
+  const key = `${stats.clients}/${stats.publishedTotal}/${stats.authFailures}/${stats.publishDenied}`;
   if (key !== last) send({ t: 'stats', stats });
   last = key;
 }, 50);

@@ -1,21 +1,23 @@
 // The embedded MQTT broker (aedes over node:net), so that one machine needs nothing else
 // (issue 3). meshlens subscribes to it through the same MqttSource code as any external broker.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
-import { Aedes, type AuthenticateError } from 'aedes';
+import { Aedes } from 'aedes';
+import { BrokerAuth, type BrokerAuthOptions } from './broker-auth.js';
 
-export interface EmbeddedBrokerOptions {
+/** Who may connect: meshlens's account, observers' accounts with ACLs, anonymous access (broker-auth.ts). */
+export interface EmbeddedBrokerOptions extends BrokerAuthOptions {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
-  /** When both are set, clients must present them. */
-  username?: string;
-  password?: string;
 }
 
 export interface BrokerStats {
   clients: number;
   publishedTotal: number;
+  /** Connections refused for bad or missing credentials (CONNACK 4). */
+  authFailures: number;
+  /** Publishes refused by a user's topic ACL (or to $SYS/); the client is disconnected (MQTT-3.3.5-2). */
+  publishDenied: number;
 }
 
 export class EmbeddedBroker {
@@ -26,6 +28,7 @@ export class EmbeddedBroker {
   #starting: Promise<AddressInfo> | null = null;
   #stopping: Promise<void> | null = null;
   #publishedTotal = 0;
+  #auth: BrokerAuth | null = null;
 
   constructor(options: EmbeddedBrokerOptions) {
     this.#options = options;
@@ -41,15 +44,11 @@ export class EmbeddedBroker {
   }
 
   async #start(): Promise<AddressInfo> {
-    const { username, password } = this.#options;
-    const aedes = await Aedes.createBroker(
-      username !== undefined && password !== undefined
-        ? {
-            authenticate: (_client, user, pass, done) =>
-              done(...checkCredentials(username, password, user, pass)),
-          }
-        : {},
-    );
+    const auth = (this.#auth = BrokerAuth.fromOptions(this.#options));
+    const aedes = await Aedes.createBroker({
+      authenticate: (client, user, pass, done) => done(...auth.authenticate(client, user, pass)),
+      authorizePublish: (client, packet, done) => done(auth.authorizePublish(client, packet.topic)),
+    });
     aedes.on('publish', (_packet, client) => {
       if (client) this.#publishedTotal++;
     });
@@ -90,7 +89,12 @@ export class EmbeddedBroker {
   }
 
   stats(): BrokerStats {
-    return { clients: this.#aedes?.connectedClients ?? 0, publishedTotal: this.#publishedTotal };
+    return {
+      clients: this.#aedes?.connectedClients ?? 0,
+      publishedTotal: this.#publishedTotal,
+      authFailures: this.#auth?.authFailures ?? 0,
+      publishDenied: this.#auth?.publishDenied ?? 0,
+    };
   }
 
   /** Closes every client and the listener. Safe to call repeatedly and concurrently. */
@@ -113,26 +117,4 @@ export class EmbeddedBroker {
       await closed;
     }
   }
-}
-
-/** Constant-time credential check; MQTT return code 4 = bad user name or password. */
-function checkCredentials(
-  username: string,
-  password: string,
-  user: string | undefined,
-  pass: Buffer | undefined,
-): [AuthenticateError | null, boolean] {
-  const ok =
-    safeEqual(Buffer.from(username), Buffer.from(user ?? '')) &
-    safeEqual(Buffer.from(password), pass ?? Buffer.alloc(0));
-  if (ok) return [null, true];
-  const err = new Error('bad user name or password') as AuthenticateError;
-  err.returnCode = 4;
-  return [err, false];
-}
-
-function safeEqual(a: Buffer, b: Buffer): 1 | 0 {
-  // Compare equal-length buffers so that the time does not reveal the length of a prefix.
-  const same = a.length === b.length;
-  return timingSafeEqual(a, same ? b : a) && same ? 1 : 0;
 }

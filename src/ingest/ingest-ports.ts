@@ -31,6 +31,10 @@ export interface IngestMemory {
   observerRow(id: string): number;
   observer(row: number): ObserverRecord;
   upsertObserver(rec: ObserverRecord): number;
+  /** An observer row with an upsert or observations (issue 13 #5: new ones are rate limited). */
+  observerKnown(id: string): boolean;
+  /** Hides an observer without observations (aged out by retention); false when it has some. */
+  removeObserver(id: string): boolean;
 }
 
 /** The SQLite writer (spec §1.9: one writer, batched); the same records, queued. */

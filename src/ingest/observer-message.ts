@@ -1,7 +1,7 @@
 // Observer MQTT messages -> typed values, as pure functions (spec ingest-store-api §1.1-1.3,
 // §1.8). Every failure is a Rejection with a stable code; nothing here throws.
 import { pick, readFlag, readInteger, readNumber, readText } from './field-values.js';
-import { plausible } from './radio-ranges.js';
+import { plausibleCounted } from './radio-ranges.js';
 import {
   admission,
   parseTopic,
@@ -28,6 +28,8 @@ export interface ObserverPacket extends Pick<
   Sighting,
   'rawHex' | 'snr' | 'rssi' | 'score' | 'direction' | 'origin' | 'uploaderMs'
 > {
+  /** Issue 13 #7: RADIO_DROP_BIT of each stated SNR / RSSI / score out of range (dropped to null). */
+  radioDropped?: number;
   uploaderTime: UploaderTime;
   /** Payload `region` override, else null (the caller falls back to topic IATA, then source). */
   region: string | null;
@@ -92,20 +94,23 @@ export function parsePacketMessage(payload: Uint8Array | string, nowMs: number):
   const raw = readRawHex(msg.raw);
   if (!raw.ok) return raw;
   const uploaderTime = resolveUploaderTime(msg.timestamp, nowMs);
+  const drops = { mask: 0 };
   return {
     ok: true,
     value: {
       rawHex: raw.value,
       // The uppercase spelling wins (spec §1.2).
-      // Implausible values (±1e308, a score of 1e20) are dropped like unparseable ones.
-      snr: plausible('snr', readNumber(pick(msg, 'SNR', 'snr'))),
-      rssi: plausible('rssi', readNumber(pick(msg, 'RSSI', 'rssi'))),
-      score: plausible('score', readInteger(pick(msg, 'score', 'Score'))),
+      // Implausible values (±1e308, a score of 1e20) are dropped like unparseable ones, and counted.
+      snr: plausibleCounted('snr', readNumber(pick(msg, 'SNR', 'snr')), drops),
+      rssi: plausibleCounted('rssi', readNumber(pick(msg, 'RSSI', 'rssi')), drops),
+      score: plausibleCounted('score', readInteger(pick(msg, 'score', 'Score')), drops),
       direction: readText(pick(msg, 'direction', 'Direction'), 16),
       origin: readText(msg.origin, 64),
       uploaderMs: uploaderSentMs(uploaderTime, nowMs),
       uploaderTime,
       region: readText(msg.region, 16),
+      // After snr, rssi and score (evaluated in order): their drops are in the mask.
+      ...(drops.mask !== 0 ? { radioDropped: drops.mask } : {}),
     },
   };
 }
@@ -204,6 +209,7 @@ export function packetSighting(
     naiveSkewMs: naiveClockSkewMs(p.uploaderTime),
     source,
     topic,
+    ...(p.radioDropped ? { radioDropped: p.radioDropped } : {}),
   };
 }
 

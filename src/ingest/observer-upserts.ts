@@ -9,6 +9,7 @@ import type { IngestMemory, IngestWriter } from './ingest-ports.js';
 import type { ObserverStatus } from './observer-message.js';
 import type { Sighting } from './sighting.js';
 import { naiveClockSkewMs } from './uploader-time.js';
+import { ObserverAdmission, type ObserverAdmissionConfig } from './observer-admission.js';
 
 export class ObserverUpserts {
   /** Merged records (ingest is the only writer after the load). */
@@ -20,10 +21,42 @@ export class ObserverUpserts {
   /** True while a queue slice runs: packet upserts wait for `flush()`. */
   defer = false;
 
+  /** The per-source budget of new observers (issue 13 #5). */
+  readonly #admission: ObserverAdmission;
+
   constructor(
     private readonly memory: IngestMemory,
     private readonly writer: IngestWriter,
-  ) {}
+    admission: ObserverAdmissionConfig = { newPerMinute: 0, burst: 0 },
+    now?: () => number,
+  ) {
+    this.#admission = new ObserverAdmission(admission, now);
+  }
+
+  /**
+   * Whether a message of observer `id` from `source` may go on: a known observer always, a
+   * new one while the source's budget lasts (ObserverAdmission).
+   */
+  admit(id: string, source: string): boolean {
+    return this.#records.has(id) || this.memory.observerKnown(id) || this.#admission.take(source);
+  }
+
+  /**
+   * Observers that retention deleted from SQLite (never a valid packet): hidden in memory and
+   * forgotten here, so that their next message is a new observer again. Returns those removed
+   * (one that got a packet meanwhile is kept).
+   */
+  forget(ids: readonly string[]): number {
+    let n = 0;
+    for (const id of ids) {
+      const rec = this.#records.get(id);
+      if (rec && rec.packetCount > 0) continue;
+      if (!this.memory.removeObserver(id)) continue;
+      this.#records.delete(id);
+      n++;
+    }
+    return n;
+  }
 
   /** The merged record, created on first sight. */
   get(id: string, rxMs: number): ObserverRecord {

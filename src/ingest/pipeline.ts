@@ -30,6 +30,8 @@ import { packetSighting, type ObserverMessage, type ObserverStatus } from './obs
 import type { Sighting } from './sighting.js';
 import type { RejectionCounter } from './rejections.js';
 import { ObserverUpserts } from './observer-upserts.js';
+import type { ObserverAdmissionConfig } from './observer-admission.js';
+import { RadioDropCounter } from './radio-ranges.js';
 import { TransportScopes } from './transport-scopes.js';
 
 const ADVERT = 4;
@@ -88,6 +90,8 @@ export interface PipelineOptions {
   geoFilter?: Pick<GeoFilterStore, 'get' | 'allows'>;
   /** Config `foreignAdverts.mode` (default 'flag'): adverts outside geo_filter flagged or dropped. */
   foreignAdverts?: 'flag' | 'drop';
+  /** Config `observerAdmission`: new observers per source (issue 13 #5); absent: no limit. */
+  observerAdmission?: ObserverAdmissionConfig;
 }
 
 export interface PipelineStats {
@@ -108,6 +112,8 @@ export interface PipelineStats {
   meanPacketUs: number;
   maxPacketMs: number;
   queue: IngestQueueStats;
+  /** Issue 13 #7: MQTT radio values out of range, dropped to null (the packet is kept), by reason. */
+  radioValuesDropped: ReturnType<RadioDropCounter['snapshot']>;
 }
 
 /** One decoded frame on its way through #ingestPacket's steps. */
@@ -130,6 +136,7 @@ export class IngestPipeline {
   readonly #listeners = new Set<(e: ObservationEvent) => void>();
   readonly #observers: ObserverUpserts;
   readonly #sampleWindows = new Map<string, { startMs: number; n: number }>();
+  readonly #radioDrops = new RadioDropCounter();
   #nextTxId: number;
   #nextObsId: number;
   #packetNs = 0;
@@ -152,7 +159,7 @@ export class IngestPipeline {
 
   constructor(options: PipelineOptions) {
     this.#o = options;
-    this.#observers = new ObserverUpserts(options.memory, options.writer);
+    this.#observers = new ObserverUpserts(options.memory, options.writer, options.observerAdmission);
     this.#scopes = options.scopes ?? new TransportScopes([]);
     this.#nextTxId = options.maxIds.transmissionId + 1;
     this.#nextObsId = options.maxIds.observationId + 1;
@@ -277,11 +284,17 @@ export class IngestPipeline {
     });
   }
 
+  /** Retention removed these observers (never a valid packet) from SQLite; returns those hidden. */
+  forgetObservers(ids: readonly string[]): number {
+    return this.#observers.forget(ids);
+  }
+
   stats(): PipelineStats {
     return {
       ...this.#s,
       meanPacketUs: this.#s.packets === 0 ? 0 : Math.round(this.#packetNs / this.#s.packets / 10) / 100,
       queue: this.queue.stats(),
+      radioValuesDropped: this.#radioDrops.snapshot(),
     };
   }
 
@@ -299,6 +312,7 @@ export class IngestPipeline {
     }
     const m = q.message;
     if (m.kind === 'status') {
+      if (!this.#admitObserver(m.topic.observerId, q.source, q.topic, q.rxMs)) return;
       this.ingestStatus(m.topic.observerId, m.region, m.status, q.rxMs);
       return;
     }
@@ -308,6 +322,7 @@ export class IngestPipeline {
   /** One frame: decode -> advert gate (new transmissions) -> dedup -> store -> events. */
   #ingestPacket(input: PacketInput): PacketOutcome {
     this.#s.packets++;
+    if (input.radioDropped) this.#radioDrops.add(input.radioDropped);
     // Signatures are verified in #gateAdvert, only for new transmissions: a known content hash
     // means the same payload bytes, so the same verdict (spec packet-format §8).
     const decoded = decodePacket(input.rawHex, { keyring: this.#o.keyring, verifySignatures: false });
@@ -323,6 +338,8 @@ export class IngestPipeline {
       const refused = this.#gateAdvert(packet, advert, input);
       if (refused) return refused;
     }
+    if (!this.#admitObserver(input.observerId, input.source, input.topic, input.rxMs))
+      return { ok: false, code: 'observer_rate_limited', detail: 'too many new observers from this source' };
     const f: Frame = {
       input,
       packet,
@@ -564,6 +581,22 @@ export class IngestPipeline {
       foreign,
       defaultScope,
     });
+  }
+
+  /** A new observer within its source's budget (issue 13 #5), else counted and refused. */
+  #admitObserver(observerId: string, source: string, topic: string | undefined, atMs: number): boolean {
+    if (this.#observers.admit(observerId, source)) return true;
+    this.reject(
+      'observer_rate_limited',
+      `new observer ${observerId.slice(0, 64)} over the budget of ${source}`,
+      {
+        source,
+        observerId,
+        atMs,
+        ...(topic !== undefined ? { topic } : {}),
+      },
+    );
+    return false;
   }
 
   #takeSample(code: string, atMs: number): boolean {

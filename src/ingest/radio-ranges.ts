@@ -17,3 +17,33 @@ export function plausible(field: RadioField, value: number | null): number | nul
   const r = RADIO_RANGES[field];
   return value >= r.min && value <= r.max ? value : null;
 }
+
+/** Bits of Sighting.radioDropped: which stated values were out of range and dropped to null. */
+export const RADIO_DROP_BIT: Readonly<Record<RadioField, number>> = { snr: 1, rssi: 2, score: 4 };
+
+/** `plausible`, also setting the field's bit in `drops.mask` when a stated value was dropped. */
+export function plausibleCounted(
+  field: RadioField,
+  value: number | null,
+  drops: { mask: number },
+): number | null {
+  const kept = plausible(field, value);
+  if (kept === null && value !== null) drops.mask |= RADIO_DROP_BIT[field];
+  return kept;
+}
+
+/** Issue 13 #7: dropped radio values counted by reason (`snr_out_of_range`, ...) for /api/health. */
+export class RadioDropCounter {
+  readonly #counts = { snr_out_of_range: 0, rssi_out_of_range: 0, score_out_of_range: 0 };
+
+  /** Counts the fields of a Sighting.radioDropped mask. */
+  add(mask: number): void {
+    if (mask & RADIO_DROP_BIT.snr) this.#counts.snr_out_of_range++;
+    if (mask & RADIO_DROP_BIT.rssi) this.#counts.rssi_out_of_range++;
+    if (mask & RADIO_DROP_BIT.score) this.#counts.score_out_of_range++;
+  }
+
+  snapshot(): { snr_out_of_range: number; rssi_out_of_range: number; score_out_of_range: number } {
+    return { ...this.#counts };
+  }
+}

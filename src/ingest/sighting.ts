@@ -31,6 +31,8 @@ export interface Sighting {
   /** An ADVERT's signature verdict computed upstream (the ingest worker); absent: verify here. */
   advertSignatureValid?: boolean;
   topic?: string;
+  /** Issue 13 #7: stated radio values dropped as out of range (radio-ranges.ts RADIO_DROP_BIT); absent: none. */
+  radioDropped?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export const sightingCodec = flatCodec<Omit<Sighting, 'source'>>(
     naiveSkewMs: 0,
     advertSignatureValid: 0,
     topic: 0,
+    radioDropped: 0,
   },
-  { naiveSkewMs: 0, advertSignatureValid: 0, topic: 0 },
+  { naiveSkewMs: 0, advertSignatureValid: 0, topic: 0, radioDropped: 0 },
 );

@@ -13,6 +13,8 @@ import type { MqttSourceOptions } from './mqtt-source.js';
 export function resolveSources(
   config: Readonly<MeshlensConfig>,
   embeddedUrl: string | null,
+  /** The embedded broker's generated account, used when broker.username is not set (issue 13 #5). */
+  embeddedAuth?: { username: string; password: string },
 ): MqttSourceOptions[] {
   const common = { maxMessageBytes: config.maxMessageBytes };
   const sources: MqttSourceOptions[] = config.mqttSources.map((s) => ({
@@ -33,12 +35,13 @@ export function resolveSources(
   }
   if (embeddedUrl !== null) {
     const { username, password } = config.broker;
+    const auth = username !== undefined && password !== undefined ? { username, password } : embeddedAuth;
     sources.push({
       ...common,
       name: 'embedded',
       url: embeddedUrl,
       topics: [defaultTopic],
-      ...(username !== undefined && password !== undefined ? { username, password } : {}),
+      ...(auth ? { username: auth.username, password: auth.password } : {}),
     });
   } else if (sources.length === 0) {
     sources.push({ ...common, name: 'default', url: 'mqtt://localhost:1883', topics: [defaultTopic] });

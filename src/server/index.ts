@@ -87,6 +87,8 @@ export interface RunningServer {
   loaded: Promise<void>;
   /** Each unit's name, state and start/stop durations, in start order. */
   units(): UnitRecord[];
+  /** Issue 13 #5: one retention pass now (tests; it also runs at start and hourly). */
+  runRetention(): Promise<void>;
   /** Stops everything; safe to call repeatedly. */
   stop(): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function startServer(
     geoFilter: u.geoFilter,
     loaded: u.load.loaded,
     units: () => lifecycle.records(),
+    runRetention: () => u.retention.scheduler.runOnce(),
     stop: () => lifecycle.stop(),
   };
 }
@@ -167,11 +170,12 @@ function serverUnits(config: Readonly<MeshlensConfig>, options: StartOptions, lo
       foreignAdverts: config.foreignAdverts.mode,
       rejections,
       bufferSize: config.ingestBufferSize,
+      observerAdmission: config.observerAdmission,
       log,
     },
   );
   const retention = new RetentionUnit(
-    { writer, load },
+    { writer, load, pipeline },
     config.retention,
     log,
     config.neighborEdgesMaxAgeDays,

@@ -313,7 +313,7 @@ export class RetentionUnit implements LifecycleUnit {
   #scheduler: RetentionScheduler | null = null;
 
   constructor(
-    private readonly parts: { writer: WriterUnit; load: StoreLoadUnit },
+    private readonly parts: { writer: WriterUnit; load: StoreLoadUnit; pipeline?: PipelineUnit },
     private readonly config: Config['retention'],
     private readonly log: Log,
     /** t2: neighborEdgesMaxAgeDays. */
@@ -334,8 +334,11 @@ export class RetentionUnit implements LifecycleUnit {
         observerDays: this.config.observerDays,
         clientRxDays: this.config.clientRxDays,
         neighborEdgesDays: this.neighborEdgesDays,
+        observerNoPacketHours: this.config.observerNoPacketHours,
       },
       run: (c) => writer.writer.applyRetention(c),
+      // Issue 13 #5: observers deleted for never sending a valid packet leave memory too.
+      onResult: (r) => void this.parts.pipeline?.pipeline.forgetObservers(r.removedObserverIds),
       // Node ageing runs hourly (spec §1.10); the other jobs are cheap when nothing is due.
       periodMs: 3_600_000,
       log: this.log,
@@ -445,12 +448,14 @@ export class BrokerUnit implements LifecycleUnit {
   readonly broker: EmbeddedBrokerThread;
 
   constructor(config: Config['broker']) {
-    const { host, port, username, password } = config;
+    const { host, port, username, password, users, allowAnonymous } = config;
     this.broker = new EmbeddedBrokerThread({
       host,
       port,
       ...(username !== undefined ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
+      users,
+      ...(allowAnonymous !== 'auto' ? { allowAnonymous } : {}),
     });
   }
 
@@ -485,6 +490,8 @@ export class DemoUnit implements LifecycleUnit {
     // Calibrates its rate synchronously for about a second.
     this.#feed = startDemoFeed({
       brokerUrl: this.broker.broker.url,
+      // Issue 13 #5: the generated account, so that the feed connects when anonymous access is off.
+      ...this.broker.broker.internalCredentials,
       log: this.log,
       seed: this.options.seed ?? 1,
       ratePerSec: this.options.ratePerSec ?? 20,
@@ -522,7 +529,7 @@ export class IngestUnit implements LifecycleUnit {
     const brokerUrl = this.parts.broker ? this.parts.broker.broker.url : null;
     const worker = new IngestWorker(
       {
-        sources: resolveSources(config, brokerUrl),
+        sources: resolveSources(config, brokerUrl, this.parts.broker?.broker.internalCredentials),
         observerIATAWhitelist: [...config.observerIATAWhitelist],
         observerBlacklist: [...config.observerBlacklist],
         validateSignatures: config.validateSignatures,

@@ -448,6 +448,11 @@ export interface MeshReadModel {
   // ---- observers
   /** Visible observers, most recently seen first. */
   observers(nowMs: number): ObserverSummary[];
+  /** Issue 13 #5: one page of observers() (same order) and the number of them all. */
+  observerPage(
+    nowMs: number,
+    page: { offset: number; limit: number },
+  ): { total: number; items: ObserverSummary[] };
   /** One visible observer by id (as given or uppercase). */
   observer(id: string, nowMs: number): ObserverSummary | null;
 

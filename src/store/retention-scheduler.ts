@@ -13,6 +13,8 @@ export interface RetentionSchedulerOptions {
   /** Default one day. */
   periodMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Issue 13 #5: after a run, with the observers it deleted (the memory store hides them). */
+  onResult?: (result: RetentionResult) => void;
 }
 
 export interface RetentionSchedulerStats {
@@ -20,7 +22,7 @@ export interface RetentionSchedulerStats {
   runs: number;
   errors: number;
   lastRunAtMs: number | null;
-  lastResult: Omit<RetentionResult, 'transmissionIds'> | null;
+  lastResult: Omit<RetentionResult, 'transmissionIds' | 'removedObserverIds'> | null;
   lastError: string | null;
   /** Deleted in SQLite but still served from memory until restart. */
   memoryEvicts: false;
@@ -33,9 +35,14 @@ export class RetentionScheduler {
 
   constructor(private readonly o: RetentionSchedulerOptions) {
     const c = o.config;
-    const enabled = [c.packetDays, c.metricsDays, c.nodeDays, c.observerDays, c.clientRxDays].some(
-      (d) => (d ?? 0) > 0,
-    );
+    const enabled = [
+      c.packetDays,
+      c.metricsDays,
+      c.nodeDays,
+      c.observerDays,
+      c.clientRxDays,
+      c.observerNoPacketHours,
+    ].some((d) => (d ?? 0) > 0);
     this.#s = {
       enabled,
       runs: 0,
@@ -59,8 +66,14 @@ export class RetentionScheduler {
     this.#running ??= (async () => {
       try {
         const r = await this.o.run(this.o.config);
-        const { transmissionIds: _ids, ...counts } = r;
+        const { transmissionIds: _ids, removedObserverIds: _obs, ...counts } = r;
         this.#s.lastResult = counts;
+        this.o.onResult?.(r);
+        if (r.observersRemoved > 0)
+          this.o.log?.(
+            'info',
+            `retention: deleted ${r.observersRemoved} observers that never sent a valid packet`,
+          );
         if (r.neighborEdges > 0)
           this.o.log?.('info', `retention: deleted ${r.neighborEdges} neighbor_edges rows`);
         if (r.transmissions + r.observerMetrics + r.droppedPackets + r.clientReceptions > 0)

@@ -25,7 +25,13 @@ function problemsOf(fn: () => unknown): string[] {
 test('no file and no env gives the defaults, deep-frozen', () => {
   const { config, warnings, path } = loadConfig({ path: file({}), env: {} });
   assert.equal(config.port, 3000);
-  assert.deepEqual(config.broker, { enabled: true, host: '127.0.0.1', port: 1883 });
+  assert.deepEqual(config.broker, {
+    enabled: true,
+    host: '127.0.0.1',
+    port: 1883,
+    users: [],
+    allowAnonymous: 'auto',
+  });
   assert.deepEqual(config.retention, defaultConfig.retention);
   assert.deepEqual(warnings, []);
   assert.match(path ?? '', /config-\d+\.json$/);
@@ -46,7 +52,13 @@ test('file values merge over nested defaults', () => {
   });
   assert.equal(config.retention.packetDays, 30);
   assert.equal(config.retention.nodeDays, 7);
-  assert.deepEqual(config.broker, { enabled: true, host: '127.0.0.1', port: 1999 });
+  assert.deepEqual(config.broker, {
+    enabled: true,
+    host: '127.0.0.1',
+    port: 1999,
+    users: [],
+    allowAnonymous: 'auto',
+  });
 });
 
 // Rule class: types, ranges, enums, patterns.
@@ -88,7 +100,7 @@ test('unknown nested keys and missing required keys are errors, all reported at 
   assert.equal(err.code, 'MESHLENS_ERR_CONFIG');
   assert.deepEqual(err.problems, [
     'mqttSources[0].broker: is required',
-    'retention.nodeDay: unknown key (allowed: nodeDays, observerDays, packetDays, metricsDays, clientRxDays)',
+    'retention.nodeDay: unknown key (allowed: nodeDays, observerDays, packetDays, metricsDays, clientRxDays, observerNoPacketHours)',
   ]);
   assert.match(err.message, /2 problems:\n {2}- mqttSources\[0\]\.broker: is required\n/);
 });

@@ -4,7 +4,7 @@
 // observer everywhere (§4.1).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ObserverItem } from '../contract.js';
-import { apiError } from '../errors.js';
+import { ApiError, apiError, type ErrorCode } from '../errors.js';
 import type { ObserverMetricPoint, ObserverSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
 import { badParam, parseTime } from './params.js';
@@ -13,6 +13,33 @@ import { I, errorSchema, iso, nullable, S } from './render.js';
 /** `resolution` of /observers/:id/metrics -> bucket ms (5m = the stored samples). */
 const RESOLUTIONS = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 const DAY_MS = 86_400_000;
+/** Issue 13 #5: /observers answers pages; the default covers any real fleet (tens to hundreds). */
+export const OBSERVERS_DEFAULT_LIMIT = 1000;
+
+/** A 400 whose body names the query parameter at fault. */
+class ObserverParamError extends ApiError {
+  constructor(
+    readonly parameter: string,
+    problem: string,
+  ) {
+    const code: ErrorCode = 'MESHLENS_ERR_BAD_PARAMETER';
+    super(code, apiError(code, parameter, problem).message);
+  }
+  override body() {
+    return { ...super.body(), parameter: this.parameter };
+  }
+}
+
+/** A non-negative integer query value (at least `min`), or the default when absent. */
+function queryInt(q: Record<string, unknown>, name: string, dflt: number, min: number): number {
+  const v = q[name];
+  if (v === undefined || v === '') return dflt;
+  if (typeof v !== 'string') throw new ObserverParamError(name, 'must be given once');
+  if (!/^\d{1,9}$/.test(v)) throw new ObserverParamError(name, 'must be a non-negative integer');
+  const n = Number(v);
+  if (n < min) throw new ObserverParamError(name, `must be at least ${min}`);
+  return n;
+}
 
 const metricPointSchema = {
   type: 'object',
@@ -105,7 +132,9 @@ function observerItem(s: ObserverSummary): ObserverItem {
   };
 }
 
-export type ObserverRoutesDeps = Pick<ReadRoutesDeps, 'model' | 'now'>;
+/** `config` (optional in unit tests) gives listLimits.observersMax, the largest page. */
+export type ObserverRoutesDeps = Pick<ReadRoutesDeps, 'model' | 'now'> &
+  Partial<Pick<ReadRoutesDeps, 'config'>>;
 
 export function observerRoutes(deps: ObserverRoutesDeps): FastifyPluginAsync {
   const { model } = deps;
@@ -114,20 +143,41 @@ export function observerRoutes(deps: ObserverRoutesDeps): FastifyPluginAsync {
       '/observers',
       {
         schema: {
-          summary: 'Observers (most recently seen first), with packets in the last hour',
+          summary: 'Observers (most recently seen first), with packets in the last hour; paged',
           tags: ['observers'],
+          querystring: {
+            type: 'object',
+            properties: {
+              limit: {
+                description: `default ${OBSERVERS_DEFAULT_LIMIT}; above listLimits.observersMax is clamped`,
+              },
+              offset: { description: 'observers skipped (default 0)' },
+            },
+          },
           response: {
             200: {
               type: 'object',
-              properties: { observers: { type: 'array', items: observerSchema }, server_time: S },
+              properties: {
+                observers: { type: 'array', items: observerSchema },
+                server_time: S,
+                total: I,
+                limit: I,
+                offset: I,
+              },
             },
+            400: { ...errorSchema, properties: { ...errorSchema.properties, parameter: S } },
           },
         },
       },
-      async () => {
+      async (request) => {
+        const q = request.query as Record<string, unknown>;
+        const max = deps.config?.listLimits.observersMax ?? OBSERVERS_DEFAULT_LIMIT;
+        const limit = Math.min(queryInt(q, 'limit', OBSERVERS_DEFAULT_LIMIT, 1), max);
+        const offset = queryInt(q, 'offset', 0, 0);
         const nowMs = deps.now();
-        const observers = model.observers(nowMs).map(observerItem);
-        return { observers, server_time: new Date(nowMs).toISOString() };
+        const page = model.observerPage(nowMs, { offset, limit });
+        const observers = page.items.map(observerItem);
+        return { observers, server_time: new Date(nowMs).toISOString(), total: page.total, limit, offset };
       },
     );
 

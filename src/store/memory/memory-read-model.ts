@@ -275,17 +275,29 @@ export class MemoryReadModel implements MeshReadModel {
   }
 
   observers(nowMs: number): ObserverSummary[] {
-    const lastHour = this.#activity.perObserver(HOUR_MS, nowMs);
-    const seen = (s: ObserverSummary) =>
-      Number.isFinite(s.observer.lastSeenMs) ? s.observer.lastSeenMs : -Infinity;
-    return this.store
+    return this.observerPage(nowMs, { offset: 0, limit: Infinity }).items;
+  }
+
+  /** Sorted by last_seen alone, so that only the page's summaries are built. */
+  observerPage(
+    nowMs: number,
+    page: { offset: number; limit: number },
+  ): { total: number; items: ObserverSummary[] } {
+    const store = this.store;
+    const seen = (r: number) => {
+      const ms = store.observers.get('lastSeenMs', r);
+      return Number.isFinite(ms) ? ms : -Infinity;
+    };
+    const id = (r: number) => store.interns.observers.get(r) ?? '';
+    const rows = store
       .observerRows()
       .filter((r) => this.#observerActive(r, nowMs))
-      .map((r) => this.#observerSummary(r, lastHour, nowMs))
-      .sort(
-        (a, b) =>
-          seen(b) - seen(a) || (a.observer.id < b.observer.id ? -1 : a.observer.id > b.observer.id ? 1 : 0),
-      );
+      .map((r) => ({ r, seen: seen(r), id: id(r) }))
+      .sort((a, b) => b.seen - a.seen || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const slice = rows.slice(page.offset, page.offset + page.limit);
+    if (slice.length === 0) return { total: rows.length, items: [] };
+    const lastHour = this.#activity.perObserver(HOUR_MS, nowMs);
+    return { total: rows.length, items: slice.map((x) => this.#observerSummary(x.r, lastHour, nowMs)) };
   }
 
   observer(id: string, nowMs: number): ObserverSummary | null {

@@ -222,31 +222,56 @@ export class MemoryStore implements StoreTables {
     if (this.interns.observers.size >= 0xffff)
       throw new StoreError('STORE_ERR_CAPACITY', 'more than 65535 observers');
     const id = this.interns.observers.intern(observerId);
-    while (this.observers.rowCount <= id) {
-      const r = this.observers.reserveRow();
-      const c = chunkOf(r, this.observers.shift);
-      const i = slotOf(r, this.observers.mask);
-      const o = this.observers.cols;
-      o.present[c][i] = 0;
-      for (const k of ['name', 'iata', 'model', 'firmware', 'clientVersion', 'radio', 'lastObs'] as const)
-        o[k][c][i] = NONE;
-      for (const k of [
-        'firstSeenMs',
-        'lastSeenMs',
-        'uptimeSecs',
-        'noiseFloor',
-        'lastPacketAtMs',
-        'clockSkewSeconds',
-        'clockLastNaiveAtMs',
-      ] as const)
-        o[k][c][i] = NaN;
-      o.packetCount[c][i] = 0;
-      o.clockSkewCount24h[c][i] = 0;
-      o.canRelay[c][i] = CAN_RELAY_UNKNOWN;
-      o.batteryMv[c][i] = I32_NULL;
-    }
+    while (this.observers.rowCount <= id) this.#clearObserverRow(this.observers.reserveRow());
     this.observers.commit();
     return id;
+  }
+
+  /** An observer row with nothing known (present 0): new, or removed by removeObserver. */
+  #clearObserverRow(r: number): void {
+    const c = chunkOf(r, this.observers.shift);
+    const i = slotOf(r, this.observers.mask);
+    const o = this.observers.cols;
+    o.present[c][i] = 0;
+    for (const k of ['name', 'iata', 'model', 'firmware', 'clientVersion', 'radio', 'lastObs'] as const)
+      o[k][c][i] = NONE;
+    for (const k of [
+      'firstSeenMs',
+      'lastSeenMs',
+      'uptimeSecs',
+      'noiseFloor',
+      'lastPacketAtMs',
+      'clockSkewSeconds',
+      'clockLastNaiveAtMs',
+    ] as const)
+      o[k][c][i] = NaN;
+    o.packetCount[c][i] = 0;
+    o.clockSkewCount24h[c][i] = 0;
+    o.canRelay[c][i] = CAN_RELAY_UNKNOWN;
+    o.batteryMv[c][i] = I32_NULL;
+  }
+
+  /** Whether ingest has seen this observer: a row with an upsert or with observations. */
+  observerKnown(id: string): boolean {
+    const r = this.interns.observers.lookup(id);
+    return (
+      r !== NONE && (this.observers.get('present', r) === 1 || this.observers.get('lastObs', r) !== NONE)
+    );
+  }
+
+  /**
+   * Issue 13 #5: removes an observer that never sent a valid packet (retention deleted its
+   * SQLite row): the row is cleared and hidden (present 0). An observer with observations is
+   * kept (false). The intern id stays bound to the key: other threads cache id -> key, so a
+   * slot is not re-used for another key while running; the next load compacts them away.
+   */
+  removeObserver(id: string): boolean {
+    const r = this.interns.observers.lookup(id);
+    if (r === NONE || this.observers.get('lastObs', r) !== NONE || this.observers.get('packetCount', r) > 0)
+      return false;
+    this.#clearObserverRow(r);
+    this.observers.noteMutation();
+    return true;
   }
 
   // ---------------------------------------------------------------- appends (ingest)

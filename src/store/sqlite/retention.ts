@@ -20,6 +20,11 @@ export interface RetentionConfig {
   clientRxDays?: number;
   /** t2: neighbor_edges last seen more than this many days ago are deleted; 0 = off. CoreScope: 5. */
   neighborEdgesDays?: number;
+  /**
+   * Issue 13 #5: observers that never sent a valid packet (packet_count 0, no observations),
+   * first seen more than this many hours ago, are deleted with their metrics; 0 = off.
+   */
+  observerNoPacketHours?: number;
 }
 
 export interface RetentionResult {
@@ -36,6 +41,10 @@ export interface RetentionResult {
   clientReceptions: number;
   /** t2: neighbor_edges rows deleted. */
   neighborEdges: number;
+  /** Observers deleted for never sending a valid packet (observerNoPacketHours). */
+  observersRemoved: number;
+  /** Their ids, for the in-memory store to hide the same observers. */
+  removedObserverIds: string[];
   /** Ids of the deleted transmissions, for the in-memory store to evict the same rows. */
   transmissionIds: number[];
 }
@@ -83,6 +92,8 @@ export async function applyRetention(
     agedObserverMetrics: 0,
     clientReceptions: 0,
     neighborEdges: 0,
+    observersRemoved: 0,
+    removedObserverIds: [],
     transmissionIds: [],
   };
 
@@ -120,6 +131,16 @@ export async function applyRetention(
     const aged = ageObservers(db, now - config.observerDays * DAY_MS);
     result.observersAged = aged.observers;
     result.agedObserverMetrics = aged.metrics;
+  }
+  if (config.observerNoPacketHours && config.observerNoPacketHours > 0) {
+    const ids = await removePacketlessObservers(
+      db,
+      now - config.observerNoPacketHours * 3_600_000,
+      chunk,
+      pause,
+    );
+    result.observersRemoved = ids.length;
+    result.removedObserverIds = ids;
   }
   if (config.clientRxDays && config.clientRxDays > 0 && tableExists(db, 'client_receptions')) {
     result.clientReceptions = db
@@ -190,6 +211,44 @@ export function ageObservers(db: Db, cutoffMs: number): { observers: number; met
     }
     return { observers: ids.length, metrics };
   })();
+}
+
+/**
+ * Issue 13 #5: deletes observers that never sent a valid packet (created by status messages
+ * or a clock op; packet_count 0, no last_packet_at, no observation) first seen before the
+ * cutoff, with their metrics rows: a flood of fake observer keys does not outlive its age (nor
+ * a restart, which loads observers from here). `chunk` rows per transaction. Returns their ids.
+ */
+export async function removePacketlessObservers(
+  db: Db,
+  cutoffMs: number,
+  chunk = 2000,
+  pause: () => Promise<void> = yieldLoop,
+): Promise<string[]> {
+  const select = db.prepare(
+    `SELECT id FROM observers o WHERE COALESCE(packet_count, 0) = 0 AND last_packet_at IS NULL
+       AND first_seen IS NOT NULL AND ${sqlTimeMs('first_seen')} < ?
+       AND NOT EXISTS (SELECT 1 FROM observations WHERE observer_idx = o.rowid) LIMIT ?`,
+  );
+  const del = db.prepare('DELETE FROM observers WHERE id = ?');
+  const delMetrics = tableExists(db, 'observer_metrics')
+    ? db.prepare('DELETE FROM observer_metrics WHERE observer_id = ?')
+    : null;
+  const removed: string[] = [];
+  for (;;) {
+    const ids = (select.all(cutoffMs, chunk) as { id: string }[]).map((r) => r.id);
+    if (ids.length === 0) break;
+    db.transaction(() => {
+      for (const id of ids) {
+        del.run(id);
+        delMetrics?.run(id);
+      }
+    })();
+    removed.push(...ids);
+    if (ids.length < chunk) break;
+    await pause();
+  }
+  return removed;
 }
 
 /**
