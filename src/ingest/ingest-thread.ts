@@ -18,13 +18,15 @@ import { initialSourceStatus, type SourceStatus } from './source-status.js';
 import { WorkerHandle } from '../util/worker-handle.js';
 import { scriptExt } from '../util/worker-script.js';
 
+/** `ack` is each message's broker acknowledgement token (0: none); see IngestWorker.settle(). */
 export interface IngestWorkerEvents {
-  packet(input: Sighting): void;
-  status(message: StatusMessage, source: string, rxMs: number, topic: string): void;
+  packet(input: Sighting, ack: number): void;
+  status(message: StatusMessage, source: string, rxMs: number, topic: string, ack: number): void;
   reject(
     code: string,
     detail: string,
     ctx: { source: string; topic: string; atMs: number; payload?: Uint8Array },
+    ack: number,
   ): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
@@ -101,6 +103,19 @@ export class IngestWorker {
     return this.#stopping;
   }
 
+  /**
+   * Acknowledges committed messages to their brokers and leaves refused ones unacknowledged
+   * (redelivered on a resumed session); one post per call.
+   */
+  settle(ack: number[], refuse: number[]): void {
+    if (this.#stopping || (ack.length === 0 && refuse.length === 0)) return;
+    try {
+      this.#handle.post({ t: 'acks', ack, refuse });
+    } catch {
+      // The worker is gone: its connections too, so the broker redelivers.
+    }
+  }
+
   #onMessage(m: FromIngestWorker): void {
     switch (m.t) {
       case 'batch':
@@ -125,24 +140,30 @@ export class IngestWorker {
     while (i < f.length) {
       const tag = f[i] as number;
       const source = this.sources[f[i + 1] as number].name;
+      const ack = f[i + 2] as number;
       i += RECORD_HEAD;
       if (tag === PACKET) {
         const s = recordCodecs[PACKET].read(f, i) as Sighting;
         s.source = source;
-        e.packet(s);
+        e.packet(s, ack);
         i += recordCodecs[PACKET].width;
       } else if (tag === STATUS) {
         const r = recordCodecs[STATUS].read(f, i);
-        e.status(r.message, source, r.rxMs, r.topic);
+        e.status(r.message, source, r.rxMs, r.topic, ack);
         i += recordCodecs[STATUS].width;
       } else {
         const r = recordCodecs[REJECT].read(f, i);
-        e.reject(r.code, r.detail, {
-          source,
-          topic: r.topic,
-          atMs: r.atMs,
-          ...(r.payload ? { payload: r.payload } : {}),
-        });
+        e.reject(
+          r.code,
+          r.detail,
+          {
+            source,
+            topic: r.topic,
+            atMs: r.atMs,
+            ...(r.payload ? { payload: r.payload } : {}),
+          },
+          ack,
+        );
         i += recordCodecs[REJECT].width;
       }
     }

@@ -1,4 +1,6 @@
 // Which brokers to subscribe to (spec ingest-store-api §1.5 fallbacks, plus the embedded broker).
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { defaultTopic } from '../config/load.js';
 import type { MeshlensConfig } from '../config/types.js';
 import type { MqttSourceOptions } from './mqtt-source.js';
@@ -44,4 +46,33 @@ export function resolveSources(
     sources.push({ ...common, name: 'default', url: 'mqtt://localhost:1883', topics: [defaultTopic] });
   }
   return sources;
+}
+
+/**
+ * Delivery options of resolved sources (config `mqttIngest` and the per-source overrides):
+ * QoS 1 acknowledged after the commit, a persistent session under a client id stable across
+ * restarts (derived from the source name and the database path), reconnect and silence policy.
+ */
+export function withDelivery(
+  config: Readonly<MeshlensConfig>,
+  sources: readonly MqttSourceOptions[],
+): MqttSourceOptions[] {
+  const m = config.mqttIngest;
+  // One install = one database: its path names the broker sessions, so a restart resumes them.
+  const install = createHash('sha256').update(resolve(config.dbPath)).digest('hex').slice(0, 12);
+  const perSource = new Map(config.mqttSources.map((s) => [s.name, s]));
+  return sources.map((o) => {
+    const s = perSource.get(o.name);
+    return {
+      ...o,
+      qos: s?.qos ?? m.qos,
+      persistentSession: s?.persistentSession ?? m.persistentSession,
+      clientId: s?.clientId ?? `meshlens-${o.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${install}`,
+      deferAcks: true,
+      maxReconnectDelayMs: m.maxReconnectDelayMs,
+      silenceFloorMs: m.silenceFloorSec * 1000,
+      silenceFactor: m.silenceFactor,
+      redeliverAfterMs: m.redeliverAfterSec * 1000,
+    };
+  });
 }

@@ -9,7 +9,7 @@ import type { MeshlensConfig } from '../config/index.js';
 import { EmbeddedBrokerThread } from '../ingest/broker-thread.js';
 import { IngestWorker, type SourceHandle } from '../ingest/ingest-thread.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
-import { resolveSources } from '../ingest/sources.js';
+import { resolveSources, withDelivery } from '../ingest/sources.js';
 import type { DemoFeed } from '../sim/demo.js';
 import { StoreLoader, type LoadResult } from '../store/load/loader.js';
 import { ChannelDiscovery, MemoryStore } from '../store/memory/index.js';
@@ -517,19 +517,23 @@ export class IngestUnit implements LifecycleUnit {
     const brokerUrl = this.parts.broker ? this.parts.broker.broker.url : null;
     const worker = new IngestWorker(
       {
-        sources: resolveSources(config, brokerUrl),
+        sources: withDelivery(config, resolveSources(config, brokerUrl)),
         observerIATAWhitelist: [...config.observerIATAWhitelist],
         observerBlacklist: [...config.observerBlacklist],
         validateSignatures: config.validateSignatures,
       },
       {
         log,
-        packet: (input) => pipeline.submitPacket(input),
-        status: (message, source, rxMs, topic) => pipeline.submit(message, source, rxMs, topic),
-        reject: (code, detail, ctx) =>
-          pipeline.reject(code, detail, { ...ctx, observerId: topicObserver(ctx.topic) }),
+        packet: (input, ack) => pipeline.submitPacket(input, ack),
+        status: (message, source, rxMs, topic, ack) => pipeline.submit(message, source, rxMs, topic, ack),
+        reject: (code, detail, ctx, ack) => {
+          pipeline.reject(code, detail, { ...ctx, observerId: topicObserver(ctx.topic) });
+          pipeline.settled(ack);
+        },
       },
     );
+    // QoS 1 messages are acknowledged to their broker once committed (commit-acks.ts).
+    pipeline.acks.setSink({ ack: (t) => worker.settle(t, []), nack: (t) => worker.settle([], t) });
     this.#worker = worker;
     for (const source of worker.sources)
       void source.start().then((ok) => {
@@ -539,8 +543,20 @@ export class IngestUnit implements LifecycleUnit {
 
   /** Disconnects every source (messages already received are delivered), then the queue
    *  takes no more. */
+  /** Readiness: every source subscribed (SUBACK) and delivering; else not ready, with why. */
+  readiness(): { ready: boolean; reason?: string; progress?: Record<string, unknown> } {
+    if (!this.#worker) return { ready: false, reason: 'mqtt sources not started' };
+    const down = this.#worker.sources
+      .map((s) => s.status())
+      .filter((st) => st.degraded !== null)
+      .map((st) => `${st.name}: ${st.degraded}`);
+    if (down.length === 0) return { ready: true };
+    return { ready: false, reason: `mqtt source ${down.join('; ')}`, progress: { sources: down } };
+  }
+
   async stop(): Promise<void> {
     await this.#worker?.stop();
+    this.parts.pipeline.pipeline.acks.setSink(null);
     this.parts.pipeline.pipeline.queue.close();
   }
 }

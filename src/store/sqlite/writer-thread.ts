@@ -159,6 +159,11 @@ export class SqliteWriterThread extends WriterOps {
     return this.handle.ready();
   }
 
+  /** True while more operations are queued than `highWaterOps` (ingest back-pressure, i13b). */
+  backlogged(): boolean {
+    return this.local.overloaded;
+  }
+
   /** Resolves once every operation queued before the call is committed. */
   flush(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
