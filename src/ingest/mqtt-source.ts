@@ -189,7 +189,7 @@ export class MqttSource {
     });
   }
 
-  /** Disconnects and stops retrying. Safe to call repeatedly. */
+  /** Disconnects (cleanly when connected) and stops retrying. Safe to call repeatedly. */
   async stop(): Promise<void> {
     if (this.#watchdog) clearInterval(this.#watchdog);
     if (this.#redeliver) clearTimeout(this.#redeliver);
@@ -197,7 +197,15 @@ export class MqttSource {
     this.#redeliver = null;
     const client = this.#client;
     this.#client = null;
-    if (client) await client.endAsync(true);
+    if (!client) return;
+    if (!client.connected) {
+      await client.endAsync(true);
+      return;
+    }
+    // DISCONNECT after what was written (PUBACKs of committed messages); a dead peer: 2 s.
+    const timer = setTimeout(() => client.stream?.destroy(), 2000);
+    await client.endAsync(false).catch(() => undefined);
+    clearTimeout(timer);
   }
 
   get connected(): boolean {
