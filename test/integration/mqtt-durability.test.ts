@@ -81,13 +81,11 @@ async function run(mosquittoUrl: string, runNo: number): Promise<void> {
     for (let i = 0; i < N; i += 20) {
       // A sustained stream: 20 messages at QoS 1 per Mosquitto round trip, paced a little.
       await Promise.all(
-        raws
-          .slice(i, i + 20)
-          .map((raw) =>
-            publisher.publishAsync(observerTopic(OBSERVER), JSON.stringify({ raw, SNR: 5, RSSI: -90 }), {
-              qos: 1,
-            }),
-          ),
+        raws.slice(i, i + 20).map((raw) =>
+          publisher.publishAsync(observerTopic(OBSERVER), JSON.stringify({ raw, SNR: 5, RSSI: -90 }), {
+            qos: 1,
+          }),
+        ),
       );
       if (i + 20 >= killAt && restarted === null) {
         // Mid-stream: some messages received and not yet committed are lost with the process.
@@ -101,8 +99,9 @@ async function run(mosquittoUrl: string, runNo: number): Promise<void> {
       what: `${N} transmissions in SQLite (run ${runNo})`,
       timeoutMs: 20_000,
       intervalMs: 100,
-    });
-    assert.equal(storedTransmissions(dbPath), N, 'each frame once: redeliveries were deduplicated');
+    }).catch(() => undefined);
+    // Exactly N: none lost, and redeliveries were deduplicated.
+    assert.equal(storedTransmissions(dbPath), N, `run ${runNo}: transmissions in SQLite`);
   } finally {
     await publisher.endAsync();
     await server.stop();
