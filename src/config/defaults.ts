@@ -25,6 +25,7 @@ export const defaultConfig = {
     silenceFloorSec: 60,
     silenceFactor: 10,
     redeliverAfterSec: 5,
+    readyRequiresSources: true,
   },
   /** Ours: the embedded aedes broker; loopback only unless configured otherwise. */
   broker: { enabled: true, host: '127.0.0.1', port: 1883 },

@@ -85,6 +85,7 @@ export const configSchema: Schema = {
       silenceFloorSec: { type: 'number', minimum: 0.1, default: d.mqttIngest.silenceFloorSec },
       silenceFactor: { type: 'number', minimum: 1, default: d.mqttIngest.silenceFactor },
       redeliverAfterSec: { type: 'number', minimum: 0.1, default: d.mqttIngest.redeliverAfterSec },
+      readyRequiresSources: bool(d.mqttIngest.readyRequiresSources),
     }),
     broker: object({
       enabled: bool(d.broker.enabled),

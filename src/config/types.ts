@@ -40,6 +40,8 @@ export interface MqttIngestConfig {
   silenceFactor: number;
   /** After messages refused for capacity, reconnect this much later for their redelivery, s (5). */
   redeliverAfterSec: number;
+  /** /api/healthz is ready only while every source is subscribed and not silent (true). */
+  readyRequiresSources: boolean;
 }
 
 export interface BrokerConfig {

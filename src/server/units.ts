@@ -551,7 +551,9 @@ export class IngestUnit implements LifecycleUnit {
       .filter((st) => st.degraded !== null)
       .map((st) => `${st.name}: ${st.degraded}`);
     if (down.length === 0) return { ready: true };
-    return { ready: false, reason: `mqtt source ${down.join('; ')}`, progress: { sources: down } };
+    const reason = `mqtt source ${down.join('; ')}`;
+    // mqttIngest.readyRequiresSources false: degraded sources are shown, readiness kept.
+    return { ready: !this.config.mqttIngest.readyRequiresSources, reason, progress: { sources: down } };
   }
 
   async stop(): Promise<void> {

@@ -71,6 +71,7 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
             loadedRows: state.loadedRows,
             ...loaded(),
             components: state.components,
+            ...(reason === 'loading' ? {} : liveness()),
           };
         }
         return {
