@@ -33,7 +33,8 @@ export class SilenceWatch {
     this.#firstMs ??= nowMs;
     this.#lastMs = nowMs;
     const spanMs = Math.max(1000, Math.min(WINDOW_MS, nowMs - this.#firstMs));
-    this.#expectedGapMs = spanMs / Math.max(1, inWindow);
+    // n messages over the span: n - 1 gaps.
+    this.#expectedGapMs = spanMs / Math.max(1, inWindow - 1);
     this.#silentSinceMs = null;
     this.#stage = 'none';
   }
