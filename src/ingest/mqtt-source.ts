@@ -222,7 +222,8 @@ export class MqttSource {
    * a resumed session, so the connection is cycled `redeliverAfterMs` later (once per burst).
    */
   refuse(tokens: readonly number[]): void {
-    if (this.#acks.refuse(tokens) === 0 || this.#redeliver) return;
+    // A clean session is not resumed: nothing would come back (the refusals stay counted).
+    if (this.#acks.refuse(tokens) === 0 || this.#redeliver || !this.options.persistentSession) return;
     this.#redeliver = setTimeout(() => {
       this.#redeliver = null;
       this.#log('warn', 'reconnecting for the redelivery of refused messages');

@@ -40,7 +40,10 @@ test('writer backlogged: MQTT QoS 1 messages refused (counted, not acked), then 
     await until(() => server.store.memory().rows.transmissions === frames.length, {
       what: 'redelivered messages stored',
     });
-    assert.ok(server.sources[0].status().connectCount >= 2, 'reconnected for the redelivery');
+    // The worker's status reaches the main thread within ~50 ms.
+    await until(() => server.sources[0].status().connectCount >= 2, {
+      what: 'reconnected for the redelivery',
+    });
     await server.writer.flush();
     assert.equal(server.store.memory().rows.observations, frames.length, 'each once');
   } finally {
