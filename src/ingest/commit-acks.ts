@@ -26,6 +26,7 @@ export class CommitAcks {
   #waiting: number[] = [];
   #flushing = false;
   #scheduled = false;
+  #settledWaiters: (() => void)[] = [];
   readonly #s = { acked: 0, flushes: 0, nacked: {} as Record<string, number> };
 
   /** `flush` resolves once every write queued before the call is committed. */
@@ -48,6 +49,16 @@ export class CommitAcks {
     if (token === 0) return;
     this.#s.nacked[reason] = (this.#s.nacked[reason] ?? 0) + 1;
     this.#sink?.nack([token]);
+  }
+
+  /** Resolves once nothing handled is waiting for a commit or in one (at once when so). */
+  settled(): Promise<void> {
+    if (this.#idle()) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
+  #idle(): boolean {
+    return this.#waiting.length === 0 && !this.#flushing && !this.#scheduled;
   }
 
   stats(): CommitAcksStats {
@@ -80,6 +91,7 @@ export class CommitAcks {
     } finally {
       this.#flushing = false;
       this.#schedule();
+      if (this.#idle()) for (const w of this.#settledWaiters.splice(0)) w();
     }
   }
 }

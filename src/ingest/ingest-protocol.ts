@@ -55,6 +55,8 @@ export interface IngestWorkerInit {
 
 export type ToIngestWorker =
   | { t: 'stop' }
+  /** Stop reading from the brokers; answered by 'quiesced' after the last batch. */
+  | { t: 'quiesce' }
   /** Committed (acknowledge to the broker) and refused (leave for redelivery) tokens. */
   | { t: 'acks'; ack: number[]; refuse: number[] };
 
@@ -63,6 +65,7 @@ export type FromIngestWorker =
   | { t: 'state'; statuses: SourceStatus[] }
   | { t: 'started'; index: number; ok: boolean }
   | { t: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { t: 'quiesced' }
   | { t: 'stopped' };
 
 export type StatusMessage = Extract<ObserverMessage, { kind: 'status' }>;

@@ -81,6 +81,7 @@ export class IngestWorker {
   readonly #handle: WorkerHandle<ToIngestWorker, FromIngestWorker>;
   readonly #events: IngestWorkerEvents;
   #stopping: Promise<void> | null = null;
+  #quiesced: (() => void) | null = null;
 
   constructor(init: IngestWorkerInit, events: IngestWorkerEvents) {
     this.#events = events;
@@ -101,6 +102,22 @@ export class IngestWorker {
       for (const s of this.sources) s.update(null, false);
     })();
     return this.#stopping;
+  }
+
+  /**
+   * Stops reading from the brokers; resolves once every message already read has been handed
+   * to the events (so the caller can commit and acknowledge them before stop()).
+   */
+  quiesce(): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#quiesced = resolve;
+      try {
+        this.#handle.post({ t: 'quiesce' });
+      } catch {
+        resolve();
+      }
+    });
   }
 
   /**
@@ -129,7 +146,12 @@ export class IngestWorker {
       case 'log':
         this.#events.log(m.level, m.message);
         return;
+      case 'quiesced':
+        this.#quiesced?.();
+        this.#quiesced = null;
+        return;
       case 'stopped':
+        this.#quiesced?.();
         return;
     }
   }

@@ -154,6 +154,15 @@ sources.forEach(
 );
 
 port.on('message', (m: ToIngestWorker) => {
+  if (m.t === 'quiesce') {
+    for (const s of sources) s.pauseIntake();
+    // Messages already parsed from a socket read are posted first (one turn later).
+    setImmediate(() => {
+      flush();
+      send({ t: 'quiesced' });
+    });
+    return;
+  }
   if (m.t === 'acks') {
     if (m.ack.length > 0) settle(m.ack, 'ack');
     if (m.refuse.length > 0) settle(m.refuse, 'refuse');

@@ -212,6 +212,12 @@ export class MqttSource {
     return this.#client?.connected ?? false;
   }
 
+  /** Stops reading from the broker (before a clean stop: what was read gets committed and
+   *  acknowledged, nothing more comes in); writes (PUBACKs) still go out. */
+  pauseIntake(): void {
+    this.#client?.stream?.pause();
+  }
+
   /** Acknowledges these messages to the broker (their effects are committed). */
   ack(tokens: readonly number[]): void {
     this.#acks.ack(tokens);

@@ -557,8 +557,23 @@ export class IngestUnit implements LifecycleUnit {
   }
 
   async stop(): Promise<void> {
+    const pipeline = this.parts.pipeline.pipeline;
+    const worker = this.#worker;
+    if (worker && !pipeline.queue.stats().paused) {
+      // Stop reading, then commit and acknowledge what was read before disconnecting: a clean
+      // restart gets no redeliveries (bounded: a stuck writer must not hold the shutdown).
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)));
+      const drained = async () => {
+        await worker.quiesce();
+        await pipeline.idle();
+        await pipeline.acks.settled();
+      };
+      await Promise.race([drained(), limit]);
+      clearTimeout(timer);
+    }
     await this.#worker?.stop();
-    this.parts.pipeline.pipeline.acks.setSink(null);
+    pipeline.acks.setSink(null);
     this.parts.pipeline.pipeline.queue.close();
   }
 }

@@ -92,13 +92,17 @@ test('CommitAcks: tokens are released only after the writer flush resolves, one 
   await until(() => flushes.length === 1, { what: 'a flush' });
   acks.done(4); // while the flush is in flight: waits for the next one
   assert.deepEqual(acked, []);
+  let settled = false;
+  void acks.settled().then(() => (settled = true));
   flushes[0]();
   await until(() => acked.length === 1, { what: 'acks after commit' });
   assert.deepEqual(acked, [[1, 2]]);
+  assert.equal(settled, false, 'token 4 still waits');
   await until(() => flushes.length === 2, { what: 'the next flush' });
   flushes[1]();
   await until(() => acked.length === 2, { what: 'the second batch' });
   assert.deepEqual(acked[1], [4]);
+  await until(() => settled, { what: 'settled once both batches were committed' });
   assert.deepEqual(refused, [[3]]);
   assert.deepEqual(acks.stats(), { acked: 3, flushes: 2, nacked: { queue_full: 1 }, waiting: 0 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startMosquitto } from '../ingest/mosquitto.js';
 import { frame } from '../ingest/hand-frames.js';
 import { until } from '../support/until.js';
-import { observerTopic, tempDir } from './harness.js';
+import { observerTopic, start, tempDir, testConfig } from './harness.js';
 import { getAny, spawnServe, writeConfig, type ServeProcess } from './serve-process.js';
 
 const N = 1200;
@@ -115,6 +115,41 @@ test('SIGKILL during sustained QoS 1 ingest through Mosquitto: every message sto
   try {
     for (let runNo = 1; runNo <= 3; runNo++) await run(mosquitto.url, runNo);
   } finally {
+    await mosquitto.stop();
+  }
+});
+
+test('a clean stop commits and acknowledges what arrived: the restart gets no redeliveries', async () => {
+  const mosquitto = await startMosquitto();
+  const dir = tempDir('meshlens-durable-');
+  const config = testConfig(dir, {
+    broker: { enabled: false },
+    mqttSources: [{ name: 'mosq', broker: mosquitto.url }],
+  });
+  const publisher = await mqtt.connectAsync(mosquitto.url);
+  let server = await start(config);
+  try {
+    await until(() => server.sources[0].status().subscribed, { what: 'subscribed' });
+    const raws = frames(9).slice(0, 300);
+    await Promise.all(
+      raws.map((raw) => publisher.publishAsync(observerTopic(OBSERVER), JSON.stringify({ raw }), { qos: 1 })),
+    );
+    // Stop while the stream is being handled.
+    await until(() => server.store.memory().rows.transmissions > 0, { what: 'ingest under way' });
+    await server.stop();
+    server = await start(config);
+    await until(() => server.store.memory().rows.transmissions === raws.length, { what: 'all stored' });
+    // Mosquitto resends unacknowledged messages right after the CONNACK, before the SUBACK.
+    await until(() => server.sources[0].status().subscribed, { what: 'resubscribed' });
+    await server.writer.flush();
+    assert.equal(
+      server.pipeline.stats().redeliveries,
+      0,
+      'every message handled before the stop was acknowledged',
+    );
+  } finally {
+    await publisher.endAsync();
+    await server.stop();
     await mosquitto.stop();
   }
 });
