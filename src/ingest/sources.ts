@@ -1,5 +1,6 @@
 // Which brokers to subscribe to (spec ingest-store-api §1.5 fallbacks, plus the embedded broker).
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { defaultTopic } from '../config/load.js';
 import type { MeshlensConfig } from '../config/types.js';
@@ -51,15 +52,22 @@ export function resolveSources(
 /**
  * Delivery options of resolved sources (config `mqttIngest` and the per-source overrides):
  * QoS 1 acknowledged after the commit, a persistent session under a client id stable across
- * restarts (derived from the source name and the database path), reconnect and silence policy.
+ * restarts (derived from the source name, the host name and the database path), reconnect and
+ * silence policy.
  */
 export function withDelivery(
   config: Readonly<MeshlensConfig>,
   sources: readonly MqttSourceOptions[],
 ): MqttSourceOptions[] {
   const m = config.mqttIngest;
-  // One install = one database: its path names the broker sessions, so a restart resumes them.
-  const install = createHash('sha256').update(resolve(config.dbPath)).digest('hex').slice(0, 12);
+  // One install = one database on one host: they name the broker sessions, so a restart resumes
+  // them, and two installs with the same path (containers) on one broker do not take each
+  // other's session. A container re-created under a new hostname starts a new session: set
+  // `clientId` (or a fixed hostname) there.
+  const install = createHash('sha256')
+    .update(`${hostname()}\0${resolve(config.dbPath)}`)
+    .digest('hex')
+    .slice(0, 12);
   const perSource = new Map(config.mqttSources.map((s) => [s.name, s]));
   return sources.map((o) => {
     const s = perSource.get(o.name);
