@@ -73,6 +73,7 @@ export class MqttSource {
   readonly #acks = new DeferredAcks();
   #subscribedAtMs: number | null = null;
   #lastForcedReconnectMs = 0;
+  #shortLived = 0;
   #up = false;
 
   constructor(options: MqttSourceOptions, events: MqttSourceEvents) {
@@ -142,7 +143,8 @@ export class MqttSource {
       this.#up = true;
       this.#status.connectCount++;
       this.#status.lastConnectMs = Date.now();
-      this.#status.lastError = null;
+      // A session-takeover streak stays visible while it lasts.
+      if (this.#shortLived < 3) this.#status.lastError = null;
       this.#log('info', `connected to ${this.#status.broker}`);
       this.#subscribe(client);
     });
@@ -157,6 +159,7 @@ export class MqttSource {
         this.#status.disconnectCount++;
         this.#status.lastDisconnectMs = Date.now();
         this.#log('warn', `disconnected from ${this.#status.broker}`);
+        this.#noteShortLived(client);
       }
       attempts++;
       const cap = this.options.maxReconnectDelayMs ?? 2000;
@@ -171,6 +174,17 @@ export class MqttSource {
           : 0;
       this.#receive(topic, payload, ack);
     });
+  }
+
+  /** Connections the broker closes within seconds, again and again: most often another client
+   *  with the same id (each connect takes the session from the other). Said once per streak. */
+  #noteShortLived(client: MqttClient): void {
+    const lived = Date.now() - (this.#status.lastConnectMs ?? 0);
+    this.#shortLived = lived < 10_000 ? this.#shortLived + 1 : 0;
+    if (this.#shortLived === 3)
+      this.#fail(
+        `the broker closed 3 connections within seconds of connecting: is client id '${client.options.clientId}' used by another client?`,
+      );
   }
 
   /** Subscribes (every connect, and to recover from silence); ready once the SUBACK came. */
