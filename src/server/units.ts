@@ -541,8 +541,6 @@ export class IngestUnit implements LifecycleUnit {
       });
   }
 
-  /** Disconnects every source (messages already received are delivered), then the queue
-   *  takes no more. */
   /** Readiness: every source subscribed (SUBACK) and delivering; else not ready, with why. */
   readiness(): { ready: boolean; reason?: string; progress?: Record<string, unknown> } {
     if (!this.#worker) return { ready: false, reason: 'mqtt sources not started' };
@@ -556,6 +554,8 @@ export class IngestUnit implements LifecycleUnit {
     return { ready: !this.config.mqttIngest.readyRequiresSources, reason, progress: { sources: down } };
   }
 
+  /** Disconnects every source (messages already received are delivered), then the queue
+   *  takes no more. */
   async stop(): Promise<void> {
     const pipeline = this.parts.pipeline.pipeline;
     const worker = this.#worker;
@@ -572,9 +572,9 @@ export class IngestUnit implements LifecycleUnit {
       await Promise.race([drained(), limit]);
       clearTimeout(timer);
     }
-    await this.#worker?.stop();
+    await worker?.stop();
     pipeline.acks.setSink(null);
-    this.parts.pipeline.pipeline.queue.close();
+    pipeline.queue.close();
   }
 }
 
