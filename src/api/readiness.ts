@@ -6,6 +6,8 @@ export interface ReadinessStatus {
   ready: boolean;
   /** Rows loaded so far; summed into the load-status header. */
   loadedRows?: number;
+  /** Why it is not ready, for /api/healthz's `reason` (default 'loading'). */
+  reason?: string;
   /** Anything useful to show while loading (percent, phase, ...). */
   progress?: Record<string, unknown>;
 }

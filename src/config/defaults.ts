@@ -17,6 +17,16 @@ export const defaultConfig = {
 
   // Ingest (spec §1.5, §1.9)
   mqttSources: [],
+  /** Ours (issue 13): QoS 1 + persistent sessions, acks after commit, reconnect, stall watchdog. */
+  mqttIngest: {
+    qos: 1,
+    persistentSession: true,
+    maxReconnectDelayMs: 2000,
+    silenceFloorSec: 60,
+    silenceFactor: 10,
+    redeliverAfterSec: 5,
+    readyRequiresSources: true,
+  },
   /** Ours: the embedded aedes broker; loopback only unless configured otherwise. */
   broker: { enabled: true, host: '127.0.0.1', port: 1883, users: [], allowAnonymous: 'auto' },
   /**

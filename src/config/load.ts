@@ -185,11 +185,17 @@ function semanticProblems(input: Json, origins: Map<string, string>): string[] {
   }
   if (Array.isArray(input.mqttSources)) {
     const seen = new Set<unknown>();
+    const ids = new Set<unknown>();
     input.mqttSources.forEach((s: unknown, i) => {
       const name = (s as Json | null)?.name;
       if (typeof name === 'string' && seen.has(name))
         problems.push(`mqttSources[${i}].name: duplicate source name '${name}'`);
       seen.add(name);
+      // Two clients with one id take the broker session from each other in turn.
+      const id = (s as Json | null)?.clientId;
+      if (typeof id === 'string' && ids.has(id))
+        problems.push(`mqttSources[${i}].clientId: duplicate client id '${id}'`);
+      ids.add(id);
     });
   }
   if (input.geo_filter !== undefined) {

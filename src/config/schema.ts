@@ -53,6 +53,9 @@ const mqttSource = object(
     iataFilter: strings(),
     region: str(),
     connectTimeoutSec: num(0),
+    qos: { enum: [0, 1] },
+    clientId: str({ minLength: 1, maxLength: 256 }),
+    persistentSession: bool(),
   },
   ['name', 'broker'],
 );
@@ -75,6 +78,15 @@ export const configSchema: Schema = {
 
     mqtt: object({ broker: brokerUrl, topic: str({ minLength: 1 }) }, ['broker']),
     mqttSources: strings(mqttSource),
+    mqttIngest: object({
+      qos: { enum: [0, 1], default: d.mqttIngest.qos },
+      persistentSession: bool(d.mqttIngest.persistentSession),
+      maxReconnectDelayMs: int(50, 600_000, d.mqttIngest.maxReconnectDelayMs),
+      silenceFloorSec: { type: 'number', minimum: 0.1, default: d.mqttIngest.silenceFloorSec },
+      silenceFactor: { type: 'number', minimum: 1, default: d.mqttIngest.silenceFactor },
+      redeliverAfterSec: { type: 'number', minimum: 0.1, default: d.mqttIngest.redeliverAfterSec },
+      readyRequiresSources: bool(d.mqttIngest.readyRequiresSources),
+    }),
     broker: object({
       enabled: bool(d.broker.enabled),
       host: str({ minLength: 1 }),

@@ -18,6 +18,30 @@ export interface MqttSourceConfig {
   region?: string;
   /** Startup wait for the first connection, seconds (default 30). */
   connectTimeoutSec?: number;
+  /** Subscription QoS (default `mqttIngest.qos`, 1): QoS 1 is acknowledged after the commit. */
+  qos?: 0 | 1;
+  /** MQTT client id (default `meshlens-<name>-<hash of the db path>`: stable across restarts). */
+  clientId?: string;
+  /** Persistent session, clean: false (default `mqttIngest.persistentSession`, true). */
+  persistentSession?: boolean;
+}
+
+/** Ours (issue 13): delivery guarantees and resilience of every MQTT source. */
+export interface MqttIngestConfig {
+  /** Default subscription QoS of every source (1). */
+  qos: 0 | 1;
+  /** Default session kind: true = clean: false with a stable client id (true). */
+  persistentSession: boolean;
+  /** Reconnect backoff cap, ms (2000): doubles from 500 ms, with jitter. */
+  maxReconnectDelayMs: number;
+  /** Silence threshold floor, seconds (60): silent = no message for max(floor, factor x gap). */
+  silenceFloorSec: number;
+  /** Silence threshold factor over the expected gap between messages (10). */
+  silenceFactor: number;
+  /** After messages refused for capacity, reconnect this much later for their redelivery, s (5). */
+  redeliverAfterSec: number;
+  /** /api/healthz is ready only while every source is subscribed and not silent (true). */
+  readyRequiresSources: boolean;
 }
 
 export interface BrokerConfig {
@@ -135,6 +159,7 @@ export interface MeshlensConfig {
   /** Legacy single broker; becomes the source named `default` (spec §1.5). */
   mqtt?: { broker: string; topic?: string };
   mqttSources: MqttSourceConfig[];
+  mqttIngest: MqttIngestConfig;
   broker: BrokerConfig;
   maxMessageBytes: number;
   ingestBufferSize: number;

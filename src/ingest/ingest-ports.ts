@@ -50,4 +50,9 @@ export interface IngestWriter {
   insertObserverMetrics(s: ObserverMetricsSample): void;
   recordDroppedPacket(d: DroppedPacket): void;
   upsertObserverClock(c: ObserverClockUpsert): void;
+  /** Resolves once every write queued before the call is committed (acks follow it; a
+   *  writer without it, a test double, commits at once). */
+  flush?(): Promise<void>;
+  /** True while the writer cannot keep up: MQTT input is refused (counted, not acked). */
+  backlogged?(): boolean;
 }

@@ -18,13 +18,15 @@ import { initialSourceStatus, type SourceStatus } from './source-status.js';
 import { WorkerHandle } from '../util/worker-handle.js';
 import { scriptExt } from '../util/worker-script.js';
 
+/** `ack` is each message's broker acknowledgement token (0: none); see IngestWorker.settle(). */
 export interface IngestWorkerEvents {
-  packet(input: Sighting): void;
-  status(message: StatusMessage, source: string, rxMs: number, topic: string): void;
+  packet(input: Sighting, ack: number): void;
+  status(message: StatusMessage, source: string, rxMs: number, topic: string, ack: number): void;
   reject(
     code: string,
     detail: string,
     ctx: { source: string; topic: string; atMs: number; payload?: Uint8Array },
+    ack: number,
   ): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
@@ -79,6 +81,7 @@ export class IngestWorker {
   readonly #handle: WorkerHandle<ToIngestWorker, FromIngestWorker>;
   readonly #events: IngestWorkerEvents;
   #stopping: Promise<void> | null = null;
+  #quiesced: (() => void) | null = null;
 
   constructor(init: IngestWorkerInit, events: IngestWorkerEvents) {
     this.#events = events;
@@ -101,6 +104,35 @@ export class IngestWorker {
     return this.#stopping;
   }
 
+  /**
+   * Stops reading from the brokers; resolves once every message already read has been handed
+   * to the events (so the caller can commit and acknowledge them before stop()).
+   */
+  quiesce(): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#quiesced = resolve;
+      try {
+        this.#handle.post({ t: 'quiesce' });
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  /**
+   * Acknowledges committed messages to their brokers and leaves refused ones unacknowledged
+   * (redelivered on a resumed session); one post per call.
+   */
+  settle(ack: number[], refuse: number[]): void {
+    if (this.#stopping || (ack.length === 0 && refuse.length === 0)) return;
+    try {
+      this.#handle.post({ t: 'acks', ack, refuse });
+    } catch {
+      // The worker is gone: its connections too, so the broker redelivers.
+    }
+  }
+
   #onMessage(m: FromIngestWorker): void {
     switch (m.t) {
       case 'batch':
@@ -114,7 +146,12 @@ export class IngestWorker {
       case 'log':
         this.#events.log(m.level, m.message);
         return;
+      case 'quiesced':
+        this.#quiesced?.();
+        this.#quiesced = null;
+        return;
       case 'stopped':
+        this.#quiesced?.();
         return;
     }
   }
@@ -125,24 +162,30 @@ export class IngestWorker {
     while (i < f.length) {
       const tag = f[i] as number;
       const source = this.sources[f[i + 1] as number].name;
+      const ack = f[i + 2] as number;
       i += RECORD_HEAD;
       if (tag === PACKET) {
         const s = recordCodecs[PACKET].read(f, i) as Sighting;
         s.source = source;
-        e.packet(s);
+        e.packet(s, ack);
         i += recordCodecs[PACKET].width;
       } else if (tag === STATUS) {
         const r = recordCodecs[STATUS].read(f, i);
-        e.status(r.message, source, r.rxMs, r.topic);
+        e.status(r.message, source, r.rxMs, r.topic, ack);
         i += recordCodecs[STATUS].width;
       } else {
         const r = recordCodecs[REJECT].read(f, i);
-        e.reject(r.code, r.detail, {
-          source,
-          topic: r.topic,
-          atMs: r.atMs,
-          ...(r.payload ? { payload: r.payload } : {}),
-        });
+        e.reject(
+          r.code,
+          r.detail,
+          {
+            source,
+            topic: r.topic,
+            atMs: r.atMs,
+            ...(r.payload ? { payload: r.payload } : {}),
+          },
+          ack,
+        );
         i += recordCodecs[REJECT].width;
       }
     }

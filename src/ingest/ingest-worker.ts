@@ -8,6 +8,7 @@ import { frameContent, verifyAdvertSignature } from '../protocol/index.js';
 import { MqttSource } from './mqtt-source.js';
 import { admission, packetSighting, parseObserverMessage } from './observer-message.js';
 import {
+  ACK_SOURCES,
   FLUSH_AT,
   PACKET,
   REJECT,
@@ -70,6 +71,21 @@ function advertVerdict(rawHex: string): boolean | undefined {
   return ok;
 }
 
+/** A source's ack token as a worker-wide one (0 stays 0: nothing to acknowledge). */
+const token = (ack: number, source: number): number => (ack === 0 ? 0 : ack * ACK_SOURCES + source);
+
+/** Hands committed and refused tokens back to their sources. */
+function settle(tokens: number[], how: 'ack' | 'refuse'): void {
+  const bySource = new Map<number, number[]>();
+  for (const t of tokens) {
+    const i = t % ACK_SOURCES;
+    let list = bySource.get(i);
+    if (!list) bySource.set(i, (list = []));
+    list.push(Math.floor(t / ACK_SOURCES));
+  }
+  for (const [i, list] of bySource) sources[i]?.[how](list);
+}
+
 const sources = init.sources.map((options, i) => {
   const filters = admission({
     observerIATAWhitelist: init.observerIATAWhitelist,
@@ -85,26 +101,27 @@ const sources = init.sources.map((options, i) => {
     log: (level, message) => send({ t: 'log', level, message }),
     onReject: (code, d) => {
       const r = { topic: d.topic, atMs: Date.now(), code, detail: `${d.bytes} bytes`, payload: null };
-      flat.push(REJECT, i);
+      flat.push(REJECT, i, token(d.ack, i));
       recordCodecs[REJECT].write(flat, r);
       added();
     },
-    onMessage: (topic, payload) => {
+    onMessage: (topic, payload, _source, ack) => {
       const nowMs = Date.now();
       ctx.nowMs = nowMs;
       const m = parseObserverMessage(topic, payload, ctx);
+      const t = token(ack, i);
       if (!m.ok) {
-        flat.push(REJECT, i);
+        flat.push(REJECT, i, t);
         const r = { topic, atMs: nowMs, code: m.code, detail: m.detail, payload: new Uint8Array(payload) };
         recordCodecs[REJECT].write(flat, r);
       } else if (m.kind === 'status') {
-        flat.push(STATUS, i);
+        flat.push(STATUS, i, t);
         recordCodecs[STATUS].write(flat, { topic, rxMs: nowMs, message: m });
       } else {
         // The source's name is its index here (RECORD_HEAD); the main thread maps it back.
         const s = packetSighting(m, '', nowMs, topic);
         s.advertSignatureValid = advertVerdict(s.rawHex);
-        flat.push(PACKET, i);
+        flat.push(PACKET, i, t);
         recordCodecs[PACKET].write(flat, s);
       }
       added();
@@ -118,7 +135,9 @@ let lastStateMs = 0;
 function postState(): void {
   const now = Date.now();
   const statuses = sources.map((s) => s.status(now));
-  const key = JSON.stringify(statuses.map((s) => [s.connected, s.connectCount, s.lastError, s.silent]));
+  const key = JSON.stringify(
+    statuses.map((s) => [s.connected, s.connectCount, s.lastError, s.silent, s.subscribed, s.degraded]),
+  );
   if (key === lastState && now - lastStateMs < 1000) return;
   lastState = key;
   lastStateMs = now;
@@ -135,7 +154,20 @@ sources.forEach(
 );
 
 port.on('message', (m: ToIngestWorker) => {
-  if (m.t !== 'stop') return;
+  if (m.t === 'quiesce') {
+    for (const s of sources) s.pauseIntake();
+    // Messages already parsed from a socket read are posted first (one turn later).
+    setImmediate(() => {
+      flush();
+      send({ t: 'quiesced' });
+    });
+    return;
+  }
+  if (m.t === 'acks') {
+    if (m.ack.length > 0) settle(m.ack, 'ack');
+    if (m.refuse.length > 0) settle(m.refuse, 'refuse');
+    return;
+  }
   void Promise.all(sources.map((s) => s.stop())).then(() => {
     clearInterval(stateTimer);
     flush();

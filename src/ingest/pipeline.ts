@@ -25,6 +25,7 @@ import {
 import { checkAdvert } from './advert-gate.js';
 import { hasGpsFix, type GeoFilterStore } from '../config/geo-filter.js';
 import { IngestQueue, type IngestQueueStats } from './ingest-queue.js';
+import { CommitAcks, type CommitAcksStats } from './commit-acks.js';
 import type { IngestMemory, IngestWriter } from './ingest-ports.js';
 import { packetSighting, type ObserverMessage, type ObserverStatus } from './observer-message.js';
 import type { Sighting } from './sighting.js';
@@ -114,6 +115,8 @@ export interface PipelineStats {
   queue: IngestQueueStats;
   /** Issue 13 #7: MQTT radio values out of range, dropped to null (the packet is kept), by reason. */
   radioValuesDropped: ReturnType<RadioDropCounter['snapshot']>;
+  /** Broker acknowledgements released after commits, and those withheld by reason. */
+  acks: CommitAcksStats;
 }
 
 /** One decoded frame on its way through #ingestPacket's steps. */
@@ -125,13 +128,17 @@ interface Frame {
   observer: ObserverRecord;
 }
 
-/** A parsed message, or a packet already flattened by the ingest worker (ingest-thread.ts). */
-type Queued =
+/** A parsed message, or a packet already flattened by the ingest worker (ingest-thread.ts);
+ *  `ack` is its broker acknowledgement token (0: none, QoS 0 or not MQTT). */
+type Queued = (
   | { message: ObserverMessage; source: string; rxMs: number; topic: string; input?: undefined }
-  | { input: PacketInput; message?: undefined };
+  | { input: PacketInput; message?: undefined }
+) & { ack: number };
 
 export class IngestPipeline {
   readonly queue: IngestQueue<Queued>;
+  /** Acknowledgements to the brokers, released once what the messages caused is committed. */
+  readonly acks: CommitAcks;
   readonly #o: PipelineOptions;
   readonly #listeners = new Set<(e: ObservationEvent) => void>();
   readonly #observers: ObserverUpserts;
@@ -163,9 +170,17 @@ export class IngestPipeline {
     this.#scopes = options.scopes ?? new TransportScopes([]);
     this.#nextTxId = options.maxIds.transmissionId + 1;
     this.#nextObsId = options.maxIds.observationId + 1;
+    this.acks = new CommitAcks(() => options.writer.flush?.() ?? Promise.resolve());
     this.queue = new IngestQueue<Queued>({
       capacity: options.bufferSize,
-      consume: (q) => this.#consume(q),
+      consume: (q) => {
+        try {
+          this.#consume(q);
+        } finally {
+          // Stored, rejected for its content (counted) or failed in a handler (counted): done.
+          this.acks.done(q.ack);
+        }
+      },
       afterSlice: () => this.#observers.flush(),
       onDrop: (q) => {
         const i = q.input;
@@ -175,6 +190,7 @@ export class IngestPipeline {
           observerId: i ? i.observerId : q.message.topic.observerId,
           atMs: i ? i.rxMs : q.rxMs,
         });
+        this.acks.refuse(q.ack, 'queue_full');
       },
       ...(options.log ? { log: options.log } : {}),
     });
@@ -182,14 +198,27 @@ export class IngestPipeline {
 
   // ------------------------------------------------------------ entry points
 
-  /** Queues a parsed MQTT message; false when the queue is full (counted as `queue_full`). */
-  submit(message: ObserverMessage, source: string, rxMs: number, topic: string): boolean {
-    return this.queue.push({ message, source, rxMs, topic });
+  /**
+   * Queues a parsed MQTT message; false when the queue is full (counted as `queue_full`) or
+   * the writer is backlogged (`writer_backlogged`). `ack` (0: none) is acknowledged to the
+   * broker once committed; a refused message is not, so the broker redelivers it.
+   */
+  submit(message: ObserverMessage, source: string, rxMs: number, topic: string, ack = 0): boolean {
+    if (this.#backlogged({ source, topic, atMs: rxMs, observerId: message.topic.observerId }, ack))
+      return false;
+    return this.queue.push({ message, source, rxMs, topic, ack });
   }
 
-  /** Queues a packet already parsed into its fields; false when the queue is full. */
-  submitPacket(input: PacketInput): boolean {
-    return this.queue.push({ input });
+  /** Queues a packet already parsed into its fields; false when refused (see submit). */
+  submitPacket(input: PacketInput, ack = 0): boolean {
+    const ctx = { source: input.source, topic: input.topic, atMs: input.rxMs, observerId: input.observerId };
+    if (this.#backlogged(ctx, ack)) return false;
+    return this.queue.push({ input, ack });
+  }
+
+  /** A message rejected before the queue (parse, oversize) and counted: ack after a commit. */
+  settled(ack: number): void {
+    this.acks.done(ack);
   }
 
   /** Starts draining the queue (after the store has loaded, spec §1.9 "buffer until ready"). */
@@ -295,10 +324,22 @@ export class IngestPipeline {
       meanPacketUs: this.#s.packets === 0 ? 0 : Math.round(this.#packetNs / this.#s.packets / 10) / 100,
       queue: this.queue.stats(),
       radioValuesDropped: this.#radioDrops.snapshot(),
+      acks: this.acks.stats(),
     };
   }
 
   // ------------------------------------------------------------ internals
+
+  /** Back-pressure: while the writer cannot keep up, MQTT input is refused (counted, not acked). */
+  #backlogged(
+    ctx: { source: string; topic?: string; atMs: number; observerId: string | null },
+    ack: number,
+  ): boolean {
+    if (!this.#o.writer.backlogged?.()) return false;
+    this.reject('writer_backlogged', 'sqlite writer backlogged', ctx);
+    this.acks.refuse(ack, 'writer_backlogged');
+    return true;
+  }
 
   #consume(q: Queued): void {
     if (q.input) {

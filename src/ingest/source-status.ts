@@ -1,4 +1,5 @@
 // Per-source counters shown at /api/mqtt/status and in /api/health (spec ingest-store-api §1.5).
+import type { DeferredAcksStats } from './deferred-acks.js';
 
 /** Packets per second over the last 5 minutes, in a 300-slot ring indexed by epoch second. */
 export class PerSecondRing {
@@ -59,8 +60,26 @@ export interface SourceStatus {
   /** Messages refused before parsing (oversize). */
   rejectedTotal: number;
   lastError: string | null;
-  /** Connected but silent for longer than the watchdog threshold. */
+  /** Connected, subscribed, and no message for longer than the silence threshold (silence.ts). */
   silent: boolean;
+  /** SUBACK received on the current connection (readiness: every source subscribed). */
+  subscribed: boolean;
+  /** When the last SUBACK came. */
+  lastSubscribeMs: number | null;
+  /** Subscription QoS and session kind (clean: false = persistent). */
+  qos: 0 | 1;
+  persistentSession: boolean;
+  /** Start of the current silence, or null. */
+  silentSinceMs: number | null;
+  /** The current silence threshold (ms), null before the first message. */
+  silenceThresholdMs: number | null;
+  /** Recovery attempts made for silences: resubscriptions, then reconnections. */
+  resubscribes: number;
+  stallReconnects: number;
+  /** QoS 1 acknowledgements held until the commit (deferred-acks.ts). */
+  acks: DeferredAcksStats;
+  /** Why the source is not delivering ('not connected: …', 'not subscribed', 'silent'), or null. */
+  degraded: string | null;
 }
 
 /** A source's status before it has connected (the worker's copy and the main thread's mirror). */
@@ -80,5 +99,15 @@ export function initialSourceStatus(name: string, url: string): SourceStatus {
     rejectedTotal: 0,
     lastError: null,
     silent: false,
+    subscribed: false,
+    lastSubscribeMs: null,
+    qos: 0,
+    persistentSession: false,
+    silentSinceMs: null,
+    silenceThresholdMs: null,
+    resubscribes: 0,
+    stallReconnects: 0,
+    acks: { pending: 0, sent: 0, dropped: 0, refused: 0 },
+    degraded: 'not connected',
   };
 }

@@ -1,4 +1,7 @@
 // Which brokers to subscribe to (spec ingest-store-api §1.5 fallbacks, plus the embedded broker).
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { defaultTopic } from '../config/load.js';
 import type { MeshlensConfig } from '../config/types.js';
 import type { MqttSourceOptions } from './mqtt-source.js';
@@ -47,4 +50,40 @@ export function resolveSources(
     sources.push({ ...common, name: 'default', url: 'mqtt://localhost:1883', topics: [defaultTopic] });
   }
   return sources;
+}
+
+/**
+ * Delivery options of resolved sources (config `mqttIngest` and the per-source overrides):
+ * QoS 1 acknowledged after the commit, a persistent session under a client id stable across
+ * restarts (derived from the source name, the host name and the database path), reconnect and
+ * silence policy.
+ */
+export function withDelivery(
+  config: Readonly<MeshlensConfig>,
+  sources: readonly MqttSourceOptions[],
+): MqttSourceOptions[] {
+  const m = config.mqttIngest;
+  // One install = one database on one host: they name the broker sessions, so a restart resumes
+  // them, and two installs with the same path (containers) on one broker do not take each
+  // other's session. A container re-created under a new hostname starts a new session: set
+  // `clientId` (or a fixed hostname) there.
+  const install = createHash('sha256')
+    .update(`${hostname()}\0${resolve(config.dbPath)}`)
+    .digest('hex')
+    .slice(0, 12);
+  const perSource = new Map(config.mqttSources.map((s) => [s.name, s]));
+  return sources.map((o) => {
+    const s = perSource.get(o.name);
+    return {
+      ...o,
+      qos: s?.qos ?? m.qos,
+      persistentSession: s?.persistentSession ?? m.persistentSession,
+      clientId: s?.clientId ?? `meshlens-${o.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${install}`,
+      deferAcks: true,
+      maxReconnectDelayMs: m.maxReconnectDelayMs,
+      silenceFloorMs: m.silenceFloorSec * 1000,
+      silenceFactor: m.silenceFactor,
+      redeliverAfterMs: m.redeliverAfterSec * 1000,
+    };
+  });
 }

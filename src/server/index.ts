@@ -249,6 +249,8 @@ function apiUnit(
   if (options.demo)
     section('demo', () => ({ demo: true, dbPath: config.dbPath, feed: u.demo?.stats() ?? null }));
   readiness.register('store', () => u.store.loader.status());
+  // Ready means subscribed: every MQTT source has its SUBACK and is not silent (issue 13).
+  readiness.register('mqtt', () => u.ingest.readiness());
   section('store', () => ({ load: u.store.loader.status().progress, memory: u.store.store.memory() }));
   section('writer', () => u.writer.writer.stats());
   section('retention', () => u.retention.scheduler.stats());

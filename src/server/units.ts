@@ -9,7 +9,7 @@ import type { MeshlensConfig } from '../config/index.js';
 import { EmbeddedBrokerThread } from '../ingest/broker-thread.js';
 import { IngestWorker, type SourceHandle } from '../ingest/ingest-thread.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
-import { resolveSources } from '../ingest/sources.js';
+import { resolveSources, withDelivery } from '../ingest/sources.js';
 import type { DemoFeed } from '../sim/demo.js';
 import { StoreLoader, type LoadResult } from '../store/load/loader.js';
 import { ChannelDiscovery, MemoryStore } from '../store/memory/index.js';
@@ -529,19 +529,26 @@ export class IngestUnit implements LifecycleUnit {
     const brokerUrl = this.parts.broker ? this.parts.broker.broker.url : null;
     const worker = new IngestWorker(
       {
-        sources: resolveSources(config, brokerUrl, this.parts.broker?.broker.internalCredentials),
+        sources: withDelivery(
+          config,
+          resolveSources(config, brokerUrl, this.parts.broker?.broker.internalCredentials),
+        ),
         observerIATAWhitelist: [...config.observerIATAWhitelist],
         observerBlacklist: [...config.observerBlacklist],
         validateSignatures: config.validateSignatures,
       },
       {
         log,
-        packet: (input) => pipeline.submitPacket(input),
-        status: (message, source, rxMs, topic) => pipeline.submit(message, source, rxMs, topic),
-        reject: (code, detail, ctx) =>
-          pipeline.reject(code, detail, { ...ctx, observerId: topicObserver(ctx.topic) }),
+        packet: (input, ack) => pipeline.submitPacket(input, ack),
+        status: (message, source, rxMs, topic, ack) => pipeline.submit(message, source, rxMs, topic, ack),
+        reject: (code, detail, ctx, ack) => {
+          pipeline.reject(code, detail, { ...ctx, observerId: topicObserver(ctx.topic) });
+          pipeline.settled(ack);
+        },
       },
     );
+    // QoS 1 messages are acknowledged to their broker once committed (commit-acks.ts).
+    pipeline.acks.setSink({ ack: (t) => worker.settle(t, []), nack: (t) => worker.settle([], t) });
     this.#worker = worker;
     for (const source of worker.sources)
       void source.start().then((ok) => {
@@ -549,11 +556,40 @@ export class IngestUnit implements LifecycleUnit {
       });
   }
 
+  /** Readiness: every source subscribed (SUBACK) and delivering; else not ready, with why. */
+  readiness(): { ready: boolean; reason?: string; progress?: Record<string, unknown> } {
+    if (!this.#worker) return { ready: false, reason: 'mqtt sources not started' };
+    const down = this.#worker.sources
+      .map((s) => s.status())
+      .filter((st) => st.degraded !== null)
+      .map((st) => `${st.name}: ${st.degraded}`);
+    if (down.length === 0) return { ready: true };
+    const reason = `mqtt source ${down.join('; ')}`;
+    // mqttIngest.readyRequiresSources false: degraded sources are shown, readiness kept.
+    return { ready: !this.config.mqttIngest.readyRequiresSources, reason, progress: { sources: down } };
+  }
+
   /** Disconnects every source (messages already received are delivered), then the queue
    *  takes no more. */
   async stop(): Promise<void> {
-    await this.#worker?.stop();
-    this.parts.pipeline.pipeline.queue.close();
+    const pipeline = this.parts.pipeline.pipeline;
+    const worker = this.#worker;
+    if (worker && !pipeline.queue.stats().paused) {
+      // Stop reading, then commit and acknowledge what was read before disconnecting: a clean
+      // restart gets no redeliveries (bounded: a stuck writer must not hold the shutdown).
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3000)));
+      const drained = async () => {
+        await worker.quiesce();
+        await pipeline.idle();
+        await pipeline.acks.settled();
+      };
+      await Promise.race([drained(), limit]);
+      clearTimeout(timer);
+    }
+    await worker?.stop();
+    pipeline.acks.setSink(null);
+    pipeline.queue.close();
   }
 }
 

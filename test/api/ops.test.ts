@@ -195,8 +195,12 @@ test('ops routes: mqtt status, dropped packets, perf/io|sqlite|write-sources, he
     if (io.ingestor) assert.ok(Date.parse(io.ingestor.sampledAt) > 0);
 
     // ---- /api/healthz, /api/health, /api/perf, /api/stats
-    const hz = await getJson<any>(server, '/api/healthz');
-    assert.equal(hz.ready, true);
+    // Issue 13: ready means every source subscribed; `upstream` never connects.
+    const hzRes = await fetch(`${server.url}/api/healthz`);
+    assert.equal(hzRes.status, 503);
+    const hz = (await hzRes.json()) as any;
+    assert.equal(hz.ready, false);
+    assert.match(hz.reason, /^mqtt source upstream: not connected: connect ECONNREFUSED/);
     assert.equal(hz.loadedTx, msgs.length);
     assert.equal(hz.loadedObs, msgs.length);
     assert.deepEqual(Object.keys(hz.ingest_liveness).sort(), ['embedded', 'upstream']);

@@ -224,3 +224,37 @@ test('a bad value from the environment or a flag says where it came from', () =>
     ['port: must be integer (from --port)'],
   );
 });
+
+// Issue 13: MQTT delivery and resilience keys (defaults, per-source overrides, bad values).
+test('mqttIngest defaults, per-source qos/clientId/persistentSession, and their problems', () => {
+  const { config } = loadConfig({ path: file({}), env: {} });
+  assert.deepEqual(config.mqttIngest, {
+    qos: 1,
+    persistentSession: true,
+    maxReconnectDelayMs: 2000,
+    silenceFloorSec: 60,
+    silenceFactor: 10,
+    redeliverAfterSec: 5,
+    readyRequiresSources: true,
+  });
+  assert.deepEqual(
+    problemsOf(() =>
+      loadConfig({
+        path: file({
+          mqttIngest: { qos: 2, silenceFloorSec: 0, maxReconnectDelayMs: 10 },
+          mqttSources: [
+            { name: 'a', broker: 'mqtt://h1', clientId: 'x', qos: 1, persistentSession: false },
+            { name: 'b', broker: 'mqtt://h2', clientId: 'x' },
+          ],
+        }),
+        env: {},
+      }),
+    ).sort(),
+    [
+      'mqttIngest.maxReconnectDelayMs: must be >= 50',
+      'mqttIngest.qos: must be one of 0, 1',
+      'mqttIngest.silenceFloorSec: must be >= 0.1',
+      "mqttSources[1].clientId: duplicate client id 'x'",
+    ].sort(),
+  );
+});

@@ -9,7 +9,16 @@ import { until } from '../support/until.js';
 
 export interface Mosquitto {
   url: string;
+  port: number;
   stop(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  binary?: string;
+  /** Extra mosquitto.conf lines (e.g. `max_queued_messages 100000`). */
+  extraConfig?: string[];
+  /** Listen on this port (a restart on the same port); default a free one. */
+  port?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -31,13 +40,21 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export async function startMosquitto(binary = '/usr/sbin/mosquitto'): Promise<Mosquitto> {
+export async function startMosquitto(binaryOrOptions: string | MosquittoOptions = {}): Promise<Mosquitto> {
+  const o = typeof binaryOrOptions === 'string' ? { binary: binaryOrOptions } : binaryOrOptions;
+  const binary = o.binary ?? '/usr/sbin/mosquitto';
   const dir = mkdtempSync(join(tmpdir(), 'meshlens-mosquitto-'));
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ''].join('\n'),
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      ...(o.extraConfig ?? []),
+      '',
+    ].join('\n'),
   );
   const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -58,6 +75,7 @@ export async function startMosquitto(binary = '/usr/sbin/mosquitto'): Promise<Mo
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    port,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

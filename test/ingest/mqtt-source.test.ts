@@ -118,3 +118,29 @@ test('start() resolves false after connectTimeoutSec when nothing listens, and r
   assert.equal(source.status().connectCount, 0);
   await source.stop();
 });
+
+test('two clients with one client id take the session from each other: said in lastError', async () => {
+  const mosquitto = await startMosquitto();
+  const options = {
+    url: mosquitto.url,
+    topics: ['meshcore/#'],
+    maxMessageBytes: 1000,
+    clientId: 'meshlens-same-id',
+    persistentSession: true,
+  };
+  const a = new MqttSource({ ...options, name: 'a' }, { onMessage: () => undefined });
+  const b = new MqttSource({ ...options, name: 'b' }, { onMessage: () => undefined });
+  try {
+    await a.start();
+    await b.start();
+    const flapping = await until(
+      () => [a, b].map((s) => s.status().lastError ?? '').find((e) => e.includes('client id')),
+      { what: 'the takeover to be named', ...EVERY_20MS },
+    );
+    assert.match(flapping, /is client id 'meshlens-same-id' used by another client\?/);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await mosquitto.stop();
+  }
+});

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
-import { resolveSources } from '../../src/ingest/sources.js';
+import { resolveSources, withDelivery } from '../../src/ingest/sources.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshlens-sources-'));
 function config(value: unknown, env: Record<string, string> = {}) {
@@ -88,4 +88,28 @@ test('configured sources keep their options; MQTT_BROKER replaces them; embedded
     env.map((s) => [s.name, s.url]),
     [['env', 'mqtt://e']],
   );
+});
+
+test('delivery options: QoS 1, persistent session, a client id stable per source and database', () => {
+  const c = config({
+    dbPath: join(dir, 'a.db'),
+    mqttIngest: { silenceFloorSec: 30 },
+    mqttSources: [
+      { name: 'lm', broker: 'mqtt://x' },
+      { name: 'own id', broker: 'mqtt://y', clientId: 'mine', qos: 0, persistentSession: false },
+    ],
+  });
+  const [lm, own, embedded] = withDelivery(c, resolveSources(c, 'mqtt://127.0.0.1:1883'));
+  assert.match(lm.clientId!, /^meshlens-lm-[0-9a-f]{12}$/);
+  assert.deepEqual(
+    [lm.qos, lm.persistentSession, lm.deferAcks, lm.silenceFloorMs, lm.maxReconnectDelayMs],
+    [1, true, true, 30_000, 2000],
+  );
+  assert.deepEqual([own.clientId, own.qos, own.persistentSession], ['mine', 0, false]);
+  assert.match(embedded.clientId!, /^meshlens-embedded-[0-9a-f]{12}$/);
+  // The same database gives the same ids (a restart resumes the session); another one differs.
+  const again = withDelivery(c, resolveSources(c, null));
+  assert.equal(again[0].clientId, lm.clientId);
+  const other = config({ dbPath: join(dir, 'b.db'), mqttSources: [{ name: 'lm', broker: 'mqtt://x' }] });
+  assert.notEqual(withDelivery(other, resolveSources(other, null))[0].clientId, lm.clientId);
 });

@@ -74,12 +74,18 @@ export function healthRoutes(deps: HealthRoutesDeps): FastifyPluginAsync {
         const state = readiness.state();
         if (!state.ready) {
           reply.code(503).header('retry-after', '5');
+          // The store's load first; else a component's own reason (an MQTT source down, silent).
+          const waiting = Object.values(state.components).filter((c) => !c.ready);
+          const store = state.components.store;
+          const reason =
+            store && !store.ready ? 'loading' : (waiting.find((c) => c.reason)?.reason ?? 'loading');
           return {
             ready: false,
-            reason: 'loading',
+            reason,
             loadedRows: state.loadedRows,
             ...loaded(),
             components: state.components,
+            ...(reason === 'loading' ? {} : liveness()),
           };
         }
         const degraded = writerDegraded();
