@@ -119,6 +119,10 @@ export interface StatsResponse {
 /** `GET /api/healthz` (503 with the same body while the store loads). */
 export interface HealthzResponse {
   ready: boolean;
+  /** Why not ready: 'loading' (the store), 'degraded' (writes failing) or a component's reason
+   * (an MQTT source down or silent). */
+  reason?: string;
+  degraded?: { writer?: { code: string; message: string; sinceMs: number | null; retries: number } };
   loadedRows: number;
   loadedTx: number;
   loadedObs: number;

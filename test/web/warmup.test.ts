@@ -10,6 +10,7 @@ import { writeDataset } from '../../src/sim/dataset.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { tempDir, testConfig } from '../integration/harness.js';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { startFixtureServer } from './support/ui-server.js';
 
 let browser: Browser;
 let dbPath: string;
@@ -57,5 +58,28 @@ it('shows the loading banner while the store loads and clears it by itself', asy
   } finally {
     await close();
     await server?.stop();
+  }
+});
+
+it('a degraded ingest (an MQTT source down) shows the reason while the pages keep working', async () => {
+  // Port 1 refuses connections: /api/healthz is 503 with the source's reason, the store is served.
+  const ui = await startFixtureServer({
+    mqttSources: [{ name: 'upstream', broker: 'mqtt://127.0.0.1:1', topics: ['meshcore/#'] }],
+  });
+  const { page, close } = await openPage(browser);
+  try {
+    const hz = (await (await fetch(`${ui.url}/api/healthz`)).json()) as { reason: string };
+    assert.match(hz.reason, /^mqtt source upstream: not connected/);
+    await page.goto(`${ui.url}/#/home`);
+    const banner = page.locator('[data-warmup="degraded"]');
+    await banner.waitFor({ timeout: 10_000 });
+    assert.equal((await banner.textContent())?.trim(), `Ingest is degraded: ${hz.reason}.`);
+    assert.equal(await page.locator('[data-warmup="loading"]').count(), 0, 'not shown as loading');
+    // The store is served: home fills in with the fixture's figures.
+    await page.waitForSelector('[data-page="home"][data-loaded="true"]', { timeout: 15_000 });
+    await screenshot(page, 'warmup-degraded');
+  } finally {
+    await close();
+    await ui.stop();
   }
 });

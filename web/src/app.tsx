@@ -30,6 +30,12 @@ function WarmupBanner() {
       </div>
     );
   }
+  if (s.degraded)
+    return (
+      <div class="banner banner-warn" role="status" data-warmup="degraded">
+        {s.degraded}
+      </div>
+    );
   if (computing)
     return (
       <div class="banner banner-info" role="status" data-warmup="computing">

@@ -1,5 +1,7 @@
 // Is the server ready? Polls /api/healthz: 503 while the store loads (the shell shows a progress
-// banner, never an error page), then slowly while ready. `clientConfig` and `stats` are loaded
+// banner, never an error page), then slowly while ready. A 503 for another reason (writes
+// failing, an MQTT source down or silent) means the store is served but ingest is degraded: the
+// pages work and the shell shows the server's reason. `clientConfig` and `stats` are loaded
 // once here for every page.
 import { signal } from '@preact/signals';
 import type { ClientConfigResponse, HealthzResponse, StatsResponse } from '../../../src/api/contract';
@@ -13,6 +15,8 @@ export interface ServerState {
   phase: string | null;
   /** The server cannot be reached at all. */
   unreachable: boolean;
+  /** Ingest is degraded (the store is served): the server's reason, for the banner. */
+  degraded: string | null;
 }
 
 export const serverState = signal<ServerState>({
@@ -20,6 +24,7 @@ export const serverState = signal<ServerState>({
   progress: null,
   phase: null,
   unreachable: false,
+  degraded: null,
 });
 export const clientConfig = signal<ClientConfigResponse | null>(null);
 export const stats = signal<StatsResponse | null>(null);
@@ -29,17 +34,27 @@ async function pollHealth(): Promise<boolean> {
     const res = await fetch('/api/healthz', { headers: { accept: 'application/json' } });
     const body = (await res.json()) as HealthzResponse;
     const p = body.components?.store?.progress;
+    const loading = !body.ready && (body.reason ?? 'loading') === 'loading';
+    const ready = res.ok ? body.ready : !loading;
     serverState.value = {
-      ready: res.ok && body.ready,
+      ready,
       progress: p && p.rowsTotal > 0 ? Math.min(1, p.rowsLoaded / p.rowsTotal) : null,
       phase: p?.phase ?? null,
       unreachable: false,
+      degraded: body.ready || loading ? null : degradedText(body),
     };
-    return res.ok && body.ready;
+    return ready;
   } catch {
     serverState.value = { ...serverState.value, unreachable: true };
     return false;
   }
+}
+
+function degradedText(body: HealthzResponse): string {
+  const w = body.degraded?.writer;
+  if (body.reason === 'degraded' && w)
+    return `Database writes are failing (${w.code}): new packets are kept and retried until they are stored.`;
+  return `Ingest is degraded: ${body.reason ?? 'unknown reason'}.`;
 }
 
 async function refreshStats(): Promise<void> {
@@ -61,7 +76,9 @@ export function startServerState(): () => void {
         clientConfig.value = await api<ClientConfigResponse>('/config/client').catch(() => null);
       await refreshStats();
     }
-    if (!stopped) timer = setTimeout(loop, ready ? 15_000 : 1000);
+    // Degraded: checked every 5 s so the banner goes away soon after ingest recovers.
+    const next = !ready ? 1000 : serverState.value.degraded ? 5000 : 15_000;
+    if (!stopped) timer = setTimeout(loop, next);
   };
   void loop();
   return () => {
