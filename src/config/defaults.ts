@@ -52,6 +52,19 @@ export const defaultConfig = {
     channelMessagesMax: 500,
     bulkHealthMax: 200,
   },
+  /** Ours (issue 13): limits of the HTTP and WebSocket surface; see docs/security.md. */
+  http: {
+    maxConnections: 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    connectionTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 5_000,
+    maxRequestsPerSocket: 0,
+    heavyConcurrency: 4,
+    heavyRetryAfterSec: 2,
+    rateLimit: { max: 300, windowSec: 60, allowList: [] },
+    websocketBadMessages: { max: 10, windowSec: 10 },
+  },
   healthThresholds: {
     infraDegradedHours: 24,
     infraSilentHours: 72,

@@ -216,6 +216,14 @@ function semanticProblems(input: Json, origins: Map<string, string>): string[] {
     (broker.username === undefined) !== (broker.password === undefined)
   )
     problems.push('broker: username and password must be given together');
+  // issue 13: Node refuses a headers timeout longer than the whole-request timeout.
+  const http = input.http as Json | undefined;
+  if (http && typeof http === 'object') {
+    const headers = http.headersTimeoutMs ?? defaultConfig.http.headersTimeoutMs;
+    const request = http.requestTimeoutMs ?? defaultConfig.http.requestTimeoutMs;
+    if (typeof headers === 'number' && typeof request === 'number' && request > 0 && headers > request)
+      problems.push(`http.headersTimeoutMs: must not exceed http.requestTimeoutMs (${request})`);
+  }
   return problems;
 }
 
