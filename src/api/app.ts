@@ -157,7 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (err, request, reply) => {
     const encoding = request.headers['content-encoding'];
     const apiErr = toApiError(err, bodyLimitBytes, typeof encoding === 'string' ? encoding : undefined);
-    if (apiErr.statusCode >= 500) request.log.error({ err }, 'request failed');
+    // 503s are expected answers (busy, not ready): logging each would let a flood fill the log.
+    if (apiErr.statusCode >= 500 && apiErr.statusCode !== 503) request.log.error({ err }, 'request failed');
     return reply.code(apiErr.statusCode).headers(apiErr.headers).send(apiErr.body());
   });
   app.setNotFoundHandler(async (request) => {

@@ -1,0 +1,159 @@
+// Issue 13 #3 against the real server on a SQLite file with 10,000+ transmissions: clients
+// asking for `GET /api/packets?limit=10000` (~9 MB each) and never reading must not pile the
+// bodies up in memory nor stall the event loop; over `http.heavyConcurrency` such requests get
+// 503 MESHLENS_ERR_BUSY with Retry-After; a streamed body is still exactly the JSON of the pages.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createSimulator } from '../../src/sim/index.js';
+import { writeDataset } from '../../src/sim/dataset.js';
+import type { RunningServer } from '../../src/server/index.js';
+import { until } from '../support/until.js';
+import { start, tempDir, testConfig } from './harness.js';
+
+const BIG = '/api/packets?limit=10000';
+let dir: string;
+let dbPath: string;
+let transmissions: number;
+
+before(() => {
+  dir = tempDir('meshlens-heavy-');
+  dbPath = join(dir, 'big.db');
+  // Two observers and busy chat traffic: ~10,000 transmissions in 3 h, written in ~4 s.
+  const hours = 3;
+  const sim = createSimulator('small', {
+    seed: 5,
+    observerCount: 2,
+    startMs: Date.now() - hours * 3_600_000,
+    durationMs: hours * 3_600_000,
+    traffic: { groupTextPerNodeH: 14, directMessagePerNodeH: 10 },
+  });
+  transmissions = writeDataset(sim, dbPath).transmissions;
+  assert.ok(transmissions >= 10_000, `${transmissions} transmissions`);
+});
+
+/** A raw client that sends `path` and never reads the answer. */
+function nonReader(server: RunningServer, path: string): Promise<Socket> {
+  const { port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(port), '127.0.0.1', () => {
+      s.pause();
+      s.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`, () => resolve(s));
+    });
+    s.on('error', reject);
+  });
+}
+
+test('60 clients that never read 9 MB answers: RSS grows < 150 MB, /api/stats answers within 1 s', async (t) => {
+  const server = await start(testConfig(dir, { dbPath }));
+  const sockets: Socket[] = [];
+  try {
+    const full = await fetch(server.url + BIG, { headers: { 'accept-encoding': 'identity' } });
+    const text = await full.text();
+    assert.ok(text.length > 8_000_000, `${text.length} characters`);
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let rssMax = rssBefore;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 20);
+    try {
+      for (let i = 0; i < 60; i++) sockets.push(await nonReader(server, BIG));
+      const t0 = performance.now();
+      const stats = await fetch(server.url + '/api/stats');
+      const statsMs = performance.now() - t0;
+      assert.equal(stats.status, 200);
+      // RSS is sampled while the answers run into back-pressure (a window, not a condition).
+      await new Promise((r) => setTimeout(r, 2000));
+      const growthMb = (rssMax - rssBefore) / 1e6;
+      t.diagnostic(`/api/stats answered in ${statsMs.toFixed(0)} ms; RSS growth ${growthMb.toFixed(0)} MB`);
+      assert.ok(statsMs < 1000, `/api/stats took ${statsMs.toFixed(0)} ms while 60 big requests were served`);
+      assert.ok(growthMb < 150, `RSS grew ${growthMb.toFixed(0)} MB`);
+    } finally {
+      clearInterval(sampler);
+    }
+    // Every big request was either turned away (503) or is streaming: 4 at once by default.
+    const heavy = server.app.meshlens.heavy;
+    await until(() => heavy.stats().rejectedBusy + heavy.stats().inProgress === 60, {
+      what: 'all 60 requests handled',
+    });
+    assert.deepEqual(heavy.stats(), { inProgress: 4, max: 4, rejectedBusy: 56, rateLimited: 0 });
+    // A client that goes away frees its slot.
+    for (const s of sockets) s.destroy();
+    await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'slots released' });
+  } finally {
+    for (const s of sockets) s.destroy();
+    await server.stop();
+  }
+});
+
+test('a streamed body is valid JSON with every entry, byte-identical to smaller pages across chunk joins', async () => {
+  const server = await start(testConfig(dir, { dbPath }));
+  try {
+    const res = await fetch(server.url + BIG, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-length'), null, 'streamed (chunked)');
+    const text = await res.text();
+    const body = JSON.parse(text) as {
+      packets: { id: number }[];
+      total: number;
+      limit: number;
+      offset: number;
+    };
+    assert.equal(body.packets.length, 10_000);
+    assert.equal(body.total, transmissions);
+    assert.deepEqual([body.limit, body.offset], [10_000, 0]);
+    assert.match(text, /^\{"packets":\[\{"id":\d+,/);
+    assert.ok(text.endsWith(`],"total":${transmissions},"limit":10000,"offset":0}`));
+    // Pages of 40 (one chunk: sent whole, with Content-Length) at offsets that straddle the
+    // ~64 KiB chunk joins of the big answer: each page's list is the same bytes inside it.
+    for (const offset of [0, 60, 70, 150, 9_960]) {
+      const page = await fetch(`${server.url}/api/packets?limit=40&offset=${offset}`, {
+        headers: { 'accept-encoding': 'identity' },
+      });
+      assert.ok(Number(page.headers.get('content-length')) > 0);
+      const pageText = await page.text();
+      const list = pageText.slice('{"packets":['.length, pageText.indexOf(`],"total":`));
+      assert.ok(text.includes(list), `page at offset ${offset} is a substring of the big answer`);
+      const ids = (JSON.parse(pageText) as typeof body).packets.map((p) => p.id);
+      assert.deepEqual(
+        ids,
+        body.packets.slice(offset, offset + 40).map((p) => p.id),
+      );
+    }
+    // /api/nodes goes the same way (small here: one chunk).
+    const nodes = (await (await fetch(server.url + '/api/nodes?limit=2000')).json()) as {
+      nodes: unknown[];
+      total: number;
+    };
+    assert.equal(nodes.nodes.length, nodes.total);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with Retry-After', async () => {
+  const server = await start(
+    testConfig(dir, { dbPath, http: { heavyConcurrency: 2, heavyRetryAfterSec: 3 } }),
+  );
+  const sockets: Socket[] = [];
+  try {
+    for (let i = 0; i < 2; i++) sockets.push(await nonReader(server, BIG));
+    await until(() => server.app.meshlens.heavy.stats().inProgress === 2, { what: 'two streams' });
+    const res = await fetch(server.url + '/api/nodes');
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '3');
+    assert.deepEqual(await res.json(), {
+      error: 'too many heavy requests in progress (2); retry in 3 s',
+      code: 'MESHLENS_ERR_BUSY',
+    });
+    // Light routes are not gated.
+    assert.equal((await fetch(server.url + '/api/stats')).status, 200);
+    for (const s of sockets) s.destroy();
+    await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'slots released' });
+    assert.equal((await fetch(server.url + '/api/packets?limit=5')).status, 200);
+    assert.equal(server.app.meshlens.heavy.stats().rejectedBusy, 1);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await server.stop();
+  }
+});
