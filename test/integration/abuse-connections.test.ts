@@ -28,8 +28,8 @@ test('slowloris: headers sent byte by byte get 408 {error, code} after headersTi
   const server = await start(
     testConfig(tempDir(), { http: { headersTimeoutMs: 600, requestTimeoutMs: 2000 } }),
   );
+  const { socket, received, closed } = await rawSocket(server);
   try {
-    const { socket, received, closed } = await rawSocket(server);
     const request = 'GET /api/stats HTTP/1.1\r\nHost: localhost\r\nX-Slow: ' + 'a'.repeat(200) + '\r\n\r\n';
     const t0 = performance.now();
     let i = 0;
@@ -58,6 +58,7 @@ test('slowloris: headers sent byte by byte get 408 {error, code} after headersTi
     // The server still serves everyone else.
     assert.equal((await fetch(server.url + '/api/stats')).status, 200);
   } finally {
+    socket.destroy();
     await server.stop();
   }
 });
@@ -71,13 +72,14 @@ test('over http.maxConnections a new connection is closed at once; a freed slot 
       what: '5 connections open',
     });
     const extra = await rawSocket(server);
+    open.push(extra.socket);
     extra.socket.write('GET /api/stats HTTP/1.1\r\nHost: localhost\r\n\r\n');
     await Promise.race([
       extra.closed,
       new Promise((_, reject) => setTimeout(() => reject(new Error('the 6th connection stayed open')), 3000)),
     ]);
     assert.equal(extra.received(), '', 'refused without an answer');
-    for (const s of open.splice(0)) s.destroy();
+    for (const s of open) s.destroy();
     await until(() => new Promise<boolean>((r) => server.app.server.getConnections((_e, n) => r(n === 0))), {
       what: 'connections closed',
     });

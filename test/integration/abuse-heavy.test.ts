@@ -138,14 +138,20 @@ test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with
   const sockets: Socket[] = [];
   try {
     for (let i = 0; i < 2; i++) sockets.push(await nonReader(server, BIG));
-    await until(() => server.app.meshlens.heavy.stats().inProgress === 2, { what: 'two streams' });
-    const res = await fetch(server.url + '/api/nodes');
-    assert.equal(res.status, 503);
+    // Once both slots are held by the stalled streams, the next heavy request is turned away.
+    const res = await until(
+      async () => {
+        const r = await fetch(server.url + '/api/nodes');
+        return r.status === 503 ? r : null;
+      },
+      { what: 'a 503 while two streams hold the slots', timeoutMs: 5000 },
+    );
     assert.equal(res.headers.get('retry-after'), '3');
     assert.deepEqual(await res.json(), {
       error: 'too many heavy requests in progress (2); retry in 3 s',
       code: 'MESHLENS_ERR_BUSY',
     });
+    assert.equal(server.app.meshlens.heavy.stats().inProgress, 2);
     // Light routes are not gated.
     assert.equal((await fetch(server.url + '/api/stats')).status, 200);
     for (const s of sockets) s.destroy();
