@@ -58,7 +58,7 @@ export const defaultConfig = {
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
     connectionTimeoutMs: 60_000,
-    keepAliveTimeoutMs: 5_000,
+    keepAliveTimeoutMs: 72_000,
     maxRequestsPerSocket: 0,
     heavyConcurrency: 4,
     heavyRetryAfterSec: 2,

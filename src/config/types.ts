@@ -65,7 +65,7 @@ export interface HttpLimitsConfig {
   requestTimeoutMs: number;
   /** A connection with no traffic either way for this long is closed (a stalled reader too). */
   connectionTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
+  /** An idle keep-alive connection is closed after this (above a proxy's upstream idle timeout). */
   keepAliveTimeoutMs: number;
   /** Requests per keep-alive connection; 0 = unlimited. */
   maxRequestsPerSocket: number;

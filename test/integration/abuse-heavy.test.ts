@@ -104,6 +104,10 @@ test('a streamed body is valid JSON with every entry, byte-identical to smaller 
     assert.deepEqual([body.limit, body.offset], [10_000, 0]);
     assert.match(text, /^\{"packets":\[\{"id":\d+,/);
     assert.ok(text.endsWith(`],"total":${transmissions},"limit":10000,"offset":0}`));
+    // Compressed, the stream goes through gzip with the same back-pressure and the same bytes.
+    const gzipped = await fetch(server.url + BIG, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gzipped.headers.get('content-encoding'), 'gzip');
+    assert.ok((await gzipped.text()) === text, 'the gzip answer decodes to the same text');
     // Pages of 40 (one chunk: sent whole, with Content-Length) at offsets that straddle the
     // ~64 KiB chunk joins of the big answer: each page's list is the same bytes inside it.
     for (const offset of [0, 60, 70, 150, 9_960]) {
