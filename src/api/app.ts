@@ -203,6 +203,7 @@ function serverLimits(limits: Readonly<HttpLimitsConfig>): Partial<FastifyServer
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    ...(limits.trustProxy.length > 0 ? { trustProxy: [...limits.trustProxy] } : {}),
     http: {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,

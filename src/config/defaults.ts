@@ -64,6 +64,7 @@ export const defaultConfig = {
     heavyRetryAfterSec: 2,
     rateLimit: { max: 300, windowSec: 60, allowList: [] },
     websocketBadMessages: { max: 10, windowSec: 10 },
+    trustProxy: [],
   },
   healthThresholds: {
     infraDegradedHours: 24,

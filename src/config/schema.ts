@@ -131,6 +131,7 @@ export const configSchema: Schema = {
       heavyRetryAfterSec: int(1, 3600, d.http.heavyRetryAfterSec),
       rateLimit: object({ max: int(0), windowSec: int(1, 86400), allowList: strings(str({ minLength: 1 })) }),
       websocketBadMessages: object({ max: int(1), windowSec: int(1, 3600) }),
+      trustProxy: strings(str({ minLength: 1 })),
     }),
     healthThresholds: object(Object.fromEntries(Object.keys(d.healthThresholds).map((k) => [k, num(0)]))),
     batteryThresholds: object({ lowMv: int(0), criticalMv: int(0) }),

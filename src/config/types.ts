@@ -77,6 +77,11 @@ export interface HttpLimitsConfig {
   rateLimit: { max: number; windowSec: number; allowList: string[] };
   /** A WebSocket client sending more than `max` invalid messages within `windowSec` is closed (1008). */
   websocketBadMessages: { max: number; windowSec: number };
+  /**
+   * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed, so that the rate
+   * limit counts per real client; empty: the peer address is the client (the default).
+   */
+  trustProxy: string[];
 }
 
 export interface HealthThresholdsConfig {

@@ -129,3 +129,19 @@ test('the rate limit allow-list exempts an address; max 0 turns the limit off', 
     }
   }
 });
+
+test('behind a trusted proxy (http.trustProxy) the rate limit counts per X-Forwarded-For client', async () => {
+  const server = await start(
+    testConfig(tempDir(), { http: { trustProxy: ['127.0.0.1'], rateLimit: { max: 2, windowSec: 60 } } }),
+  );
+  try {
+    const from = (ip: string) => fetch(server.url + '/api/packets', { headers: { 'x-forwarded-for': ip } });
+    assert.deepEqual(
+      [(await from('10.0.0.1')).status, (await from('10.0.0.1')).status, (await from('10.0.0.1')).status],
+      [200, 200, 429],
+    );
+    assert.equal((await from('10.0.0.2')).status, 200);
+  } finally {
+    await server.stop();
+  }
+});
