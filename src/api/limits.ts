@@ -22,6 +22,8 @@ export interface HeavyStats {
   max: number;
   rejectedBusy: number;
   rateLimited: number;
+  /** Heavy answers cut because the client took nothing for heavyStallTimeoutMs. */
+  stalled: number;
 }
 
 /** The rate limit and concurrency gate shared by every heavy route of one app. */
@@ -29,6 +31,7 @@ export class HeavyLimits {
   #inProgress = 0;
   #rejectedBusy = 0;
   #rateLimited = 0;
+  #stalled = 0;
   readonly routeOptions: Pick<RouteShorthandOptions, 'config' | 'preHandler'>;
 
   constructor(private readonly limits: Readonly<HttpLimitsConfig>) {
@@ -59,6 +62,7 @@ export class HeavyLimits {
       max: this.limits.heavyConcurrency,
       rejectedBusy: this.#rejectedBusy,
       rateLimited: this.#rateLimited,
+      stalled: this.#stalled,
     };
   }
 
@@ -69,13 +73,36 @@ export class HeavyLimits {
       throw busy(this.#inProgress, this.limits.heavyRetryAfterSec);
     }
     this.#inProgress++;
+    const watch = this.#watchStall(reply);
     let released = false;
     // 'close' follows 'finish' and also comes when the client goes away mid-answer.
     reply.raw.once('close', () => {
       if (released) return;
       released = true;
+      if (watch) clearInterval(watch);
       this.#inProgress--;
     });
+  }
+
+  /**
+   * A client that takes nothing of a started answer for heavyStallTimeoutMs is cut off, so a
+   * reader that never reads holds a slot (and its buffered chunk) for seconds, not for ever.
+   * `bytesWritten` counts what was handed to the socket, buffered or not: under back-pressure
+   * it stops growing.
+   */
+  #watchStall(reply: FastifyReply): NodeJS.Timeout | null {
+    const ms = this.limits.heavyStallTimeoutMs;
+    if (!(ms > 0)) return null;
+    let last = -1;
+    return setInterval(() => {
+      const socket = reply.raw.socket;
+      if (!reply.raw.headersSent || !socket) return; // still computing
+      if (socket.bytesWritten === last) {
+        this.#stalled++;
+        socket.destroy();
+      }
+      last = socket.bytesWritten;
+    }, ms).unref();
   }
 }
 

@@ -62,6 +62,7 @@ export const defaultConfig = {
     maxRequestsPerSocket: 0,
     heavyConcurrency: 4,
     heavyRetryAfterSec: 2,
+    heavyStallTimeoutMs: 15_000,
     rateLimit: { max: 300, windowSec: 60, allowList: [] },
     websocketBadMessages: { max: 10, windowSec: 10 },
     trustProxy: [],

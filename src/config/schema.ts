@@ -129,6 +129,7 @@ export const configSchema: Schema = {
       maxRequestsPerSocket: int(0, undefined, d.http.maxRequestsPerSocket),
       heavyConcurrency: int(1, 1000, d.http.heavyConcurrency),
       heavyRetryAfterSec: int(1, 3600, d.http.heavyRetryAfterSec),
+      heavyStallTimeoutMs: int(0, undefined, d.http.heavyStallTimeoutMs),
       rateLimit: object({ max: int(0), windowSec: int(1, 86400), allowList: strings(str({ minLength: 1 })) }),
       websocketBadMessages: object({ max: int(1), windowSec: int(1, 3600) }),
       trustProxy: strings(str({ minLength: 1 })),

@@ -73,6 +73,8 @@ export interface HttpLimitsConfig {
   heavyConcurrency: number;
   /** Retry-After of that 503, seconds. */
   heavyRetryAfterSec: number;
+  /** A heavy answer the client takes nothing of for this long is cut off (0 = never). */
+  heavyStallTimeoutMs: number;
   /** Per client IP on the heavy routes: `max` requests per `windowSec` (max 0 = off); `allowList` IPs are exempt. */
   rateLimit: { max: number; windowSec: number; allowList: string[] };
   /** A WebSocket client sending more than `max` invalid messages within `windowSec` is closed (1008). */

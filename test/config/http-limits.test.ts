@@ -34,6 +34,7 @@ test('http limits: defaults, and a partial object merged over them', () => {
     maxRequestsPerSocket: 0,
     heavyConcurrency: 4,
     heavyRetryAfterSec: 2,
+    heavyStallTimeoutMs: 15_000,
     rateLimit: { max: 300, windowSec: 60, allowList: [] },
     websocketBadMessages: { max: 10, windowSec: 10 },
     trustProxy: [],

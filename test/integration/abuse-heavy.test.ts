@@ -76,7 +76,7 @@ test('60 clients that never read 9 MB answers: RSS grows < 150 MB, /api/stats an
     await until(() => heavy.stats().rejectedBusy + heavy.stats().inProgress === 60, {
       what: 'all 60 requests handled',
     });
-    assert.deepEqual(heavy.stats(), { inProgress: 4, max: 4, rejectedBusy: 56, rateLimited: 0 });
+    assert.deepEqual(heavy.stats(), { inProgress: 4, max: 4, rejectedBusy: 56, rateLimited: 0, stalled: 0 });
     // A client that goes away frees its slot.
     for (const s of sockets) s.destroy();
     await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'slots released' });
@@ -135,9 +135,12 @@ test('a streamed body is valid JSON with every entry, byte-identical to smaller 
   }
 });
 
-test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with Retry-After', async () => {
+test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with Retry-After; stalled readers are cut', async () => {
   const server = await start(
-    testConfig(dir, { dbPath, http: { heavyConcurrency: 2, heavyRetryAfterSec: 3 } }),
+    testConfig(dir, {
+      dbPath,
+      http: { heavyConcurrency: 2, heavyRetryAfterSec: 3, heavyStallTimeoutMs: 2000 },
+    }),
   );
   const sockets: Socket[] = [];
   try {
@@ -158,10 +161,16 @@ test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with
     assert.equal(server.app.meshlens.heavy.stats().inProgress, 2);
     // Light routes are not gated.
     assert.equal((await fetch(server.url + '/api/stats')).status, 200);
-    for (const s of sockets) s.destroy();
-    await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'slots released' });
+    // Readers that take nothing are cut off after heavyStallTimeoutMs: the slots come back.
+    await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'stalled answers cut' });
     assert.equal((await fetch(server.url + '/api/packets?limit=5')).status, 200);
-    assert.equal(server.app.meshlens.heavy.stats().rejectedBusy, 1);
+    assert.deepEqual(server.app.meshlens.heavy.stats(), {
+      inProgress: 0,
+      max: 2,
+      rejectedBusy: 1,
+      rateLimited: 0,
+      stalled: 2,
+    });
   } finally {
     for (const s of sockets) s.destroy();
     await server.stop();
