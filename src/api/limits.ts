@@ -20,6 +20,8 @@ export const listChunkChars = 64 * 1024;
 export interface HeavyStats {
   inProgress: number;
   max: number;
+  /** Waiting for a slot now. */
+  queued: number;
   rejectedBusy: number;
   rateLimited: number;
   /** Heavy answers cut because the client took nothing for heavyStallTimeoutMs. */
@@ -32,6 +34,8 @@ export class HeavyLimits {
   #rejectedBusy = 0;
   #rateLimited = 0;
   #stalled = 0;
+  /** FIFO of requests waiting for a slot: each is handed a freed slot, or gives up. */
+  readonly #waiting = new Set<() => void>();
   readonly routeOptions: Pick<RouteShorthandOptions, 'config' | 'preHandler'>;
 
   constructor(private readonly limits: Readonly<HttpLimitsConfig>) {
@@ -60,19 +64,24 @@ export class HeavyLimits {
     return {
       inProgress: this.#inProgress,
       max: this.limits.heavyConcurrency,
+      queued: this.#waiting.size,
       rejectedBusy: this.#rejectedBusy,
       rateLimited: this.#rateLimited,
       stalled: this.#stalled,
     };
   }
 
-  /** Takes a slot until the response has been sent or its connection closed; none free: 503. */
-  #enter(_request: FastifyRequest, reply: FastifyReply): void {
-    if (this.#inProgress >= this.limits.heavyConcurrency) {
+  /**
+   * Takes a slot until the response has been sent or its connection closed. None free: waits
+   * up to heavyQueueTimeoutMs in a queue of heavyQueue (a burst of a page's own requests), and
+   * beyond either answers 503 with Retry-After.
+   */
+  async #enter(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (this.#inProgress < this.limits.heavyConcurrency) this.#inProgress++;
+    else if (!(await this.#queue(reply))) {
       this.#rejectedBusy++;
       throw busy(this.#inProgress, this.limits.heavyRetryAfterSec);
     }
-    this.#inProgress++;
     const watch = this.#watchStall(reply);
     let released = false;
     // 'close' follows 'finish' and also comes when the client goes away mid-answer.
@@ -80,7 +89,27 @@ export class HeavyLimits {
       if (released) return;
       released = true;
       if (watch) clearInterval(watch);
-      this.#inProgress--;
+      const next = this.#waiting.values().next();
+      if (next.done) this.#inProgress--;
+      else next.value(); // the slot passes to the longest-waiting request
+    });
+  }
+
+  /** Waits for a slot handed over by a finishing request; false when full, timed out or gone. */
+  #queue(reply: FastifyReply): Promise<boolean> {
+    if (this.#waiting.size >= this.limits.heavyQueue) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (granted: boolean) => {
+        this.#waiting.delete(grant);
+        clearTimeout(timer);
+        reply.raw.off('close', gone);
+        resolve(granted);
+      };
+      const grant = () => done(true);
+      const gone = () => done(false);
+      const timer = setTimeout(gone, this.limits.heavyQueueTimeoutMs);
+      reply.raw.once('close', gone);
+      this.#waiting.add(grant);
     });
   }
 

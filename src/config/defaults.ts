@@ -61,6 +61,8 @@ export const defaultConfig = {
     keepAliveTimeoutMs: 72_000,
     maxRequestsPerSocket: 0,
     heavyConcurrency: 4,
+    heavyQueue: 32,
+    heavyQueueTimeoutMs: 5_000,
     heavyRetryAfterSec: 2,
     heavyStallTimeoutMs: 15_000,
     rateLimit: { max: 300, windowSec: 60, allowList: [] },

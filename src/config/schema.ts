@@ -128,6 +128,8 @@ export const configSchema: Schema = {
       keepAliveTimeoutMs: int(1, undefined, d.http.keepAliveTimeoutMs),
       maxRequestsPerSocket: int(0, undefined, d.http.maxRequestsPerSocket),
       heavyConcurrency: int(1, 1000, d.http.heavyConcurrency),
+      heavyQueue: int(0, 10000, d.http.heavyQueue),
+      heavyQueueTimeoutMs: int(0, 600_000, d.http.heavyQueueTimeoutMs),
       heavyRetryAfterSec: int(1, 3600, d.http.heavyRetryAfterSec),
       heavyStallTimeoutMs: int(0, undefined, d.http.heavyStallTimeoutMs),
       rateLimit: object({ max: int(0), windowSec: int(1, 86400), allowList: strings(str({ minLength: 1 })) }),

@@ -69,8 +69,12 @@ export interface HttpLimitsConfig {
   keepAliveTimeoutMs: number;
   /** Requests per keep-alive connection; 0 = unlimited. */
   maxRequestsPerSocket: number;
-  /** Heavy requests (the list routes that can answer megabytes) in progress at once; more get 503. */
+  /** Heavy requests (the list routes that can answer megabytes) in progress at once; more wait or get 503. */
   heavyConcurrency: number;
+  /** Heavy requests that may wait for a slot (a burst); more get 503 at once. 0 = no waiting. */
+  heavyQueue: number;
+  /** The longest wait for a slot before 503. */
+  heavyQueueTimeoutMs: number;
   /** Retry-After of that 503, seconds. */
   heavyRetryAfterSec: number;
   /** A heavy answer the client takes nothing of for this long is cut off (0 = never). */

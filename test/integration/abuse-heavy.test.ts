@@ -71,12 +71,21 @@ test('60 clients that never read 9 MB answers: RSS grows < 150 MB, /api/stats an
     } finally {
       clearInterval(sampler);
     }
-    // Every big request was either turned away (503) or is streaming: 4 at once by default.
+    // Every big request is streaming (4 at once by default) or was turned away: 24 at once, the 32
+    // the queue holds after 5 s.
     const heavy = server.app.meshlens.heavy;
     await until(() => heavy.stats().rejectedBusy + heavy.stats().inProgress === 60, {
       what: 'all 60 requests handled',
+      timeoutMs: 20_000,
     });
-    assert.deepEqual(heavy.stats(), { inProgress: 4, max: 4, rejectedBusy: 56, rateLimited: 0, stalled: 0 });
+    assert.deepEqual(heavy.stats(), {
+      inProgress: 4,
+      max: 4,
+      queued: 0,
+      rejectedBusy: 56,
+      rateLimited: 0,
+      stalled: 0,
+    });
     // A client that goes away frees its slot.
     for (const s of sockets) s.destroy();
     await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'slots released' });
@@ -135,17 +144,24 @@ test('a streamed body is valid JSON with every entry, byte-identical to smaller 
   }
 });
 
-test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with Retry-After; stalled readers are cut', async () => {
+test('over http.heavyConcurrency heavy requests queue briefly, then get 503 MESHLENS_ERR_BUSY; stalled readers are cut', async () => {
   const server = await start(
     testConfig(dir, {
       dbPath,
-      http: { heavyConcurrency: 2, heavyRetryAfterSec: 3, heavyStallTimeoutMs: 2000 },
+      http: {
+        heavyConcurrency: 2,
+        heavyQueue: 1,
+        heavyQueueTimeoutMs: 800,
+        heavyRetryAfterSec: 3,
+        heavyStallTimeoutMs: 2500,
+      },
     }),
   );
+  const heavy = () => server.app.meshlens.heavy.stats();
   const sockets: Socket[] = [];
   try {
     for (let i = 0; i < 2; i++) sockets.push(await nonReader(server, BIG));
-    // Once both slots are held by the stalled streams, the next heavy request is turned away.
+    // Both slots held by stalled streams: the next heavy request waits 800 ms, then 503.
     const res = await until(
       async () => {
         const r = await fetch(server.url + '/api/nodes');
@@ -158,18 +174,27 @@ test('over http.heavyConcurrency a heavy request gets 503 MESHLENS_ERR_BUSY with
       error: 'too many heavy requests in progress (2); retry in 3 s',
       code: 'MESHLENS_ERR_BUSY',
     });
-    assert.equal(server.app.meshlens.heavy.stats().inProgress, 2);
+    // One waits in the queue; with the queue full the next is turned away at once.
+    const queued = fetch(server.url + '/api/nodes?limit=3');
+    await until(() => heavy().queued === 1, { what: 'one request queued' });
+    assert.equal((await fetch(server.url + '/api/nodes')).status, 503);
     // Light routes are not gated.
     assert.equal((await fetch(server.url + '/api/stats')).status, 200);
-    // Readers that take nothing are cut off after heavyStallTimeoutMs: the slots come back.
-    await until(() => server.app.meshlens.heavy.stats().inProgress === 0, { what: 'stalled answers cut' });
+    // A slot freed by a client going away passes to the queued request.
+    sockets[0].destroy();
+    const answer = await queued;
+    assert.equal(answer.status, 200);
+    assert.equal(((await answer.json()) as { limit: number }).limit, 3);
+    // A reader that takes nothing is cut off after heavyStallTimeoutMs: its slot comes back.
+    await until(() => heavy().inProgress === 0, { what: 'the stalled answer cut' });
     assert.equal((await fetch(server.url + '/api/packets?limit=5')).status, 200);
-    assert.deepEqual(server.app.meshlens.heavy.stats(), {
+    assert.deepEqual(heavy(), {
       inProgress: 0,
       max: 2,
-      rejectedBusy: 1,
+      queued: 0,
+      rejectedBusy: 2,
       rateLimited: 0,
-      stalled: 2,
+      stalled: 1,
     });
   } finally {
     for (const s of sockets) s.destroy();
