@@ -1,7 +1,8 @@
 // Limits of the HTTP surface for heavy requests (issue 13 #3): the list routes whose answer can
 // be megabytes (/api/packets, /api/nodes, /api/observers).
-// - `HeavyLimits`: per-IP rate limit (@fastify/rate-limit, 429 + Retry-After) and a gate on
-//   heavy requests in progress at once (503 MESHLENS_ERR_BUSY + Retry-After). A route opts in
+// - `HeavyLimits`: per-IP rate limit per route (@fastify/rate-limit, 429 + Retry-After), a gate
+//   on heavy requests in progress at once with a short FIFO queue (then 503 MESHLENS_ERR_BUSY +
+//   Retry-After), and a stall cut-off for answers the client takes nothing of. A route opts in
 //   by spreading `heavyRoute(app.meshlens.heavy)` into its options.
 // - `sendJsonList`: the answer of such a route, serialized lazily in ~64 KiB chunks and streamed
 //   with back-pressure: the next chunk is built only when the socket has drained, so a client

@@ -39,7 +39,10 @@ test('error replies go through the per-client bound: beyond maxQueued they are d
 test('over badMessages.max within the window the client is closed with 1008 and later frames are ignored', async () => {
   const { feed, app, ws } = await feedApp({ badMessages: { max: 3, windowMs: 60_000 } });
   try {
-    const closed = new Promise<[number, string]>((r) => ws.once('close', (c, why) => r([c, String(why)])));
+    const closed = new Promise<[number, string]>((resolve, reject) => {
+      ws.once('close', (c, why) => resolve([c, String(why)]));
+      setTimeout(() => reject(new Error('not closed within 5 s')), 5000).unref();
+    });
     const replies: string[] = [];
     ws.on('message', (d) => replies.push(JSON.parse(String(d)).error));
     ws.send(Buffer.from([1, 2]), { binary: true });
