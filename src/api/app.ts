@@ -100,6 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     heavy: new HeavyLimits(limits),
   };
   app.decorate('meshlens', services);
+  // The heavy routes' gate and rate-limit counters, as /api/health `http` (issue 13).
+  const dropHttpSection = services.health.register('http', () => services.heavy.stats());
+  app.addHook('onClose', async () => dropHttpSection());
   app.decorateRequest('meshlensStartNs', 0n);
   const operations = collectRoutes(app, '/api');
 

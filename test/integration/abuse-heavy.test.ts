@@ -196,6 +196,9 @@ test('over http.heavyConcurrency heavy requests queue briefly, then get 503 MESH
       rateLimited: 0,
       stalled: 1,
     });
+    // The same counters in /api/health.
+    const health = (await (await fetch(server.url + '/api/health')).json()) as { http: unknown };
+    assert.deepEqual(health.http, heavy());
   } finally {
     for (const s of sockets) s.destroy();
     await server.stop();
