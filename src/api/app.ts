@@ -11,9 +11,11 @@ import Fastify, {
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import compress from '@fastify/compress';
-import type { MeshlensConfig } from '../config/types.js';
+import { defaultConfig } from '../config/defaults.js';
+import type { HttpLimitsConfig, MeshlensConfig } from '../config/types.js';
 import { requireApiKey } from './auth.js';
 import { apiError, excerpt, toApiError } from './errors.js';
+import { HeavyLimits } from './limits.js';
 import { buildOpenApi, collectRoutes } from './openapi.js';
 import { PerfRecorder, SectionRegistry } from './perf.js';
 import { Readiness } from './readiness.js';
@@ -35,6 +37,8 @@ export interface AppServices {
   version: string;
   /** Store, cache, ingest and build figures for /api/health, /api/healthz, /api/perf. */
   telemetry: Telemetry;
+  /** Rate limit and concurrency gate of the heavy list routes (issue 13; `heavyRoute()`). */
+  heavy: HeavyLimits;
 }
 
 declare module 'fastify' {
@@ -64,9 +68,11 @@ const cdnHeaders = ['cf-ray', 'cf-connecting-ip', 'fastly-client-ip', 'true-clie
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const limits = config.http ?? defaultConfig.http;
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: bodyLimitBytes,
+    ...serverLimits(limits),
     // Fastify's Ajv silently strips properties a schema does not allow; a body with unknown
     // fields is a 400 naming them instead (issue 13), so a client's typo is never lost quietly.
     ajv: { customOptions: { removeAdditional: false } },
@@ -81,6 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     clientErrorHandler: writeClientError,
   });
+  // Over the cap Node closes a new connection at once (issue 13: no connection cap before).
+  if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   const services: AppServices = {
     config,
     perf: deps.perf ?? new PerfRecorder(config.perf),
@@ -89,8 +97,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requireApiKey: requireApiKey(config.apiKey),
     version: deps.version ?? '0.0.0',
     telemetry: deps.telemetry ?? {},
+    heavy: new HeavyLimits(limits),
   };
   app.decorate('meshlens', services);
+  // The heavy routes' gate and rate-limit counters, as /api/health `http` (issue 13).
+  const dropHttpSection = services.health.register('http', () => services.heavy.stats());
+  app.addHook('onClose', async () => dropHttpSection());
   app.decorateRequest('meshlensStartNs', 0n);
   const operations = collectRoutes(app, '/api');
 
@@ -148,12 +160,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (err, request, reply) => {
     const encoding = request.headers['content-encoding'];
     const apiErr = toApiError(err, bodyLimitBytes, typeof encoding === 'string' ? encoding : undefined);
-    if (apiErr.statusCode >= 500) request.log.error({ err }, 'request failed');
+    // 503s are expected answers (busy, not ready): logging each would let a flood fill the log.
+    if (apiErr.statusCode >= 500 && apiErr.statusCode !== 503) request.log.error({ err }, 'request failed');
     return reply.code(apiErr.statusCode).headers(apiErr.headers).send(apiErr.body());
   });
   app.setNotFoundHandler(async (request) => {
     throw apiError('MESHLENS_ERR_ROUTE_NOT_FOUND', request.method, request.url.split('?')[0]);
   });
+
+  // Before the routes: @fastify/rate-limit wires each route with a `rateLimit` config as it is added.
+  await services.heavy.register(app);
 
   await app.register(
     async (api) => {
@@ -177,6 +193,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const plugin of deps.rootPlugins ?? []) await app.register(plugin);
   await app.ready();
   return app;
+}
+
+/**
+ * Connection and request timeouts (issue 13: slow-header connections were held 60-76 s). Node
+ * checks the headers and request timeouts every `connectionsCheckingInterval` (30 s by default),
+ * so that interval follows the headers timeout.
+ */
+function serverLimits(limits: Readonly<HttpLimitsConfig>): Partial<FastifyServerOptions> {
+  return {
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    ...(limits.trustProxy.length > 0 ? { trustProxy: [...limits.trustProxy] } : {}),
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+  } as Partial<FastifyServerOptions>;
 }
 
 /** A socket-level HTTP error (before any request object exists): a coded JSON answer, then close. */

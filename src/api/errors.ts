@@ -81,6 +81,8 @@ export const errorRegistry = {
     status: 503,
     message: 'packet queued but not yet durable (%s); a retry is safe (dedup absorbs it)',
   },
+  // issue 13 (i13c): the heavy-request gate (api/limits.ts).
+  MESHLENS_ERR_BUSY: { status: 503, message: 'too many heavy requests in progress (%s); retry in %s s' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorRegistry;
@@ -148,6 +150,13 @@ export function notReady(what: string, retryAfterSec = 5): ApiError {
 /** 429 with Retry-After. */
 export function rateLimited(retryAfterSec: number): ApiError {
   const err = apiError('MESHLENS_ERR_RATE_LIMITED', retryAfterSec);
+  Object.assign(err.headers, { 'retry-after': String(retryAfterSec) });
+  return err;
+}
+
+/** 503 with Retry-After: the heavy-request gate is full. */
+export function busy(inProgress: number, retryAfterSec: number): ApiError {
+  const err = apiError('MESHLENS_ERR_BUSY', inProgress, retryAfterSec);
   Object.assign(err.headers, { 'retry-after': String(retryAfterSec) });
   return err;
 }

@@ -13,6 +13,9 @@
 //   beyond it the message is dropped for that client and counted (CoreScope drops silently).
 //   A client that keeps dropping for `slowCloseMs` is closed with 1013 ("try again later"):
 //   a client that far behind only sees a lossy feed, and reconnecting gives it a clean start.
+// - Replies to the client (errors, `subscribed`) go through the same per-client bound; a client
+//   sending more than `badMessages.max` invalid messages within `badMessages.windowMs` is closed
+//   with 1008 (policy violation): one reply per bad frame was unbounded before (issue 13 #4).
 // - ping every 30 s; a client that missed the previous pong is terminated. Close 1001 on shutdown.
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -32,6 +35,8 @@ export interface WebsocketFeedOptions {
   pingIntervalMs?: number;
   /** Close a client that has been dropping messages continuously this long (default 10 s). */
   slowCloseMs?: number;
+  /** Invalid client messages allowed per window before a 1008 close (default 10 per 10 s). */
+  badMessages?: { max: number; windowMs: number };
   /**
    * Per hop: the full key of the one known relay with that prefix, or null (MeshReadModel
    * resolveHopPrefixes). Without it `resolved_path` is null.
@@ -54,6 +59,10 @@ export interface WebsocketStats {
   pingTimeouts: number;
   subscribeRequests: number;
   badClientMessages: number;
+  /** Replies (errors, `subscribed`) not sent because the client's queue was full. */
+  repliesDropped: number;
+  /** Clients closed with 1008 for too many invalid messages. */
+  badClosed: number;
 }
 
 /** Client-to-server frames above this are refused by ws (close 1009), as in CoreScope. */
@@ -66,6 +75,10 @@ interface Client {
   alive: boolean;
   regions: Set<string> | null;
   types: Set<number> | null;
+  badCount: number;
+  badWindowStartMs: number;
+  /** Closed by the server: its further messages are ignored. */
+  closing: boolean;
 }
 
 const isoOrNull = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
@@ -136,13 +149,17 @@ export class WebsocketFeed {
     pingTimeouts: 0,
     subscribeRequests: 0,
     badClientMessages: 0,
+    repliesDropped: 0,
+    badClosed: 0,
   };
   readonly #maxQueued: number;
   readonly #slowCloseMs: number;
+  readonly #bad: { max: number; windowMs: number };
 
   constructor(private readonly options: WebsocketFeedOptions) {
     this.#maxQueued = options.maxQueued ?? 256;
     this.#slowCloseMs = options.slowCloseMs ?? 10_000;
+    this.#bad = options.badMessages ?? { max: 10, windowMs: 10_000 };
   }
 
   stats(): WebsocketStats {
@@ -207,7 +224,17 @@ export class WebsocketFeed {
   }
 
   #accept(socket: WebSocket): void {
-    const client: Client = { socket, inFlight: 0, dropStartMs: 0, alive: true, regions: null, types: null };
+    const client: Client = {
+      socket,
+      inFlight: 0,
+      dropStartMs: 0,
+      alive: true,
+      regions: null,
+      types: null,
+      badCount: 0,
+      badWindowStartMs: 0,
+      closing: false,
+    };
     this.#clients.add(client);
     this.#s.connectionsTotal++;
     socket.on('pong', () => (client.alive = true));
@@ -217,9 +244,11 @@ export class WebsocketFeed {
   }
 
   #onClientMessage(client: Client, data: unknown, isBinary: boolean): void {
+    if (client.closing) return;
     const fail = (error: string) => {
       this.#s.badClientMessages++;
-      client.socket.send(JSON.stringify({ type: 'error', error }));
+      if (this.#overBadRate(client)) return this.#close(client, 1008, 'too many invalid messages');
+      this.#reply(client, JSON.stringify({ type: 'error', error }));
     };
     if (isBinary) return fail('binary frames are not accepted');
     let msg: unknown;
@@ -235,13 +264,43 @@ export class WebsocketFeed {
     this.#s.subscribeRequests++;
     client.regions = sub.regions;
     client.types = sub.types;
-    client.socket.send(
+    this.#reply(
+      client,
       JSON.stringify({
         type: 'subscribed',
         regions: sub.regions ? [...sub.regions] : null,
         types: sub.types ? [...sub.types] : null,
       }),
     );
+  }
+
+  /** A reply to the client, within the same per-client bound as the feed (dropped beyond it). */
+  #reply(client: Client, text: string): void {
+    if (client.inFlight >= this.#maxQueued) {
+      this.#s.repliesDropped++;
+      return;
+    }
+    client.inFlight++;
+    client.socket.send(text, () => client.inFlight--);
+  }
+
+  /** Counts one invalid message; true when the client is over `badMessages` in its window. */
+  #overBadRate(client: Client): boolean {
+    const now = Date.now();
+    if (now - client.badWindowStartMs >= this.#bad.windowMs) {
+      client.badWindowStartMs = now;
+      client.badCount = 0;
+    }
+    return ++client.badCount > this.#bad.max;
+  }
+
+  /** Closes a client the server gives up on; a peer that does not answer the close is cut after 1 s. */
+  #close(client: Client, code: number, reason: string): void {
+    client.closing = true;
+    this.#clients.delete(client);
+    if (code === 1008) this.#s.badClosed++;
+    client.socket.close(code, reason);
+    setTimeout(() => client.socket.terminate(), 1000).unref();
   }
 
   #broadcast(e: ObservationEvent): void {
@@ -259,9 +318,7 @@ export class WebsocketFeed {
         if (c.dropStartMs === 0) c.dropStartMs = now;
         else if (now - c.dropStartMs >= this.#slowCloseMs) {
           this.#s.slowClosed++;
-          this.#clients.delete(c);
-          c.socket.close(1013, 'too slow: messages dropped');
-          setTimeout(() => c.socket.terminate(), 1000).unref();
+          this.#close(c, 1013, 'too slow: messages dropped');
         }
         continue;
       }

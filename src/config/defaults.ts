@@ -74,6 +74,23 @@ export const defaultConfig = {
     /** Issue 13 #5: /api/observers pages (default page 1000). */
     observersMax: 5000,
   },
+  /** Ours (issue 13): limits of the HTTP and WebSocket surface; see docs/security.md. */
+  http: {
+    maxConnections: 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    connectionTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 72_000,
+    maxRequestsPerSocket: 0,
+    heavyConcurrency: 4,
+    heavyQueue: 32,
+    heavyQueueTimeoutMs: 5_000,
+    heavyRetryAfterSec: 2,
+    heavyStallTimeoutMs: 15_000,
+    rateLimit: { max: 300, windowSec: 60, allowList: [] },
+    websocketBadMessages: { max: 10, windowSec: 10 },
+    trustProxy: [],
+  },
   healthThresholds: {
     infraDegradedHours: 24,
     infraSilentHours: 72,

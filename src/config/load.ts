@@ -3,6 +3,7 @@
 // server lets config.json beat DB_PATH; meshlens applies env over the file uniformly
 // (docs/compatibility.md). Every problem is reported at once, each naming its key path.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Ajv, type ErrorObject } from 'ajv';
 import { weakApiKeyReason } from './api-key.js';
 import { defaultConfig } from './defaults.js';
@@ -230,7 +231,31 @@ function semanticProblems(input: Json, origins: Map<string, string>): string[] {
   for (const [i, n] of names.entries())
     if (typeof n === 'string' && names.indexOf(n) !== i)
       problems.push(`broker.users: user name '${n}' is given twice`);
+  // issue 13: Node refuses a headers timeout longer than the whole-request timeout.
+  const http = input.http as Json | undefined;
+  if (http && typeof http === 'object') {
+    const headers = http.headersTimeoutMs ?? defaultConfig.http.headersTimeoutMs;
+    const request = http.requestTimeoutMs ?? defaultConfig.http.requestTimeoutMs;
+    if (typeof headers === 'number' && typeof request === 'number' && request > 0 && headers > request)
+      problems.push(`http.headersTimeoutMs: must not exceed http.requestTimeoutMs (${request})`);
+    if (Array.isArray(http.trustProxy))
+      http.trustProxy.forEach((a, i) => {
+        if (typeof a === 'string' && !isProxyAddress(a))
+          problems.push(
+            `http.trustProxy[${i}]: '${a}' is not an IP address or CIDR (e.g. 127.0.0.1, 10.0.0.0/8)`,
+          );
+      });
+  }
   return problems;
+}
+
+/** An IP address, a CIDR, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(a: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(a)) return true;
+  const [ip, bits, ...rest] = a.split('/');
+  const v = isIP(ip);
+  if (v === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128));
 }
 
 const patternNames: Record<string, string> = {

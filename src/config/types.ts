@@ -83,6 +83,44 @@ export interface ListLimitsConfig {
   observersMax: number;
 }
 
+/**
+ * issue 13 (i13c): limits of the HTTP and WebSocket surface (docs/security.md "Limits").
+ * Timeouts are milliseconds; 0 disables a timeout or a cap where noted.
+ */
+export interface HttpLimitsConfig {
+  /** Open TCP connections (HTTP and WebSocket together); more are closed at once. 0 = no cap. */
+  maxConnections: number;
+  /** Time to receive a request's headers; slower clients get 408 and are closed. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (headers + body); 0 = none. At least headersTimeoutMs. */
+  requestTimeoutMs: number;
+  /** A connection with no traffic either way for this long is closed (a stalled reader too). */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (above a proxy's upstream idle timeout). */
+  keepAliveTimeoutMs: number;
+  /** Requests per keep-alive connection; 0 = unlimited. */
+  maxRequestsPerSocket: number;
+  /** Heavy requests (the list routes that can answer megabytes) in progress at once; more wait or get 503. */
+  heavyConcurrency: number;
+  /** Heavy requests that may wait for a slot (a burst); more get 503 at once. 0 = no waiting. */
+  heavyQueue: number;
+  /** The longest wait for a slot before 503. */
+  heavyQueueTimeoutMs: number;
+  /** Retry-After of that 503, seconds. */
+  heavyRetryAfterSec: number;
+  /** A heavy answer the client takes nothing of for this long is cut off (0 = never). */
+  heavyStallTimeoutMs: number;
+  /** Per client IP on the heavy routes: `max` requests per `windowSec` (max 0 = off); `allowList` IPs are exempt. */
+  rateLimit: { max: number; windowSec: number; allowList: string[] };
+  /** A WebSocket client sending more than `max` invalid messages within `windowSec` is closed (1008). */
+  websocketBadMessages: { max: number; windowSec: number };
+  /**
+   * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed, so that the rate
+   * limit counts per real client; empty: the peer address is the client (the default).
+   */
+  trustProxy: string[];
+}
+
 export interface HealthThresholdsConfig {
   infraDegradedHours: number;
   infraSilentHours: number;
@@ -192,6 +230,8 @@ export interface MeshlensConfig {
   nodeBlacklist: string[];
   hiddenNamePrefixes: string[];
   listLimits: ListLimitsConfig;
+  /** issue 13: connection, timeout, concurrency and rate limits of HTTP and the WebSocket feed. */
+  http: HttpLimitsConfig;
   healthThresholds: HealthThresholdsConfig;
   batteryThresholds: { lowMv: number; criticalMv: number };
   cacheTTL: Record<string, number>;

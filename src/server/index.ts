@@ -243,6 +243,10 @@ function apiUnit(
     corsAllowedOrigins: config.corsAllowedOrigins,
     perMessageDeflate: config.compression.websocket,
     resolveHops: (hops) => model.resolveHopPrefixes(hops),
+    badMessages: {
+      max: config.http.websocketBadMessages.max,
+      windowMs: config.http.websocketBadMessages.windowSec * 1000,
+    },
   });
   // Sections in the order /api/health shows them ('mqtt' comes once the sources exist). They
   // are read only while HTTP serves, when every unit started before it is up.

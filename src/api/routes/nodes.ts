@@ -6,6 +6,7 @@
 // `/nodes/:pubkey`, and fastify's router prefers a static segment, so they never fall into it.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { apiError } from '../errors.js';
+import { heavyRoute, itemSerializer, sendJsonList } from '../limits.js';
 import { chooseHopCandidate } from '../../analytics/shared/hop-choice.js';
 import { isRelayRole } from '../../analytics/shared/hop-resolver.js';
 import type { NodeHealthSummary, NodeSort, NodeSummary } from '../../store/read-model.js';
@@ -177,7 +178,8 @@ function registerNodeList(app: FastifyInstance, deps: NodeRoutesDeps): void {
       400: errorSchema,
     },
   };
-  app.get('/nodes', { schema }, async (request) => {
+  // Heavy (issue 13 #3): rate-limited, gated and streamed like /packets.
+  app.get('/nodes', { schema, ...heavyRoute(app.meshlens?.heavy) }, async (request, reply) => {
     const q = request.query as {
       limit?: number;
       offset?: number;
@@ -210,14 +212,16 @@ function registerNodeList(app: FastifyInstance, deps: NodeRoutesDeps): void {
       offset,
     });
     const relay = relayRender(deps, nowMs); // t3
-    const items = page.items.map((s) => nodeItemWithRelay(s, relay));
-    return {
-      nodes: fields ? items.map((n) => pickFields(n, fields)) : items,
-      total: page.total,
-      limit,
-      offset,
-      counts: page.counts,
-    };
+    const serializeItem = itemSerializer(reply, nodeSchema);
+    return sendJsonList(reply, {
+      key: 'nodes',
+      envelope: { total: page.total, limit, offset, counts: page.counts },
+      items: page.items,
+      render: (s) => {
+        const n = nodeItemWithRelay(s, relay);
+        return serializeItem(fields ? pickFields(n, fields) : n);
+      },
+    });
   });
 }
 

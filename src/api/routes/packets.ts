@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { PacketDetailResponse } from '../contract.js';
 import { apiError, BadBodyError } from '../errors.js';
+import { heavyRoute, itemSerializer, sendJsonList } from '../limits.js';
 import type { MeshReadModel, PacketQuery, TransmissionSummary } from '../../store/read-model.js';
 import type { ReadRoutesDeps } from './context.js';
 import { filteredPage, MAX_FILTER_LENGTH, type PacketFilterRunner } from './packet-filter.js';
@@ -133,7 +134,8 @@ function registerPacketList(app: FastifyInstance, deps: PacketRoutesDeps): void 
       503: errorSchema,
     },
   };
-  app.get('/packets', { schema }, async (request) => {
+  // Heavy (issue 13 #3): limit=10000 is ~9 MB, so the answer is rate-limited, gated and streamed.
+  app.get('/packets', { schema, ...heavyRoute(app.meshlens?.heavy) }, async (request, reply) => {
     const q = request.query as PacketsQuery;
     const limit = pageLimit(q.limit, 50, config.listLimits.packetsMax);
     const offset = q.offset ?? 0;
@@ -151,18 +153,28 @@ function registerPacketList(app: FastifyInstance, deps: PacketRoutesDeps): void 
             detail,
           })
         : model.packets(packetQuery(deps, q, limit, offset), detail);
-    const packets = page.items.map((summary) => {
-      const item: PacketItem & { count?: number; observer_count?: number; latest?: string | null } =
-        packetItem(summary, expand);
-      if (grouped) {
-        item.count = item.observation_count;
-        item.observer_count = summary.observerCount;
-        item.latest = item.last_seen;
-      }
-      return item;
+    const serializeItem = itemSerializer(reply, packetSchema);
+    return sendJsonList(reply, {
+      key: 'packets',
+      envelope: { total: page.total, limit, offset },
+      items: page.items,
+      render: (summary) => serializeItem(listItem(summary, expand, grouped)),
     });
-    return { packets, total: page.total, limit, offset };
   });
+}
+
+/** One /packets entry (groupByHash adds CoreScope's count, observer_count and latest). */
+function listItem(summary: TransmissionSummary, expand: boolean, grouped: boolean) {
+  const item: PacketItem & { count?: number; observer_count?: number; latest?: string | null } = packetItem(
+    summary,
+    expand,
+  );
+  if (grouped) {
+    item.count = item.observation_count;
+    item.observer_count = summary.observerCount;
+    item.latest = item.last_seen;
+  }
+  return item;
 }
 
 /** The /packets filters as the read model's query (400 naming the parameter at fault). */

@@ -1,0 +1,218 @@
+// Limits of the HTTP surface for heavy requests (issue 13 #3): the list routes whose answer can
+// be megabytes (/api/packets, /api/nodes, /api/observers).
+// - `HeavyLimits`: per-IP rate limit per route (@fastify/rate-limit, 429 + Retry-After), a gate
+//   on heavy requests in progress at once with a short FIFO queue (then 503 MESHLENS_ERR_BUSY +
+//   Retry-After), and a stall cut-off for answers the client takes nothing of. A route opts in
+//   by spreading `heavyRoute(app.meshlens.heavy)` into its options.
+// - `sendJsonList`: the answer of such a route, serialized lazily in ~64 KiB chunks and streamed
+//   with back-pressure: the next chunk is built only when the socket has drained, so a client
+//   that never reads holds about one chunk, not the whole body, and the event loop never
+//   serializes megabytes in one turn. Bodies of one chunk or less are sent as before (one string
+//   with Content-Length); the bytes are the same either way.
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { Readable } from 'node:stream';
+import type { HttpLimitsConfig } from '../config/types.js';
+import { busy, rateLimited } from './errors.js';
+
+/** Chunk size of a streamed list answer (characters of JSON). */
+export const listChunkChars = 64 * 1024;
+
+export interface HeavyStats {
+  inProgress: number;
+  max: number;
+  /** Waiting for a slot now. */
+  queued: number;
+  rejectedBusy: number;
+  rateLimited: number;
+  /** Heavy answers cut because the client took nothing for heavyStallTimeoutMs. */
+  stalled: number;
+}
+
+/** The rate limit and concurrency gate shared by every heavy route of one app. */
+export class HeavyLimits {
+  #inProgress = 0;
+  #rejectedBusy = 0;
+  #rateLimited = 0;
+  #stalled = 0;
+  /** FIFO of requests waiting for a slot: each is handed a freed slot, or gives up. */
+  readonly #waiting = new Set<() => void>();
+  readonly routeOptions: Pick<RouteShorthandOptions, 'config' | 'preHandler'>;
+
+  constructor(private readonly limits: Readonly<HttpLimitsConfig>) {
+    const rate = limits.rateLimit;
+    this.routeOptions = {
+      ...(rate.max > 0
+        ? { config: { rateLimit: { max: rate.max, timeWindow: rate.windowSec * 1000 } } }
+        : {}),
+      preHandler: async (request, reply) => this.#enter(request, reply),
+    };
+  }
+
+  /** Registers @fastify/rate-limit (before the routes: it wires routes as they are added). */
+  async register(app: FastifyInstance): Promise<void> {
+    await app.register(rateLimit, {
+      global: false,
+      allowList: this.limits.rateLimit.allowList,
+      errorResponseBuilder: (_request, context) => {
+        this.#rateLimited++;
+        return rateLimited(Math.max(1, Math.ceil(context.ttl / 1000)));
+      },
+    });
+  }
+
+  stats(): HeavyStats {
+    return {
+      inProgress: this.#inProgress,
+      max: this.limits.heavyConcurrency,
+      queued: this.#waiting.size,
+      rejectedBusy: this.#rejectedBusy,
+      rateLimited: this.#rateLimited,
+      stalled: this.#stalled,
+    };
+  }
+
+  /**
+   * Takes a slot until the response has been sent or its connection closed. None free: waits
+   * up to heavyQueueTimeoutMs in a queue of heavyQueue (a burst of a page's own requests), and
+   * beyond either answers 503 with Retry-After.
+   */
+  async #enter(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (this.#inProgress < this.limits.heavyConcurrency) this.#inProgress++;
+    else if (!(await this.#queue(reply))) {
+      this.#rejectedBusy++;
+      throw busy(this.#inProgress, this.limits.heavyRetryAfterSec);
+    }
+    const watch = this.#watchStall(reply);
+    let released = false;
+    // 'close' follows 'finish' and also comes when the client goes away mid-answer.
+    reply.raw.once('close', () => {
+      if (released) return;
+      released = true;
+      if (watch) clearInterval(watch);
+      const next = this.#waiting.values().next();
+      if (next.done) this.#inProgress--;
+      else next.value(); // the slot passes to the longest-waiting request
+    });
+  }
+
+  /** Waits for a slot handed over by a finishing request; false when full, timed out or gone. */
+  #queue(reply: FastifyReply): Promise<boolean> {
+    if (this.#waiting.size >= this.limits.heavyQueue) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (granted: boolean) => {
+        this.#waiting.delete(grant);
+        clearTimeout(timer);
+        reply.raw.off('close', gone);
+        resolve(granted);
+      };
+      const grant = () => done(true);
+      const gone = () => done(false);
+      const timer = setTimeout(gone, this.limits.heavyQueueTimeoutMs);
+      reply.raw.once('close', gone);
+      this.#waiting.add(grant);
+    });
+  }
+
+  /**
+   * A client that takes nothing of a started answer for heavyStallTimeoutMs is cut off, so a
+   * reader that never reads holds a slot (and its buffered chunk) for seconds, not for ever.
+   * `bytesWritten` counts what was handed to the socket, buffered or not: under back-pressure
+   * it stops growing.
+   */
+  #watchStall(reply: FastifyReply): NodeJS.Timeout | null {
+    const ms = this.limits.heavyStallTimeoutMs;
+    if (!(ms > 0)) return null;
+    let last = -1;
+    return setInterval(() => {
+      const socket = reply.raw.socket;
+      if (!reply.raw.headersSent || !socket) return; // still computing
+      if (socket.bytesWritten === last) {
+        this.#stalled++;
+        socket.destroy();
+      }
+      last = socket.bytesWritten;
+    }, ms).unref();
+  }
+}
+
+/** Route options that make a route heavy (none when the app has no limits, e.g. a bare test app). */
+export function heavyRoute(
+  heavy: HeavyLimits | undefined,
+): Pick<RouteShorthandOptions, 'config' | 'preHandler'> {
+  return heavy?.routeOptions ?? {};
+}
+
+export interface JsonListAnswer<T> {
+  /** The response's other fields; the list goes under `key` (the route's 200 schema orders them). */
+  envelope: Record<string, unknown>;
+  key: string;
+  /** The list's entries; each is released once rendered. */
+  items: T[];
+  /** One entry as JSON text (the route's item serializer, so the bytes equal the whole answer's). */
+  render: (item: T) => string;
+  chunkChars?: number;
+}
+
+/**
+ * Sends `{...envelope, [key]: items}` as the route's 200 schema serializes it, built chunk by
+ * chunk: one string when it fits in a chunk, else a stream that renders the next chunk only
+ * when the previous one has been taken by the socket.
+ */
+export function sendJsonList<T>(reply: FastifyReply, answer: JsonListAnswer<T>): FastifyReply {
+  const next = listChunks(reply, answer);
+  const first = next();
+  reply.type('application/json; charset=utf-8');
+  const second = next();
+  if (second === null) return reply.send(first);
+  let pending: string | null = second;
+  const stream = new Readable({
+    highWaterMark: answer.chunkChars ?? listChunkChars,
+    read() {
+      const chunk = pending ?? next();
+      pending = null;
+      this.push(chunk);
+    },
+  });
+  stream.push(first);
+  return reply.send(stream);
+}
+
+/** The route's serializer for one list entry of `schema` (the same code as inside the whole answer). */
+export function itemSerializer(
+  reply: FastifyReply,
+  schema: Record<string, unknown>,
+): (item: object) => string {
+  const serialize = reply.compileSerializationSchema(schema);
+  return (item) => serialize(item as Record<string, unknown>);
+}
+
+/** Successive chunks of the answer's JSON text, then null. */
+function listChunks<T>(reply: FastifyReply, answer: JsonListAnswer<T>): () => string | null {
+  const { items, render, key } = answer;
+  const chunkChars = answer.chunkChars ?? listChunkChars;
+  // The envelope with an empty list, split around the list: exactly the route's own bytes.
+  const empty = reply.getSerializationFunction('200')!({ [key]: [], ...answer.envelope });
+  const marker = `${JSON.stringify(key)}:[`;
+  const at = empty.indexOf(marker) + marker.length;
+  if (at < marker.length) throw new Error(`sendJsonList: '${key}' is not in the 200 schema`);
+  const slots: (T | undefined)[] = items;
+  let i = 0;
+  let done = false;
+  let text = empty.slice(0, at);
+  return () => {
+    if (done) return null;
+    while (i < slots.length && text.length < chunkChars) {
+      if (i > 0) text += ',';
+      text += render(slots[i] as T);
+      slots[i++] = undefined;
+    }
+    if (i >= slots.length) {
+      text += empty.slice(at);
+      done = true;
+    }
+    const out = text;
+    text = '';
+    return out;
+  };
+}
