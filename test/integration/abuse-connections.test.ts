@@ -111,9 +111,13 @@ test('per-IP rate limit per heavy route: 429 {error, code} with Retry-After afte
     // Each heavy route has its own budget per IP.
     for (let i = 0; i < 5; i++) assert.equal((await fetch(server.url + '/api/nodes')).status, 200);
     assert.equal((await fetch(server.url + '/api/nodes')).status, 429);
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(server.url + '/api/observers')).status, 200);
+    const observers = await fetch(server.url + '/api/observers');
+    assert.equal(observers.status, 429);
+    assert.equal(((await observers.json()) as { code: string }).code, 'MESHLENS_ERR_RATE_LIMITED');
     // Light routes are not limited.
     for (let i = 0; i < 10; i++) assert.equal((await fetch(server.url + '/api/stats')).status, 200);
-    assert.equal(server.app.meshlens.heavy.stats().rateLimited, 2);
+    assert.equal(server.app.meshlens.heavy.stats().rateLimited, 3);
   } finally {
     await server.stop();
   }

@@ -9,6 +9,7 @@ import type { ObserverMetricPoint, ObserverSummary } from '../../store/read-mode
 import type { ReadRoutesDeps } from './context.js';
 import { badParam, parseTime } from './params.js';
 import { I, errorSchema, iso, nullable, S } from './render.js';
+import { heavyRoute, itemSerializer, sendJsonList } from '../limits.js';
 
 /** `resolution` of /observers/:id/metrics -> bucket ms (5m = the stored samples). */
 const RESOLUTIONS = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
@@ -168,16 +169,24 @@ export function observerRoutes(deps: ObserverRoutesDeps): FastifyPluginAsync {
             400: { ...errorSchema, properties: { ...errorSchema.properties, parameter: S } },
           },
         },
+        // Up to listLimits.observersMax entries (~3 MB): gated, rate-limited and streamed like
+        // /packets and /nodes, so never-reading clients cannot pile pages up in memory.
+        ...heavyRoute(app.meshlens?.heavy),
       },
-      async (request) => {
+      async (request, reply) => {
         const q = request.query as Record<string, unknown>;
         const max = deps.config?.listLimits.observersMax ?? OBSERVERS_DEFAULT_LIMIT;
         const limit = Math.min(queryInt(q, 'limit', OBSERVERS_DEFAULT_LIMIT, 1), max);
         const offset = queryInt(q, 'offset', 0, 0);
         const nowMs = deps.now();
         const page = model.observerPage(nowMs, { offset, limit });
-        const observers = page.items.map(observerItem);
-        return { observers, server_time: new Date(nowMs).toISOString(), total: page.total, limit, offset };
+        const serializeItem = itemSerializer(reply, observerSchema);
+        return sendJsonList(reply, {
+          key: 'observers',
+          envelope: { server_time: new Date(nowMs).toISOString(), total: page.total, limit, offset },
+          items: page.items,
+          render: (s) => serializeItem(observerItem(s)),
+        });
       },
     );
 
