@@ -75,6 +75,8 @@ export class MqttSource {
   #lastForcedReconnectMs = 0;
   #shortLived = 0;
   #up = false;
+  /** The last error logged, for rate-limiting a repeated one (see #fail). */
+  #repeated: { message: string; loggedMs: number; count: number } | null = null;
 
   constructor(options: MqttSourceOptions, events: MqttSourceEvents) {
     this.name = options.name;
@@ -326,7 +328,19 @@ export class MqttSource {
 
   #fail(message: string): void {
     this.#status.lastError = message;
-    this.#log('error', message);
+    this.#status.errorsTotal++;
+    // A broker that stays down fails every reconnect (2 s apart): log a repeated error once a
+    // minute with how often it recurred, not 1,800 lines an hour.
+    const now = Date.now();
+    const r = this.#repeated;
+    if (r && r.message === message && now - r.loggedMs < 60_000) {
+      r.count++;
+      return;
+    }
+    const again =
+      r && r.message === message && r.count > 0 ? ` (${r.count + 1} times in the last minute)` : '';
+    this.#repeated = { message, loggedMs: now, count: 0 };
+    this.#log('error', message + again);
   }
 
   #log(level: 'info' | 'warn' | 'error', message: string): void {

@@ -60,6 +60,8 @@ export interface SourceStatus {
   /** Messages refused before parsing (oversize). */
   rejectedTotal: number;
   lastError: string | null;
+  /** Errors reported by the client (a broker that stays down: one per reconnect attempt). */
+  errorsTotal: number;
   /** Connected, subscribed, and no message for longer than the silence threshold (silence.ts). */
   silent: boolean;
   /** SUBACK received on the current connection (readiness: every source subscribed). */
@@ -98,6 +100,7 @@ export function initialSourceStatus(name: string, url: string): SourceStatus {
     packetsLast5m: 0,
     rejectedTotal: 0,
     lastError: null,
+    errorsTotal: 0,
     silent: false,
     subscribed: false,
     lastSubscribeMs: null,

@@ -119,6 +119,39 @@ test('start() resolves false after connectTimeoutSec when nothing listens, and r
   await source.stop();
 });
 
+test('a broker that stays down: the repeated connect error is logged once a minute, not per retry', async () => {
+  const broker = new EmbeddedBroker({ host: '127.0.0.1', port: 0 });
+  const { port } = await broker.start();
+  await broker.stop();
+  const errors: string[] = [];
+  const source = new MqttSource(
+    {
+      name: 'down',
+      url: `mqtt://127.0.0.1:${port}`,
+      topics: ['meshcore/#'],
+      maxMessageBytes: 1000,
+      connectTimeoutSec: 0.2,
+      maxReconnectDelayMs: 100,
+    },
+    {
+      onMessage: () => undefined,
+      log: (level, m) => {
+        if (level === 'error') errors.push(m);
+      },
+    },
+  );
+  await source.start();
+  // Reconnects every 50-100 ms: wait for several failed attempts.
+  await until(() => source.status().errorsTotal >= 5);
+  await source.stop();
+  assert.equal(
+    errors.length,
+    1,
+    `one line for ${source.status().errorsTotal} failures: ${JSON.stringify(errors)}`,
+  );
+  assert.match(errors[0], /^mqtt source down: connect ECONNREFUSED/);
+});
+
 test('two clients with one client id take the session from each other: said in lastError', async () => {
   const mosquitto = await startMosquitto();
   const options = {

@@ -22,7 +22,15 @@ async function runOnce(
   const config = join(dir, 'config.json');
   writeFileSync(
     config,
-    JSON.stringify({ host: '127.0.0.1', port: 0, broker: { enabled: false }, dbPath, apiKey: API_KEY }),
+    JSON.stringify({
+      host: '127.0.0.1',
+      port: 0,
+      broker: { enabled: false },
+      // No MQTT: ready = store loaded (the default source at localhost:1883 never connects).
+      mqttIngest: { readyRequiresSources: false },
+      dbPath,
+      apiKey: API_KEY,
+    }),
   );
   const child = spawn(process.execPath, ['bin/meshlens.js', 'serve', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -48,6 +48,8 @@ test('database write-locked by another process past busy_timeout: every packet s
   const dir = tempDir('meshlens-lock-');
   const config = testConfig(dir, {
     broker: { enabled: false },
+    // No MQTT here: readiness is the store and the writer (a default source would never connect).
+    mqttIngest: { readyRequiresSources: false },
     writer: { busyTimeoutMs: 200, commitTimeoutMs: 400 },
   });
   const server = await start(config);
@@ -115,7 +117,12 @@ test('database write-locked by another process past busy_timeout: every packet s
 
 test('disk full (max_page_count on the writer connection): every packet stored once it is lifted', async (t) => {
   const dir = tempDir('meshlens-full-');
-  const config = testConfig(dir, { broker: { enabled: false }, writer: { commitTimeoutMs: 400 } });
+  const config = testConfig(dir, {
+    broker: { enabled: false },
+    // No MQTT here: readiness is the store and the writer (a default source would never connect).
+    mqttIngest: { readyRequiresSources: false },
+    writer: { commitTimeoutMs: 400 },
+  });
   const server = await start(config);
   t.after(() => server.stop());
   ingest(server, 0, 10);
@@ -156,6 +163,8 @@ test('a backlogged writer: POST refuses up front with 503 + Retry-After, and acc
   // A long busy_timeout: the first attempt is still waiting (not degraded yet) while the queue grows.
   const config = testConfig(dir, {
     broker: { enabled: false },
+    // No MQTT here: readiness is the store and the writer (a default source would never connect).
+    mqttIngest: { readyRequiresSources: false },
     writer: { busyTimeoutMs: 4000, backlogOps: 100 },
   });
   const server = await start(config);
@@ -178,7 +187,11 @@ test('a backlogged writer: POST refuses up front with 503 + Retry-After, and acc
 
 test('concurrent POSTs share commits (fewer transactions than POSTs); a lone POST answers in a few ms', async (t) => {
   const dir = tempDir('meshlens-coalesce-');
-  const config = testConfig(dir, { broker: { enabled: false } });
+  const config = testConfig(dir, {
+    broker: { enabled: false },
+    // No MQTT here: readiness is the store and the writer (a default source would never connect).
+    mqttIngest: { readyRequiresSources: false },
+  });
   const server = await start(config);
   t.after(() => server.stop());
   const before = server.writer.stats().batchesPosted;
