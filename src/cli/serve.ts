@@ -127,7 +127,9 @@ export const serveCommand: Command = {
       process.stdout.write(`embedded MQTT broker on ${server.brokerUrl} (topic meshcore/#)\n`);
     await new Promise<void>((resolve) => {
       const onSignal = (signal: string) => {
-        process.stderr.write(`meshlens: ${signal}, shutting down\n`);
+        // The handlers go: a second signal ends the process at once (Node's default), e.g. when
+        // shutdown waits on writes that keep failing; only unacknowledged data is lost then.
+        process.stderr.write(`meshlens: ${signal}, shutting down (a second ${signal} exits at once)\n`);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         void server.stop().then(resolve);
