@@ -49,7 +49,7 @@ export function entityAnalyticsRoutes(deps: EntityAnalyticsRoutesDeps): FastifyP
   const now = deps.now ?? Date.now;
   const notFound = (reply: import('fastify').FastifyReply) => {
     const err = apiError('MESHLENS_ERR_ANALYTIC_NOT_FOUND');
-    return reply.code(err.statusCode).send({ error: err.message });
+    return reply.code(err.statusCode).send(err.body());
   };
   /** The visible node's full key (a full key or a unique 8+ hex prefix), or null. */
   const nodeKey = (key: string): string | null =>
