@@ -45,6 +45,8 @@ export interface FuzzReport {
   inputsPerSec: number;
   sent: Record<Surface, number>;
   outcomes: Record<Surface, Record<string, number>>;
+  /** Seconds from the start until each surface's last input was answered. */
+  taskSeconds: Partial<Record<Surface, number>>;
   slowestMs: Record<Surface, number>;
   checks: Check[];
   rss: {
@@ -110,13 +112,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const mem = new RssSampler();
     const started = performance.now();
     const progress = startProgress(run, mem, log);
+    const taskS: Partial<Record<Surface, number>> = {};
+    const timed = async (surface: Surface, task: Promise<void>) => {
+      await task;
+      taskS[surface] = Math.round((performance.now() - started) / 100) / 10;
+    };
     await Promise.all([
-      directTask(run),
-      mqttTask(run, before),
-      getTask(run),
-      postTask(run, 'post-packets'),
-      postTask(run, 'post-other'),
-      wsTask(run),
+      timed('direct', directTask(run)),
+      timed('mqtt', mqttTask(run, before)),
+      timed('get', getTask(run)),
+      timed('post-packets', postTask(run, 'post-packets')),
+      timed('post-other', postTask(run, 'post-other')),
+      timed('ws', wsTask(run)),
     ]);
     clearInterval(progress);
     const durationS = (performance.now() - started) / 1000;
@@ -143,6 +150,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       inputsPerSec: Math.round(ledger.total / durationS),
       sent: ledger.sent,
       outcomes: ledger.outcomes,
+      taskSeconds: taskS,
       slowestMs: Object.fromEntries(SURFACES.map((s) => [s, Math.round(ledger.slowestMs[s])])) as Record<
         Surface,
         number

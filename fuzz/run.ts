@@ -40,14 +40,16 @@ const report = await runFuzz({
   log,
 });
 const pad = (s: string | number, n: number) => String(s).padStart(n);
-const lines = ['surface        inputs  slowest ms  outcomes'];
+const lines = ['surface        inputs  done at s  slowest ms  outcomes'];
 for (const s of SURFACES) {
   const top = Object.entries(report.outcomes[s])
     .sort((a, b) => b[1] - a[1])
     .slice(0, 6)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  lines.push(`${s.padEnd(13)}${pad(report.sent[s], 8)}${pad(report.slowestMs[s], 12)}  ${top}`);
+  lines.push(
+    `${s.padEnd(13)}${pad(report.sent[s], 8)}${pad(report.taskSeconds[s] ?? '', 11)}${pad(report.slowestMs[s], 12)}  ${top}`,
+  );
 }
 lines.push('', 'reconciliation:');
 for (const c of report.checks)

@@ -26,7 +26,15 @@ export async function startTarget(opts: { analytics: boolean; keepDir?: boolean 
   const path = join(dir, 'config.json');
   writeFileSync(
     path,
-    JSON.stringify({ host: '127.0.0.1', port: 0, broker: { port: 0 }, dbPath, apiKey: FUZZ_API_KEY }),
+    JSON.stringify({
+      host: '127.0.0.1',
+      port: 0,
+      broker: { port: 0 },
+      dbPath,
+      apiKey: FUZZ_API_KEY,
+      // Fastify's request log would print every refused input (a 5xx is caught by status).
+      logLevel: 'fatal',
+    }),
   );
   const config = loadConfig({ path, env: {} }).config;
   const errors: string[] = [];
