@@ -306,7 +306,10 @@ async function pool(
 
 async function getTask(r: Run): Promise<void> {
   const rng = Rng.derive(r.o.seed, 'get');
-  const gets = r.routes.filter((x) => x.method === 'GET' && x.path !== '/api/backup');
+  const gets = [
+    ...r.routes.filter((x) => x.method === 'GET' && x.path !== '/api/backup'),
+    ...http.HIDDEN_GET_ROUTES,
+  ];
   const backup = r.routes.filter((x) => x.path === '/api/backup');
   let samples = await http.fetchSamples(r.base);
   await pool(r, 4, 'get', async (i) => {

@@ -2,7 +2,7 @@
 // process, on a fresh SQLite file in a temp directory, HTTP and the embedded broker on free
 // ports, an API key so the write routes run their handlers. In-process so that the direct
 // surface can call the same parse and pipeline functions the ingest worker and POST use.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type MeshlensConfig } from '../src/config/index.js';
@@ -37,9 +37,15 @@ export async function startTarget(opts: { analytics: boolean; keepDir?: boolean 
     }),
   );
   const config = loadConfig({ path, env: {} }).config;
+  // A tiny built UI of its own, so the static routes serve files whether or not web/dist is built.
+  const webRoot = join(dir, 'web');
+  mkdirSync(join(webRoot, 'assets'), { recursive: true });
+  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>fuzz</title>');
+  writeFileSync(join(webRoot, 'assets', 'app.js'), 'void 0;');
   const errors: string[] = [];
   const server = await startServer(config, {
     analytics: opts.analytics,
+    webRoot,
     log: (level, message) => {
       if (level === 'error') errors.push(message.slice(0, 2000));
     },

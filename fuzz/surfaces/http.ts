@@ -122,7 +122,27 @@ function queryValue(rng: Rng, p: Param, s: Samples): string {
   return randomText(rng, rng.int(12));
 }
 
+/** File names for the static routes: real ones, traversal attempts (raw and encoded). */
+const FILES = [
+  'index.html',
+  'swagger-ui.css',
+  'favicon.ico',
+  '..%2f..%2fetc%2fpasswd',
+  '%2e%2e/%2e%2e/etc/passwd',
+  '....//....//etc/passwd',
+  '%00.html',
+  'a'.repeat(300),
+];
+
+/** GET routes served but hidden from the document (static files): fuzzed by hand. */
+export const HIDDEN_GET_ROUTES: RouteSpec[] = [
+  { method: 'GET', path: '/api/docs/{file}', params: [], bodySchema: null },
+  { method: 'GET', path: '/{file}', params: [], bodySchema: null },
+  { method: 'GET', path: '/assets/{file}', params: [], bodySchema: null },
+];
+
 function pathValue(rng: Rng, name: string, path: string, s: Samples): string {
+  if (name === 'file') return rng.chance(0.7) ? rng.pick(FILES) : enc(nastyString(rng));
   if (rng.chance(0.25)) return enc(nastyString(rng));
   const list = /hash|id/.test(name)
     ? path.startsWith('/api/observers')

@@ -80,3 +80,20 @@ test('analytics 404s carry the registry code like every other error', async () =
     await server.stop();
   }
 });
+
+// GET /api/docs/toString looked the name up in a plain object: the inherited method passed for
+// an asset, the file read failed, and the answer was a 500.
+test('/api/docs/<file> answers 404 for names inherited from Object.prototype', async () => {
+  const server = await start(testConfig(tempDir()));
+  try {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      const res = await fetch(`${server.url}/api/docs/${name}`);
+      const body = (await res.json()) as { code?: string };
+      assert.equal(res.status, 404, name);
+      assert.equal(body.code, 'MESHLENS_ERR_ROUTE_NOT_FOUND', name);
+    }
+    assert.equal((await fetch(`${server.url}/api/docs/swagger-ui.css`)).status, 200);
+  } finally {
+    await server.stop();
+  }
+});
