@@ -50,7 +50,7 @@ test('a sighting refused by the store leaves memory and SQLite with the same tra
 
 // The per-entity analytics routes answered 404 as `{"error":"Not found"}` (no `code`): the
 // only 4xx bodies of the API outside the one error format (issue 13 item 8).
-test('analytics 404s carry the registry code like every other error', async () => {
+test('analytics: 404s carry the registry code, a window named like an Object.prototype key is a 400', async () => {
   const dir = tempDir();
   const server = await startServer(testConfig(dir), {});
   try {
@@ -75,6 +75,18 @@ test('analytics 404s carry the registry code like every other error', async () =
       assert.equal(res.status, 404, url);
       assert.equal(body.code, code, url);
       assert.equal(typeof body.error, 'string', url);
+    }
+    // `window` was looked up in a plain object: `toString` passed for a window and the
+    // compute failed (500 on the fleet summary; a NaN time range on the analytics).
+    for (const url of [
+      '/api/observers/metrics/summary?window=toString',
+      '/api/analytics/rf?window=toString',
+      '/api/analytics/topology?window=constructor',
+    ]) {
+      const res = await fetch(server.url + url);
+      const body = (await res.json()) as { code?: unknown };
+      assert.equal(res.status, 400, url);
+      assert.equal(body.code, 'MESHLENS_ERR_BAD_QUERY_PARAMETER', url);
     }
   } finally {
     await server.stop();

@@ -132,7 +132,7 @@ export function parseAnalyticsQuery(
     } else {
       const w = str(raw, 'window');
       if (w !== undefined && w !== '') {
-        const span = WINDOWS[w];
+        const span = Object.hasOwn(WINDOWS, w) ? WINDOWS[w] : undefined;
         if (span === undefined)
           throw badParameter(
             'window',

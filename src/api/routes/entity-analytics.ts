@@ -228,7 +228,8 @@ export function metricsSummaryRoutes(deps: MetricsSummaryRoutesDeps): FastifyPlu
         try {
           const q = request.query as { window?: string; region?: string };
           const label = q.window === undefined || q.window === '' ? '24h' : q.window;
-          const span = SUMMARY_WINDOWS[label];
+          // Own keys only: `toString` and the like are not windows (they answered 500).
+          const span = Object.hasOwn(SUMMARY_WINDOWS, label) ? SUMMARY_WINDOWS[label] : undefined;
           if (span === undefined)
             throw badParameter(
               'window',
