@@ -168,11 +168,28 @@ export function getInput(rng: Rng, routes: RouteSpec[], s: Samples): HttpInput {
   if (rng.chance(0.03))
     parts.push(rng.pick(['%zz', '%', 'a=%E0%A4%A', '&&&', '==', 'x'.repeat(rng.pick([3000, 12000]))]));
   if (parts.length > 0) url += `?${parts.join('&')}`;
-  return {
-    method: 'GET',
-    url,
-    headers: rng.chance(0.02) ? { 'x-api-key': nastyString(rng).replace(/[^\x20-\x7e]/g, '') } : {},
-  };
+  return { method: 'GET', url, headers: getHeaders(rng) };
+}
+
+/** Sometimes odd request headers: API key, content negotiation, conditional and range requests. */
+function getHeaders(rng: Rng): Record<string, string> {
+  const h: Record<string, string> = {};
+  const printable = (v: string) => v.replace(/[^\x20-\x7e]/g, '');
+  if (rng.chance(0.02)) h['x-api-key'] = printable(nastyString(rng));
+  if (rng.chance(0.05))
+    h['accept-encoding'] = rng.pick([
+      'gzip',
+      'br',
+      '*',
+      'identity;q=0',
+      'gzip;q=2, br;q=-1',
+      'x'.repeat(4000),
+    ]);
+  if (rng.chance(0.03)) h['if-none-match'] = rng.pick(['*', '"x"', 'W/"0"', printable(nastyString(rng))]);
+  if (rng.chance(0.03))
+    h.range = rng.pick(['bytes=0-0', 'bytes=-1', 'bytes=99999999-', 'bytes=5-1', 'lines=1-2']);
+  if (rng.chance(0.02)) h.origin = rng.pick(['http://evil.example', 'null', printable(nastyString(rng))]);
+  return h;
 }
 
 /** A value that satisfies a JSON schema (roughly), for a body to mutate from. */
