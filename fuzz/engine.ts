@@ -12,6 +12,7 @@ import { Rng } from './rng.js';
 import { FUZZ_API_KEY, startTarget, type Target } from './target.js';
 import * as http from './surfaces/http.js';
 import { MqttPublisher, publishableTopic } from './surfaces/mqtt.js';
+import { rawMqttInput, sendRaw } from './surfaces/mqtt-raw.js';
 import {
   describeObserverInput,
   ingestDirect,
@@ -62,7 +63,14 @@ export interface FuzzReport {
   serverErrors: string[];
 }
 
-export const DEFAULT_SHARES = { mqtt: 0.05, 'post-packets': 0.04, 'post-other': 0.01, get: 0.04, ws: 0.01 };
+export const DEFAULT_SHARES = {
+  mqtt: 0.05,
+  'mqtt-raw': 0.002,
+  'post-packets': 0.04,
+  'post-other': 0.01,
+  get: 0.04,
+  ws: 0.01,
+};
 /** Per-input time bounds, ms. */
 const BOUND = { direct: 1000, http: 15_000, ws: 5000 };
 
@@ -120,6 +128,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     await Promise.all([
       timed('direct', directTask(run)),
       timed('mqtt', mqttTask(run, before)),
+      timed('mqtt-raw', mqttRawTask(run)),
       timed('get', getTask(run)),
       timed('post-packets', postTask(run, 'post-packets')),
       timed('post-other', postTask(run, 'post-other')),
@@ -170,10 +179,16 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
 
 function splitCounts(o: FuzzOptions): Record<Surface, number> {
   const shares = { ...DEFAULT_SHARES, ...o.shares };
-  const c = { direct: 0, mqtt: 0, 'post-packets': 0, 'post-other': 0, get: 0, ws: 0, replay: 0 } as Record<
-    Surface,
-    number
-  >;
+  const c = {
+    direct: 0,
+    mqtt: 0,
+    'mqtt-raw': 0,
+    'post-packets': 0,
+    'post-other': 0,
+    get: 0,
+    ws: 0,
+    replay: 0,
+  } as Record<Surface, number>;
   let rest = o.count;
   for (const s of SURFACES.slice(1, -1)) {
     c[s] = Math.round(o.count * (shares[s as keyof typeof shares] ?? 0));
@@ -272,6 +287,29 @@ async function mqttTask(r: Run, before: Record<string, any>): Promise<void> {
     await new Promise((res) => setTimeout(res, 20));
   await pub.end();
   void before;
+}
+
+/** Malformed MQTT on raw connections; the broker must stay up (the MQTT surface checks delivery). */
+async function mqttRawTask(r: Run): Promise<void> {
+  const rng = Rng.derive(r.o.seed, 'mqtt-raw');
+  let i = 0;
+  const worker = async () => {
+    while (i < r.counts['mqtt-raw'] && !r.stopped) {
+      i++;
+      const bytes = rawMqttInput(rng);
+      const t0 = performance.now();
+      const outcome = await sendRaw(r.t.server.brokerUrl!, bytes);
+      if (outcome === 'refused')
+        r.ledger.fail({
+          oracle: 'crash',
+          surface: 'mqtt-raw',
+          detail: 'the broker refused a connection',
+          input: { base64: bytes.toString('base64') },
+        });
+      r.ledger.note('mqtt-raw', outcome, performance.now() - t0);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
 }
 
 /** Keeps `n` requests in flight from `next()` until it returns null. */

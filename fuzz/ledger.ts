@@ -5,7 +5,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** `replay`: inputs the minimiser re-sent to the pipeline while shrinking a failing one. */
-export const SURFACES = ['direct', 'mqtt', 'post-packets', 'post-other', 'get', 'ws', 'replay'] as const;
+export const SURFACES = [
+  'direct',
+  'mqtt',
+  'mqtt-raw',
+  'post-packets',
+  'post-other',
+  'get',
+  'ws',
+  'replay',
+] as const;
 export type Surface = (typeof SURFACES)[number];
 
 export type Oracle = 'crash' | 'hang' | 'http-5xx' | 'no-reason' | 'unaccounted' | 'memory' | 'server-error';
@@ -25,6 +34,7 @@ export class Ledger {
   readonly sent: Record<Surface, number> = {
     direct: 0,
     mqtt: 0,
+    'mqtt-raw': 0,
     'post-packets': 0,
     'post-other': 0,
     get: 0,
@@ -34,6 +44,7 @@ export class Ledger {
   readonly outcomes: Record<Surface, Record<string, number>> = {
     direct: {},
     mqtt: {},
+    'mqtt-raw': {},
     'post-packets': {},
     'post-other': {},
     get: {},
@@ -45,6 +56,7 @@ export class Ledger {
   readonly slowestMs: Record<Surface, number> = {
     direct: 0,
     mqtt: 0,
+    'mqtt-raw': 0,
     'post-packets': 0,
     'post-other': 0,
     get: 0,

@@ -49,6 +49,8 @@ export function reconcile(ledger: Ledger, before: Health, after: Health, dbPath:
     return s ? s.packetsTotal + s.rejectedTotal : 0;
   };
   eq('mqtt source: messages received = published', ledger.sent.mqtt, d(mqttSource));
+  // After the malformed MQTT of `mqtt-raw`: the broker and the source's session are still up.
+  eq('mqtt source connected at the end', 1, after.mqtt?.sources?.[0]?.connected ? 1 : 0);
 
   const statuses = direct('status') + ledger.count('mqtt', 'status');
   const directPackets =

@@ -109,3 +109,33 @@ test('/api/docs/<file> answers 404 for names inherited from Object.prototype', a
     await server.stop();
   }
 });
+
+// `until=999999999999999999999` parsed as a time of 1e21 ms, beyond what a Date holds: the
+// route's `toISOString()` of it threw (500). Out-of-range times are a 400 naming the parameter.
+test('a time parameter beyond the Date range is a 400, not a 500', async () => {
+  const server = await start(testConfig(tempDir()));
+  try {
+    // A known observer: the metrics route renders its window back (`since`, `until`).
+    const posted = await fetch(`${server.url}/api/packets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify({ hex: simPackets(1)[0].payload.raw, observer: 'FUZZOBS' }),
+    });
+    assert.equal(posted.status, 200);
+    const id = 'FUZZOBS';
+    for (const url of [
+      `/api/observers/${id}/metrics?until=999999999999999999999`,
+      `/api/observers/${id}/metrics?since=99999999999999999d`,
+      '/api/packets/timestamps?since=999999999999999999999',
+      '/api/packets?until=999999999999999999999',
+    ]) {
+      const res = await fetch(server.url + url);
+      const body = (await res.json()) as { code?: string; error?: string };
+      assert.equal(res.status, 400, url);
+      assert.equal(body.code, 'MESHLENS_ERR_BAD_PARAMETER', url);
+      assert.match(String(body.error), /out of range/, url);
+    }
+  } finally {
+    await server.stop();
+  }
+});
