@@ -5,6 +5,8 @@
 // no hang (a time bound per input), no 5xx, bounded memory, and every input accounted for
 // (reconcile.ts compares the ledger with /api/health and the stored rows).
 import { setImmediate as yieldTurn } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { buildCorpus, type Corpus } from './corpus.js';
 import { Ledger, SURFACES, type Surface } from './ledger.js';
 import { reconcile, type Check } from './reconcile.js';
@@ -51,6 +53,10 @@ export interface FuzzReport {
   slowestMs: Record<Surface, number>;
   checks: Check[];
   rss: {
+    /** JS heap after a full collection at warm-up, at the end, per 10 % (--expose-gc only). */
+    heapAfterGcMb: { warm: number; end: number; series: number[] } | null;
+    /** Growth of the memory store's own accounting after warm-up (legitimate growth). */
+    storeGrowthMb: number;
     startMb: number;
     warmMb: number;
     peakMb: number;
@@ -100,7 +106,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   let run: Run | null = null;
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const t = await startTarget({ analytics: o.analytics ?? true });
+  let startupCrash: (err: unknown) => void = () => undefined;
+  const crashed = new Promise<never>((_, reject) => (startupCrash = reject));
+  const onStartupCrash = (err: unknown) => startupCrash(err);
+  process.on('uncaughtException', onStartupCrash);
+  // A server that dies while starting fails the run at once instead of hanging it.
+  const t = await Promise.race([startTarget({ analytics: o.analytics ?? true }), crashed]).finally(() =>
+    process.off('uncaughtException', onStartupCrash),
+  );
   try {
     const spec = (await (await fetch(`${t.server.url}/api/spec`)).json()) as Parameters<
       typeof http.routesOf
@@ -117,64 +130,81 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     };
     log(`seed ${o.seed}, ${o.count} inputs: ${JSON.stringify(run.counts)}; ${run.routes.length} routes`);
     const before = await health(run.base);
-    const mem = new RssSampler();
-    const started = performance.now();
-    const progress = startProgress(run, mem, log);
-    const taskS: Partial<Record<Surface, number>> = {};
-    const timed = async (surface: Surface, task: Promise<void>) => {
-      await task;
-      taskS[surface] = Math.round((performance.now() - started) / 100) / 10;
-    };
-    await Promise.all([
-      timed('direct', directTask(run)),
-      timed('mqtt', mqttTask(run, before)),
-      timed('mqtt-raw', mqttRawTask(run)),
-      timed('get', getTask(run)),
-      timed('post-packets', postTask(run, 'post-packets')),
-      timed('post-other', postTask(run, 'post-other')),
-      timed('ws', wsTask(run)),
-    ]);
-    clearInterval(progress);
-    const durationS = (performance.now() - started) / 1000;
+    const { durationS, taskS, mem } = await runSurfaces(run, before, log);
     await t.server.pipeline.idle();
     await t.server.writer.flush();
-    const after = await health(run.base);
-    const checks = reconcile(ledger, before, after, t.dbPath);
-    const rss = mem.finish(run, ledger.sent, o);
-    for (const c of checks)
-      if (!c.ok)
-        ledger.fail({
-          oracle: 'unaccounted',
-          surface: 'server',
-          detail: `${c.name}: expected ${c.expected}, got ${c.actual}`,
-        });
-    for (const e of t.errors.slice(0, 20))
-      ledger.fail({ oracle: 'server-error', surface: 'server', detail: e });
-    const failureFiles = ledger.save(o.failuresDir ?? 'fuzz/failures', o.seed);
-    return {
-      seed: o.seed,
-      count: o.count,
-      ok: ledger.failures.length === 0,
-      durationS: Math.round(durationS * 10) / 10,
-      inputsPerSec: Math.round(ledger.total / durationS),
-      sent: ledger.sent,
-      outcomes: ledger.outcomes,
-      taskSeconds: taskS,
-      slowestMs: Object.fromEntries(SURFACES.map((s) => [s, Math.round(ledger.slowestMs[s])])) as Record<
-        Surface,
-        number
-      >,
-      checks,
-      rss,
-      failures: ledger.failures,
-      failureFiles,
-      serverErrors: t.errors.slice(0, 20),
-    };
+    return await finish(run, before, mem, durationS, taskS);
   } finally {
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
     await t.stop();
   }
+}
+
+/** Every surface at once; resolves when each has sent its share. */
+async function runSurfaces(run: Run, before: Record<string, any>, log: (m: string) => void) {
+  const mem = new RssSampler();
+  const started = performance.now();
+  const progress = startProgress(run, mem, log);
+  const taskS: Partial<Record<Surface, number>> = {};
+  const timed = async (surface: Surface, task: Promise<void>) => {
+    await task;
+    taskS[surface] = Math.round((performance.now() - started) / 100) / 10;
+  };
+  await Promise.all([
+    timed('direct', directTask(run)),
+    timed('mqtt', mqttTask(run, before)),
+    timed('mqtt-raw', mqttRawTask(run)),
+    timed('get', getTask(run)),
+    timed('post-packets', postTask(run, 'post-packets')),
+    timed('post-other', postTask(run, 'post-other')),
+    timed('ws', wsTask(run)),
+  ]);
+  clearInterval(progress);
+  return { durationS: (performance.now() - started) / 1000, taskS, mem };
+}
+
+/** The oracles that need the end state (accounting, memory, server errors), then the report. */
+async function finish(
+  run: Run,
+  before: Record<string, any>,
+  mem: RssSampler,
+  durationS: number,
+  taskS: Partial<Record<Surface, number>>,
+): Promise<FuzzReport> {
+  const { ledger, t, o } = run;
+  const after = await health(run.base);
+  const checks = reconcile(ledger, before, after, t.dbPath);
+  const rss = mem.finish(run, ledger.sent, o);
+  for (const c of checks)
+    if (!c.ok)
+      ledger.fail({
+        oracle: 'unaccounted',
+        surface: 'server',
+        detail: `${c.name}: expected ${c.expected}, got ${c.actual}`,
+      });
+  for (const e of t.errors.slice(0, 20))
+    ledger.fail({ oracle: 'server-error', surface: 'server', detail: e });
+  const failureFiles = ledger.save(o.failuresDir ?? 'fuzz/failures', o.seed);
+  return {
+    seed: o.seed,
+    count: o.count,
+    ok: ledger.failures.length === 0,
+    durationS: Math.round(durationS * 10) / 10,
+    inputsPerSec: Math.round(ledger.total / durationS),
+    sent: ledger.sent,
+    outcomes: ledger.outcomes,
+    taskSeconds: taskS,
+    slowestMs: Object.fromEntries(SURFACES.map((s) => [s, Math.round(ledger.slowestMs[s])])) as Record<
+      Surface,
+      number
+    >,
+    checks,
+    rss,
+    failures: ledger.failures,
+    failureFiles,
+    serverErrors: t.errors.slice(0, 20),
+  };
 }
 
 function splitCounts(o: FuzzOptions): Record<Surface, number> {
@@ -403,18 +433,25 @@ class RssSampler {
   peakMb = this.startMb;
   readonly series: number[] = [];
   warmMb = 0;
-  warmObs = 0;
+  warmStoreMb = 0;
   readonly #timer = setInterval(
     () => (this.peakMb = Math.max(this.peakMb, mb(process.memoryUsage.rss()))),
     250,
   );
 
+  /** Heap in use after a full collection (when run with --expose-gc), per mark. */
+  readonly heapSeries: number[] = [];
+  warmHeapMb = 0;
+
   mark(r: Run, fraction: number): void {
+    const heap = gcHeapMb();
+    if (heap !== null) this.heapSeries.push(heap);
     const now = mb(process.memoryUsage.rss());
     this.series.push(now);
     if (this.warmMb === 0 && fraction >= 0.2) {
       this.warmMb = now;
-      this.warmObs = r.t.server.pipeline.stats().observationsNew;
+      this.warmStoreMb = storeMb(r);
+      this.warmHeapMb = heap ?? 0;
     }
   }
 
@@ -422,10 +459,10 @@ class RssSampler {
     clearInterval(this.#timer);
     const endMb = mb(process.memoryUsage.rss());
     if (this.warmMb === 0) this.warmMb = this.startMb;
-    // The store grows with what is stored: ~1 KB per new observation is legitimate (rows,
-    // heaps, indexes, the writer's queue); beyond that it is a leak.
-    const storedMb = (r.t.server.pipeline.stats().observationsNew - this.warmObs) / 1024;
-    const limitGrowthMb = Math.round((o.maxGrowthMb ?? 256) + storedMb);
+    // The store legitimately grows with what is stored (its own accounting: tables, heaps,
+    // interned strings, indexes); the rest of the process must not grow beyond the budget.
+    const storeGrowthMb = storeMb(r) - this.warmStoreMb;
+    const limitGrowthMb = Math.round((o.maxGrowthMb ?? 256) + Math.max(0, storeGrowthMb));
     const maxRss = o.maxRssMb ?? 2048;
     if (this.peakMb > maxRss)
       r.ledger.fail({
@@ -439,7 +476,19 @@ class RssSampler {
         surface: 'server',
         detail: `RSS grew ${Math.round(endMb - this.warmMb)} MB after warm-up (limit ${limitGrowthMb} MB)`,
       });
+    const endHeap = gcHeapMb();
+    // The main thread's JS objects (ingest state, caches, the API's) after a full collection:
+    // a per-input leak there shows here first, whatever the allocator does with RSS.
+    if (endHeap !== null && endHeap - this.warmHeapMb > HEAP_GROWTH_MB)
+      r.ledger.fail({
+        oracle: 'memory',
+        surface: 'server',
+        detail: `JS heap after GC grew ${endHeap - this.warmHeapMb} MB after warm-up (limit ${HEAP_GROWTH_MB} MB)`,
+      });
     return {
+      heapAfterGcMb:
+        endHeap === null ? null : { warm: this.warmHeapMb, end: endHeap, series: this.heapSeries },
+      storeGrowthMb: Math.round(storeGrowthMb),
       startMb: this.startMb,
       warmMb: this.warmMb,
       peakMb: this.peakMb,
@@ -451,6 +500,22 @@ class RssSampler {
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
+/**
+ * JS heap in use after a full GC, MB. The flag is set at run time (a `--expose-gc` on the
+ * command line would be inherited by the server's worker threads, which refuse it).
+ */
+function gcHeapMb(): number | null {
+  if (!collect) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  collect();
+  return mb(process.memoryUsage().heapUsed);
+}
+let collect: (() => void) | null = null;
+const HEAP_GROWTH_MB = 128;
+/** The memory store's own accounting of what it holds, MB. */
+const storeMb = (r: Run) => r.t.server.store.memory().totalBytes / 1048576;
 
 function startProgress(r: Run, mem: RssSampler, log: (m: string) => void): NodeJS.Timeout {
   let next = 0.1;

@@ -56,7 +56,8 @@ for (const c of report.checks)
   lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: expected ${c.expected}, got ${c.actual}`);
 lines.push(
   '',
-  `${report.count} inputs in ${report.durationS} s (${report.inputsPerSec}/s); RSS start ${report.rss.startMb} MB, after warm-up ${report.rss.warmMb} MB, peak ${report.rss.peakMb} MB, end ${report.rss.endMb} MB (growth limit ${report.rss.limitGrowthMb} MB)`,
+  `${report.count} inputs in ${report.durationS} s (${report.inputsPerSec}/s); RSS start ${report.rss.startMb} MB, store growth after warm-up ${report.rss.storeGrowthMb} MB, after warm-up ${report.rss.warmMb} MB, peak ${report.rss.peakMb} MB, end ${report.rss.endMb} MB (growth limit ${report.rss.limitGrowthMb} MB)`,
+  `JS heap after full GC per 10 %: ${report.rss.heapAfterGcMb?.series.join(' ')} MB (warm-up ${report.rss.heapAfterGcMb?.warm}, end ${report.rss.heapAfterGcMb?.end})`,
   `load average before ${loadBefore}, after ${load()}`,
   `seed ${seed}: ${report.ok ? 'no failures' : `${report.failures.length} failure(s)`}`,
 );
