@@ -389,7 +389,14 @@ export class IngestPipeline {
       observer: this.#observers.get(input.observerId, input.rxMs),
     };
     if (txRow !== -1) {
-      const existing = this.#o.memory.findObservation(txRow, input.observerId, f.path);
+      let existing: number;
+      try {
+        existing = this.#o.memory.findObservation(txRow, input.observerId, f.path);
+      } catch (err) {
+        // A path the store cannot hold (e.g. a TRACE route of 4-byte hops): the same refusal
+        // as at the append, not an exception out of ingest (POST answered 500).
+        return this.#storeRefusal(err, input, packet.hash);
+      }
       if (existing !== -1) return this.#redeliver(f, txRow, existing);
     }
     return this.#storeSighting(f, txRow);
@@ -537,12 +544,22 @@ export class IngestPipeline {
       this.#nextObsId++;
       return txRow;
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (typeof code !== 'string' || !code.startsWith('STORE_ERR')) throw err;
-      const reason = `store_${code.slice('STORE_ERR_'.length).toLowerCase()}`;
-      this.reject(reason, (err as Error).message, { ...rejectContext(input), hash });
-      return { ok: false, code: reason, detail: (err as Error).message };
+      if (tx && txRow !== -1 && isStoreError(err)) {
+        // The transmission is in memory (readers see it): it must reach SQLite too, or it is
+        // served until a restart loses it and a later observation of it has no parent row.
+        this.#s.transmissionsNew++;
+        this.#o.writer.insertTransmission(tx);
+      }
+      return this.#storeRefusal(err, input, hash);
     }
+  }
+
+  /** A StoreError as a counted rejection (`store_<reason>`); anything else is rethrown. */
+  #storeRefusal(err: unknown, input: PacketInput, hash: string): PacketOutcome {
+    if (!isStoreError(err)) throw err;
+    const reason = `store_${err.code.slice('STORE_ERR_'.length).toLowerCase()}`;
+    this.reject(reason, err.message, { ...rejectContext(input), hash });
+    return { ok: false, code: reason, detail: err.message };
   }
 
   /** One event per new observation; a failing listener is counted and logged, never rethrown. */
@@ -649,6 +666,11 @@ export class IngestPipeline {
     }
     return w.n++ < limit;
   }
+}
+
+function isStoreError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('STORE_ERR');
 }
 
 /** Where a rejected packet came from (built only on rejection: ingest's hot path skips it). */

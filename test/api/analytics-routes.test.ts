@@ -75,7 +75,11 @@ test('bad parameters are 400 naming the parameter; before the store loads every 
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 503, url);
       assert.equal(res.headers['retry-after'], '5');
-      assert.deepEqual(res.json(), { error: 'analytics warming up', retry_after_s: 5 });
+      assert.deepEqual(res.json(), {
+        error: 'analytics warming up',
+        code: 'MESHLENS_ERR_ANALYTICS_WARMING',
+        retry_after_s: 5,
+      });
     }
   } finally {
     await app.close();
@@ -280,7 +284,10 @@ test('the reference gate on the fixture: 8 readers x 25 requests per endpoint, p
     assert.ok(windowed.totalTransmissions <= 499);
     const missing = await get(port, new Agent(), `/api/nodes/${'0'.repeat(64)}/clock-skew`);
     assert.equal(missing.status, 404);
-    assert.deepEqual(decode(missing), { error: 'No clock skew data for this node' });
+    assert.deepEqual(decode(missing), {
+      error: 'No clock skew data for this node',
+      code: 'MESHLENS_ERR_NO_CLOCK_SKEW',
+    });
   } finally {
     await app.close();
     await service.stop();

@@ -132,7 +132,7 @@ export function parseAnalyticsQuery(
     } else {
       const w = str(raw, 'window');
       if (w !== undefined && w !== '') {
-        const span = WINDOWS[w];
+        const span = Object.hasOwn(WINDOWS, w) ? WINDOWS[w] : undefined;
         if (span === undefined)
           throw badParameter(
             'window',
@@ -213,11 +213,11 @@ export async function writeAnswer(
       .code(err.statusCode)
       .header('Retry-After', String(answer.retryAfterS))
       .header('Cache-Control', 'no-store')
-      .send({ error: err.message, retry_after_s: answer.retryAfterS });
+      .send({ error: err.message, code: err.code, retry_after_s: answer.retryAfterS });
   }
   if (answer.status === 'not-found') {
     const err = apiError(notFound);
-    return reply.code(err.statusCode).send({ error: err.message });
+    return reply.code(err.statusCode).send(err.body());
   }
   // O(1) per request: headers from the body's precomputed strings, the stored Buffer as is.
   const body = answer.body;

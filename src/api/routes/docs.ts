@@ -51,7 +51,8 @@ export function docsRoutes(): FastifyPluginAsync {
     );
     app.get('/docs/:file', { schema: { hide: true } }, async (request, reply) => {
       const file = (request.params as { file: string }).file;
-      const type = ASSETS[file];
+      // Own keys only: `toString`, `constructor` and the like are not assets (they answered 500).
+      const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
       if (type === undefined) throw apiError('MESHLENS_ERR_ROUTE_NOT_FOUND', 'GET', `/api/docs/${file}`);
       let body = cache.get(file);
       if (body === undefined) {

@@ -49,7 +49,7 @@ export function entityAnalyticsRoutes(deps: EntityAnalyticsRoutesDeps): FastifyP
   const now = deps.now ?? Date.now;
   const notFound = (reply: import('fastify').FastifyReply) => {
     const err = apiError('MESHLENS_ERR_ANALYTIC_NOT_FOUND');
-    return reply.code(err.statusCode).send({ error: err.message });
+    return reply.code(err.statusCode).send(err.body());
   };
   /** The visible node's full key (a full key or a unique 8+ hex prefix), or null. */
   const nodeKey = (key: string): string | null =>
@@ -228,7 +228,8 @@ export function metricsSummaryRoutes(deps: MetricsSummaryRoutesDeps): FastifyPlu
         try {
           const q = request.query as { window?: string; region?: string };
           const label = q.window === undefined || q.window === '' ? '24h' : q.window;
-          const span = SUMMARY_WINDOWS[label];
+          // Own keys only: `toString` and the like are not windows (they answered 500).
+          const span = Object.hasOwn(SUMMARY_WINDOWS, label) ? SUMMARY_WINDOWS[label] : undefined;
           if (span === undefined)
             throw badParameter(
               'window',

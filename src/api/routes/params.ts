@@ -71,6 +71,17 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
  */
 export function parseTime(value: string | undefined, name: string, nowMs: number): number | undefined {
   if (value === undefined || value === '') return undefined;
+  const ms = timeMs(value, nowMs);
+  if (ms === null)
+    throw badParam(name, `'${value}' is not a time (RFC3339, epoch seconds/ms, or a span like 24h)`);
+  // Beyond what a Date holds (±8.64e15 ms): rendering it back (toISOString) threw, a 500.
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) throw badParam(name, `'${value}' is out of range`);
+  return ms;
+}
+
+const MAX_DATE_MS = 8.64e15;
+
+function timeMs(value: string, nowMs: number): number | null {
   const rel = RELATIVE.exec(value);
   if (rel) return nowMs - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS];
   if (/^\d+(\.\d+)?$/.test(value)) {
@@ -82,7 +93,7 @@ export function parseTime(value: string | undefined, name: string, nowMs: number
     const ms = Date.parse(zoned.replace(' ', 'T'));
     if (!Number.isNaN(ms)) return ms;
   }
-  throw badParam(name, `'${value}' is not a time (RFC3339, epoch seconds/ms, or a span like 24h)`);
+  return null;
 }
 
 /**
