@@ -39,7 +39,11 @@ export function reconcile(ledger: Ledger, before: Health, after: Health, dbPath:
 
   // The minimiser's retries (`replay`) went the direct way.
   const direct = (p: string) => ledger.count('direct', p) + ledger.count('replay', p);
-  const parse = (code: string) => direct(`rejected:${code}`) + ledger.count('mqtt', `rejected:${code}`);
+  // POST /api/packets counts its own refusals (missing_raw, invalid_raw) under the same reasons.
+  const postRoute = (code: string) =>
+    ROUTE_REASONS.has(code) ? ledger.count('post-packets', `http:400:MESHLENS_ERR_BAD_BODY:${code}`) : 0;
+  const parse = (code: string) =>
+    direct(`rejected:${code}`) + ledger.count('mqtt', `rejected:${code}`) + postRoute(code);
   for (const code of PARSE_CODES)
     if (parse(code) + byCode(code) > 0) eq(`rejections.byCode.${code}`, parse(code), byCode(code));
   const parseTotal = PARSE_CODES.reduce((n, c) => n + byCode(c), 0);

@@ -63,6 +63,10 @@ export interface WebsocketStats {
   repliesDropped: number;
   /** Clients closed with 1008 for too many invalid messages. */
   badClosed: number;
+  /** Connections ended by a WebSocket protocol error of the client (oversized or malformed
+   * frame: ws closes them 1009/1002), by ws's error code. Counted, not logged: any client can
+   * send them, so a log line each would let it flood the log. */
+  protocolErrors: Record<string, number>;
 }
 
 /** Client-to-server frames above this are refused by ws (close 1009), as in CoreScope. */
@@ -149,6 +153,7 @@ export class WebsocketFeed {
     pingTimeouts: 0,
     subscribeRequests: 0,
     badClientMessages: 0,
+    protocolErrors: {},
     repliesDropped: 0,
     badClosed: 0,
   };
@@ -174,6 +179,7 @@ export class WebsocketFeed {
           maxPayload: maxClientMessageBytes,
           perMessageDeflate: this.options.perMessageDeflate ?? false,
         },
+        errorHandler: (err, socket, request) => this.#onSocketError(err, socket, request),
         preClose: (done) => {
           for (const c of this.#clients) c.socket.close(1001, 'server shutting down');
           app.websocketServer.close(() => done());
@@ -241,6 +247,17 @@ export class WebsocketFeed {
     socket.on('message', (data, isBinary) => this.#onClientMessage(client, data, isBinary));
     socket.on('close', () => this.#clients.delete(client));
     socket.on('error', () => this.#clients.delete(client));
+  }
+
+  /** A socket error: the client's protocol errors are counted; anything else is logged. */
+  #onSocketError(err: Error, socket: WebSocket, request: FastifyRequest): void {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+      this.#s.protocolErrors[code] = (this.#s.protocolErrors[code] ?? 0) + 1;
+    } else {
+      request.log.warn({ err }, 'websocket error');
+    }
+    socket.terminate();
   }
 
   #onClientMessage(client: Client, data: unknown, isBinary: boolean): void {

@@ -67,6 +67,9 @@ test('POST /api/packets: key, validation, dedup through the pipeline; GET /api/b
       ],
     );
     assert.equal(server.rejections.count('decode_path_truncated'), 1);
+    // The route's own refusals are counted by reason too.
+    assert.equal(server.rejections.count('missing_raw'), 1);
+    assert.equal(server.rejections.count('invalid_raw'), 2);
 
     // Backup: key required; a consistent SQLite file with the ingested transmission.
     assert.equal((await fetch(`${server.url}/api/backup`)).status, 401);

@@ -56,6 +56,11 @@ test('/ws: origins, filters, both spellings, close 1001 on shutdown', async () =
     const closed = new Promise<number>((r) => big.once('close', (code) => r(code)));
     big.send(JSON.stringify({ type: 'subscribe', regions: ['A'.repeat(600)] }));
     assert.equal(await closed, 1009);
+    // Counted by ws's code (not logged: any client can send them).
+    const h = (await (await fetch(`${server.url}/api/health`)).json()) as {
+      websocket: { protocolErrors: Record<string, number> };
+    };
+    assert.deepEqual(h.websocket.protocolErrors, { WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1 });
 
     const advert = simPackets(1, (m) => m.payloadType === 4)[0].payload.raw;
     const other = simPackets(1, (m) => m.payloadType !== 4)[0].payload.raw;

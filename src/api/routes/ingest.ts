@@ -132,9 +132,15 @@ export function ingestRoutes(deps: IngestRoutesDeps): FastifyPluginAsync {
         const body = request.body ?? {};
         // Every rejection is the registry's bad-body error naming ingest's reason code.
         const bad = (reason: string, detail: string) => new BadBodyError(reason, `${reason}: ${detail}`);
-        if (body.hex === undefined) throw bad('missing_raw', 'hex is required');
+        // The route's own refusals are counted by reason like the pipeline's (the pipeline
+        // counts what ingestPacket refuses).
+        const refuse = (reason: string, detail: string) => {
+          deps.pipeline.reject(reason, detail, { source: 'api', observerId: body.observer ?? apiObserverId });
+          return bad(reason, detail);
+        };
+        if (body.hex === undefined) throw refuse('missing_raw', 'hex is required');
         const raw = readRawHex(body.hex.replace(/\s+/g, ''));
-        if (!raw.ok) throw bad(raw.code, raw.detail);
+        if (!raw.ok) throw refuse(raw.code, raw.detail);
         const refused = refusal(deps.writer);
         if (refused) throw refused;
         const outcome = deps.pipeline.ingestPacket({
