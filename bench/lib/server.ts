@@ -98,7 +98,17 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
       // Datasets are simulated history (weeks old by now): retention would age their nodes and
       // observers out at the first pass, and every node route would be measured on an empty
       // directory. Benchmarks measure the data as generated.
-      retention: { nodeDays: 0, observerDays: 0, packetDays: 0, metricsDays: 0, clientRxDays: 0 },
+      retention: {
+        nodeDays: 0,
+        observerDays: 0,
+        packetDays: 0,
+        metricsDays: 0,
+        clientRxDays: 0,
+        observerNoPacketHours: 0,
+      },
+      // Bench clients all come from loopback but stand for many users: the per-IP rate limit of
+      // the heavy routes (issue 13) would measure the limiter. The concurrency gate stays on.
+      http: { rateLimit: { max: 0 } },
       ...o.config,
     }),
   );

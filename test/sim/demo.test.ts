@@ -47,7 +47,9 @@ test('publishes live, decodable traffic to the embedded broker at about the conf
     const due: number[] = [];
     for (let m = offline.next(); m && m.rxMs <= stoppedAt; m = offline.next())
       if (m.rxMs >= stats.startedAtMs) due.push(m.rxMs);
-    const dueBefore = due.filter((t) => t <= stoppedAt - 200).length;
+    // A timer-paced feed may trail its schedule by a turn or two on a loaded machine (CI runs
+    // test files in parallel): everything due a second before the stop must have arrived.
+    const dueBefore = due.filter((t) => t <= stoppedAt - 1000).length;
     assert.ok(
       received.length >= dueBefore && received.length <= due.length,
       `${received.length} received, ${dueBefore}..${due.length} due`,

@@ -6,6 +6,7 @@ import { writeDataset } from '../../../src/sim/dataset.js';
 import { startServer, type RunningServer, type StartOptions } from '../../../src/server/index.js';
 import { freshFixtureCopy } from '../../support/fresh-fixture.js';
 import { tempDir, testConfig } from '../../integration/harness.js';
+import { until } from '../../support/until.js';
 
 export interface UiServer {
   server: RunningServer;
@@ -24,6 +25,7 @@ export async function startFixtureServer(
   const config = testConfig(dir, { dbPath, ...extraConfig });
   const server = await startServer(config, options);
   await server.loaded;
+  if (!options.holdAnalytics && !extraConfig.mqttSources) await ready(server.url);
   return { server, url: server.url, dir, stop: () => server.stop() };
 }
 
@@ -56,6 +58,19 @@ export async function startSimServer(
     demo: { ratePerSec: opts.ratePerSec ?? 20, seed: opts.seed ?? 7 },
   });
   await server.loaded;
+  await ready(server.url);
   if (opts.warmupMs) await new Promise((r) => setTimeout(r, opts.warmupMs));
   return { server, url: server.url, dir, stop: () => server.stop() };
+}
+
+/**
+ * Waits for /api/healthz to be 200: the store loaded AND the embedded broker's source subscribed
+ * (issue 13: ready means subscribed). A page opened before would see the 503 as a console error.
+ */
+async function ready(url: string): Promise<void> {
+  await until(async () => (await fetch(`${url}/api/healthz`)).ok, {
+    what: 'healthz 200',
+    timeoutMs: 15_000,
+    intervalMs: 25,
+  });
 }

@@ -76,8 +76,8 @@ export function startServerState(): () => void {
         clientConfig.value = await api<ClientConfigResponse>('/config/client').catch(() => null);
       await refreshStats();
     }
-    // Degraded: checked every 5 s so the banner goes away soon after ingest recovers.
-    const next = !ready ? 1000 : serverState.value.degraded ? 5000 : 15_000;
+    // Degraded: checked every 2 s so the banner goes away soon after ingest recovers.
+    const next = !ready ? 1000 : serverState.value.degraded ? 2000 : 15_000;
     if (!stopped) timer = setTimeout(loop, next);
   };
   void loop();
