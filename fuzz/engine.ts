@@ -8,7 +8,7 @@ import { setImmediate as yieldTurn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildCorpus, type Corpus } from './corpus.js';
-import { Ledger, SURFACES, type Surface } from './ledger.js';
+import { Ledger, perSurface, SURFACES, type Surface } from './ledger.js';
 import { reconcile, type Check } from './reconcile.js';
 import { Rng } from './rng.js';
 import { FUZZ_API_KEY, startTarget, type Target } from './target.js';
@@ -209,16 +209,7 @@ async function finish(
 
 function splitCounts(o: FuzzOptions): Record<Surface, number> {
   const shares = { ...DEFAULT_SHARES, ...o.shares };
-  const c = {
-    direct: 0,
-    mqtt: 0,
-    'mqtt-raw': 0,
-    'post-packets': 0,
-    'post-other': 0,
-    get: 0,
-    ws: 0,
-    replay: 0,
-  } as Record<Surface, number>;
+  const c = perSurface(() => 0);
   let rest = o.count;
   for (const s of SURFACES.slice(1, -1)) {
     c[s] = Math.round(o.count * (shares[s as keyof typeof shares] ?? 0));

@@ -17,6 +17,11 @@ export const SURFACES = [
 ] as const;
 export type Surface = (typeof SURFACES)[number];
 
+/** One value per surface, each made by `make`. */
+export function perSurface<T>(make: () => T): Record<Surface, T> {
+  return Object.fromEntries(SURFACES.map((s) => [s, make()])) as Record<Surface, T>;
+}
+
 export type Oracle = 'crash' | 'hang' | 'http-5xx' | 'no-reason' | 'unaccounted' | 'memory' | 'server-error';
 
 export interface Failure {
@@ -31,38 +36,11 @@ export interface Failure {
 }
 
 export class Ledger {
-  readonly sent: Record<Surface, number> = {
-    direct: 0,
-    mqtt: 0,
-    'mqtt-raw': 0,
-    'post-packets': 0,
-    'post-other': 0,
-    get: 0,
-    ws: 0,
-    replay: 0,
-  };
-  readonly outcomes: Record<Surface, Record<string, number>> = {
-    direct: {},
-    mqtt: {},
-    'mqtt-raw': {},
-    'post-packets': {},
-    'post-other': {},
-    get: {},
-    ws: {},
-    replay: {},
-  };
+  readonly sent: Record<Surface, number> = perSurface(() => 0);
+  readonly outcomes: Record<Surface, Record<string, number>> = perSurface(() => ({}));
   readonly failures: Failure[] = [];
   /** Slowest single input per surface, ms. */
-  readonly slowestMs: Record<Surface, number> = {
-    direct: 0,
-    mqtt: 0,
-    'mqtt-raw': 0,
-    'post-packets': 0,
-    'post-other': 0,
-    get: 0,
-    ws: 0,
-    replay: 0,
-  };
+  readonly slowestMs: Record<Surface, number> = perSurface(() => 0);
   #maxKept = 50;
 
   /** One input of `surface` ended as `outcome` after `ms`. */
