@@ -120,12 +120,9 @@ export const serveCommand: Command = {
       process.stderr.write(`meshlens: cannot start: ${(err as Error).message}\n`);
       return 1;
     }
-    process.stdout.write(`meshlens listening on ${server.url}\n`);
-    if (args.demo)
-      process.stdout.write(`demo mode: simulated observers feed ${config.dbPath} (not your database)\n`);
-    if (server.brokerUrl)
-      process.stdout.write(`embedded MQTT broker on ${server.brokerUrl} (topic meshcore/#)\n`);
-    await new Promise<void>((resolve) => {
+    // Signal handlers before the first line: a supervisor (or a test) that stops meshlens as
+    // soon as it says it listens must not find Node's default handler (terminate) still there.
+    const stopped = new Promise<void>((resolve) => {
       const onSignal = (signal: string) => {
         // The handlers go: a second signal ends the process at once (Node's default), e.g. when
         // shutdown waits on writes that keep failing; only unacknowledged data is lost then.
@@ -137,6 +134,12 @@ export const serveCommand: Command = {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
     });
+    process.stdout.write(`meshlens listening on ${server.url}\n`);
+    if (args.demo)
+      process.stdout.write(`demo mode: simulated observers feed ${config.dbPath} (not your database)\n`);
+    if (server.brokerUrl)
+      process.stdout.write(`embedded MQTT broker on ${server.brokerUrl} (topic meshcore/#)\n`);
+    await stopped;
     return 0;
   },
 };

@@ -23,9 +23,15 @@ function serve(args: string[], env: Record<string, string> = {}) {
   });
   let stdout = '';
   let stderr = '';
+  let stopping = false;
   child.stdout.on('data', (d) => {
     stdout += String(d);
-    if (/listening on/.test(stdout)) child.kill('SIGTERM');
+    // Once: a second SIGTERM ends the process at once (serve's documented behaviour), and later
+    // stdout chunks would match again.
+    if (!stopping && /listening on/.test(stdout)) {
+      stopping = true;
+      child.kill('SIGTERM');
+    }
   });
   child.stderr.on('data', (d) => (stderr += String(d)));
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
