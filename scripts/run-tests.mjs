@@ -24,7 +24,16 @@ function run(list, concurrency) {
   if (list.length === 0) return 0;
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...list],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './test/support/hang-report.mjs',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-timeout=180000',
+      ...list,
+    ],
     { stdio: 'inherit' },
   );
   return r.status ?? 1;

@@ -117,6 +117,8 @@ export async function startServer(o: StartOptions): Promise<BenchServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // e.g. MESHLENS_BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+      ...(process.env.MESHLENS_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
       '--import',
       LOOP_PROBE,
       'bin/meshlens.js',

@@ -30,12 +30,19 @@ export class Lifecycle {
   readonly #started: { unit: LifecycleUnit; record: UnitRecord }[] = [];
   readonly #records: UnitRecord[] = [];
   readonly #log: Log;
+  readonly #stopTimeoutMs: number;
   #stopping: Promise<void> | null = null;
   /** Settles when the unit being started now (if any) has started, or failed, or stopped. */
   #inFlight: Promise<void> = Promise.resolve();
 
-  constructor(options: { log?: Log } = {}) {
+  /**
+   * `stopTimeoutMs`: how long one unit's stop() may take before it counts as failed and the
+   * others are stopped anyway (a unit that never settles must not keep the process from exiting
+   * nor hide which unit hung).
+   */
+  constructor(options: { log?: Log; stopTimeoutMs?: number } = {}) {
     this.#log = options.log ?? (() => undefined);
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
   }
 
   /**
@@ -107,8 +114,15 @@ export class Lifecycle {
   async #stopOne(unit: LifecycleUnit, record: UnitRecord): Promise<unknown> {
     record.state = 'stopping';
     const t0 = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${unit.name} did not stop within ${this.#stopTimeoutMs} ms`)),
+        this.#stopTimeoutMs,
+      );
+    });
     try {
-      await unit.stop();
+      await Promise.race([unit.stop(), deadline]);
       record.state = 'stopped';
       return undefined;
     } catch (err) {
@@ -117,6 +131,7 @@ export class Lifecycle {
       this.#log('error', `stopping ${unit.name} failed: ${record.error}`);
       return err ?? new Error(`stopping ${unit.name} failed`);
     } finally {
+      clearTimeout(timer);
       record.stopMs = performance.now() - t0;
     }
   }

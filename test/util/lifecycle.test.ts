@@ -151,3 +151,22 @@ test('stop while a unit is starting: that unit stops first once up, then the res
   await assert.rejects(starting, /stopped while unit 'slow' was starting/);
   assert.deepEqual(events, ['start db', 'start slow', 'stop slow', 'stop db']);
 });
+
+test('a stop that never settles fails after stopTimeoutMs, naming the unit; the others still stop', async () => {
+  const events: string[] = [];
+  const logged: string[] = [];
+  const life = new Lifecycle({ stopTimeoutMs: 50, log: (level, m) => logged.push(`${level}: ${m}`) });
+  const hung: LifecycleUnit = { name: 'hung', start() {}, stop: () => new Promise(() => undefined) };
+  await life.start([...units(events, ['db']), hung, ...units(events, ['http'])]);
+  await assert.rejects(life.stop(), /^Error: hung did not stop within 50 ms$/);
+  assert.deepEqual(events, ['start db', 'start http', 'stop http', 'stop db']);
+  assert.deepEqual(
+    life.records().map((r) => [r.name, r.state]),
+    [
+      ['db', 'stopped'],
+      ['hung', 'stop failed'],
+      ['http', 'stopped'],
+    ],
+  );
+  assert.deepEqual(logged, ['error: stopping hung failed: hung did not stop within 50 ms']);
+});
