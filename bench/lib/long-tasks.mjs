@@ -67,6 +67,23 @@ const show = (title, m, filter) => {
   [...m].filter(([l]) => filter(l)).sort((a, b) => b[1] - a[1]).slice(0, top)
     .forEach(([l, ms]) => console.log(`${ms.toFixed(0).padStart(8)} ms  ${(100 * ms / longMs).toFixed(1).padStart(5)} %  ${l}`));
 };
-show('inclusive time in long tasks, our sources', incl, (l) => / src\//.test(l));
+show('inclusive time in long tasks, our sources', incl, (l) => / (src|dist)\//.test(l));
 show('inclusive time in long tasks, everything', incl, () => true);
 show('self time in long tasks', self, () => true);
+
+// The longest tasks one by one: when (s from profile start) and the frames of ours that took most of each.
+console.log('\nlongest tasks');
+for (const k of [...tasks].sort((a, b) => b.ms - a.ms).slice(0, opt('tasks', 15))) {
+  const m = new Map();
+  for (const [id, dt] of k.samples) {
+    const seen = new Set();
+    for (let p = id; p !== undefined; p = parent.get(p)) {
+      const l = label(byId.get(p));
+      if (seen.has(l) || !/ (src|dist)\//.test(l)) continue;
+      seen.add(l);
+      m.set(l, (m.get(l) ?? 0) + dt);
+    }
+  }
+  const top3 = [...m].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([l, ms]) => `${l} ${ms.toFixed(0)}`);
+  console.log(`${k.ms.toFixed(0).padStart(6)} ms at ${((k.start - prof.startTime) / 1e6).toFixed(1)} s: ${top3.join(' | ')}`);
+}

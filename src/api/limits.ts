@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 import { Readable } from 'node:stream';
 import type { HttpLimitsConfig } from '../config/types.js';
 import { busy, rateLimited } from './errors.js';
+import type { LazyList } from '../store/read-model.js';
 
 /** Chunk size of a streamed list answer (characters of JSON). */
 export const listChunkChars = 64 * 1024;
@@ -147,8 +148,11 @@ export interface JsonListAnswer<T> {
   /** The response's other fields; the list goes under `key` (the route's 200 schema orders them). */
   envelope: Record<string, unknown>;
   key: string;
-  /** The list's entries; each is released once rendered. */
-  items: T[];
+  /**
+   * The list's entries: an array (each released once rendered) or a LazyList, whose entries are
+   * built only when their chunk is rendered (null entries are skipped).
+   */
+  items: readonly T[] | LazyList<T>;
   /** One entry as JSON text (the route's item serializer, so the bytes equal the whole answer's). */
   render: (item: T) => string;
   chunkChars?: number;
@@ -196,23 +200,38 @@ function listChunks<T>(reply: FastifyReply, answer: JsonListAnswer<T>): () => st
   const marker = `${JSON.stringify(key)}:[`;
   const at = empty.indexOf(marker) + marker.length;
   if (at < marker.length) throw new Error(`sendJsonList: '${key}' is not in the 200 schema`);
-  const slots: (T | undefined)[] = items;
+  const entry = entryReader(items);
+  const length = items.length;
   let i = 0;
+  let first = true;
   let done = false;
   let text = empty.slice(0, at);
   return () => {
     if (done) return null;
-    while (i < slots.length && text.length < chunkChars) {
-      if (i > 0) text += ',';
-      text += render(slots[i] as T);
-      slots[i++] = undefined;
+    while (i < length && text.length < chunkChars) {
+      const item = entry(i++);
+      if (item === null) continue;
+      if (!first) text += ',';
+      first = false;
+      text += render(item);
     }
-    if (i >= slots.length) {
+    if (i >= length) {
       text += empty.slice(at);
       done = true;
     }
     const out = text;
     text = '';
     return out;
+  };
+}
+
+/** Entry i of the list (null to skip); an array's slot is released as it is read. */
+function entryReader<T>(items: readonly T[] | LazyList<T>): (i: number) => T | null {
+  if (!Array.isArray(items)) return (i) => (items as LazyList<T>).entry(i);
+  const slots = items as (T | undefined)[];
+  return (i) => {
+    const v = slots[i] as T;
+    slots[i] = undefined;
+    return v;
   };
 }

@@ -13,7 +13,7 @@ export const defaultConfig = {
   dbPath: 'data/meshcore.db',
   corsAllowedOrigins: [],
   /** gzip on by default (CoreScope: off, since Caddy compresses); see docs/compatibility.md. */
-  compression: { gzip: true, websocket: false, level: 6, minSizeBytes: 1024, contentTypes: [] },
+  compression: { gzip: true, websocket: false, level: 1, minSizeBytes: 1024, contentTypes: [] },
 
   // Ingest (spec §1.5, §1.9)
   mqttSources: [],

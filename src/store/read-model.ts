@@ -65,6 +65,33 @@ export interface Page<T> {
   total: number;
 }
 
+/**
+ * Entries built one at a time, when read. The heavy list routes stream up to 10k entries; built
+ * up front they held the event loop for the whole page (the soak's p99), read lazily each chunk
+ * of the answer builds only its own entries. The rows are chosen when the list is made (the
+ * in-memory store only appends, so they stay valid); `entry` answers null for one no longer there.
+ */
+export interface LazyList<T> {
+  readonly length: number;
+  entry(index: number): T | null;
+}
+
+/** A page whose entries are built as they are rendered (see LazyList). */
+export interface LazyPage<T> {
+  items: LazyList<T>;
+  total: number;
+}
+
+/** Every entry of a lazy list, built now (tests, small pages). */
+export function materialize<T>(list: LazyList<T>): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const v = list.entry(i);
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
+
 /** One observation with its observer's display fields resolved. */
 export interface Sighting {
   observation: ObservationRecord;
@@ -132,7 +159,7 @@ export interface NodeSummary {
   floodAdvertCount7d: number;
 }
 
-export interface NodePage extends Page<NodeSummary> {
+export interface NodePage extends LazyPage<NodeSummary> {
   /** Role counts over every visible node (unfiltered). */
   counts: RoleCounts;
 }
@@ -426,11 +453,11 @@ export interface ReceptionSource {
 export interface MeshReadModel {
   // ---- transmissions
   /** A page of transmissions, O(page) plus the smallest filter. */
-  packets(q: PacketQuery, detail?: PacketDetailOptions): Page<TransmissionSummary>;
+  packets(q: PacketQuery, detail?: PacketDetailOptions): LazyPage<TransmissionSummary>;
   /** One transmission by 16-hex hash, transmission id or observation id, with its observations. */
   transmission(key: string): TransmissionSummary | null;
   /** Transmissions by id in the order given, as `packets` lists them (ids no longer stored are skipped). */
-  packetsByIds(ids: ArrayLike<number>, detail?: PacketDetailOptions): TransmissionSummary[];
+  packetsByIds(ids: ArrayLike<number>, detail?: PacketDetailOptions): LazyList<TransmissionSummary>;
   /** Every sighting of a transmission in receive-time order; null when the hash is unknown. */
   traces(hash: string): Sighting[] | null;
 

@@ -7,7 +7,7 @@ import { parseFilter, printFilter, type FilterNode } from '../../protocol/filter
 import type {
   MeshReadModel,
   PacketDetailOptions,
-  Page,
+  LazyPage,
   TransmissionSummary,
 } from '../../store/read-model.js';
 import { badParam } from './params.js';
@@ -45,7 +45,7 @@ export async function filteredPage(
   model: MeshReadModel,
   run: PacketFilterRunner | null,
   req: FilteredPageRequest,
-): Promise<Page<TransmissionSummary>> {
+): Promise<LazyPage<TransmissionSummary>> {
   for (const [k, v] of Object.entries(req.query))
     if (!COMBINABLE.has(k) && v !== undefined && v !== '')
       throw badParam('filter', `cannot be combined with '${k}': write it into the filter`);

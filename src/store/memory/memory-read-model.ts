@@ -20,6 +20,8 @@ import type {
   ObserverMetricsSeries,
   ObserverMetricsSource,
   ObserverSummary,
+  LazyList,
+  LazyPage,
   Page,
   PacketDetailOptions,
   PacketQuery,
@@ -127,20 +129,25 @@ export class MemoryReadModel implements MeshReadModel {
 
   // ---------------------------------------------------------------- transmissions
 
-  packets(q: PacketQuery, detail?: PacketDetailOptions): Page<TransmissionSummary> {
+  packets(q: PacketQuery, detail?: PacketDetailOptions): LazyPage<TransmissionSummary> {
     const page = this.store.queryPackets(
       q.area ? { ...q, advertNodeRows: [...this.#areas.rows(q.area)] } : q,
     );
-    return { items: page.rows.map((row) => transmissionSummary(this.store, row, detail)), total: page.total };
+    const rows = page.rows;
+    return {
+      items: { length: rows.length, entry: (i) => transmissionSummary(this.store, rows[i], detail) },
+      total: page.total,
+    };
   }
 
-  packetsByIds(ids: ArrayLike<number>, detail?: PacketDetailOptions): TransmissionSummary[] {
-    const out: TransmissionSummary[] = [];
-    for (let k = 0; k < ids.length; k++) {
-      const row = this.store.txRowById(ids[k]);
-      if (row !== -1) out.push(transmissionSummary(this.store, row, detail));
-    }
-    return out;
+  packetsByIds(ids: ArrayLike<number>, detail?: PacketDetailOptions): LazyList<TransmissionSummary> {
+    return {
+      length: ids.length,
+      entry: (i) => {
+        const row = this.store.txRowById(ids[i]);
+        return row === -1 ? null : transmissionSummary(this.store, row, detail);
+      },
+    };
   }
 
   transmission(key: string): TransmissionSummary | null {
@@ -195,7 +202,11 @@ export class MemoryReadModel implements MeshReadModel {
       if (total >= q.offset && rows.length < q.limit) rows.push(row);
       total++;
     }
-    return { items: rows.map((r) => this.#summary(r)), total, counts: snap.counts };
+    return {
+      items: { length: rows.length, entry: (i) => this.#summary(rows[i]) },
+      total,
+      counts: snap.counts,
+    };
   }
 
   searchNodes(needleLower: string, limit: number): NodeSummary[] {
@@ -326,11 +337,9 @@ export class MemoryReadModel implements MeshReadModel {
     const store = this.store;
     const snap = this.#nodes.snapshot();
     let active = 0;
-    for (const row of snap.orders.lastSeen) {
-      // lastSeen order is descending: stop at the first node outside the window.
-      if (!(this.#nodes.lastSeen(row) >= nowMs - ACTIVE_NODE_MS)) break;
-      active++;
-    }
+    // Every visible node, not the lastSeen order up to the first old one: the order may be a
+    // moment stale (node-directory.ts), the count must not.
+    for (const row of snap.visible) if (this.#nodes.lastSeen(row) >= nowMs - ACTIVE_NODE_MS) active++;
     let observers = 0;
     for (const r of store.observerRows()) if (store.observers.get('present', r) === 1) observers++;
     return {

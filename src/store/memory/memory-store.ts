@@ -181,6 +181,12 @@ export class MemoryStore implements StoreTables {
 
   // ---------------------------------------------------------------- counts
 
+  /** Node rows with a record (present 1); rows are never un-presented, so it only grows. */
+  get presentNodeCount(): number {
+    return this.#presentNodes;
+  }
+  #presentNodes = 0;
+
   get transmissionCount(): number {
     return this.tx.rowCount;
   }
@@ -529,6 +535,7 @@ export class MemoryStore implements StoreTables {
     n.temperatureC[c][i] = rec.temperatureC ?? NaN;
     n.foreign[c][i] = rec.foreign ? 1 : 0;
     n.defaultScope[c][i] = defaultScope;
+    if (n.present[c][i] !== 1) this.#presentNodes++;
     n.present[c][i] = 1;
     this.nodes.noteMutation();
     return row;
@@ -739,20 +746,29 @@ export class MemoryStore implements StoreTables {
   compact(): void {
     this.indexes.trim();
     this.obsById?.trim();
+    this.#indexBytes = null;
   }
 
   /** compact() in small steps (one index list each), for a time-sliced caller. */
   *compactSteps(): Generator<void> {
     yield* this.indexes.trimSteps();
     this.obsById?.trim();
+    this.#indexBytes = null;
   }
 
   memory(): MemoryReport {
-    const indexes =
-      this.indexes.byteLength() +
-      this.byHash.byteLength() +
-      (this.obsById?.byteLength() ?? 0) +
-      this.txById.size * 40; // V8 Map entry with small-integer key and value, measured order of magnitude
-    return memoryReport(this, indexes);
+    // Summing the indexes walks every row list (tens of thousands at scale) and /api/health asks
+    // on every call: the estimate is reused for a second.
+    const nowMs = performance.now();
+    if (this.#indexBytes === null || nowMs - this.#indexBytes.atMs >= 1000) {
+      const bytes =
+        this.indexes.byteLength() +
+        this.byHash.byteLength() +
+        (this.obsById?.byteLength() ?? 0) +
+        this.txById.size * 40; // V8 Map entry with small-integer key and value, measured order of magnitude
+      this.#indexBytes = { atMs: nowMs, bytes };
+    }
+    return memoryReport(this, this.#indexBytes.bytes);
   }
+  #indexBytes: { atMs: number; bytes: number } | null = null;
 }

@@ -1,7 +1,11 @@
 // The node list behind the read model's node queries (/api/nodes and friends). Nodes number in the thousands (Cascadia: ~2,600),
 // so filtering them per request is cheap, but sorting is not free: the visible rows, their three
 // sort orders, role counts and the name index are rebuilt only when the nodes table changes
-// (its row count or kMutationCount), i.e. cached by store version. Hidden nodes (nodeBlacklist,
+// (its row count or kMutationCount), i.e. cached by store version; while only fields of known
+// nodes change (last seen, advert counts, names: every ingested advert), at most once per
+// `refreshMs`, since rebuilding per request made node routes cost O(n log n) each under ingest.
+// Membership (a node becoming present) rebuilds at once, and visibility of a single row is
+// decided from the row itself, never from a stale list. Hidden nodes (nodeBlacklist,
 // hiddenNamePrefixes, spec ingest-store-api §4.1) never enter the directory, so every node route
 // treats them as absent.
 import type { NodeSort, RoleCounts } from '../read-model.js';
@@ -18,6 +22,9 @@ export interface NodeVisibility {
 
 interface Snapshot {
   version: string;
+  /** `rowCount:presentCount` when built: a change rebuilds at once. */
+  membership: string;
+  builtMs: number;
   /** Visible node rows by sort key. */
   orders: Record<NodeSort, number[]>;
   visible: Set<number>;
@@ -40,11 +47,15 @@ export class NodeDirectory {
   #regionCache = new Map<string, { version: string; nodes: Set<number> }>();
   readonly #blacklist: Set<string>;
   readonly #hiddenPrefixes: string[];
+  readonly #refreshMs: number;
 
+  /** `refreshMs`: how stale the sort orders, counts and name index may get while only fields change. */
   constructor(
     private readonly store: MemoryStore,
     config: NodeVisibility,
+    refreshMs = 500,
   ) {
+    this.#refreshMs = refreshMs;
     this.#blacklist = new Set(config.nodeBlacklist.map((k) => k.toLowerCase()));
     this.#hiddenPrefixes = config.hiddenNamePrefixes.filter((p) => p !== '');
   }
@@ -69,6 +80,11 @@ export class NodeDirectory {
     const s = this.store;
     const version = `${s.nodes.rowCount}:${s.nodes.mutationCount()}`;
     if (this.#snap?.version === version) return this.#snap;
+    // Membership in O(1): a per-row check (matches, isVisible) may call this for every node.
+    const membership = `${s.nodes.rowCount}:${s.presentNodeCount}`;
+    const nowMs = performance.now();
+    if (this.#snap?.membership === membership && nowMs - this.#snap.builtMs < this.#refreshMs)
+      return this.#snap;
     const rows = s.nodeRows().filter((r) => !this.#hidden(r));
     const counts: RoleCounts = { repeaters: 0, rooms: 0, companions: 0, sensors: 0 };
     const byName = new Map<string, number[]>();
@@ -99,6 +115,8 @@ export class NodeDirectory {
     const packetCount = [...rows].sort((a, b) => adverts(b) - adverts(a) || byPk(a, b));
     this.#snap = {
       version,
+      membership,
+      builtMs: nowMs,
       orders: { lastSeen, name, packetCount },
       visible: new Set(rows),
       counts,
@@ -109,7 +127,8 @@ export class NodeDirectory {
   }
 
   isVisible(row: number): boolean {
-    return row >= 0 && this.snapshot().visible.has(row);
+    const s = this.store;
+    return row >= 0 && row < s.nodes.rowCount && s.nodes.get('present', row) === 1 && !this.#hidden(row);
   }
 
   /** A full public key, or a unique hex prefix of at least 8 digits; -1 when none or ambiguous. */
@@ -121,8 +140,8 @@ export class NodeDirectory {
       return this.isVisible(r) ? r : -1;
     }
     let found = -1;
-    for (const r of this.snapshot().orders.lastSeen) {
-      if ((this.store.interns.pubkeys.get(r) ?? '').startsWith(k)) {
+    for (const r of this.store.nodeRows()) {
+      if ((this.store.interns.pubkeys.get(r) ?? '').startsWith(k) && !this.#hidden(r)) {
         if (found !== -1) return -1;
         found = r;
       }
@@ -138,8 +157,8 @@ export class NodeDirectory {
   /** Whether the node's name contains `q` or its key starts with `q` (both case-insensitive). */
   matches(row: number, qLower: string): boolean {
     if ((this.store.interns.pubkeys.get(row) ?? '').startsWith(qLower)) return true;
-    const n = this.snapshot().lowerNames.get(row);
-    return n !== undefined && n.includes(qLower);
+    const n = this.name(row);
+    return n !== null && n.toLowerCase().includes(qLower);
   }
 
   /**
