@@ -8,6 +8,7 @@
 //   --profile load   5 min, 2,000 msg/s, 64 clients (targets: 0 errors, loop p99 <= 50 ms)
 //   --profile long  30 min,   200 msg/s, 64 clients (target: RSS growth <= 5 % after warm-up)
 // Options: --minutes N, --rate N, --clients N, --warmup-minutes N, --scale staging|small|fixture,
+// --mix ui|bulk (the big list pages in the mix: the web UI's own, or 5-22 MB pages only),
 // --seed N, --server-config '{json}' (merged into the server's config), --force (run even
 // when the load average is over 1.5: the figures would be the other processes' too).
 // Writes bench/results/<stamp>-soak-<profile>.{json,md}.
@@ -29,6 +30,28 @@ const PROFILES = {
   load: { minutes: 5, rate: 2000, warmup: 1 },
   long: { minutes: 30, rate: 200, warmup: 5 },
 } as const;
+/**
+ * The big list pages of the mix. `ui`: what the web UI asks for (packets pages of 200, the map's
+ * node pages of 500, a packet's observations, the compare page's 10k); `bulk`: 5-22 MB pages
+ * only, every one of them (an abuse-level load the heavy gate sheds with 503 by design).
+ */
+const HEAVY_LISTS = {
+  ui: [
+    '/api/packets?limit=200',
+    '/api/packets?limit=200&offset=200',
+    '/api/packets?limit=200&type=ADVERT',
+    '/api/nodes?limit=500',
+    '/api/nodes?limit=500&offset=500',
+    '/api/packets?limit=50&expand=observations',
+    '/api/packets?limit=10000',
+  ],
+  bulk: [
+    '/api/packets?limit=10000',
+    '/api/packets?limit=2000&expand=observations',
+    '/api/packets?limit=5000&type=ADVERT',
+    '/api/nodes?limit=2000',
+  ],
+} as const;
 const LOOP_P99_TARGET_MS = 50;
 const RSS_GROWTH_TARGET_PCT = 5;
 const MAX_LOAD = 1.5;
@@ -45,6 +68,7 @@ const { values } = parseArgs({
     'server-config': { type: 'string', default: '{}' },
     'sample-seconds': { type: 'string', default: '10' },
     force: { type: 'boolean', default: false },
+    mix: { type: 'string', default: 'ui' },
   },
 });
 const profileName = values.profile as keyof typeof PROFILES;
@@ -55,6 +79,8 @@ const rate = Number(values.rate ?? profile.rate);
 const clients = Number(values.clients);
 const warmupMin = Math.min(Number(values['warmup-minutes'] ?? profile.warmup), minutes / 2);
 const sampleS = Number(values['sample-seconds']);
+const mix = values.mix as keyof typeof HEAVY_LISTS;
+if (!(mix in HEAVY_LISTS)) throw new Error(`--mix must be ui or bulk, not ${values.mix}`);
 const seed = Number(values.seed);
 const root = process.cwd();
 const log = (m: string) => process.stderr.write(`[soak] ${m}\n`);
@@ -97,10 +123,7 @@ async function apiPaths(server: BenchServer): Promise<string[]> {
   const light = plan.planned.flatMap((r) => r.paths.slice(0, 3));
   const pk = samples.pubkeys;
   const heavy = [
-    '/api/packets?limit=10000',
-    '/api/packets?limit=2000&expand=observations',
-    '/api/packets?limit=5000&type=ADVERT',
-    '/api/nodes?limit=2000',
+    ...HEAVY_LISTS[mix],
     ...ANALYTICS.map((a) => `/api${a.path}`),
     ...pk
       .slice(0, 10)
@@ -230,6 +253,8 @@ async function main(): Promise<void> {
       rate,
       clients,
       warmupMinutes: warmupMin,
+      mix,
+      heavyLists: HEAVY_LISTS[mix],
       scale: values.scale,
       seed,
       startup: server.startup,
@@ -383,7 +408,7 @@ function write(report: Record<string, any>): void {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const v = report.verdict;
   const md = [
-    `# Soak (${report.profile}): ${report.minutes} min, ${report.rate} msg/s, ${report.clients} API clients, ${report.scale}`,
+    `# Soak (${report.profile}): ${report.minutes} min, ${report.rate} msg/s, ${report.clients} API clients, ${report.scale}, list pages '${report.mix}': ${report.heavyLists.join(' ')}`,
     '',
     '| figure | value | target |',
     '|---|---|---|',

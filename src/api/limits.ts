@@ -4,7 +4,7 @@
 //   on heavy requests in progress at once with a short FIFO queue (then 503 MESHLENS_ERR_BUSY +
 //   Retry-After), and a stall cut-off for answers the client takes nothing of. A route opts in
 //   by spreading `heavyRoute(app.meshlens.heavy)` into its options.
-// - `sendJsonList`: the answer of such a route, serialized lazily in ~64 KiB chunks and streamed
+// - `sendJsonList`: the answer of such a route, serialized lazily in ~256 KiB chunks and streamed
 //   with back-pressure: the next chunk is built only when the socket has drained, so a client
 //   that never reads holds about one chunk, not the whole body, and the event loop never
 //   serializes megabytes in one turn. Bodies of one chunk or less are sent as before (one string
@@ -17,7 +17,14 @@ import { busy, rateLimited } from './errors.js';
 import type { LazyList } from '../store/read-model.js';
 
 /** Chunk size of a streamed list answer (characters of JSON). */
-export const listChunkChars = 64 * 1024;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set by heavyRoute(): the route has the heavy gate, RequestTurns leaves it alone. */
+    heavy?: boolean;
+  }
+}
+
+export const listChunkChars = 256 * 1024;
 
 export interface HeavyStats {
   inProgress: number;
@@ -43,9 +50,10 @@ export class HeavyLimits {
   constructor(private readonly limits: Readonly<HttpLimitsConfig>) {
     const rate = limits.rateLimit;
     this.routeOptions = {
-      ...(rate.max > 0
-        ? { config: { rateLimit: { max: rate.max, timeWindow: rate.windowSec * 1000 } } }
-        : {}),
+      config: {
+        heavy: true, // RequestTurns leaves these to this gate
+        ...(rate.max > 0 ? { rateLimit: { max: rate.max, timeWindow: rate.windowSec * 1000 } } : {}),
+      },
       preHandler: async (request, reply) => this.#enter(request, reply),
     };
   }
@@ -134,6 +142,87 @@ export class HeavyLimits {
       }
       last = socket.bytesWritten;
     }, ms).unref();
+  }
+}
+
+export interface RequestTurnStats {
+  limit: number;
+  inProgress: number;
+  queued: number;
+  /** Requests that had to wait for their turn, since start. */
+  waited: number;
+}
+
+/**
+ * Turns for the API requests the heavy gate does not cover: at most `limit` in progress, the
+ * others wait in arrival order, each resumed from setImmediate, so a freed slot never starts
+ * the next request in the same event-loop turn. Under a crowd of clients the work of one turn
+ * stays bounded (the soak's loop p99 was the 64 clients' requests all handled in one turn),
+ * and MQTT ingest, WebSocket sends and timers get the loop every few ms. A waiting request
+ * holds only its socket. Health probes (`/api/health`, `/api/healthz`) never wait.
+ */
+export class RequestTurns {
+  #inProgress = 0;
+  #waited = 0;
+  readonly #waiting = new Set<() => void>();
+
+  constructor(private readonly limit: number) {}
+
+  stats(): RequestTurnStats {
+    return {
+      limit: this.limit,
+      inProgress: this.#inProgress,
+      queued: this.#waiting.size,
+      waited: this.#waited,
+    };
+  }
+
+  /** The onRequest hook: returns once the request has a turn (at once below the limit). */
+  async enter(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!(this.limit > 0) || !request.url.startsWith('/api/')) return;
+    if (request.routeOptions.config?.heavy) return;
+    const path = request.url.split('?')[0];
+    if (path === '/api/health' || path === '/api/healthz') return;
+    if (this.#inProgress < this.limit) this.#inProgress++;
+    else {
+      this.#waited++;
+      // The client left while waiting: end the lifecycle without running the handler (the
+      // answer goes nowhere; 503s are not logged).
+      if (!(await this.#wait(reply))) throw busy(this.#inProgress, 1);
+    }
+    reply.raw.once('close', () => this.#release());
+  }
+
+  #wait(reply: FastifyReply): Promise<boolean> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const grant = () => {
+        // Gone between the hand-over and this turn: the slot passes on.
+        if (settled) return this.#release();
+        settled = true;
+        reply.raw.off('close', gone);
+        resolve(true);
+      };
+      const gone = () => {
+        if (settled) return;
+        settled = true;
+        this.#waiting.delete(grant);
+        resolve(false);
+      };
+      reply.raw.once('close', gone);
+      this.#waiting.add(grant);
+    });
+  }
+
+  /** The slot passes to the longest-waiting request, in a later turn of the loop. */
+  #release(): void {
+    const next = this.#waiting.values().next();
+    if (next.done) {
+      this.#inProgress--;
+      return;
+    }
+    this.#waiting.delete(next.value);
+    setImmediate(next.value);
   }
 }
 

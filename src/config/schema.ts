@@ -153,6 +153,7 @@ export const configSchema: Schema = {
       connectionTimeoutMs: int(0, undefined, d.http.connectionTimeoutMs),
       keepAliveTimeoutMs: int(1, undefined, d.http.keepAliveTimeoutMs),
       maxRequestsPerSocket: int(0, undefined, d.http.maxRequestsPerSocket),
+      requestConcurrency: int(0, 100_000, d.http.requestConcurrency),
       heavyConcurrency: int(1, 1000, d.http.heavyConcurrency),
       heavyQueue: int(0, 10000, d.http.heavyQueue),
       heavyQueueTimeoutMs: int(0, 600_000, d.http.heavyQueueTimeoutMs),

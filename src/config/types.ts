@@ -100,6 +100,12 @@ export interface HttpLimitsConfig {
   keepAliveTimeoutMs: number;
   /** Requests per keep-alive connection; 0 = unlimited. */
   maxRequestsPerSocket: number;
+  /**
+   * Other API requests in progress at once (0 = no limit); more wait their turn in arrival
+   * order. Bounds the work one event-loop turn can take under a crowd of clients, so ingest and
+   * timers keep running every few ms. Health probes never wait.
+   */
+  requestConcurrency: number;
   /** Heavy requests (the list routes that can answer megabytes) in progress at once; more wait or get 503. */
   heavyConcurrency: number;
   /** Heavy requests that may wait for a slot (a burst); more get 503 at once. 0 = no waiting. */

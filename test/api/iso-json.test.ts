@@ -1,9 +1,9 @@
-// isoJsonArray (api/routes/render.ts) writes exactly what JSON.stringify(times.map(toISOString))
+// iso and isoJsonArray (api/routes/render.ts) write exactly what toISOString (in JSON.stringify)
 // writes, for any time Date accepts: the per-day prefix cache must not change a single character.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isoJsonArray } from '../../src/api/routes/render.js';
+import { iso, isoJsonArray } from '../../src/api/routes/render.js';
 
 const reference = (times: number[]) => JSON.stringify(times.map((ms) => new Date(ms).toISOString()));
 
@@ -26,4 +26,15 @@ test('isoJsonArray equals toISOString per element (sorted and unsorted, fraction
     }),
     { numRuns: 2000 },
   );
+});
+
+test('iso equals toISOString for any time (its day cache shared across calls), null when not finite', () => {
+  const time = fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true });
+  fc.assert(
+    fc.property(fc.array(time, { minLength: 1, maxLength: 20 }), (times) => {
+      for (const t of times) assert.equal(iso(t), new Date(t).toISOString());
+    }),
+    { numRuns: 2000 },
+  );
+  assert.deepEqual([iso(NaN), iso(Infinity)], [null, null]);
 });
