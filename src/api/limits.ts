@@ -4,7 +4,7 @@
 //   on heavy requests in progress at once with a short FIFO queue (then 503 MESHLENS_ERR_BUSY +
 //   Retry-After), and a stall cut-off for answers the client takes nothing of. A route opts in
 //   by spreading `heavyRoute(app.meshlens.heavy)` into its options.
-// - `sendJsonList`: the answer of such a route, serialized lazily in ~256 KiB chunks and streamed
+// - `sendJsonList`: the answer of such a route, serialized lazily in ~64 KiB chunks and streamed
 //   with back-pressure: the next chunk is built only when the socket has drained, so a client
 //   that never reads holds about one chunk, not the whole body, and the event loop never
 //   serializes megabytes in one turn. Bodies of one chunk or less are sent as before (one string
@@ -24,7 +24,7 @@ declare module 'fastify' {
   }
 }
 
-export const listChunkChars = 256 * 1024;
+export const listChunkChars = 64 * 1024;
 
 export interface HeavyStats {
   inProgress: number;

@@ -82,7 +82,7 @@ export const defaultConfig = {
     connectionTimeoutMs: 60_000,
     keepAliveTimeoutMs: 72_000,
     maxRequestsPerSocket: 0,
-    requestConcurrency: 8,
+    requestConcurrency: 4,
     heavyConcurrency: 4,
     heavyQueue: 128,
     heavyQueueTimeoutMs: 15_000,

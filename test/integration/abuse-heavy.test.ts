@@ -201,7 +201,7 @@ test('over http.heavyConcurrency heavy requests queue briefly, then get 503 MESH
     // Beside them, the turns of the other API requests (none of this test's had to wait).
     assert.deepEqual(health.http, {
       ...heavy(),
-      turns: { limit: 8, inProgress: 0, queued: 0, waited: 0 },
+      turns: { limit: 4, inProgress: 0, queued: 0, waited: 0 },
     });
   } finally {
     for (const s of sockets) s.destroy();
