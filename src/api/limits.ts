@@ -1,5 +1,5 @@
-// Limits of the HTTP surface for heavy requests (issue 13 #3): the list routes whose answer can
-// be megabytes (/api/packets, /api/nodes, /api/observers).
+// Limits of the HTTP surface: for heavy requests (issue 13 #3), the list routes whose answer can
+// be megabytes (/api/packets, /api/nodes, /api/observers), and turns for all the others.
 // - `HeavyLimits`: per-IP rate limit per route (@fastify/rate-limit, 429 + Retry-After), a gate
 //   on heavy requests in progress at once with a short FIFO queue (then 503 MESHLENS_ERR_BUSY +
 //   Retry-After), and a stall cut-off for answers the client takes nothing of. A route opts in
@@ -9,6 +9,8 @@
 //   that never reads holds about one chunk, not the whole body, and the event loop never
 //   serializes megabytes in one turn. Bodies of one chunk or less are sent as before (one string
 //   with Content-Length); the bytes are the same either way.
+// - `RequestTurns`: at most `http.requestConcurrency` other API requests in progress, the rest
+//   waiting in arrival order, so that one event-loop turn never handles a whole crowd.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { Readable } from 'node:stream';
@@ -16,7 +18,6 @@ import type { HttpLimitsConfig } from '../config/types.js';
 import { busy, rateLimited } from './errors.js';
 import type { LazyList } from '../store/read-model.js';
 
-/** Chunk size of a streamed list answer (characters of JSON). */
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set by heavyRoute(): the route has the heavy gate, RequestTurns leaves it alone. */
@@ -24,6 +25,7 @@ declare module 'fastify' {
   }
 }
 
+/** Chunk size of a streamed list answer (characters of JSON). */
 export const listChunkChars = 64 * 1024;
 
 export interface HeavyStats {
