@@ -1,7 +1,7 @@
 // /api/channels and /api/channels/:hash/messages (spec ingest-store-api §4.2 "Channels"). A
 // channel is a stored channel_hash value: the decrypted name (`#test`, `Public`) or `enc_XX`
 // for GRP_TXT no key opened (listed only with includeEncrypted=true), plus (r2) hashtag channels
-// discovered from #tags in decrypted text (`discovered: true`; store/memory/channel-discovery.ts).
+// discovered from #tags in decrypted text (`discovered: true`, from the read model).
 // The read model caches the summaries per store version; a messages page is O(limit), or
 // O(channel) with a region filter.
 import type { FastifyPluginAsync } from 'fastify';

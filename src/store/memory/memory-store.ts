@@ -186,6 +186,8 @@ export class MemoryStore implements StoreTables {
     return this.#presentNodes;
   }
   #presentNodes = 0;
+  /** memory()'s estimate of the index bytes, reused for a second (null after compact()). */
+  #indexBytes: { atMs: number; bytes: number } | null = null;
 
   get transmissionCount(): number {
     return this.tx.rowCount;
@@ -770,5 +772,4 @@ export class MemoryStore implements StoreTables {
     }
     return memoryReport(this, this.#indexBytes.bytes);
   }
-  #indexBytes: { atMs: number; bytes: number } | null = null;
 }
